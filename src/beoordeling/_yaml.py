@@ -1,0 +1,208 @@
+"""Strict, bounded YAML for plans, rules and forms: plain data only, with the line of every value.
+
+PyYAML's safe loader still accepts aliases (the "billion laughs" shape), merge keys and explicit
+tags, and silently keeps the last of two duplicate keys. Here every one of those is an error with
+its line, decimals become ``Decimal`` (money is never a float), and timestamps stay text so that the
+model decides what a date is. The result is the data plus a map from field path to line, so that
+a validation error later can say where in the file it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Loc, Problem
+
+MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 40
+MAX_NODES = 250_000
+
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class YamlRefused(Exception):
+    """Internal: the document uses something plain data must not have."""
+
+    def __init__(self, message: str, line: int | None, loc: Loc = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.loc = loc
+
+
+@dataclass
+class Document:
+    """Parsed plain data and the line (1-based) where each path starts."""
+
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line_of(self, loc: Loc) -> int | None:
+        """The line of ``loc``, or of the nearest enclosing value that has one."""
+        for end in range(len(loc), -1, -1):
+            line = self.lines.get(tuple(loc[:end]))
+            if line is not None:
+                return line
+        return None
+
+
+class _Composer(yaml.SafeLoader):
+    """Composes the node tree and refuses aliases, anchors and explicit tags as they appear."""
+
+    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
+        event = self.peek_event()
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, AliasEvent):
+            raise YamlRefused(f"aliases (*{event.anchor}) are not allowed; write the value out", line)
+        if isinstance(event, ScalarEvent | CollectionStartEvent):
+            if event.anchor is not None:
+                raise YamlRefused(f"anchors (&{event.anchor}) are not allowed; write the value out", line)
+            if event.tag is not None and event.tag != "!":
+                tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+                raise YamlRefused(f"tags ({tag}) are not allowed; write plain values", line)
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+def _line(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+class _Builder:
+    """Turns the node tree into plain Python values, recording lines and refusing duplicates."""
+
+    def __init__(self, loader: _Composer) -> None:
+        self.loader = loader
+        self.lines: dict[Loc, int] = {}
+        self.count = 0
+
+    def build(self, node: Node, loc: Loc) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlRefused(f"the document has more than {MAX_NODES} values", _line(node), loc)
+        if len(loc) > MAX_DEPTH:
+            raise YamlRefused(f"the document is nested deeper than {MAX_DEPTH} levels", _line(node), loc)
+        self.lines.setdefault(loc, _line(node))
+        if isinstance(node, MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        return self._scalar(node, loc)
+
+    def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlRefused("merge keys (<<) are not allowed; write the keys out", _line(key_node), loc)
+            if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _INT, _BOOL, _NULL):
+                raise YamlRefused("a key must be a plain name", _line(key_node), loc)
+            key = str(key_node.value)
+            if key in out:
+                first = self.lines.get((*loc, key))
+                raise YamlRefused(
+                    f"duplicate key {key!r} (first given on line {first}); give each key once",
+                    _line(key_node),
+                    (*loc, key),
+                )
+            self.lines[(*loc, key)] = _line(key_node)
+            out[key] = self.build(value_node, (*loc, key))
+        return out
+
+    def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
+        tag = node.tag
+        if tag == _STR or tag == _TIMESTAMP:
+            return node.value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return self.loader.construct_yaml_bool(node)
+        if tag == _INT:
+            return self.loader.construct_yaml_int(node)
+        if tag == _FLOAT:
+            try:
+                number = Decimal(node.value.replace("_", ""))
+            except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite():
+                raise YamlRefused(f"{node.value!r} is not a finite number", _line(node), loc)
+            return number
+        raise YamlRefused(f"values of type {tag} are not allowed", _line(node), loc)
+
+
+def parse(text: str, source: str) -> Document:
+    """Parse one YAML document into plain data; raise ``YamlProblem`` with the place on refusal."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise YamlProblem(Problem(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB", source))
+    loader = _Composer(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Document(None)
+        builder = _Builder(loader)
+        data = builder.build(node, ())
+        return Document(data, builder.lines)
+    except YamlRefused as exc:
+        raise YamlProblem(Problem(exc.message, source, exc.loc, exc.line)) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise YamlProblem(Problem(f"not valid YAML: {what}", source, line=line)) from exc
+    except yaml.YAMLError as exc:
+        raise YamlProblem(Problem(f"not valid YAML: {exc}", source)) from exc
+    finally:
+        loader.dispose()
+
+
+class YamlProblem(Exception):
+    """A document refused by :func:`parse`; the caller wraps it in the right public error."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes plain, readable YAML that :func:`parse` reads back to the same values."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # Indent list items under their key, as people write them by hand.
+        super().increase_indent(flow, False)
+
+
+def _represent_decimal(dumper: _Dumper, value: Decimal) -> yaml.ScalarNode:
+    text = format(value, "f")
+    return dumper.represent_scalar(_FLOAT if "." in text else _INT, text)
+
+
+def _represent_enum(dumper: _Dumper, value: Enum) -> yaml.ScalarNode:
+    return dumper.represent_str(str(value.value))
+
+
+def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar(_STR, value, style=style)
+
+
+_Dumper.add_representer(Decimal, _represent_decimal)
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_multi_representer(Enum, _represent_enum)
+_Dumper.add_representer(date, yaml.SafeDumper.represent_date)
+
+
+def dump(data: Any) -> str:
+    """Plain YAML, keys in the order given, non-ASCII kept readable."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,124 @@
+"""The package's exceptions: one base, a few subclasses that carry the place of the problem.
+
+    BeoordelingError
+     ├── InputError            bad input from a file or a caller; lists every problem found
+     │    └── PlanFileError    a plan file that cannot be read or does not validate
+     ├── ConfigurationError    a store URL, reference list or bundled resource that cannot be used
+     └── StoreError
+          ├── PlanNotFound      no plan (or no such version) with that id
+          └── ConflictError     a change based on a stale version, or a concurrent writer won
+
+Messages are built from the fields, so that a test can pin them and the CLI can print them without
+a traceback. Third-party errors are translated at the boundary with ``raise ... from exc``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "BeoordelingError",
+    "ConfigurationError",
+    "ConflictError",
+    "InputError",
+    "PlanFileError",
+    "PlanNotFound",
+    "Problem",
+    "StoreError",
+]
+
+Loc = tuple[str | int, ...]
+
+
+def format_loc(loc: Loc) -> str:
+    """Render a field path the way a reader writes it: ``funding.lines[2].amount``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is and what is wrong with it."""
+
+    message: str
+    source: str | None = None
+    loc: Loc = ()
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.source:
+            where = self.source if self.line is None else f"{self.source}:{self.line}"
+        if self.loc:
+            where = f"{where}: {format_loc(self.loc)}" if where else format_loc(self.loc)
+        return f"{where}: {self.message}" if where else self.message
+
+
+class BeoordelingError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class InputError(BeoordelingError):
+    """Input that cannot be used; carries every problem found, not only the first."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        if not problems:
+            raise ValueError("an InputError needs at least one problem")
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class PlanFileError(InputError):
+    """A plan file that cannot be parsed or does not validate against the plan model."""
+
+    def __init__(self, path: Path | str, problems: Sequence[Problem]) -> None:
+        self.path = str(path)
+        super().__init__(problems)
+
+
+class ConfigurationError(BeoordelingError):
+    """A setting, URL or bundled resource that cannot be used as given."""
+
+
+class StoreError(BeoordelingError):
+    """The store refused or could not complete an operation."""
+
+
+class PlanNotFound(StoreError):
+    """No plan, or no such version of it, is in the store."""
+
+    def __init__(self, plan_id: str, version: int | None = None) -> None:
+        self.plan_id = plan_id
+        self.version = version
+        what = f"plan {plan_id!r}" if version is None else f"version {version} of plan {plan_id!r}"
+        super().__init__(f"{what} is not in the store; `beoordeling list` shows the plans it holds")
+
+
+class ConflictError(StoreError):
+    """A change was based on a version that is no longer the latest."""
+
+    def __init__(self, plan_id: str, based_on: int | None, latest: int) -> None:
+        self.plan_id = plan_id
+        self.based_on = based_on
+        self.latest = latest
+        if based_on is None:
+            detail = (
+                f"plan {plan_id!r} already exists (latest version {latest}) and the file names no version "
+                "it was based on"
+            )
+        else:
+            detail = (
+                f"plan {plan_id!r} was changed from version {based_on}, but the store already holds "
+                f"version {latest}"
+            )
+        super().__init__(
+            f"conflict: {detail}; export the latest version (`beoordeling export {plan_id}`), "
+            "apply your change to it and import again"
+        )

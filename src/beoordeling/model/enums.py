@@ -1,0 +1,171 @@
+"""The closed vocabularies of the framework, each member with its Dutch label.
+
+Codes are what files store; labels are what letters and tables show. Where a list comes from the
+framework the section is named (sections refer to the team's domain brief, which cites the
+*Beoordelingskader* [BK], the IZA and the AZWA texts).
+"""
+
+from __future__ import annotations
+
+from ._types import LabelledEnum
+
+__all__ = [
+    "CostCategory",
+    "CostNature",
+    "ImpactAspect",
+    "Obligation",
+    "PartyRole",
+    "RegionalPlanKind",
+    "Role",
+    "Scale",
+    "Sector",
+    "Theme",
+]
+
+
+class Theme(LabelledEnum):
+    """What a plan is about. MGN, ZC and S&C are the 2025 priority themes [KB-2026]; the rest follow
+    the 2024 steering themes (domain.md §8.1 item 5)."""
+
+    MGN = "mgn", "Mentale gezondheidsnetwerken (MGN)"
+    CARE_COORDINATION = "zorgcoordinatie", "Zorgcoördinatie (ZC)"
+    SPREADING_CONCENTRATION = "spreiding-en-concentratie", "Spreiding en concentratie (S&C)"
+    APPROPRIATE_CARE = "passende-zorg", "Passende zorg"
+    HOSPITAL_LANDSCAPE = "ziekenhuislandschap", "Toekomstbestendig ziekenhuislandschap"
+    DIGITAL_CARE = "digitale-zorg", "Digitale en hybride zorg"
+    PRIMARY_CARE = "eerstelijnszorg", "Eerstelijnszorg"
+    CROSS_DOMAIN = "domeinoverstijgend", "Domeinoverstijgende regionale samenwerking"
+    PALLIATIVE_CARE = "palliatieve-zorg", "Palliatieve zorg"
+    OTHER = "overig", "Overig"
+
+
+class Scale(LabelledEnum):
+    """The scale the partners choose for the plan (domain.md §3.1, §5.5)."""
+
+    INDIVIDUAL = "individueel", "Individueel"
+    LOCAL = "lokaal", "Lokaal"
+    REGIONAL = "regionaal", "Regionaal"
+    NATIONAL = "landelijk", "Landelijk"
+
+
+class PartyRole(LabelledEnum):
+    """The role a party plays in a plan (domain.md §3.1, §3.5)."""
+
+    CARE_PROVIDER = "zorgaanbieder", "Zorgaanbieder"
+    PROFESSIONAL = "zorgprofessional", "Zorgprofessional"
+    PATIENT_ORGANISATION = "patientenorganisatie", "Patiënten- of cliëntenorganisatie"
+    INSURER = "zorgverzekeraar", "Zorgverzekeraar"
+    MUNICIPALITY = "gemeente", "Gemeente"
+    SOCIAL_DOMAIN = "sociaal-domein", "Partij in het sociaal domein"
+    CARE_OFFICE = "zorgkantoor", "Zorgkantoor"
+    OTHER = "overig", "Overig"
+
+
+class Sector(LabelledEnum):
+    """Care sectors, as the IZA earmarks and the statistics split them (domain.md §6.2, §7.3)."""
+
+    MSZ = "msz", "Medisch-specialistische zorg (MSZ)"
+    GGZ = "ggz", "Geestelijke gezondheidszorg (GGZ)"
+    DISTRICT_NURSING = "wijkverpleging", "Wijkverpleging"
+    GP_CARE = "huisartsenzorg", "Huisartsenzorg"
+    MDZ = "mdz", "Multidisciplinaire zorg (MDZ)"
+    WLZ = "wlz", "Langdurige zorg (Wlz)"
+    ELV_GRZ_GZSP = "elv-grz-gzsp", "ELV, GRZ en GZSP"
+    PARAMEDICAL = "paramedische-zorg", "Paramedische zorg"
+    PHARMACY = "farmacie", "Farmacie"
+    PUBLIC_HEALTH = "publieke-gezondheid", "Publieke gezondheid (GGD)"
+    SOCIAL_DOMAIN = "sociaal-domein", "Sociaal domein"
+    OTHER = "overig", "Overig"
+
+
+class ImpactAspect(LabelledEnum):
+    """The four aspects of the 'impactful' test; at least one must hold (domain.md §5.1, [BK])."""
+
+    CARE_USE = "zorggebruik", "Zorggebruik in de Zorgverzekeringswet"
+    REDISTRIBUTION = "profielkeuzes", "Regionale en/of landelijke herverdelingsvraagstukken (profielkeuzes)"
+    STAFF = "inzet-personeel", "Inzet van zorgpersoneel"
+    REAL_ESTATE = "zorgvastgoed", "Omvang van het zorgvastgoed"
+
+
+class RegionalPlanKind(LabelledEnum):
+    """The plans a quick-test proposal relates to (domain.md §4.1 b, §5.2 item 1)."""
+
+    REGIONAL_PLAN = "regioplan", "Regiobeeld of regioplan"
+    ROAZ = "roaz", "ROAZ-beeld of ROAZ-plan"
+    PRIMARY_CARE_2030 = "eerstelijn-2030", "Visie eerstelijnszorg 2030 en plan van aanpak"
+    OTHER = "overig", "Ander plan"
+
+
+class Obligation(LabelledEnum):
+    """What a milestone binds the participants to (domain.md §2, *mijlpaal*)."""
+
+    EFFORT = "inspanning", "Inspanningsverplichting"
+    RESULT = "resultaat", "Resultaatsverplichting"
+
+
+class CostNature(LabelledEnum):
+    """Funds pay for one-off investments only (domain.md §5.6 item 2)."""
+
+    ONE_OFF = "eenmalig", "Eenmalig"
+    STRUCTURAL = "structureel", "Structureel"
+
+
+class CostCategory(LabelledEnum):
+    """Cost categories of a funds request, with what the framework says about funding them.
+
+    ``fundable`` is True for what §6.4 allows, False for what §5.4(6) and §5.6(2) exclude, and None
+    where the assessors must judge (plan-writing costs need prior agreement; 'other' needs a reason).
+    """
+
+    PHASE_OUT = "afbouw", "Afbouw en uitfasering van activiteiten"
+    DIVESTMENT = "desinvestering", "Desinvesteringen"
+    START_UP = "opstartkosten", "Opstartkosten die niet uit tarieven te dekken zijn"
+    REAL_ESTATE = "vastgoedtransformatie", "Transformatie van vastgoed"
+    PLAN_WRITING = "planvorming", "Kosten van het opstellen van het plan"
+    STRUCTURAL = "structureel", "Structurele kosten"
+    SUSTAINABILITY_INVESTMENT = "duurzaamheidsinvestering", "Duurzaamheidsinvesteringen (zonnepanelen, isolatie)"
+    OTHER = "overig", "Overige kosten"
+
+    @property
+    def fundable(self) -> bool | None:
+        return _FUNDABLE[self]
+
+    @property
+    def reference(self) -> str:
+        """The section of the framework that decides whether this category may be funded."""
+        return _COST_REFERENCE[self]
+
+
+_FUNDABLE: dict[CostCategory, bool | None] = {
+    CostCategory.PHASE_OUT: True,
+    CostCategory.DIVESTMENT: True,
+    CostCategory.START_UP: True,
+    CostCategory.REAL_ESTATE: True,
+    CostCategory.PLAN_WRITING: None,
+    CostCategory.STRUCTURAL: False,
+    CostCategory.SUSTAINABILITY_INVESTMENT: False,
+    CostCategory.OTHER: None,
+}
+
+_COST_REFERENCE: dict[CostCategory, str] = {
+    CostCategory.PHASE_OUT: "BK §5.6 lid 2; domain.md §6.4",
+    CostCategory.DIVESTMENT: "BK §5.6 lid 2; domain.md §6.4",
+    CostCategory.START_UP: "BK §5.6 lid 2; domain.md §6.4",
+    CostCategory.REAL_ESTATE: "BK §5.6 lid 2; domain.md §6.4",
+    CostCategory.PLAN_WRITING: "BK stap 2 (vooraf afgesproken met de marktleiders); domain.md §4.2",
+    CostCategory.STRUCTURAL: "BK §5.6 lid 2 (geen structurele kosten); domain.md §5.6",
+    CostCategory.SUSTAINABILITY_INVESTMENT: "BK §5.4 lid 6, voetnoot 6; domain.md §5.4",
+    CostCategory.OTHER: "BK §5.6; domain.md §6.4",
+}
+
+
+class Role(LabelledEnum):
+    """The role an actor acts in when something is recorded (domain.md §3, §9 'actors')."""
+
+    SUBMITTER = "submitter", "Indiener"
+    COORDINATING_INSURER = "coordinating-insurer", "Coördinerend zorgverzekeraar"
+    MARKET_LEADER = "market-leader", "Marktleider zorgverzekeraar"
+    OTHER_INSURER = "other-insurer", "Overige zorgverzekeraar"
+    NZA = "nza", "Nederlandse Zorgautoriteit (NZa)"
+    BO_IZA = "bo-iza", "Bestuurlijk Overleg IZA"
+    SYSTEM = "system", "Systeem"

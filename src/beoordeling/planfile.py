@@ -1,0 +1,146 @@
+"""Plan files: read and write plans as YAML or JSON, exactly, and publish their JSON Schema.
+
+A file that cannot be used raises :class:`PlanFileError` listing every problem with file, line
+(for YAML) and field path. Writing is deterministic and atomic, and reading what was written gives
+an equal plan.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from . import _yaml
+from ._validation import problems_from
+from .errors import PlanFileError, Problem
+from .model import Plan
+
+__all__ = ["Format", "dump_plan", "format_of", "load_plan", "parse_plan", "plan_json_schema", "save_plan"]
+
+Format = Literal["yaml", "json"]
+
+SCHEMA_ID = "https://beoordeling.invalid/schema/plan-1.json"
+"""A stable identifier for the schema (not a URL anything is fetched from)."""
+
+_SUFFIXES: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+
+
+def format_of(path: Path | str) -> Format:
+    """The file format a path's suffix names."""
+    suffix = Path(path).suffix.lower()
+    try:
+        return _SUFFIXES[suffix]
+    except KeyError:
+        raise PlanFileError(
+            path, [Problem(f"unknown file type {suffix or '(none)'!r}; use .yaml, .yml or .json", str(path))]
+        ) from None
+
+
+def _parse_json(text: str, source: str) -> Any:
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise ValueError(f"duplicate key {key!r}; give each key once")
+            out[key] = value
+        return out
+
+    def no_constants(name: str) -> Any:
+        raise ValueError(f"{name} is not a number a plan can hold")
+
+    try:
+        return json.loads(
+            text, parse_float=Decimal, object_pairs_hook=no_duplicates, parse_constant=no_constants
+        )
+    except json.JSONDecodeError as exc:
+        raise PlanFileError(source, [Problem(f"not valid JSON: {exc.msg}", source, line=exc.lineno)]) from exc
+    except (ValueError, RecursionError) as exc:
+        raise PlanFileError(source, [Problem(f"not usable JSON: {exc}", source)]) from exc
+
+
+def parse_plan(text: str, source: str, fmt: Format) -> Plan:
+    """Validate a plan from its text; ``source`` names it in messages."""
+    line_of = None
+    if fmt == "yaml":
+        try:
+            document = _yaml.parse(text, source)
+        except _yaml.YamlProblem as exc:
+            raise PlanFileError(source, [exc.problem]) from None
+        data, line_of = document.data, document.line_of
+    else:
+        if len(text.encode("utf-8")) > _yaml.MAX_BYTES:
+            raise PlanFileError(source, [Problem("the file is larger than 4 MiB", source)])
+        data = _parse_json(text, source)
+    if not isinstance(data, dict):
+        found = "nothing" if data is None else type(data).__name__
+        raise PlanFileError(source, [Problem(f"a plan file holds one mapping of fields; found {found}", source)])
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        raise PlanFileError(source, problems_from(exc, source, line_of)) from None
+
+
+def load_plan(path: Path | str) -> Plan:
+    """Read and validate one plan file (.yaml, .yml or .json)."""
+    path = Path(path)
+    fmt = format_of(path)
+    try:
+        size = path.stat().st_size
+        if size > _yaml.MAX_BYTES:
+            raise PlanFileError(path, [Problem("the file is larger than 4 MiB", str(path))])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PlanFileError(path, [Problem(f"cannot read the file: {exc.strerror}", str(path))]) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        where = f"byte {exc.start}"
+        raise PlanFileError(path, [Problem(f"not UTF-8 text ({where}); save the file as UTF-8", str(path))]) from exc
+    return parse_plan(text, str(path), fmt)
+
+
+def _plain(plan: Plan) -> dict[str, Any]:
+    return plan.model_dump(mode="python", exclude_defaults=True)
+
+
+def dump_plan(plan: Plan, fmt: Format) -> str:
+    """The plan's file text: only the fields that differ from their defaults, in model order."""
+    if fmt == "yaml":
+        return _yaml.dump(_plain(plan))
+    return plan.model_dump_json(indent=2, exclude_defaults=True) + "\n"
+
+
+def save_plan(plan: Plan, path: Path | str) -> Path:
+    """Write the plan atomically: a reader sees the old file or the new one, never half of one."""
+    path = Path(path)
+    text = dump_plan(plan, format_of(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def plan_json_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of a plan file, for editors that complete and check YAML or JSON."""
+    schema = Plan.model_json_schema(mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+
+
+def plan_content(plan: Plan) -> dict[str, Any]:
+    """The plan's content as JSON data, without the version it was based on."""
+    return plan.model_dump(mode="json", exclude_defaults=True, exclude={"version"})
+
