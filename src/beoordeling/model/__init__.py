@@ -12,6 +12,7 @@ from .enums import (
     Sector,
     Theme,
 )
+from .state import PlanState
 from .plan import (
     BusinessCase,
     Contact,
@@ -58,6 +59,7 @@ __all__ = [
     "PartyRole",
     "Plan",
     "PlanLink",
+    "PlanState",
     "PublicationSummary",
     "QuickTest",
     "Region",

@@ -1,0 +1,89 @@
+"""Reference lists a plan may point into, shipped with the package and replaceable by the user."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigurationError, Problem
+from .model import Plan
+from .resources import data_file
+
+__all__ = ["ReferenceRegion", "RegionList", "load_regions"]
+
+DEFAULT_REGIONS = "zorgkantoorregios.csv"
+
+
+@dataclass(frozen=True)
+class ReferenceRegion:
+    """A region of the reference list, with the insurers public sources name for it (if any)."""
+
+    name: str
+    sample_municipalities: tuple[str, ...] = ()
+    insurers_evidence: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class RegionList:
+    """The regions a plan's ``region.reference`` may name, read from one CSV file."""
+
+    source: str
+    regions: tuple[ReferenceRegion, ...]
+
+    def names(self) -> list[str]:
+        return [region.name for region in self.regions]
+
+    def find(self, name: str) -> ReferenceRegion | None:
+        wanted = name.casefold()
+        return next((r for r in self.regions if r.name.casefold() == wanted), None)
+
+    def check(self, plan: Plan, source: str | None = None) -> list[Problem]:
+        """Problems with the plan's link to this list (none when it has no link)."""
+        if plan.region is None or plan.region.reference is None:
+            return []
+        if self.find(plan.region.reference):
+            return []
+        close = difflib.get_close_matches(plan.region.reference, self.names(), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"the list is {self.source}"
+        return [
+            Problem(
+                f"{plan.region.reference!r} is not a region of the reference list; {hint}",
+                source,
+                ("region", "reference"),
+            )
+        ]
+
+
+def load_regions(path: Path | str | None = None) -> RegionList:
+    """Read a region list (CSV with a ``zorgkantoorregio`` column); default: the shipped one."""
+    file = Path(path) if path else data_file(DEFAULT_REGIONS)
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if not reader.fieldnames or "zorgkantoorregio" not in reader.fieldnames:
+                raise ConfigurationError(
+                    f"{file}:1: a region list needs a column 'zorgkantoorregio'; found "
+                    f"{', '.join(reader.fieldnames or []) or 'no header'}"
+                )
+            regions = []
+            for row in reader:
+                name = (row.get("zorgkantoorregio") or "").strip()
+                if not name:
+                    raise ConfigurationError(f"{file}:{reader.line_num}: zorgkantoorregio is empty")
+                samples = tuple(s.strip() for s in (row.get("sample_gemeenten") or "").split(";") if s.strip())
+                regions.append(
+                    ReferenceRegion(
+                        name=name,
+                        sample_municipalities=samples,
+                        insurers_evidence=(row.get("insurers_evidence") or "").strip(),
+                        source=(row.get("insurer_source_url") or "").strip(),
+                    )
+                )
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read the region list {file}: {exc.strerror}") from exc
+    except csv.Error as exc:
+        raise ConfigurationError(f"{file}: not a readable CSV file: {exc}") from exc
+    return RegionList(str(file), tuple(regions))

@@ -1,0 +1,38 @@
+"""Where the project's data folders are, in a source checkout and in an installed copy alike.
+
+``rules/``, ``forms/`` and ``examples/`` live at the repository root, where people edit them. The
+wheel carries copies inside the package (``beoordeling/_bundled``, see pyproject.toml), so that a
+non-editable install run from any directory finds them too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from .errors import ConfigurationError
+
+__all__ = ["Folder", "bundled_dir", "data_file"]
+
+Folder = Literal["rules", "forms", "examples"]
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled_dir(name: Folder) -> Path:
+    """The folder ``name``: the installed copy if there is one, else the checkout's root folder."""
+    for candidate in (_PACKAGE / "_bundled" / name, _PACKAGE.parent.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise ConfigurationError(
+        f"the {name}/ folder was not found next to the package ({_PACKAGE}); reinstall beoordeling "
+        "or run it from a complete checkout"
+    )
+
+
+def data_file(name: str) -> Path:
+    """A reference-data file that ships inside the package (``beoordeling/data``)."""
+    path = _PACKAGE / "data" / name
+    if not path.is_file():
+        raise ConfigurationError(f"reference data {name} is missing from {path.parent}; reinstall beoordeling")
+    return path

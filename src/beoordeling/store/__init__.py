@@ -1,0 +1,19 @@
+"""The store: versions of plans and the hash-chained event log that records every change."""
+
+from .events import Actor, Event, EventType, NewEvent
+from .store import Head, PlanSummary, SaveResult, Store, StoredPlan, VersionInfo
+from .verify import VerifyReport
+
+__all__ = [
+    "Actor",
+    "Event",
+    "EventType",
+    "Head",
+    "NewEvent",
+    "PlanSummary",
+    "SaveResult",
+    "Store",
+    "StoredPlan",
+    "VerifyReport",
+    "VersionInfo",
+]

@@ -1,0 +1,138 @@
+"""Events: the store's only record of change, each hashed and chained to the one before.
+
+An event says what happened to which plan version, who did it for which organisation in which
+role, when, why, and with which rules version. Its hash covers all of that plus the previous hash,
+so changing, removing or reordering any stored event breaks the chain from that point on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from .._canonical import sha256_hex
+from ..errors import InputError, Problem
+from ..model import Plan, Role
+
+__all__ = ["GENESIS_HASH", "Actor", "Event", "EventType", "NewEvent", "event_hash", "plan_groups"]
+
+GENESIS_HASH = "0" * 64
+
+
+class EventType(StrEnum):
+    """What an event records. The workflow adds its own types; these are the store's."""
+
+    STORE_INITIALISED = "store.initialised"
+    PLAN_CREATED = "plan.created"
+    PLAN_REVISED = "plan.revised"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, for which organisation, in which role."""
+
+    name: str
+    organisation: str
+    role: Role
+
+    @classmethod
+    def parse(cls, identity: str, role: Role | str) -> Actor:
+        """Read ``ORGANISATION/person`` (as the CLI's ``--as`` takes it)."""
+        organisation, sep, name = identity.partition("/")
+        if not sep or not organisation.strip() or not name.strip():
+            raise InputError(
+                [Problem(f"expected ORGANISATION/person, for example 'Zilveren Kruis/J. Jansen'; found {identity!r}")]
+            )
+        try:
+            return cls(name.strip(), organisation.strip(), Role(role))
+        except ValueError:
+            roles = ", ".join(r.value for r in Role)
+            raise InputError([Problem(f"unknown role {role!r}; expected one of {roles}")]) from None
+
+    def __str__(self) -> str:
+        return f"{self.organisation}/{self.name} ({self.role.value})"
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event to append; the store assigns its number, time and hashes."""
+
+    type: str
+    actor: Actor
+    plan_id: str | None = None
+    plan_version: int | None = None
+    reason: str | None = None
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    groups: Mapping[str, Any] = field(default_factory=dict)
+    rules_version: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A stored event."""
+
+    seq: int
+    type: str
+    actor: Actor
+    occurred_at: datetime
+    plan_id: str | None
+    plan_version: int | None
+    reason: str | None
+    payload: dict[str, Any]
+    groups: dict[str, Any]
+    rules_version: str | None
+    prev_hash: str
+    hash: str
+
+
+def utc_text(moment: datetime) -> str:
+    """The one text of a moment that hashes use: UTC, microseconds, explicit offset."""
+    if moment.tzinfo is None:
+        raise ValueError("event times must be timezone-aware")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def event_hash(
+    *,
+    seq: int,
+    type: str,
+    actor: str,
+    organisation: str,
+    role: str,
+    occurred_at: str,
+    plan_id: str | None,
+    plan_version: int | None,
+    reason: str | None,
+    payload: str,
+    groups: str,
+    rules_version: str | None,
+    prev_hash: str,
+) -> str:
+    """SHA-256 over the canonical list of an event's stored fields and the previous hash.
+
+    ``payload`` and ``groups`` are their stored canonical JSON texts, so the hash can be checked
+    from the database row without parsing, on any database.
+    """
+    record = [
+        seq, type, actor, organisation, role, occurred_at, plan_id, plan_version,
+        reason, payload, groups, rules_version, prev_hash,
+    ]  # fmt: skip
+    return sha256_hex(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+
+
+def plan_groups(plan: Plan) -> dict[str, Any]:
+    """The groups a plan's events count under in the statistics (region, theme, sectors, insurers)."""
+    return {
+        "region": plan.region.name if plan.region else None,
+        "region_reference": plan.region.reference if plan.region else None,
+        "theme": plan.theme.value if plan.theme else None,
+        "sectors": [sector.value for sector in plan.sectors],
+        "market_leaders": list(plan.insurers.market_leaders),
+        "insurers": plan.insurers.all,
+        "requests_funds": plan.requests_funds,
+    }
+

@@ -1,0 +1,503 @@
+"""The store: plan versions and the event log, in SQLite by default or PostgreSQL.
+
+Every change is an event appended to one hash chain, in the same transaction as the data it
+describes. Versions of a plan are never changed: importing or editing a plan adds a version, and a
+change must say which version it was based on (optimistic concurrency). History tables are guarded
+by database triggers, so no code path, ours or another, can update or delete them unnoticed.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from sqlalchemy import Connection, Engine, Row, func, inspect, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+
+from .._canonical import canonical_json, sha256_hex
+from ..errors import ConflictError, InputError, PlanNotFound, Problem, StoreError
+from ..model import Plan, PlanState, Role
+from ..planfile import plan_content
+from . import _tables as t
+from ._diff import changes
+from ._engine import DEFAULT_STORE, WRITE, make_engine, normalise_url, redact, sqlite_path
+from .events import GENESIS_HASH, Actor, Event, EventType, NewEvent, event_hash, plan_groups, utc_text
+from .verify import VerifyReport, verify_records
+
+__all__ = ["Head", "PlanSummary", "SaveResult", "Store", "StoredPlan", "VersionInfo"]
+
+Clock = Callable[[], datetime]
+_PAGE = 5_000
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Head:
+    """The end of the chain: how many events, and the hash of the last one."""
+
+    count: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    plan_id: str
+    version: int
+    changed: bool
+    event: Event | None
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    plan_id: str
+    version: int
+    content_hash: str
+    created_at: datetime
+    created_seq: int
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    """A stored version of a plan; ``plan.version`` is set to it."""
+
+    plan: Plan
+    info: VersionInfo
+    state: PlanState
+    latest_version: int
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """One line of the plan register."""
+
+    plan_id: str
+    title: str
+    latest_version: int
+    state: PlanState
+    region: str | None
+    theme: str | None
+    sectors: tuple[str, ...]
+    insurers: tuple[str, ...]
+    requests_funds: bool
+    amount_requested: str | None
+    updated_at: datetime
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class Store:
+    """A beoordeling store. Open it with :meth:`open`; use it as a context manager to close it."""
+
+    def __init__(self, engine: Engine, url: str, clock: Clock = system_clock) -> None:
+        self._engine = engine
+        self.url = url
+        self._clock = clock
+        self._postgres = engine.dialect.name == "postgresql"
+
+    # --- opening ------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str | None = None, *, create: bool = False, clock: Clock = system_clock) -> Self:
+        """Open the store at ``url`` (a file path or SQLAlchemy URL; default ``beoordeling.db``).
+
+        Without ``create`` a store that does not exist yet is an error, so that a mistyped path
+        never silently starts an empty store.
+        """
+        url = normalise_url(url or DEFAULT_STORE)
+        path = sqlite_path(url)
+        if path is not None and not create and not path.exists():
+            raise StoreError(f"no store at {path}; create one with `beoordeling init` (or pass --store)")
+        if path is not None and create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        store = cls(make_engine(url), url, clock)
+        if not create:
+            store._check_initialised()
+        return store
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({redact(self.url)!r})"
+
+    def _check_initialised(self) -> None:
+        try:
+            with self._engine.connect() as conn:
+                if not inspect(conn).has_table("meta"):
+                    raise StoreError(
+                        f"{redact(self.url)} is not a beoordeling store yet; run `beoordeling init`"
+                    )
+                version = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "schema_version")).scalar()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the store {redact(self.url)}: {_reason(exc)}") from exc
+        if version != t.SCHEMA_VERSION:
+            raise StoreError(
+                f"the store {redact(self.url)} has schema version {version}; this beoordeling reads version "
+                f"{t.SCHEMA_VERSION}"
+            )
+
+    def initialise(self, actor: Actor) -> Event:
+        """Create the tables and the first event, which names the store. Refuses an existing store."""
+        try:
+            t.metadata.create_all(self._engine)
+            with self._write() as conn:
+                existing = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "store_id")).scalar()
+                if existing is not None:
+                    raise StoreError(f"{redact(self.url)} is already a beoordeling store ({existing})")
+                for statement in t.append_only_ddl(self._engine.dialect.name):
+                    conn.exec_driver_sql(statement)
+                store_id = str(uuid.uuid4())
+                conn.execute(
+                    t.meta.insert(),
+                    [{"key": "schema_version", "value": t.SCHEMA_VERSION}, {"key": "store_id", "value": store_id}],
+                )
+                genesis = NewEvent(
+                    EventType.STORE_INITIALISED,
+                    actor,
+                    payload={"store_id": store_id, "schema_version": t.SCHEMA_VERSION},
+                )
+                return self._append(conn, [genesis])[0]
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot create the store {redact(self.url)}: {_reason(exc)}") from exc
+
+    @property
+    def store_id(self) -> str:
+        with self._read() as conn:
+            value = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "store_id")).scalar()
+        return str(value)
+
+    # --- transactions -------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction; writers are serialised (see _engine.py)."""
+        with self._engine.connect() as conn:
+            conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                if self._postgres:
+                    conn.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot read the store {redact(self.url)}: {_reason(exc)}") from exc
+
+    # --- events -------------------------------------------------------------------------------
+
+    def append(self, new_events: Sequence[NewEvent]) -> list[Event]:
+        """Append events in one transaction: all of them are stored, or none."""
+        try:
+            with self._write() as conn:
+                return self._append(conn, new_events)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot append to the store {redact(self.url)}: {_reason(exc)}") from exc
+
+    def _append(self, conn: Connection, new_events: Sequence[NewEvent]) -> list[Event]:
+        last = conn.execute(select(t.events.c.seq, t.events.c.hash).order_by(t.events.c.seq.desc()).limit(1)).first()
+        seq, prev = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+        moment = _aware(self._clock()).astimezone(UTC)
+        moment_text = utc_text(moment)
+        rows: list[dict[str, Any]] = []
+        stored: list[Event] = []
+        for new in new_events:
+            seq += 1
+            payload = canonical_json(new.payload)
+            groups = canonical_json(new.groups)
+            role = Role(new.actor.role).value
+            digest = event_hash(
+                seq=seq,
+                type=str(new.type),
+                actor=new.actor.name,
+                organisation=new.actor.organisation,
+                role=role,
+                occurred_at=moment_text,
+                plan_id=new.plan_id,
+                plan_version=new.plan_version,
+                reason=new.reason,
+                payload=payload,
+                groups=groups,
+                rules_version=new.rules_version,
+                prev_hash=prev,
+            )
+            rows.append(
+                {
+                    "seq": seq,
+                    "type": str(new.type),
+                    "actor": new.actor.name,
+                    "organisation": new.actor.organisation,
+                    "role": role,
+                    "occurred_at": moment,
+                    "occurred_at_text": moment_text,
+                    "plan_id": new.plan_id,
+                    "plan_version": new.plan_version,
+                    "reason": new.reason,
+                    "payload": payload,
+                    "groups": groups,
+                    "rules_version": new.rules_version,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+            )
+            stored.append(
+                Event(
+                    seq=seq,
+                    type=str(new.type),
+                    actor=new.actor,
+                    occurred_at=moment,
+                    plan_id=new.plan_id,
+                    plan_version=new.plan_version,
+                    reason=new.reason,
+                    payload=dict(new.payload),
+                    groups=dict(new.groups),
+                    rules_version=new.rules_version,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            prev = digest
+        if rows:
+            conn.execute(t.events.insert(), rows)
+        return stored
+
+    def events(self, plan_id: str | None = None, *, after: int = 0) -> Iterator[Event]:
+        """Events in order, optionally of one plan, read page by page."""
+        for row in self._event_rows(plan_id, after):
+            yield _event(row)
+
+    def _event_rows(self, plan_id: str | None = None, after: int = 0) -> Iterator[Row[Any]]:
+        while True:
+            query = select(t.events).where(t.events.c.seq > after).order_by(t.events.c.seq).limit(_PAGE)
+            if plan_id is not None:
+                query = query.where(t.events.c.plan_id == plan_id)
+            with self._read() as conn:
+                rows = conn.execute(query).all()
+            yield from rows
+            if len(rows) < _PAGE:
+                return
+            after = rows[-1].seq
+
+    def head(self) -> Head:
+        with self._read() as conn:
+            last = conn.execute(
+                select(t.events.c.seq, t.events.c.hash).order_by(t.events.c.seq.desc()).limit(1)
+            ).first()
+            count = conn.execute(select(func.count()).select_from(t.events)).scalar_one()
+        return Head(count, last.hash if last else GENESIS_HASH)
+
+    # --- plans --------------------------------------------------------------------------------
+
+    def save_plan(self, plan: Plan, actor: Actor, *, reason: str | None = None) -> SaveResult:
+        """Store a plan as a new version; see :meth:`save_plans`."""
+        return self.save_plans([plan], actor, reason=reason)[0]
+
+    def save_plans(self, plans: Sequence[Plan], actor: Actor, *, reason: str | None = None) -> list[SaveResult]:
+        """Store plans in one transaction: every plan is saved, or none is.
+
+        A plan new to the store becomes version 1. A plan already stored must name the version it
+        was based on (``plan.version``), and that must still be the latest; otherwise the change is
+        refused with :class:`ConflictError`. A plan whose content equals its latest version is left
+        as it is (no new version, no event).
+        """
+        ids = [plan.id for plan in plans]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise InputError([Problem(f"plan {i!r} is given more than once; import one version at a time") for i in repeated])
+        try:
+            with self._write() as conn:
+                return [self._save(conn, plan, actor, reason) for plan in plans]
+        except IntegrityError as exc:
+            # Only reachable if the database's locking was bypassed; the constraint still holds.
+            raise StoreError(f"a concurrent change won; nothing was stored ({_reason(exc)})") from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot save to the store {redact(self.url)}: {_reason(exc)}") from exc
+
+    def _save(self, conn: Connection, plan: Plan, actor: Actor, reason: str | None) -> SaveResult:
+        content = plan_content(plan)
+        text = canonical_json(content)
+        digest = sha256_hex(text)
+        current = conn.execute(select(t.plans).where(t.plans.c.plan_id == plan.id)).first()
+        if current is None and plan.version is not None:
+            raise StoreError(
+                f"plan {plan.id!r} says it is based on version {plan.version}, but this store does not hold "
+                "that plan; remove the `version` line to import it as a new plan"
+            )
+        before: dict[str, Any] | None = None
+        if current is not None:
+            latest = conn.execute(
+                select(t.plan_versions.c.content, t.plan_versions.c.content_hash).where(
+                    t.plan_versions.c.plan_id == plan.id, t.plan_versions.c.version == current.latest_version
+                )
+            ).one()
+            if latest.content_hash == digest:
+                return SaveResult(plan.id, current.latest_version, False, None)
+            if plan.version != current.latest_version:
+                raise ConflictError(plan.id, plan.version, current.latest_version)
+            before = json.loads(latest.content)
+        version = 1 if current is None else current.latest_version + 1
+        event_type = EventType.PLAN_CREATED if version == 1 else EventType.PLAN_REVISED
+        payload: dict[str, Any] = {"version": version, "content_hash": digest, "title": plan.title}
+        if before is not None:
+            payload["based_on"] = version - 1
+            payload["changes"] = changes(before, content)
+        [event] = self._append(
+            conn,
+            [NewEvent(event_type, actor, plan.id, version, reason, payload, plan_groups(plan))],
+        )
+        conn.execute(
+            t.plan_versions.insert(),
+            {
+                "plan_id": plan.id,
+                "version": version,
+                "content": text,
+                "content_hash": digest,
+                "created_seq": event.seq,
+                "created_at": event.occurred_at,
+            },
+        )
+        summary = _projection(plan, version, event)
+        if current is None:
+            conn.execute(t.plans.insert(), {**summary, "state": PlanState.DRAFT.value, "created_at": event.occurred_at})
+        else:
+            conn.execute(t.plans.update().where(t.plans.c.plan_id == plan.id), summary)
+        return SaveResult(plan.id, version, True, event)
+
+    def plan(self, plan_id: str, version: int | None = None) -> StoredPlan:
+        """A stored version of a plan (the latest unless ``version`` is given)."""
+        with self._read() as conn:
+            current = conn.execute(select(t.plans).where(t.plans.c.plan_id == plan_id)).first()
+            if current is None:
+                raise PlanNotFound(plan_id)
+            wanted = version or current.latest_version
+            row = conn.execute(
+                select(t.plan_versions).where(
+                    t.plan_versions.c.plan_id == plan_id, t.plan_versions.c.version == wanted
+                )
+            ).first()
+        if row is None:
+            raise PlanNotFound(plan_id, wanted)
+        plan = Plan.model_validate({**json.loads(row.content), "version": row.version})
+        return StoredPlan(plan, _version_info(row), PlanState(current.state), current.latest_version)
+
+    def versions(self, plan_id: str) -> list[VersionInfo]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(t.plan_versions).where(t.plan_versions.c.plan_id == plan_id).order_by(t.plan_versions.c.version)
+            ).all()
+        if not rows:
+            raise PlanNotFound(plan_id)
+        return [_version_info(row) for row in rows]
+
+    def plans(
+        self,
+        *,
+        state: PlanState | None = None,
+        region: str | None = None,
+        insurer: str | None = None,
+        sector: str | None = None,
+    ) -> list[PlanSummary]:
+        """The plan register, filtered. Region and insurer match part of the name, any case."""
+        query = select(t.plans).order_by(t.plans.c.plan_id)
+        if state is not None:
+            query = query.where(t.plans.c.state == state.value)
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        found = [_summary(row) for row in rows]
+        if region:
+            needle = region.casefold()
+            found = [p for p in found if p.region and needle in p.region.casefold()]
+        if insurer:
+            needle = insurer.casefold()
+            found = [p for p in found if any(needle in name.casefold() for name in p.insurers)]
+        if sector:
+            found = [p for p in found if sector in p.sectors]
+        return found
+
+    # --- verification -------------------------------------------------------------------------
+
+    def verify(self, expect_head: str | None = None) -> VerifyReport:
+        """Recompute the chain and check versions and the register against it."""
+        with self._read() as conn:
+            store_id = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "store_id")).scalar()
+            versions = conn.execute(select(t.plan_versions)).all()
+            register = conn.execute(select(t.plans)).all()
+        return verify_records(self._event_rows(), versions, register, store_id, expect_head)
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    original = exc.orig if isinstance(exc, DBAPIError) else None
+    return str(original or exc).strip().splitlines()[0]
+
+
+def _version_info(row: Row[Any]) -> VersionInfo:
+    return VersionInfo(row.plan_id, row.version, row.content_hash, _aware(row.created_at), row.created_seq)
+
+
+def _projection(plan: Plan, version: int, event: Event) -> dict[str, Any]:
+    groups = plan_groups(plan)
+    return {
+        "plan_id": plan.id,
+        "title": plan.title,
+        "latest_version": version,
+        "region": groups["region"],
+        "region_reference": groups["region_reference"],
+        "theme": groups["theme"],
+        "sectors": json.dumps(groups["sectors"]),
+        "insurers": json.dumps(groups["insurers"], ensure_ascii=False),
+        "requests_funds": plan.requests_funds,
+        "amount_requested": format(plan.funding.total, "f") if plan.funding else None,
+        "updated_at": event.occurred_at,
+        "last_seq": event.seq,
+    }
+
+
+def _summary(row: Row[Any]) -> PlanSummary:
+    return PlanSummary(
+        plan_id=row.plan_id,
+        title=row.title,
+        latest_version=row.latest_version,
+        state=PlanState(row.state),
+        region=row.region,
+        theme=row.theme,
+        sectors=tuple(json.loads(row.sectors)),
+        insurers=tuple(json.loads(row.insurers)),
+        requests_funds=bool(row.requests_funds),
+        amount_requested=row.amount_requested,
+        updated_at=_aware(row.updated_at),
+    )
+
+
+def _event(row: Row[Any]) -> Event:
+    return Event(
+        seq=row.seq,
+        type=row.type,
+        actor=Actor(row.actor, row.organisation, Role(row.role)),
+        occurred_at=_aware(row.occurred_at),
+        plan_id=row.plan_id,
+        plan_version=row.plan_version,
+        reason=row.reason,
+        payload=json.loads(row.payload),
+        groups=json.loads(row.groups),
+        rules_version=row.rules_version,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )

@@ -1,0 +1,142 @@
+"""Checking a store: recompute the hash chain, then hold the versions and the register against it.
+
+The chain proves that no stored event was changed, removed or moved. It cannot see events cut off
+at the end, or a chain recomputed from scratch; a head hash recorded elsewhere (a letter carries
+one) can: ``expect_head`` must still be a link of the chain.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import Any
+
+from sqlalchemy import Row
+
+from .._canonical import sha256_hex
+from .events import GENESIS_HASH, EventType, event_hash, utc_text
+
+__all__ = ["VerifyReport", "verify_records"]
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """What verification found. ``ok`` only when there is nothing in ``problems``."""
+
+    count: int
+    head_hash: str
+    store_id: str | None
+    first_broken: int | None = None
+    expected_head_at: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _row_hash(row: Row[Any]) -> str:
+    return event_hash(
+        seq=row.seq,
+        type=row.type,
+        actor=row.actor,
+        organisation=row.organisation,
+        role=row.role,
+        occurred_at=row.occurred_at_text,
+        plan_id=row.plan_id,
+        plan_version=row.plan_version,
+        reason=row.reason,
+        payload=row.payload,
+        groups=row.groups,
+        rules_version=row.rules_version,
+        prev_hash=row.prev_hash,
+    )
+
+
+def _describe(row: Row[Any]) -> str:
+    plan = f" of plan {row.plan_id} v{row.plan_version}" if row.plan_id else ""
+    return f"event {row.seq} ({row.type}{plan})"
+
+
+def _check_row(row: Row[Any], expected_seq: int, prev_hash: str) -> str | None:
+    if row.seq != expected_seq:
+        gap = f"events {expected_seq}-{row.seq - 1} are" if row.seq - expected_seq > 1 else f"event {expected_seq} is"
+        return f"{gap} missing: the chain jumps from {expected_seq - 1} to {row.seq}"
+    if row.prev_hash != prev_hash:
+        return f"{_describe(row)} does not follow event {row.seq - 1}: events were removed, inserted or reordered"
+    if _row_hash(row) != row.hash:
+        return f"{_describe(row)} was altered: its content no longer matches its hash"
+    moment = row.occurred_at if row.occurred_at.tzinfo else row.occurred_at.replace(tzinfo=UTC)
+    if utc_text(moment) != row.occurred_at_text:
+        return f"{_describe(row)} was altered: its time column differs from the hashed time"
+    return None
+
+
+def verify_records(
+    event_rows: Iterable[Row[Any]],
+    versions: Iterable[Row[Any]],
+    register: Iterable[Row[Any]],
+    store_id: str | None,
+    expect_head: str | None,
+) -> VerifyReport:
+    problems: list[str] = []
+    prev_hash, count, first_broken, expected_at = GENESIS_HASH, 0, None, None
+    created: dict[tuple[str, int], str] = {}
+    latest: dict[str, int] = {}
+    for row in event_rows:
+        problem = _check_row(row, count + 1, prev_hash)
+        if problem:
+            problems.append(problem)
+            first_broken = count + 1
+            break
+        count, prev_hash = row.seq, row.hash
+        if expect_head is not None and row.hash == expect_head:
+            expected_at = row.seq
+        if row.seq == 1:
+            genesis = json.loads(row.payload)
+            if row.type != EventType.STORE_INITIALISED or genesis.get("store_id") != store_id:
+                problems.append("event 1 does not name this store: the log was copied from, or mixed with, another store")
+        if row.type in (EventType.PLAN_CREATED, EventType.PLAN_REVISED):
+            created[(row.plan_id, row.plan_version)] = json.loads(row.payload)["content_hash"]
+            latest[row.plan_id] = max(latest.get(row.plan_id, 0), row.plan_version)
+
+    if expect_head is not None and expected_at is None and first_broken is None:
+        problems.append(
+            f"the expected head {expect_head[:16]}... is not in the chain: events were cut off at the end, "
+            "or the whole chain was recomputed"
+        )
+    if first_broken is None:
+        problems.extend(_check_versions(versions, created))
+        problems.extend(_check_register(register, latest))
+    return VerifyReport(count, prev_hash, store_id, first_broken, expected_at, problems)
+
+
+def _check_versions(versions: Iterable[Row[Any]], created: dict[tuple[str, int], str]) -> list[str]:
+    problems = []
+    seen = set()
+    for row in versions:
+        key = (row.plan_id, row.version)
+        seen.add(key)
+        if sha256_hex(row.content) != row.content_hash:
+            problems.append(f"version {row.version} of plan {row.plan_id} was altered: its content does not match its hash")
+        elif created.get(key) != row.content_hash:
+            problems.append(f"version {row.version} of plan {row.plan_id} is not the version its event recorded")
+    for plan_id, version in sorted(set(created) - seen):
+        problems.append(f"version {version} of plan {plan_id} was recorded by an event but is missing")
+    return problems
+
+
+def _check_register(register: Iterable[Row[Any]], latest: dict[str, int]) -> list[str]:
+    problems = []
+    listed = {}
+    for row in register:
+        listed[row.plan_id] = row.latest_version
+    for plan_id in sorted(set(listed) | set(latest)):
+        if listed.get(plan_id) != latest.get(plan_id):
+            problems.append(
+                f"the register lists plan {plan_id} at version {listed.get(plan_id)}, the events at "
+                f"{latest.get(plan_id)}"
+            )
+    return problems
