@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 from decimal import Decimal
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,10 +19,21 @@ from pydantic import ValidationError
 
 from . import _yaml
 from ._validation import problems_from
-from .errors import PlanFileError, Problem
+from .errors import InputError, PlanFileError, Problem
 from .model import Plan
+from .reference import RegionList
 
-__all__ = ["Format", "dump_plan", "format_of", "load_plan", "parse_plan", "plan_json_schema", "save_plan"]
+__all__ = [
+    "Format",
+    "dump_plan",
+    "format_of",
+    "load_plan",
+    "load_plans",
+    "parse_plan",
+    "plan_content",
+    "plan_json_schema",
+    "save_plan",
+]
 
 Format = Literal["yaml", "json"]
 
@@ -144,3 +156,21 @@ def plan_content(plan: Plan) -> dict[str, Any]:
     """The plan's content as JSON data, without the version it was based on."""
     return plan.model_dump(mode="json", exclude_defaults=True, exclude={"version"})
 
+
+
+def load_plans(paths: Sequence[Path | str], regions: RegionList | None = None) -> list[Plan]:
+    """Read several plan files, checking region links; report every problem of every file at once."""
+    plans: list[Plan] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            plan = load_plan(path)
+        except PlanFileError as exc:
+            problems.extend(exc.problems)
+            continue
+        if regions is not None:
+            problems.extend(regions.check(plan, str(path)))
+        plans.append(plan)
+    if problems:
+        raise InputError(problems)
+    return plans

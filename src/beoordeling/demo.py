@@ -1,0 +1,109 @@
+"""The demo: the whole product at work on the example plans, with every output written to one folder.
+
+The library does the work and returns a report; the CLI shows it. Later capabilities (workflow,
+letters, Excel, statistics) add their steps here, so this stays the one place that shows it all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Role
+from .planfile import load_plans, plan_json_schema, save_plan
+from .reference import load_regions
+from .resources import bundled_dir
+from .store import Actor, PlanSummary, SaveResult, Store, VerifyReport
+from .store.store import Clock, system_clock
+
+__all__ = ["DemoReport", "run_demo"]
+
+DEMO_SUBMITTER = Actor("Demo", "Demo-indiener", Role.SUBMITTER)
+
+
+@dataclass
+class DemoReport:
+    store_url: str
+    imported: list[SaveResult]
+    revised: SaveResult
+    plans: list[PlanSummary]
+    verification: VerifyReport
+    outputs: list[Path] = field(default_factory=list)
+
+
+def _fresh_store(out_dir: Path, clock: Clock) -> Store:
+    path = out_dir / "beoordeling.db"
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    store = Store.open(str(path), create=True, clock=clock)
+    store.initialise(Actor("Demo", "beoordeling", Role.SYSTEM))
+    return store
+
+
+def run_demo(
+    out_dir: Path,
+    store_url: str | None = None,
+    *,
+    clock: Clock = system_clock,
+    progress: Callable[[str], None] = lambda _step: None,
+) -> DemoReport:
+    """Import the examples, revise the draft, export every plan and verify the store.
+
+    With ``store_url`` the demo works in that (existing) store and is safe to repeat: unchanged
+    plans are not stored again. Without it, a fresh SQLite store is made in ``out_dir``.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    store = Store.open(store_url, clock=clock) if store_url else _fresh_store(out_dir, clock)
+    with store:
+        progress("Reading the example plans")
+        examples = sorted(bundled_dir("examples").glob("*.yaml"))
+        plans = load_plans(examples, load_regions())
+        progress(f"Importing {len(plans)} plans")
+        imported = store.save_plans(plans, DEMO_SUBMITTER, reason="Voorbeeldplannen ingelezen")
+
+        progress("Revising the incomplete draft (a new version; the first stays as it was)")
+        draft = store.plan("TP-CONCEPT-ACUTE-GGZ").plan
+        revised_quick_test = draft.quick_test.model_copy(
+            update={
+                "alignment_justification": (
+                    "Eén crisisdienst voor twee regio's vraagt dat alle verzekeraars dezelfde dienst "
+                    "inkopen; anders blijven er twee roosters bestaan."
+                )
+            }
+        )
+        revised = store.save_plan(
+            draft.model_copy(update={"quick_test": revised_quick_test}),
+            DEMO_SUBMITTER,
+            reason="Onderbouwing gelijkgericht handelen toegevoegd",
+        )
+
+        outputs: list[Path] = []
+        progress("Exporting every plan")
+        for summary in store.plans():
+            stored = store.plan(summary.plan_id)
+            outputs.append(save_plan(stored.plan, out_dir / "plans" / f"{summary.plan_id}.yaml"))
+        schema_path = out_dir / "plan.schema.json"
+        schema_path.write_text(json.dumps(plan_json_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        outputs.append(schema_path)
+
+        progress("Verifying the event chain")
+        verification = store.verify()
+        head_path = out_dir / "verify.json"
+        head_path.write_text(
+            json.dumps(
+                {
+                    "ok": verification.ok,
+                    "events": verification.count,
+                    "head": verification.head_hash,
+                    "store_id": verification.store_id,
+                    "problems": verification.problems,
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        outputs.append(head_path)
+        return DemoReport(store.url, imported, revised, store.plans(), verification, outputs)
