@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 
 LOCALE = "nl_NL"
-TIMEZONE = "Europe/Amsterdam"
+TIMEZONE = ZoneInfo("Europe/Amsterdam")
 CENT = Decimal("0.01")
 
 

@@ -73,4 +73,4 @@ def problems_from(
         loc: Loc = tuple(error["loc"])
         line = line_of(loc) if line_of else None
         problems.append(Problem(_message(error, schema_hint), source, loc, line))
-    return sorted(problems, key=lambda p: (p.line or 0))
+    return sorted(problems, key=lambda p: p.line or 0)

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 import yaml
-from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.events import AliasEvent, CollectionStartEvent, Event, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Loc, Problem
@@ -62,8 +62,8 @@ class Document:
 class _Composer(yaml.SafeLoader):
     """Composes the node tree and refuses aliases, anchors and explicit tags as they appear."""
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        event = cast(Event, self.peek_event())  # type: ignore[no-untyped-call]
         line = event.start_mark.line + 1 if event.start_mark else None
         if isinstance(event, AliasEvent):
             raise YamlRefused(f"aliases (*{event.anchor}) are not allowed; write the value out", line)
@@ -73,7 +73,7 @@ class _Composer(yaml.SafeLoader):
             if event.tag is not None and event.tag != "!":
                 tag = event.tag.replace("tag:yaml.org,2002:", "!!")
                 raise YamlRefused(f"tags ({tag}) are not allowed; write plain values", line)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def _line(node: Node) -> int:
@@ -99,8 +99,7 @@ class _Builder:
             return self._mapping(node, loc)
         if isinstance(node, SequenceNode):
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, ScalarNode)
-        return self._scalar(node, loc)
+        return self._scalar(cast(ScalarNode, node), loc)
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -123,7 +122,7 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
         tag = node.tag
-        if tag == _STR or tag == _TIMESTAMP:
+        if tag in (_STR, _TIMESTAMP):
             return node.value
         if tag == _NULL:
             return None

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import _dutch
+from .demo import run_demo
 from .errors import BeoordelingError, InputError
 from .model import PlanState, Role, Sector
 from .planfile import load_plans, plan_json_schema, save_plan
@@ -154,9 +155,7 @@ def list_(
 ) -> None:
     """The plan register, with filters."""
     with Store.open(_store_url(ctx)) as store:
-        found = store.plans(
-            state=PlanState(status) if status else None, region=region, insurer=insurer, sector=sector
-        )
+        found = store.plans(state=PlanState(status) if status else None, region=region, insurer=insurer, sector=sector)
     if fmt == "json":
         rows = [
             {
@@ -220,8 +219,13 @@ def show(ctx: click.Context, plan_id: str, version: int | None) -> None:
 
 @cli.command()
 @click.argument("plan_id", metavar="PLAN")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write; .yaml, .yml or .json.")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write; .yaml, .yml or .json.",
+)
 @click.option("--version", "version", type=click.IntRange(min=1), help="Export this version (default: latest).")
 @click.pass_context
 def export(ctx: click.Context, plan_id: str, output: Path, version: int | None) -> None:
@@ -233,7 +237,9 @@ def export(ctx: click.Context, plan_id: str, output: Path, version: int | None) 
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
+)
 def schema(output: Path | None) -> None:
     """JSON Schema of a plan file, for editors."""
     text = json.dumps(plan_json_schema(), indent=2, ensure_ascii=False) + "\n"
@@ -279,8 +285,15 @@ def verify(ctx: click.Context, expect_head: str | None, fmt: str) -> None:
 
 
 @cli.command()
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("demo-output"), show_default=True, help="Folder for everything the demo writes.")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-output"),
+    show_default=True,
+    help="Folder for everything the demo writes.",
+)
 @click.pass_context
 def demo(ctx: click.Context, out_dir: Path) -> None:
     """Show the whole product at work on the example plans.
@@ -288,8 +301,6 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
     Uses the configured store (--store or $BEOORDELING_STORE) if there is one, else a fresh SQLite
     store in the output folder.
     """
-    from .demo import run_demo
-
     report = run_demo(out_dir, _store_url(ctx), progress=lambda step: out.print(f"- {step}"))
     out.print(f"\nStore: {report.store_url}")
     changed = sum(1 for r in report.imported if r.changed)

@@ -115,8 +115,7 @@ class ConflictError(StoreError):
             )
         else:
             detail = (
-                f"plan {plan_id!r} was changed from version {based_on}, but the store already holds "
-                f"version {latest}"
+                f"plan {plan_id!r} was changed from version {based_on}, but the store already holds version {latest}"
             )
         super().__init__(
             f"conflict: {detail}; export the latest version (`beoordeling export {plan_id}`), "

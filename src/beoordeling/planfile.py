@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from decimal import Decimal
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -67,9 +67,7 @@ def _parse_json(text: str, source: str) -> Any:
         raise ValueError(f"{name} is not a number a plan can hold")
 
     try:
-        return json.loads(
-            text, parse_float=Decimal, object_pairs_hook=no_duplicates, parse_constant=no_constants
-        )
+        return json.loads(text, parse_float=Decimal, object_pairs_hook=no_duplicates, parse_constant=no_constants)
     except json.JSONDecodeError as exc:
         raise PlanFileError(source, [Problem(f"not valid JSON: {exc.msg}", source, line=exc.lineno)]) from exc
     except (ValueError, RecursionError) as exc:
@@ -155,7 +153,6 @@ def plan_json_schema() -> dict[str, Any]:
 def plan_content(plan: Plan) -> dict[str, Any]:
     """The plan's content as JSON data, without the version it was based on."""
     return plan.model_dump(mode="json", exclude_defaults=True, exclude={"version"})
-
 
 
 def load_plans(paths: Sequence[Path | str], regions: RegionList | None = None) -> list[Plan]:

@@ -12,7 +12,6 @@ from .enums import (
     Sector,
     Theme,
 )
-from .state import PlanState
 from .plan import (
     BusinessCase,
     Contact,
@@ -37,6 +36,7 @@ from .plan import (
     SmartAgreement,
     Urgency,
 )
+from .state import PlanState
 
 __all__ = [
     "BusinessCase",

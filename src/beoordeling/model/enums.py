@@ -123,7 +123,10 @@ class CostCategory(LabelledEnum):
     REAL_ESTATE = "vastgoedtransformatie", "Transformatie van vastgoed"
     PLAN_WRITING = "planvorming", "Kosten van het opstellen van het plan"
     STRUCTURAL = "structureel", "Structurele kosten"
-    SUSTAINABILITY_INVESTMENT = "duurzaamheidsinvestering", "Duurzaamheidsinvesteringen (zonnepanelen, isolatie)"
+    SUSTAINABILITY_INVESTMENT = (
+        "duurzaamheidsinvestering",
+        "Duurzaamheidsinvesteringen (zonnepanelen, isolatie)",
+    )
     OTHER = "overig", "Overige kosten"
 
     @property

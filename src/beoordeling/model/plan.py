@@ -12,7 +12,7 @@ Sections named below refer to the team's domain brief, which cites the *Beoordel
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Self, TypeVar
@@ -62,7 +62,11 @@ __all__ = [
 K = TypeVar("K", bound=Hashable)
 
 
-def _refuse(model: str, problems: list[tuple[tuple[str | int, ...], str, Any]]) -> ValidationError:
+Issue = tuple[tuple[str | int, ...], str, Any]
+"""A field path, what is wrong there, and the value found."""
+
+
+def _refuse(model: str, problems: Sequence[Issue]) -> ValidationError:
     """A validation error that points at the exact fields, so a message names the path."""
     return ValidationError.from_exception_data(
         model,
@@ -117,10 +121,16 @@ class Insurers(Part):
 
     @model_validator(mode="after")
     def _distinct(self) -> Self:
-        problems: list[tuple[tuple[str | int, ...], str, Any]] = []
+        problems: list[Issue] = []
         leaders = [name.casefold() for name in self.market_leaders]
         if len(leaders) == 2 and leaders[0] == leaders[1]:
-            problems.append((("market_leaders", 1), "the two market leaders must be different insurers", self.market_leaders[1]))
+            problems.append(
+                (
+                    ("market_leaders", 1),
+                    "the two market leaders must be different insurers",
+                    self.market_leaders[1],
+                )
+            )
         seen: set[str] = set()
         for i, name in enumerate(self.others):
             if name.casefold() in leaders:
@@ -205,11 +215,15 @@ class QuickTest(Part):
     @model_validator(mode="after")
     def _one_claim_per_aspect(self) -> Self:
         seen: set[ImpactAspect] = set()
-        problems = []
+        problems: list[Issue] = []
         for i, claim in enumerate(self.impact):
             if claim.aspect in seen:
                 problems.append(
-                    (("impact", i, "aspect"), "this aspect is already claimed; merge the two claims", claim.aspect.value)
+                    (
+                        ("impact", i, "aspect"),
+                        "this aspect is already claimed; merge the two claims",
+                        claim.aspect.value,
+                    )
                 )
             seen.add(claim.aspect)
         if problems:
@@ -295,7 +309,13 @@ class FullPlan(Part):
         if self.start and self.end and self.end < self.start:
             raise _refuse(
                 "FullPlan",
-                [(("end",), f"the plan ends before it starts ({self.start.isoformat()})", self.end.isoformat())],
+                [
+                    (
+                        ("end",),
+                        f"the plan ends before it starts ({self.start.isoformat()})",
+                        self.end.isoformat(),
+                    )
+                ],
             )
         return self
 
@@ -350,10 +370,12 @@ class FundingRequest(Part):
     @model_validator(mode="after")
     def _unique_milestones(self) -> Self:
         seen: set[str] = set()
-        problems = []
+        problems: list[Issue] = []
         for i, milestone in enumerate(self.milestones):
             if milestone.id.casefold() in seen:
-                problems.append((("milestones", i, "id"), "milestone id used twice; give each one its own", milestone.id))
+                problems.append(
+                    (("milestones", i, "id"), "milestone id used twice; give each one its own", milestone.id)
+                )
             seen.add(milestone.id.casefold())
         if problems:
             raise _refuse("FundingRequest", problems)
@@ -378,11 +400,7 @@ class FundingRequest(Part):
 
     def non_fundable(self) -> list[CostLine]:
         """Lines the framework excludes: structural costs and sustainability investments."""
-        return [
-            line
-            for line in self.lines
-            if line.category.fundable is False or line.nature is CostNature.STRUCTURAL
-        ]
+        return [line for line in self.lines if line.category.fundable is False or line.nature is CostNature.STRUCTURAL]
 
 
 def _totals(lines: list[CostLine], key: Callable[[CostLine], K]) -> dict[K, Decimal]:
@@ -431,7 +449,7 @@ class Plan(Part):
     @model_validator(mode="after")
     def _references_name_parties(self) -> Self:
         """A name that should point at a party of the plan must do so: a typo is caught on load."""
-        problems: list[tuple[tuple[str | int, ...], str, Any]] = []
+        problems: list[Issue] = []
         known: set[str] = set()
         for i, party in enumerate(self.parties):
             if party.name.casefold() in known:

@@ -14,7 +14,10 @@ def changes(before: Any, after: Any, loc: tuple[str | int, ...] = ()) -> list[di
     out: list[dict[str, Any]] = []
     _walk(before, after, loc, out)
     if len(out) > MAX_CHANGES:
-        return [*out[:MAX_CHANGES], {"path": "...", "before": None, "after": f"{len(out) - MAX_CHANGES} more"}]
+        return [
+            *out[:MAX_CHANGES],
+            {"path": "...", "before": None, "after": f"{len(out) - MAX_CHANGES} more"},
+        ]
     return out
 
 

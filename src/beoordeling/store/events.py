@@ -135,4 +135,3 @@ def plan_groups(plan: Plan) -> dict[str, Any]:
         "insurers": plan.insurers.all,
         "requests_funds": plan.requests_funds,
     }
-

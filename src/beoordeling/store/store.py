@@ -140,9 +140,7 @@ class Store:
         try:
             with self._engine.connect() as conn:
                 if not inspect(conn).has_table("meta"):
-                    raise StoreError(
-                        f"{redact(self.url)} is not a beoordeling store yet; run `beoordeling init`"
-                    )
+                    raise StoreError(f"{redact(self.url)} is not a beoordeling store yet; run `beoordeling init`")
                 version = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "schema_version")).scalar()
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the store {redact(self.url)}: {_reason(exc)}") from exc
@@ -165,7 +163,10 @@ class Store:
                 store_id = str(uuid.uuid4())
                 conn.execute(
                     t.meta.insert(),
-                    [{"key": "schema_version", "value": t.SCHEMA_VERSION}, {"key": "store_id", "value": store_id}],
+                    [
+                        {"key": "schema_version", "value": t.SCHEMA_VERSION},
+                        {"key": "store_id", "value": store_id},
+                    ],
                 )
                 genesis = NewEvent(
                     EventType.STORE_INITIALISED,
@@ -321,7 +322,9 @@ class Store:
         ids = [plan.id for plan in plans]
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:
-            raise InputError([Problem(f"plan {i!r} is given more than once; import one version at a time") for i in repeated])
+            raise InputError(
+                [Problem(f"plan {i!r} is given more than once; import one version at a time") for i in repeated]
+            )
         try:
             with self._write() as conn:
                 return [self._save(conn, plan, actor, reason) for plan in plans]
@@ -389,9 +392,7 @@ class Store:
                 raise PlanNotFound(plan_id)
             wanted = version or current.latest_version
             row = conn.execute(
-                select(t.plan_versions).where(
-                    t.plan_versions.c.plan_id == plan_id, t.plan_versions.c.version == wanted
-                )
+                select(t.plan_versions).where(t.plan_versions.c.plan_id == plan_id, t.plan_versions.c.version == wanted)
             ).first()
         if row is None:
             raise PlanNotFound(plan_id, wanted)

@@ -97,7 +97,9 @@ def verify_records(
         if row.seq == 1:
             genesis = json.loads(row.payload)
             if row.type != EventType.STORE_INITIALISED or genesis.get("store_id") != store_id:
-                problems.append("event 1 does not name this store: the log was copied from, or mixed with, another store")
+                problems.append(
+                    "event 1 does not name this store: the log was copied from, or mixed with, another store"
+                )
         if row.type in (EventType.PLAN_CREATED, EventType.PLAN_REVISED):
             created[(row.plan_id, row.plan_version)] = json.loads(row.payload)["content_hash"]
             latest[row.plan_id] = max(latest.get(row.plan_id, 0), row.plan_version)
@@ -120,7 +122,9 @@ def _check_versions(versions: Iterable[Row[Any]], created: dict[tuple[str, int],
         key = (row.plan_id, row.version)
         seen.add(key)
         if sha256_hex(row.content) != row.content_hash:
-            problems.append(f"version {row.version} of plan {row.plan_id} was altered: its content does not match its hash")
+            problems.append(
+                f"version {row.version} of plan {row.plan_id} was altered: its content does not match its hash"
+            )
         elif created.get(key) != row.content_hash:
             problems.append(f"version {row.version} of plan {row.plan_id} is not the version its event recorded")
     for plan_id, version in sorted(set(created) - seen):
