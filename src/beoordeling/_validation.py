@@ -25,6 +25,14 @@ def _found(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "...'"
 
 
+_PATTERN_HINTS = {
+    "id": "an identifier starts with a letter or digit and uses only letters, digits, '.', '_' and '-'",
+    "email": "expected an e-mail address such as naam@organisatie.nl",
+    "url": "expected a web address starting with https:// or http://",
+    "phone": "expected a phone number: digits, spaces, '+', '-' and parentheses",
+}
+
+
 def _message(error: ErrorDetails, schema_hint: str) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
@@ -44,7 +52,8 @@ def _message(error: ErrorDetails, schema_hint: str) -> str:
     if kind == "too_long":
         return f"the list has more than the {ctx.get('max_length')} entries allowed"
     if kind == "string_pattern_mismatch":
-        return f"has the wrong form; found {found}"
+        field = str(error["loc"][-1]) if error["loc"] else ""
+        return f"{_PATTERN_HINTS.get(field, 'has the wrong form')}; found {found}"
     if kind == "decimal_max_places":
         return f"an amount has at most 2 decimals (whole cents); found {found}"
     if kind == "greater_than_equal":
