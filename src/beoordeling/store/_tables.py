@@ -93,7 +93,7 @@ def append_only_ddl(dialect: str) -> list[str]:
     elif dialect == "postgresql":
         statements.append(
             "CREATE OR REPLACE FUNCTION beoordeling_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-            "$$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$"
+            "$$ BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; END $$"
         )
         for table in APPEND_ONLY:
             statements.append(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")

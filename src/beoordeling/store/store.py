@@ -92,7 +92,8 @@ class PlanSummary:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """The moment in UTC; SQLite hands back naive UTC, PostgreSQL its session's zone."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class Store:

@@ -1,0 +1,345 @@
+"""The store: versions, optimistic concurrency, events, and verification that catches tampering."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from beoordeling import ConflictError, InputError, Plan, PlanNotFound, Store, StoreError
+from beoordeling.store import EventType, NewEvent
+from beoordeling.store._engine import normalise_url
+
+from .conftest import INSURER, SUBMITTER, Clock
+
+
+def _revise(plan: Plan, **changes: object) -> Plan:
+    return plan.model_copy(update=changes)
+
+
+def _raw(store: Store, *statements: str) -> None:
+    """Run SQL straight against the database, as someone with access to the file or server could."""
+    engine = create_engine(normalise_url(store.url))
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            for trigger in ("events_no_update", "events_no_delete", "plan_versions_no_update", "plan_versions_no_delete"):
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
+        else:
+            conn.execute(text("ALTER TABLE events DISABLE TRIGGER USER"))
+            conn.execute(text("ALTER TABLE plan_versions DISABLE TRIGGER USER"))
+        for statement in statements:
+            conn.execute(text(statement))
+    engine.dispose()
+
+
+def test_new_plan_becomes_version_1(store: Store, example_plans: dict[str, Plan], clock: Clock) -> None:
+    """Importing a plan stores version 1 and one event that says who, for whom, when and why."""
+    result = store.save_plan(example_plans["eerstelijn-zeeland"], SUBMITTER, reason="Eerste indiening")
+    assert (result.version, result.changed) == (1, True)
+    [event] = [e for e in store.events() if e.plan_id == "TP-2024-0093"]
+    assert (EventType.PLAN_CREATED, 1, SUBMITTER, "Eerste indiening") == (
+        event.type,
+        event.plan_version,
+        event.actor,
+        event.reason,
+    )
+    assert clock.now == event.occurred_at
+    assert UTC == event.occurred_at.tzinfo
+    assert {
+        "region": "Zeeland",
+        "region_reference": "Zorgkantoor Zeeland",
+        "theme": "eerstelijnszorg",
+        "sectors": ["huisartsenzorg", "mdz", "paramedische-zorg", "sociaal-domein", "wijkverpleging"],
+        "market_leaders": ["CZ", "Zilveren Kruis"],
+        "insurers": ["CZ", "Zilveren Kruis", "Coöperatie VGZ"],
+        "requests_funds": True,
+    } == event.groups
+    stored = store.plan("TP-2024-0093")
+    assert 1 == stored.plan.version
+    assert example_plans["eerstelijn-zeeland"] == stored.plan.model_copy(update={"version": None})
+
+
+def test_revision_needs_the_latest_version(store: Store, example_plans: dict[str, Plan]) -> None:
+    """A change based on the latest version is stored as the next one, with before and after."""
+    store.save_plan(example_plans["concept-acute-ggz"], SUBMITTER)
+    latest = store.plan("TP-CONCEPT-ACUTE-GGZ").plan
+    result = store.save_plan(_revise(latest, title="Acute ggz Hollands Midden"), SUBMITTER, reason="Nieuwe titel")
+    assert 2 == result.version
+    assert result.event is not None
+    assert [
+        {"path": "title", "before": "Acute ggz Zuid-Holland Noord en Midden-Holland", "after": "Acute ggz Hollands Midden"}
+    ] == result.event.payload["changes"]
+    assert 1 == result.event.payload["based_on"]
+    assert "Acute ggz Zuid-Holland Noord en Midden-Holland" == store.plan("TP-CONCEPT-ACUTE-GGZ", 1).plan.title
+    assert [1, 2] == [v.version for v in store.versions("TP-CONCEPT-ACUTE-GGZ")]
+
+
+def test_stale_change_is_refused(store: Store, example_plans: dict[str, Plan]) -> None:
+    """Two people edit version 1; the second to save is told what happened and nothing is stored."""
+    store.save_plan(example_plans["concept-acute-ggz"], SUBMITTER)
+    mine = store.plan("TP-CONCEPT-ACUTE-GGZ").plan
+    store.save_plan(_revise(mine, summary="Eerst opgeslagen"), INSURER)
+    before = store.head()
+    with pytest.raises(ConflictError) as caught:
+        store.save_plan(_revise(mine, summary="Te laat"), SUBMITTER)
+    assert (
+        "conflict: plan 'TP-CONCEPT-ACUTE-GGZ' was changed from version 1, but the store already holds version 2; "
+        "export the latest version (`beoordeling export TP-CONCEPT-ACUTE-GGZ`), apply your change to it and "
+        "import again"
+    ) == str(caught.value)
+    assert before == store.head()
+
+
+def test_existing_plan_without_base_version_is_refused(store: Store, example_plans: dict[str, Plan]) -> None:
+    """A file that does not say which version it edits cannot overwrite a stored plan."""
+    store.save_plan(example_plans["concept-acute-ggz"], SUBMITTER)
+    with pytest.raises(ConflictError, match="already exists .latest version 1. and the file names no version"):
+        store.save_plan(_revise(example_plans["concept-acute-ggz"], summary="Anders"), SUBMITTER)
+
+
+def test_unchanged_content_stores_nothing(store: Store, example_plans: dict[str, Plan]) -> None:
+    """Importing the same content again adds no version and no event."""
+    store.save_plan(example_plans["concept-acute-ggz"], SUBMITTER)
+    head = store.head()
+    result = store.save_plan(example_plans["concept-acute-ggz"], SUBMITTER)
+    assert (1, False, None) == (result.version, result.changed, result.event)
+    assert head == store.head()
+
+
+def test_unknown_base_version_is_refused(store: Store, example_plans: dict[str, Plan]) -> None:
+    """A file based on a version of a plan this store never held is not taken as new."""
+    with pytest.raises(StoreError, match="says it is based on version 3, but this store does not hold"):
+        store.save_plan(_revise(example_plans["concept-acute-ggz"], version=3), SUBMITTER)
+
+
+def test_batch_is_all_or_nothing(store: Store, example_plans: dict[str, Plan]) -> None:
+    """When one plan of a batch conflicts, none of the batch is stored."""
+    store.save_plan(example_plans["concept-acute-ggz"], SUBMITTER)
+    head = store.head()
+    stale = _revise(example_plans["concept-acute-ggz"], summary="Anders")
+    with pytest.raises(ConflictError):
+        store.save_plans([example_plans["eerstelijn-zeeland"], stale], SUBMITTER)
+    assert head == store.head()
+    with pytest.raises(PlanNotFound):
+        store.plan("TP-2024-0093")
+
+
+def test_same_plan_twice_in_a_batch_is_refused(store: Store, example_plans: dict[str, Plan]) -> None:
+    """One batch holds one version per plan."""
+    plan = example_plans["concept-acute-ggz"]
+    with pytest.raises(InputError, match="given more than once"):
+        store.save_plans([plan, plan], SUBMITTER)
+
+
+def test_register_filters(store: Store, example_plans: dict[str, Plan]) -> None:
+    """The register filters on state, region, insurer and sector."""
+    store.save_plans(list(example_plans.values()), SUBMITTER)
+    assert ["TP-2024-0093"] == [p.plan_id for p in store.plans(region="zeeland")]
+    assert ["TP-2023-0014", "TP-2024-0093", "TP-2024-0178", "TP-2025-0311"] == [
+        p.plan_id for p in store.plans(insurer="cz")
+    ]
+    assert ["TP-2025-0311", "TP-CONCEPT-ACUTE-GGZ"] == [p.plan_id for p in store.plans(sector="ggz")]
+    assert len(example_plans) == len(store.plans())
+    assert "15600000.00" == store.plans(region="Achterhoek")[0].amount_requested
+
+
+def test_missing_plan_and_version(store: Store, example_plans: dict[str, Plan]) -> None:
+    """Asking for what is not there names it and says how to see what is."""
+    with pytest.raises(PlanNotFound) as caught:
+        store.plan("TP-9999")
+    assert "plan 'TP-9999' is not in the store; `beoordeling list` shows the plans it holds" == str(caught.value)
+    store.save_plan(example_plans["concept-acute-ggz"], SUBMITTER)
+    with pytest.raises(PlanNotFound, match="version 7 of plan 'TP-CONCEPT-ACUTE-GGZ' is not in the store"):
+        store.plan("TP-CONCEPT-ACUTE-GGZ", 7)
+
+
+def test_opening_a_missing_store_creates_nothing(tmp_path: object) -> None:
+    """A mistyped store path is an error, not a new empty store."""
+    from pathlib import Path
+
+    missing = Path(str(tmp_path)) / "typo.db"
+    with pytest.raises(StoreError, match="no store at .*typo.db; create one with `beoordeling init`"):
+        Store.open(str(missing))
+    assert not missing.exists()
+
+
+def test_initialising_twice_is_refused(store: Store) -> None:
+    """An existing store is never initialised over."""
+    with pytest.raises(StoreError, match="is already a beoordeling store"):
+        store.initialise(INSURER)
+
+
+def test_append_is_chained_and_atomic(store: Store, clock: Clock) -> None:
+    """Appended events continue the chain; the store's own events come first."""
+    events = store.append([NewEvent("test.ping", INSURER, payload={"n": i}) for i in range(3)])
+    assert [2, 3, 4] == [e.seq for e in events]
+    assert [e.hash for e in events[:-1]] == [e.prev_hash for e in events[1:]]
+    assert store.head().hash == events[-1].hash
+    assert 4 == store.verify().count
+
+
+# --- verification --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def filled(store: Store, example_plans: dict[str, Plan], clock: Clock) -> Store:
+    for plan in example_plans.values():
+        clock.advance(minutes=5)
+        store.save_plan(plan, SUBMITTER)
+    clock.advance(days=1)
+    draft = store.plan("TP-CONCEPT-ACUTE-GGZ").plan
+    store.save_plan(_revise(draft, summary="Herzien"), SUBMITTER)
+    return store
+
+
+def test_intact_store_verifies(filled: Store) -> None:
+    """An untouched store is intact; the report gives count and head."""
+    report = filled.verify()
+    assert report.ok, report.problems
+    assert (9, filled.head().hash, filled.store_id) == (report.count, report.head_hash, report.store_id)
+
+
+def test_history_tables_refuse_update_and_delete(filled: Store) -> None:
+    """The database itself refuses to change or delete history."""
+    engine = create_engine(normalise_url(filled.url))
+    for statement in (
+        "UPDATE events SET reason = 'x' WHERE seq = 2",
+        "DELETE FROM events WHERE seq = 9",
+        "UPDATE plan_versions SET content = '{}'",
+        "DELETE FROM plan_versions",
+    ):
+        with pytest.raises(Exception, match="append-only"), engine.begin() as conn:
+            conn.execute(text(statement))
+    engine.dispose()
+    assert filled.verify().ok
+
+
+@pytest.mark.parametrize(
+    ("statements", "first_broken", "problem"),
+    [
+        (
+            ["UPDATE events SET payload = replace(payload, 'Huisartsenzorg', 'Huisartszorg') WHERE seq = 3"],
+            3,
+            "event 3 (plan.created of plan TP-2024-0093 v1) was altered: its content no longer matches its hash",
+        ),
+        (
+            ["UPDATE events SET reason = 'achteraf' WHERE seq = 5"],
+            5,
+            "event 5 (plan.created of plan TP-2024-0178 v1) was altered: its content no longer matches its hash",
+        ),
+        (
+            ["DELETE FROM events WHERE seq = 4"],
+            4,
+            "event 4 is missing: the chain jumps from 3 to 5",
+        ),
+        (
+            [
+                "UPDATE events SET seq = -6 WHERE seq = 6",
+                "UPDATE events SET seq = 6 WHERE seq = 7",
+                "UPDATE events SET seq = 7 WHERE seq = -6",
+            ],
+            6,
+            "event 6 (plan.created of plan TP-2023-0014 v1) does not follow event 5: events were removed, "
+            "inserted or reordered",
+        ),
+        (
+            ["UPDATE events SET occurred_at = occurred_at_text || 'x' WHERE seq = 2"],
+            2,
+            None,
+        ),
+    ],
+    ids=["payload", "reason", "deleted", "reordered", "time"],
+)
+def test_tampering_names_the_first_broken_event(
+    filled: Store, statements: list[str], first_broken: int, problem: str | None
+) -> None:
+    """Changing, deleting or reordering any event is found, and the first broken one is named."""
+    if "occurred_at_text ||" in statements[0]:
+        if "sqlite" not in filled.url:
+            pytest.skip("the time column is a real timestamp on PostgreSQL")
+        statements = ["UPDATE events SET occurred_at = '2020-01-01 00:00:00.000000' WHERE seq = 2"]
+        problem = (
+            "event 2 (plan.created of plan TP-CONCEPT-ACUTE-GGZ v1) was altered: its time column differs from "
+            "the hashed time"
+        )
+    _raw(filled, *statements)
+    report = filled.verify()
+    assert not report.ok
+    assert first_broken == report.first_broken
+    assert [problem] == report.problems
+
+
+def test_flipped_byte_in_sqlite_file_is_found(filled: Store) -> None:
+    """A byte changed in the database file, outside any SQL, breaks the chain where it lands."""
+    if "sqlite" not in filled.url:
+        pytest.skip("a file-level test")
+    connection = sqlite3.connect(filled.url.removeprefix("sqlite:///"))
+    connection.execute("DROP TRIGGER events_no_update")
+    payload = connection.execute("SELECT payload FROM events WHERE seq = 6").fetchone()[0]
+    index = payload.index('"content_hash":"') + 20
+    flipped = payload[:index] + ("0" if payload[index] != "0" else "1") + payload[index + 1 :]
+    connection.execute("UPDATE events SET payload = ? WHERE seq = 6", (flipped,))
+    connection.commit()
+    connection.close()
+    report = filled.verify()
+    assert 6 == report.first_broken
+
+
+def test_truncation_is_found_with_a_recorded_head(filled: Store) -> None:
+    """Cutting events off the end leaves a valid chain; a head recorded earlier exposes it."""
+    recorded = filled.head()
+    _raw(filled, "DELETE FROM events WHERE seq = 9", "DELETE FROM plan_versions WHERE version = 2")
+    _raw(filled, "UPDATE plans SET latest_version = 1")
+    assert filled.verify().ok
+    report = filled.verify(expect_head=recorded.hash)
+    assert [
+        f"the expected head {recorded.hash[:16]}... is not in the chain: events were cut off at the end, "
+        "or the whole chain was recomputed"
+    ] == report.problems
+
+
+def test_recorded_head_still_in_a_longer_chain(filled: Store, clock: Clock) -> None:
+    """A head recorded earlier stays valid as the chain grows."""
+    recorded = filled.head()
+    filled.append([NewEvent("test.ping", INSURER)])
+    report = filled.verify(expect_head=recorded.hash)
+    assert report.ok
+    assert recorded.count == report.expected_head_at
+
+
+def test_altered_version_content_is_found(filled: Store) -> None:
+    """A stored plan version changed behind the store's back no longer matches its event."""
+    _raw(filled, "UPDATE plan_versions SET content = replace(content, 'Zeeland', 'Zeeuws-Vlaanderen')")
+    report = filled.verify()
+    assert [
+        "version 1 of plan TP-2024-0093 was altered: its content does not match its hash"
+    ] == report.problems
+
+
+def test_register_out_of_step_is_found(filled: Store) -> None:
+    """The register is a projection of the events; verify holds it against them."""
+    _raw(filled, "UPDATE plans SET latest_version = 5 WHERE plan_id = 'TP-2024-0150'")
+    assert ["the register lists plan TP-2024-0150 at version 5, the events at 1"] == filled.verify().problems
+
+
+def test_log_from_another_store_is_found(filled: Store, tmp_path: object) -> None:
+    """The first event names the store; a log moved into another store does not match it."""
+    _raw(filled, "UPDATE meta SET value = 'another-store' WHERE key = 'store_id'")
+    assert filled.verify().problems == [
+        "event 1 does not name this store: the log was copied from, or mixed with, another store"
+    ]
+
+
+def test_times_are_stored_in_utc(store: Store, clock: Clock, example_plans: dict[str, Plan]) -> None:
+    """A clock in another time zone is stored as the same moment in UTC."""
+    from zoneinfo import ZoneInfo
+
+    clock.now = datetime(2025, 7, 1, 23, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    result = store.save_plan(example_plans["concept-acute-ggz"], SUBMITTER)
+    assert result.event is not None
+    assert datetime(2025, 7, 1, 21, 30, tzinfo=UTC) == result.event.occurred_at
+    assert [datetime(2025, 7, 1, 21, 30, tzinfo=UTC)] == [
+        e.occurred_at for e in store.events("TP-CONCEPT-ACUTE-GGZ")
+    ]
