@@ -303,8 +303,7 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
     """
     report = run_demo(out_dir, _store_url(ctx), progress=lambda step: out.print(f"- {step}"))
     out.print(f"\nStore: {report.store_url}")
-    changed = sum(1 for r in report.imported if r.changed)
-    out.print(f"Imported {len(report.imported)} example plans ({changed} new or changed)")
+    out.print(f"Imported {len(report.imported)} of {report.examples} example plans (the others were already stored)")
     out.print(f"Revised the draft: {report.revised.plan_id} is now at version {report.revised.version}")
     _print_register(report.plans)
     verdict = "intact" if report.verification.ok else "NOT intact"

@@ -26,6 +26,7 @@ DEMO_SUBMITTER = Actor("Demo", "Demo-indiener", Role.SUBMITTER)
 @dataclass
 class DemoReport:
     store_url: str
+    examples: int
     imported: list[SaveResult]
     revised: SaveResult
     plans: list[PlanSummary]
@@ -60,8 +61,10 @@ def run_demo(
         progress("Reading the example plans")
         examples = sorted(bundled_dir("examples").glob("*.yaml"))
         plans = load_plans(examples, load_regions())
-        progress(f"Importing {len(plans)} plans")
-        imported = store.save_plans(plans, DEMO_SUBMITTER, reason="Voorbeeldplannen ingelezen")
+        present = {summary.plan_id for summary in store.plans()}
+        new = [plan for plan in plans if plan.id not in present]
+        progress(f"Importing {len(new)} plans ({len(plans) - len(new)} already in the store)")
+        imported = store.save_plans(new, DEMO_SUBMITTER, reason="Voorbeeldplannen ingelezen")
 
         progress("Revising the incomplete draft (a new version; the first stays as it was)")
         draft = store.plan("TP-CONCEPT-ACUTE-GGZ").plan
@@ -106,4 +109,4 @@ def run_demo(
             encoding="utf-8",
         )
         outputs.append(head_path)
-        return DemoReport(store.url, imported, revised, store.plans(), verification, outputs)
+        return DemoReport(store.url, len(plans), imported, revised, store.plans(), verification, outputs)
