@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from beoordeling.model import CostCategory, Plan, Sector
 
 # Anything a submitter may type: any printable text, including YAML- and formula-like values.
-_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r\x0b\x0c\x85\u2028\u2029")
+_chars = st.characters(exclude_categories=["Cs"], exclude_characters="\x00\r\x0b\x0c\x85\u2028\u2029")
 _ALLOWED_CONTROL = {"\n", "\t"}
 
 

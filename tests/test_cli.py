@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -43,7 +44,13 @@ def test_init_import_list_show(db: str) -> None:
     assert "1 plan(s)" in table.output
     shown = run("--store", db, "show", "TP-2025-0311")
     assert 0 == shown.exit_code
-    for expected in ("Menzis, Coöperatie VGZ", "€\xa015.600.000,00", "2026: €\xa08.800.000,00", "GGNet/P. Pieters", "Start"):
+    for expected in (
+        "Menzis, Coöperatie VGZ",
+        "€\xa015.600.000,00",
+        "2026: €\xa08.800.000,00",
+        "GGNet/P. Pieters",
+        "Start",
+    ):
         assert expected in shown.output
 
 
@@ -128,8 +135,6 @@ def test_verify_exit_codes(db: str) -> None:
     wrong_head = run("--store", db, "verify", "--expect-head", "f" * 64)
     assert 1 == wrong_head.exit_code
     assert "is not in the chain" in wrong_head.output
-    import sqlite3
-
     connection = sqlite3.connect(db)
     connection.execute("DROP TRIGGER events_no_update")
     connection.execute("UPDATE events SET actor = 'Iemand anders' WHERE seq = 3")
@@ -192,6 +197,8 @@ def test_real_entry_point_has_no_traceback(tmp_path: Path) -> None:
     assert 2 == broken.returncode
     assert "Traceback" not in broken.stderr
     assert "tags (!!python/object/apply:os.system) are not allowed" in broken.stderr
-    usage = subprocess.run([sys.executable, "-m", "beoordeling", "list", "--sector", "x"], capture_output=True, text=True, check=False)
+    usage = subprocess.run(
+        [sys.executable, "-m", "beoordeling", "list", "--sector", "x"], capture_output=True, text=True, check=False
+    )
     assert 2 == usage.returncode
     assert "Invalid value for '--sector'" in usage.stderr

@@ -100,4 +100,3 @@ def test_killed_writer_leaves_an_intact_chain(store: Store, tmp_path: Path) -> N
     assert report.ok, report.problems
     assert report.count >= committed
     assert 0 == (report.count - 1) % 50, "only whole batches are stored"
-

@@ -78,10 +78,10 @@ def test_json_amounts_are_exact_text() -> None:
 def test_any_plan_round_trips_through_yaml_and_json(plan: Plan) -> None:
     """Whatever a submitter types (YAML-like, number-like, multi-line text), files give it back."""
     for fmt in ("yaml", "json"):
-        text = dump_plan(plan, fmt)  # type: ignore[arg-type]
-        again = parse_plan(text, "generated", fmt)  # type: ignore[arg-type]
+        text = dump_plan(plan, fmt)
+        again = parse_plan(text, "generated", fmt)
         assert plan == again
-        assert text == dump_plan(again, fmt)  # type: ignore[arg-type]
+        assert text == dump_plan(again, fmt)
 
 
 def test_schema_describes_the_plan() -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from beoordeling import InputError, PlanFileError, load_plan, load_plans, parse_plan
+from beoordeling.model import CostLine
 
 BROKEN = Path(__file__).parent / "broken" / "plans"
 
@@ -17,7 +19,9 @@ SECTORS = (
 
 CASES = {
     "yaml-syntax.yaml": "yaml-syntax.yaml:3: not valid YAML: mapping values are not allowed here",
-    "duplicate-key.yaml": "duplicate-key.yaml:3: title: duplicate key 'title' (first given on line 2); give each key once",
+    "duplicate-key.yaml": (
+        "duplicate-key.yaml:3: title: duplicate key 'title' (first given on line 2); give each key once"
+    ),
     "anchor.yaml": "anchor.yaml:2: anchors (&t) are not allowed; write the value out",
     "tag.yaml": "tag.yaml:2: tags (!!python/object/apply:os.system) are not allowed; write plain values",
     "merge-key.yaml": "merge-key.yaml:4: region: merge keys (<<) are not allowed; write the keys out",
@@ -139,9 +143,5 @@ def test_deep_nesting_is_refused() -> None:
 
 def test_float_amount_from_python_is_refused() -> None:
     """Money is never a float, even from Python callers."""
-    from pydantic import ValidationError
-
-    from beoordeling.model import CostLine
-
     with pytest.raises(ValidationError, match="not a float"):
-        CostLine(year=2025, sector="ggz", party="A", category="opstartkosten", amount=0.1)  # type: ignore[arg-type]
+        CostLine(year=2025, sector="ggz", party="A", category="opstartkosten", amount=0.1)

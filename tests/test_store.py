@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -24,7 +26,12 @@ def _raw(store: Store, *statements: str) -> None:
     engine = create_engine(normalise_url(store.url))
     with engine.begin() as conn:
         if engine.dialect.name == "sqlite":
-            for trigger in ("events_no_update", "events_no_delete", "plan_versions_no_update", "plan_versions_no_delete"):
+            for trigger in (
+                "events_no_update",
+                "events_no_delete",
+                "plan_versions_no_update",
+                "plan_versions_no_delete",
+            ):
                 conn.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
         else:
             conn.execute(text("ALTER TABLE events DISABLE TRIGGER USER"))
@@ -69,7 +76,11 @@ def test_revision_needs_the_latest_version(store: Store, example_plans: dict[str
     assert 2 == result.version
     assert result.event is not None
     assert [
-        {"path": "title", "before": "Acute ggz Zuid-Holland Noord en Midden-Holland", "after": "Acute ggz Hollands Midden"}
+        {
+            "path": "title",
+            "before": "Acute ggz Zuid-Holland Noord en Midden-Holland",
+            "after": "Acute ggz Hollands Midden",
+        }
     ] == result.event.payload["changes"]
     assert 1 == result.event.payload["based_on"]
     assert "Acute ggz Zuid-Holland Noord en Midden-Holland" == store.plan("TP-CONCEPT-ACUTE-GGZ", 1).plan.title
@@ -95,7 +106,7 @@ def test_stale_change_is_refused(store: Store, example_plans: dict[str, Plan]) -
 def test_existing_plan_without_base_version_is_refused(store: Store, example_plans: dict[str, Plan]) -> None:
     """A file that does not say which version it edits cannot overwrite a stored plan."""
     store.save_plan(example_plans["concept-acute-ggz"], SUBMITTER)
-    with pytest.raises(ConflictError, match="already exists .latest version 1. and the file names no version"):
+    with pytest.raises(ConflictError, match=r"already exists \(latest version 1\) and the file names no version"):
         store.save_plan(_revise(example_plans["concept-acute-ggz"], summary="Anders"), SUBMITTER)
 
 
@@ -155,12 +166,10 @@ def test_missing_plan_and_version(store: Store, example_plans: dict[str, Plan]) 
         store.plan("TP-CONCEPT-ACUTE-GGZ", 7)
 
 
-def test_opening_a_missing_store_creates_nothing(tmp_path: object) -> None:
+def test_opening_a_missing_store_creates_nothing(tmp_path: Path) -> None:
     """A mistyped store path is an error, not a new empty store."""
-    from pathlib import Path
-
-    missing = Path(str(tmp_path)) / "typo.db"
-    with pytest.raises(StoreError, match="no store at .*typo.db; create one with `beoordeling init`"):
+    missing = tmp_path / "typo.db"
+    with pytest.raises(StoreError, match=r"no store at .*typo\.db; create one with `beoordeling init`"):
         Store.open(str(missing))
     assert not missing.exists()
 
@@ -313,9 +322,7 @@ def test_altered_version_content_is_found(filled: Store) -> None:
     """A stored plan version changed behind the store's back no longer matches its event."""
     _raw(filled, "UPDATE plan_versions SET content = replace(content, 'Zeeland', 'Zeeuws-Vlaanderen')")
     report = filled.verify()
-    assert [
-        "version 1 of plan TP-2024-0093 was altered: its content does not match its hash"
-    ] == report.problems
+    assert ["version 1 of plan TP-2024-0093 was altered: its content does not match its hash"] == report.problems
 
 
 def test_register_out_of_step_is_found(filled: Store) -> None:
@@ -334,12 +341,8 @@ def test_log_from_another_store_is_found(filled: Store, tmp_path: object) -> Non
 
 def test_times_are_stored_in_utc(store: Store, clock: Clock, example_plans: dict[str, Plan]) -> None:
     """A clock in another time zone is stored as the same moment in UTC."""
-    from zoneinfo import ZoneInfo
-
     clock.now = datetime(2025, 7, 1, 23, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
     result = store.save_plan(example_plans["concept-acute-ggz"], SUBMITTER)
     assert result.event is not None
     assert datetime(2025, 7, 1, 21, 30, tzinfo=UTC) == result.event.occurred_at
-    assert [datetime(2025, 7, 1, 21, 30, tzinfo=UTC)] == [
-        e.occurred_at for e in store.events("TP-CONCEPT-ACUTE-GGZ")
-    ]
+    assert [datetime(2025, 7, 1, 21, 30, tzinfo=UTC)] == [e.occurred_at for e in store.events("TP-CONCEPT-ACUTE-GGZ")]

@@ -1,0 +1,52 @@
+"""The public API is a deliberate, sorted list; nothing becomes public by accident."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+import beoordeling
+
+
+def test_public_names() -> None:
+    """The names ``beoordeling`` exports, exactly."""
+    assert [
+        "Actor",
+        "BeoordelingError",
+        "ConfigurationError",
+        "ConflictError",
+        "Event",
+        "EventType",
+        "InputError",
+        "NewEvent",
+        "Plan",
+        "PlanFileError",
+        "PlanNotFound",
+        "PlanState",
+        "Problem",
+        "RegionList",
+        "Role",
+        "Store",
+        "StoreError",
+        "VerifyReport",
+        "dump_plan",
+        "load_plan",
+        "load_plans",
+        "load_regions",
+        "parse_plan",
+        "plan_json_schema",
+        "save_plan",
+    ] == beoordeling.__all__
+    assert sorted(beoordeling.__all__) == beoordeling.__all__
+    for name in beoordeling.__all__:
+        assert getattr(beoordeling, name) is not None
+
+
+def test_errors_share_one_base() -> None:
+    """The CLI catches one base class; every error the package raises on purpose derives from it."""
+    for name in ("ConfigurationError", "ConflictError", "InputError", "PlanFileError", "PlanNotFound", "StoreError"):
+        assert issubclass(getattr(beoordeling, name), beoordeling.BeoordelingError)
+
+
+def test_typed_marker_ships() -> None:
+    """py.typed is part of the package, so type checkers use its annotations."""
+    assert files("beoordeling").joinpath("py.typed").is_file()
