@@ -39,20 +39,9 @@ class VerifyReport:
 
 def _row_hash(row: Row[Any]) -> str:
     return event_hash(
-        seq=row.seq,
-        type=row.type,
-        actor=row.actor,
-        organisation=row.organisation,
-        role=row.role,
-        occurred_at=row.occurred_at_text,
-        plan_id=row.plan_id,
-        plan_version=row.plan_version,
-        reason=row.reason,
-        payload=row.payload,
-        groups=row.groups,
-        rules_version=row.rules_version,
-        prev_hash=row.prev_hash,
-    )
+        row.seq, row.type, row.actor, row.organisation, row.role, row.occurred_at_text, row.plan_id,
+        row.plan_version, row.reason, row.payload, row.groups, row.rules_version, row.prev_hash,
+    )  # fmt: skip
 
 
 def _describe(row: Row[Any]) -> str:
