@@ -266,9 +266,11 @@ def test_tampering_names_the_first_broken_event(
 ) -> None:
     """Changing, deleting or reordering any event is found, and the first broken one is named."""
     if "occurred_at_text ||" in statements[0]:
-        if "sqlite" not in filled.url:
-            pytest.skip("the time column is a real timestamp on PostgreSQL")
-        statements = ["UPDATE events SET occurred_at = '2020-01-01 00:00:00.000000' WHERE seq = 2"]
+        statements = [
+            "UPDATE events SET occurred_at = '2020-01-01 00:00:00.000000' WHERE seq = 2"
+            if "sqlite" in filled.url
+            else "UPDATE events SET occurred_at = occurred_at - interval '1 hour' WHERE seq = 2"
+        ]
         problem = (
             "event 2 (plan.created of plan TP-CONCEPT-ACUTE-GGZ v1) was altered: its time column differs from "
             "the hashed time"

@@ -303,7 +303,9 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
     """
     report = run_demo(out_dir, _store_url(ctx), progress=lambda step: out.print(f"- {step}"))
     out.print(f"\nStore: {report.store_url}")
-    out.print(f"Imported {len(report.imported)} of {report.examples} example plans (the others were already stored)")
+    skipped = report.examples - len(report.imported)
+    already = f" ({skipped} already in the store)" if skipped else ""
+    out.print(f"Imported {len(report.imported)} of {report.examples} example plans{already}")
     out.print(f"Revised the draft: {report.revised.plan_id} is now at version {report.revised.version}")
     _print_register(report.plans)
     verdict = "intact" if report.verification.ok else "NOT intact"
