@@ -199,10 +199,15 @@ class Store:
                 yield conn
 
     @contextmanager
-    def _read(self) -> Iterator[Connection]:
+    def _read(self, *, snapshot: bool = False) -> Iterator[Connection]:
+        """A read transaction; ``snapshot`` makes every statement in it see the same moment
+        (SQLite's transactions always do; PostgreSQL needs REPEATABLE READ for it)."""
         try:
-            with self._engine.connect() as conn, conn.begin():
-                yield conn
+            with self._engine.connect() as conn:
+                if snapshot and self._postgres:
+                    conn.execution_options(isolation_level="REPEATABLE READ")
+                with conn.begin():
+                    yield conn
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot read the store {redact(self.url)}: {_reason(exc)}") from exc
 
@@ -288,9 +293,11 @@ class Store:
         for row in self._event_rows(plan_id, after):
             yield _event(row)
 
-    def _event_rows(self, plan_id: str | None = None, after: int = 0) -> Iterator[Row[Any]]:
+    def _event_rows(self, plan_id: str | None = None, after: int = 0, until: int | None = None) -> Iterator[Row[Any]]:
         while True:
             query = select(t.events).where(t.events.c.seq > after).order_by(t.events.c.seq).limit(_PAGE)
+            if until is not None:
+                query = query.where(t.events.c.seq <= until)
             if plan_id is not None:
                 query = query.where(t.events.c.plan_id == plan_id)
             with self._read() as conn:
@@ -440,11 +447,15 @@ class Store:
 
     def verify(self, expect_head: str | None = None) -> VerifyReport:
         """Recompute the chain and check versions and the register against it."""
-        with self._read() as conn:
+        # Versions and register come from one snapshot; the walk stops at that snapshot's last
+        # event, so a writer appending meanwhile cannot make an intact store look broken.
+        with self._read(snapshot=True) as conn:
             store_id = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "store_id")).scalar()
             versions = conn.execute(select(t.plan_versions)).all()
             register = conn.execute(select(t.plans)).all()
-        return verify_records(self._event_rows(), versions, register, store_id, expect_head)
+            last = conn.execute(select(func.max(t.events.c.seq))).scalar()
+        rows = self._event_rows(until=last or 0)
+        return verify_records(rows, versions, register, store_id, expect_head)
 
 
 def _reason(exc: SQLAlchemyError) -> str:
