@@ -77,7 +77,7 @@ def test_bad_files_are_refused_whole(db: str) -> None:
     """Good and bad files together: every problem is listed, exit 2, and nothing is stored."""
     result = run("--store", db, "import", str(EXAMPLES[1]), str(BROKEN / "anchor.yaml"), str(BROKEN / "tag.yaml"))
     assert 2 == result.exit_code
-    assert "error: 2 problem(s) found; nothing was stored" in result.output
+    assert "error: 2 problems found; nothing was changed" in result.output
     assert f"{BROKEN / 'anchor.yaml'}:2: anchors (&t) are not allowed; write the value out" in result.output
     assert "0 plan(s)" in run("--store", db, "list").output
 
@@ -144,6 +144,20 @@ def test_verify_exit_codes(db: str) -> None:
     assert 1 == broken.exit_code
     assert "broken: event 3 (plan.created of plan" in broken.output
     assert "chain NOT intact" in broken.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["schema", "-o", "{tmp}/missing/schema.json"], ["export", "TP-CONCEPT-ACUTE-GGZ", "-o", "{tmp}/file/plan.yaml"]],
+)
+def test_unwritable_output_is_one_message(db: str, tmp_path: Path, args: list[str]) -> None:
+    """An output path that cannot be written gives a message naming it and exit 2, no traceback."""
+    run("--store", db, "import", str(EXAMPLES[0]))
+    (tmp_path / "file").write_text("a file where a folder should be")
+    result = run("--store", db, *(a.format(tmp=tmp_path) for a in args))
+    assert 2 == result.exit_code
+    assert result.output.startswith(f"error: {tmp_path}/"), result.output
+    assert "Traceback" not in result.output
 
 
 def test_init_refuses_existing_store(db: str) -> None:

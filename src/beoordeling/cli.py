@@ -47,12 +47,18 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except InputError as exc:
-            err.print(f"[bold red]error:[/] {len(exc.problems)} problem(s) found; nothing was stored", markup=True)
+            if len(exc.problems) == 1:
+                _fail(str(exc.problems[0]).replace("[", r"\["))
+            err.print(f"[bold red]error:[/] {len(exc.problems)} problems found; nothing was changed", markup=True)
             for problem in exc.problems:
                 err.print(f"  {problem}", markup=False)
             sys.exit(BAD_INPUT)
         except BeoordelingError as exc:
             _fail(str(exc).replace("[", r"\["))
+        except OSError as exc:
+            # A file or folder named on the command line that cannot be read or written.
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}")
 
 
 def _store_url(ctx: click.Context) -> str | None:

@@ -130,14 +130,20 @@ def save_plan(plan: Plan, path: Path | str) -> Path:
     """Write the plan atomically: a reader sees the old file or the new one, never half of one."""
     path = Path(path)
     text = dump_plan(plan, format_of(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise PlanFileError(path, [Problem(f"cannot write the file: {exc.strerror}", str(path))]) from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         Path(tmp).replace(path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise PlanFileError(path, [Problem(f"cannot write the file: {exc.strerror}", str(path))]) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
