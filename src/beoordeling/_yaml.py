@@ -22,6 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import Loc, Problem
 
 MAX_BYTES = 4 * 1024 * 1024
+TOO_LARGE = f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB"
 MAX_DEPTH = 40
 MAX_NODES = 250_000
 
@@ -144,7 +145,7 @@ class _Builder:
 def parse(text: str, source: str) -> Document:
     """Parse one YAML document into plain data; raise ``YamlProblem`` with the place on refusal."""
     if len(text.encode("utf-8")) > MAX_BYTES:
-        raise YamlProblem(Problem(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB", source))
+        raise YamlProblem(Problem(TOO_LARGE, source))
     loader = _Composer(text)
     try:
         node = loader.get_single_node()

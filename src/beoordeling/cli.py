@@ -23,7 +23,7 @@ from . import _dutch
 from .demo import run_demo
 from .errors import BeoordelingError, InputError
 from .model import PlanState, Role, Sector
-from .planfile import load_plans, plan_json_schema, save_plan
+from .planfile import load_plans, plan_json_schema_text, save_plan
 from .reference import load_regions
 from .store import Actor, PlanSummary, Store
 
@@ -248,7 +248,7 @@ def export(ctx: click.Context, plan_id: str, output: Path, version: int | None) 
 )
 def schema(output: Path | None) -> None:
     """JSON Schema of a plan file, for editors."""
-    text = json.dumps(plan_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    text = plan_json_schema_text()
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -265,20 +265,7 @@ def verify(ctx: click.Context, expect_head: str | None, fmt: str) -> None:
     with Store.open(_store_url(ctx)) as store:
         report = store.verify(expect_head)
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "ok": report.ok,
-                    "events": report.count,
-                    "head": report.head_hash,
-                    "store_id": report.store_id,
-                    "first_broken": report.first_broken,
-                    "expected_head_at": report.expected_head_at,
-                    "problems": report.problems,
-                },
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(report.as_dict(), indent=2))
     else:
         out.print(f"events: {report.count}")
         out.print(f"head: {report.head_hash}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Role
-from .planfile import load_plans, plan_json_schema, save_plan
+from .planfile import load_plans, plan_json_schema_text, save_plan
 from .reference import load_regions
 from .resources import bundled_dir
 from .store import Actor, PlanSummary, SaveResult, Store, VerifyReport
@@ -88,24 +88,14 @@ def run_demo(
             stored = store.plan(summary.plan_id)
             outputs.append(save_plan(stored.plan, out_dir / "plans" / f"{summary.plan_id}.yaml"))
         schema_path = out_dir / "plan.schema.json"
-        schema_path.write_text(json.dumps(plan_json_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        schema_path.write_text(plan_json_schema_text(), encoding="utf-8")
         outputs.append(schema_path)
 
         progress("Verifying the event chain")
         verification = store.verify()
         head_path = out_dir / "verify.json"
         head_path.write_text(
-            json.dumps(
-                {
-                    "ok": verification.ok,
-                    "events": verification.count,
-                    "head": verification.head_hash,
-                    "store_id": verification.store_id,
-                    "problems": verification.problems,
-                },
-                indent=2,
-            )
-            + "\n",
+            json.dumps(verification.as_dict(), indent=2) + "\n",
             encoding="utf-8",
         )
         outputs.append(head_path)

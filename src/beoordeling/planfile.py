@@ -32,6 +32,7 @@ __all__ = [
     "parse_plan",
     "plan_content",
     "plan_json_schema",
+    "plan_json_schema_text",
     "save_plan",
 ]
 
@@ -85,7 +86,7 @@ def parse_plan(text: str, source: str, fmt: Format) -> Plan:
         data, line_of = document.data, document.line_of
     else:
         if len(text.encode("utf-8")) > _yaml.MAX_BYTES:
-            raise PlanFileError(source, [Problem("the file is larger than 4 MiB", source)])
+            raise PlanFileError(source, [Problem(_yaml.TOO_LARGE, source)])
         data = _parse_json(text, source)
     if not isinstance(data, dict):
         found = "nothing" if data is None else type(data).__name__
@@ -103,7 +104,7 @@ def load_plan(path: Path | str) -> Plan:
     try:
         size = path.stat().st_size
         if size > _yaml.MAX_BYTES:
-            raise PlanFileError(path, [Problem("the file is larger than 4 MiB", str(path))])
+            raise PlanFileError(path, [Problem(_yaml.TOO_LARGE, str(path))])
         raw = path.read_bytes()
     except OSError as exc:
         raise PlanFileError(path, [Problem(f"cannot read the file: {exc.strerror}", str(path))]) from exc
@@ -154,6 +155,11 @@ def plan_json_schema() -> dict[str, Any]:
     """JSON Schema (2020-12) of a plan file, for editors that complete and check YAML or JSON."""
     schema = Plan.model_json_schema(mode="validation")
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+
+
+def plan_json_schema_text() -> str:
+    """The JSON Schema as the file editors read (``beoordeling schema``, the demo's output)."""
+    return json.dumps(plan_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 def plan_content(plan: Plan) -> dict[str, Any]:

@@ -36,6 +36,18 @@ class VerifyReport:
     def ok(self) -> bool:
         return not self.problems
 
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON data (``verify --format json`` and the demo's verify.json)."""
+        return {
+            "ok": self.ok,
+            "events": self.count,
+            "head": self.head_hash,
+            "store_id": self.store_id,
+            "first_broken": self.first_broken,
+            "expected_head_at": self.expected_head_at,
+            "problems": self.problems,
+        }
+
 
 def _row_hash(row: Row[Any]) -> str:
     return event_hash(
