@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 LOCALE = "nl_NL"
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
@@ -27,3 +27,15 @@ def day(value: date) -> str:
 def moment(value: datetime) -> str:
     """23-11-2026 14:05 in Dutch time."""
     return format_datetime(value, "dd-MM-yyyy HH:mm", tzinfo=TIMEZONE, locale=LOCALE)
+
+
+def number(value: int | Decimal) -> str:
+    """12.500 — thousands grouped with a dot, as Dutch readers write them."""
+    return format_decimal(value, locale=LOCALE)
+
+
+def enumeration(items: list[str]) -> str:
+    """'a, b en c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " en " + items[-1]

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from .errors import Loc, Problem
+
+Issue = tuple[tuple[str | int, ...], str, Any]
+"""A field path, what is wrong there, and the value found."""
+
+
+def refuse(model: str, problems: Sequence[Issue]) -> ValidationError:
+    """A validation error that points at the exact fields, so a message names the path (used by
+    model validators that check several fields together)."""
+    return ValidationError.from_exception_data(
+        model,
+        [
+            InitErrorDetails(type=PydanticCustomError("plan_consistency", message), loc=loc, input=value)
+            for loc, message, value in problems
+        ],
+    )
+
 
 SCHEMA_HINT = "`beoordeling schema` lists the fields a plan may have"
 

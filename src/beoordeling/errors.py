@@ -2,7 +2,8 @@
 
     BeoordelingError
      ├── InputError            bad input from a file or a caller; lists every problem found
-     │    └── PlanFileError    a plan file that cannot be read or does not validate
+     │    ├── PlanFileError    a plan file that cannot be read or does not validate
+     │    └── RulesError       a rules file (or an assessor's judgement) the criteria engine refuses
      ├── ConfigurationError    a store URL, reference list or bundled resource that cannot be used
      └── StoreError
           ├── PlanNotFound      no plan (or no such version) with that id
@@ -26,6 +27,7 @@ __all__ = [
     "PlanFileError",
     "PlanNotFound",
     "Problem",
+    "RulesError",
     "StoreError",
 ]
 
@@ -81,6 +83,11 @@ class PlanFileError(InputError):
     def __init__(self, path: Path | str, problems: Sequence[Problem]) -> None:
         self.path = str(path)
         super().__init__(problems)
+
+
+class RulesError(InputError):
+    """Rules that cannot be loaded (each problem names file, line and key), rules that do not cover
+    a date, or judgements that do not fit the rules in force."""
 
 
 class ConfigurationError(BeoordelingError):

@@ -12,14 +12,14 @@ Sections named below refer to the team's domain brief, which cites the *Beoordel
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Self, TypeVar
+from typing import Annotated, Self, TypeVar
 
-from pydantic import Field, ValidationError, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import Field, model_validator
 
+from .._validation import Issue, refuse
 from ._types import Email, Euro, LongText, Part, PlanId, ShortText, Url
 from .enums import (
     CostCategory,
@@ -60,25 +60,6 @@ __all__ = [
 
 
 K = TypeVar("K", bound=Hashable)
-
-
-Issue = tuple[tuple[str | int, ...], str, Any]
-"""A field path, what is wrong there, and the value found."""
-
-
-def _refuse(model: str, problems: Sequence[Issue]) -> ValidationError:
-    """A validation error that points at the exact fields, so a message names the path."""
-    return ValidationError.from_exception_data(
-        model,
-        [
-            InitErrorDetails(
-                type=PydanticCustomError("plan_consistency", message),
-                loc=loc,
-                input=value,
-            )
-            for loc, message, value in problems
-        ],
-    )
 
 
 # --- who and where ------------------------------------------------------------------------------
@@ -139,7 +120,7 @@ class Insurers(Part):
                 problems.append((("others", i), "insurer listed twice", name))
             seen.add(name.casefold())
         if problems:
-            raise _refuse("Insurers", problems)
+            raise refuse("Insurers", problems)
         return self
 
     @property
@@ -227,7 +208,7 @@ class QuickTest(Part):
                 )
             seen.add(claim.aspect)
         if problems:
-            raise _refuse("QuickTest", problems)
+            raise refuse("QuickTest", problems)
         return self
 
 
@@ -307,7 +288,7 @@ class FullPlan(Part):
     @model_validator(mode="after")
     def _start_before_end(self) -> Self:
         if self.start and self.end and self.end < self.start:
-            raise _refuse(
+            raise refuse(
                 "FullPlan",
                 [
                     (
@@ -378,7 +359,7 @@ class FundingRequest(Part):
                 )
             seen.add(milestone.id.casefold())
         if problems:
-            raise _refuse("FundingRequest", problems)
+            raise refuse("FundingRequest", problems)
         return self
 
     @property
@@ -465,7 +446,7 @@ class Plan(Part):
                 if line.party.casefold() not in known:
                     problems.append((("funding", "lines", i, "party"), hint, line.party))
         if problems:
-            raise _refuse("Plan", problems)
+            raise refuse("Plan", problems)
         return self
 
     @property

@@ -1,0 +1,604 @@
+"""Type-check an expression tree against the plan model and compile it to Python closures.
+
+Each expression is compiled once per rules version into two closures: a plain one for bulk
+evaluation, and a traced one that also records every plan value it reads (the field path and the
+value), so that a result can name the values that caused it. In a quantifier the traced closure
+keeps only the reads of the item that decided the answer (the first match of ``any``, the first
+miss of ``all``), which is what a reader needs to see.
+
+A value the expression needs but the plan leaves empty raises :class:`Undecided`: a criterion that
+cannot be decided is *incomplete*, never silently passed or failed. Only ``present()``, ``len()``,
+comparison with the literal ``null`` and quantifiers (an empty list has no items) accept an empty
+value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from ..model._types import LabelledEnum
+from ._expr import Binary, Call, Compare, ListLiteral, Literal, Node, Not, Path, Quantifier, SyntaxProblem, parse
+from ._types import BOOL, DATE, MONEY, NULL, NUMBER, TEXT, Type, context_fields, fields_of
+
+__all__ = ["Compiled", "Env", "Undecided", "compile_expression"]
+
+
+class Undecided(Exception):
+    """The expression needs a value that is not filled in; ``what`` is the expression that was empty."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+class Env:
+    """What a compiled expression runs against. ``reads`` is a list only when tracing."""
+
+    __slots__ = ("milestone", "on", "paths", "plan", "reads", "vars")
+
+    def __init__(self, plan: Any, on: date, milestone: Any = None, *, trace: bool = False) -> None:
+        self.plan = plan
+        self.on = on
+        self.milestone = milestone
+        self.vars: dict[str, Any] = {}
+        self.paths: dict[str, str] = {}
+        self.reads: list[tuple[str, Any]] = [] if trace else _NO_READS
+
+
+_NO_READS: list[tuple[str, Any]] = []
+
+Fn = Callable[[Env], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A checked expression, its type, both closures, and the plan fields it reads."""
+
+    text: str
+    type: Type
+    plain: Fn
+    traced: Fn
+    fields: frozenset[str]
+
+
+class _Typed(NamedTuple):
+    type: Type
+    plain: Fn
+    traced: Fn
+
+
+def compile_expression(text: str, expect: Type | None = None) -> Compiled:
+    """Parse, check and compile ``text``; ``expect`` is the type the caller needs (true/false for a
+    check). Raises ``SyntaxProblem`` naming the column of the problem."""
+    checker = _Checker()
+    typed = checker.check(parse(text), {})
+    if expect is not None and (typed.type.kind != expect.kind):
+        raise SyntaxProblem(f"the expression must give {expect.describe()}; it gives {typed.type.describe()}", 1)
+    return Compiled(text, typed.type, typed.plain, typed.traced, frozenset(checker.fields))
+
+
+# --- runtime helpers ------------------------------------------------------------------------------
+
+
+def _present(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str | list):
+        return bool(value.strip() if isinstance(value, str) else value)
+    return True
+
+
+def _years_between(start: date, end: date) -> int:
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+_ORDER: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Any], Any]:
+    """Follow attribute names, stopping at the first empty value (specialised for short paths)."""
+    if len(names) == 1:
+        (a,) = names
+
+        def get1(obj: Any) -> Any:
+            return None if obj is None else getattr(obj, a)
+
+        return get1
+    if len(names) == 2:
+        a, b = names
+
+        def get2(obj: Any) -> Any:
+            if obj is None:
+                return None
+            obj = getattr(obj, a)
+            return None if obj is None else getattr(obj, b)
+
+        return get2
+
+    def get(obj: Any) -> Any:
+        for name in names:
+            if obj is None:
+                return None
+            obj = getattr(obj, name)
+        return obj
+
+    return get
+
+
+# --- the checker ----------------------------------------------------------------------------------
+
+
+Scope = dict[str, tuple[Type, str]]
+"""A quantifier's variable: the type of the items and the field path of its list."""
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.fields: set[str] = set()
+
+    def check(self, node: Node, scope: Scope) -> _Typed:
+        method: Callable[[Any, Scope], _Typed] = getattr(self, f"_{type(node).__name__.lower()}")
+        return method(node, scope)
+
+    def _expect(self, typed: _Typed, node: Node, kinds: tuple[str, ...], what: str) -> None:
+        if typed.type.kind not in kinds:
+            raise SyntaxProblem(f"{what} needs {_kinds(kinds)}; {node.text!r} is {typed.type.describe()}", node.column)
+
+    # leaves
+
+    def _literal(self, node: Literal, scope: Scope) -> _Typed:
+        value = node.value
+        kind = (
+            NULL
+            if value is None
+            else BOOL
+            if isinstance(value, bool)
+            else NUMBER
+            if isinstance(value, int)
+            else MONEY
+            if isinstance(value, Decimal)
+            else DATE
+            if isinstance(value, date)
+            else TEXT
+        )
+
+        def const(env: Env) -> Any:
+            return value
+
+        return _Typed(kind, const, const)
+
+    def _listliteral(self, node: ListLiteral, scope: Scope) -> _Typed:
+        items = [self.check(item, scope) for item in node.items]
+        kinds = {item.type.kind for item in items}
+        if len(kinds) > 1:
+            raise SyntaxProblem(f"the items of {node.text} are of different kinds", node.column)
+        item_type = items[0].type if items else NULL
+        plain_items = [item.plain for item in items]
+        traced_items = [item.traced for item in items]
+
+        def plain(env: Env) -> list[Any]:
+            return [f(env) for f in plain_items]
+
+        def traced(env: Env) -> list[Any]:
+            return [f(env) for f in traced_items]
+
+        return _Typed(Type("list", item=item_type), plain, traced)
+
+    def _path(self, node: Path, scope: Scope) -> _Typed:
+        head, rest = node.names[0], node.names[1:]
+        var = scope.get(head)
+        if var is not None:
+            current, field_path = var
+        else:
+            roots = context_fields()
+            if head not in roots:
+                raise SyntaxProblem(_unknown(head, roots, "the plan"), node.column)
+            current, field_path = roots[head], head
+        nullable = current.nullable
+        for name in rest:
+            if current.kind == "list":
+                raise SyntaxProblem(
+                    f"{field_path} is a list; read its items with any(... for x in {field_path})", node.column
+                )
+            if current.kind != "object" or current.model is None:
+                raise SyntaxProblem(f"{field_path} is {current.describe()}; it has no field {name!r}", node.column)
+            fields = fields_of(current.model)
+            if name not in fields:
+                raise SyntaxProblem(_unknown(name, fields, field_path), node.column)
+            current = fields[name]
+            nullable = nullable or current.nullable
+            field_path = f"{field_path}.{name}"
+        self.fields.add(field_path)
+        result = current.optional() if nullable else current
+        get_rest = _getter(rest) if rest else None
+        text = node.text
+
+        if var is not None:
+
+            def start(env: Env) -> Any:
+                return env.vars[head]
+
+        elif head in ("on", "milestone"):
+            attribute = operator.attrgetter(head)
+
+            def start(env: Env) -> Any:
+                return attribute(env)
+
+        else:
+
+            def start(env: Env) -> Any:
+                return getattr(env.plan, head)
+
+        if get_rest is None:
+            plain = start
+        else:
+
+            def plain(env: Env) -> Any:
+                return get_rest(start(env))
+
+        suffix = "".join(f".{name}" for name in rest)
+
+        def traced(env: Env) -> Any:
+            value = plain(env)
+            where = env.paths[head] + suffix if var is not None else text
+            env.reads.append((where, value))
+            return value
+
+        return _Typed(result, plain, traced)
+
+    # operators
+
+    def _not(self, node: Not, scope: Scope) -> _Typed:
+        operand = self.check(node.operand, scope)
+        self._expect(operand, node.operand, ("bool",), "'not'")
+        what = node.operand.text
+
+        def build(f: Fn) -> Fn:
+            def negate(env: Env) -> bool:
+                value = f(env)
+                if value is None:
+                    raise Undecided(what)
+                return not value
+
+            return negate
+
+        return _Typed(BOOL, build(operand.plain), build(operand.traced))
+
+    def _binary(self, node: Binary, scope: Scope) -> _Typed:
+        left, right = self.check(node.left, scope), self.check(node.right, scope)
+        lt, rt = node.left.text, node.right.text
+        if node.op in ("and", "or"):
+            self._expect(left, node.left, ("bool",), f"'{node.op}'")
+            self._expect(right, node.right, ("bool",), f"'{node.op}'")
+            is_and = node.op == "and"
+
+            def logic(lf: Fn, rf: Fn) -> Fn:
+                def fn(env: Env) -> bool:
+                    a = lf(env)
+                    if a is None:
+                        raise Undecided(lt)
+                    if bool(a) is not is_and:  # short-circuit: False for and, True for or
+                        return bool(a)
+                    b = rf(env)
+                    if b is None:
+                        raise Undecided(rt)
+                    return bool(b)
+
+                return fn
+
+            return _Typed(BOOL, logic(left.plain, right.plain), logic(left.traced, right.traced))
+        self._expect(left, node.left, ("number", "money"), f"'{node.op}'")
+        self._expect(right, node.right, ("number", "money"), f"'{node.op}'")
+        kind = MONEY if "money" in (left.type.kind, right.type.kind) else NUMBER
+        op = operator.add if node.op == "+" else operator.sub
+
+        def arith(lf: Fn, rf: Fn) -> Fn:
+            def fn(env: Env) -> Any:
+                a, b = lf(env), rf(env)
+                if a is None:
+                    raise Undecided(lt)
+                if b is None:
+                    raise Undecided(rt)
+                return op(a, b)
+
+            return fn
+
+        return _Typed(kind, arith(left.plain, right.plain), arith(left.traced, right.traced))
+
+    def _compare(self, node: Compare, scope: Scope) -> _Typed:
+        left, right = self.check(node.left, scope), self.check(node.right, scope)
+        lt, rt = node.left.text, node.right.text
+        if node.op in ("in", "not in"):
+            if right.type.kind != "list" or right.type.item is None:
+                raise SyntaxProblem(
+                    f"'{node.op}' needs a list on its right; {rt!r} is {right.type.describe()}", node.column
+                )
+            _comparable(left.type, right.type.item, node.left, node.right, node.column)
+            negate = node.op == "not in"
+
+            def member(lf: Fn, rf: Fn) -> Fn:
+                def fn(env: Env) -> bool:
+                    a = lf(env)
+                    if a is None:
+                        raise Undecided(lt)
+                    return (a in (rf(env) or ())) is not negate
+
+                return fn
+
+            return _Typed(BOOL, member(left.plain, right.plain), member(left.traced, right.traced))
+
+        if node.op in ("==", "!=") and NULL.kind in (left.type.kind, right.type.kind):
+            other = right if left.type.kind == "null" else left
+            is_eq = node.op == "=="
+
+            def null_test(f: Fn) -> Fn:
+                def fn(env: Env) -> bool:
+                    return (f(env) is None) is is_eq
+
+                return fn
+
+            return _Typed(BOOL, null_test(other.plain), null_test(other.traced))
+
+        if node.op not in ("==", "!="):
+            for side, typed in ((node.left, left), (node.right, right)):
+                self._expect(typed, side, ("number", "money", "date"), f"'{node.op}'")
+        _comparable(left.type, right.type, node.left, node.right, node.column)
+        op = _ORDER[node.op]
+
+        def compare(lf: Fn, rf: Fn) -> Fn:
+            def fn(env: Env) -> bool:
+                a, b = lf(env), rf(env)
+                if a is None:
+                    raise Undecided(lt)
+                if b is None:
+                    raise Undecided(rt)
+                return bool(op(a, b))
+
+            return fn
+
+        return _Typed(BOOL, compare(left.plain, right.plain), compare(left.traced, right.traced))
+
+    # functions
+
+    def _call(self, node: Call, scope: Scope) -> _Typed:
+        spec = _FUNCTIONS.get(node.name)
+        if spec is None:
+            known = ", ".join(sorted([*_FUNCTIONS, *_QUANTIFIER_NAMES]))
+            raise SyntaxProblem(f"unknown function {node.name}(); the functions are {known}", node.column)
+        kinds, result, impl, accepts_null = spec
+        if len(node.args) != len(kinds):
+            raise SyntaxProblem(f"{node.name}() takes {len(kinds)} argument(s); found {len(node.args)}", node.column)
+        args = [self.check(arg, scope) for arg in node.args]
+        for arg, arg_node, allowed in zip(args, node.args, kinds, strict=True):
+            if allowed:
+                self._expect(arg, arg_node, allowed, f"{node.name}()")
+        result_type = result(args[0].type) if callable(result) else result
+        texts = [arg.text for arg in node.args]
+
+        def build(fns: list[Fn]) -> Fn:
+            if len(fns) == 1:
+                (f,) = fns
+
+                def one(env: Env) -> Any:
+                    value = f(env)
+                    if value is None and not accepts_null:
+                        raise Undecided(texts[0])
+                    return impl(value)
+
+                return one
+
+            def many(env: Env) -> Any:
+                values = [f(env) for f in fns]
+                for value, text in zip(values, texts, strict=True):
+                    if value is None and not accepts_null:
+                        raise Undecided(text)
+                return impl(*values)
+
+            return many
+
+        return _Typed(result_type, build([a.plain for a in args]), build([a.traced for a in args]))
+
+    def _quantifier(self, node: Quantifier, scope: Scope) -> _Typed:
+        if node.var in scope or node.var in context_fields():
+            raise SyntaxProblem(
+                f"the variable name {node.var!r} is already in use (a plan field or an outer variable); choose another",
+                node.column,
+            )
+        collection = self.check(node.collection, scope)
+        if collection.type.kind != "list" or collection.type.item is None:
+            raise SyntaxProblem(
+                f"{node.name}() goes over a list; {node.collection.text!r} is {collection.type.describe()}", node.column
+            )
+        field_base = f"{node.collection.text}[]"
+        if isinstance(node.collection, Path) and node.collection.names[0] in scope:
+            field_base = f"{scope[node.collection.names[0]][1]}{''.join('.' + n for n in node.collection.names[1:])}[]"
+        inner: Scope = {**scope, node.var: (collection.type.item, field_base)}
+        where = self.check(node.where, inner) if node.where is not None else None
+        if where is not None:
+            self._expect(where, node.where, ("bool",), "'where'")  # type: ignore[arg-type]
+        body = self.check(node.body, inner)
+        result = self._quantifier_type(node, collection.type.item, body)
+        return _quantify(node, collection, where, body, result)
+
+    def _quantifier_type(self, node: Quantifier, item: Type, body: _Typed) -> Type:
+        name = node.name
+        if name in ("any", "all"):
+            self._expect(body, node.body, ("bool",), f"{name}()")
+            return BOOL
+        if name == "count":
+            return NUMBER
+        if name == "list":
+            return Type("list", item=body.type)
+        allowed = ("number", "money") if name == "sum" else ("number", "money", "date")
+        if body.type.kind not in allowed:
+            raise SyntaxProblem(f"{name}() needs {_kinds(allowed)} per item; found {body.type.describe()}", node.column)
+        return body.type.required() if name == "sum" else body.type.optional()
+
+
+# --- quantifiers ----------------------------------------------------------------------------------------
+
+
+def _quantify(node: Quantifier, collection: _Typed, where: _Typed | None, body: _Typed, result: Type) -> _Typed:
+    counts_truth = node.name == "count" and body.type.kind == "bool"
+    plain = _plain_quantifier(node, collection.plain, where.plain if where else None, body.plain, counts_truth)
+    traced = _traced_quantifier(node, collection.traced, where.traced if where else None, body.traced, counts_truth)
+    return _Typed(result, plain, traced)
+
+
+def _plain_quantifier(node: Quantifier, coll: Fn, cond: Fn | None, value: Fn, counts_truth: bool) -> Fn:
+    """The fast form: one small loop per quantifier, no bookkeeping."""
+    var, name = node.var, node.name
+    if name in ("any", "all"):
+        wanted = name == "any"
+
+        def any_all(env: Env) -> bool:
+            bound = env.vars
+            for item in coll(env) or ():
+                bound[var] = item
+                if (cond is None or cond(env)) and bool(value(env)) is wanted:
+                    return wanted
+            return not wanted
+
+        return any_all
+
+    def values(env: Env) -> list[Any]:
+        bound = env.vars
+        out = []
+        for item in coll(env) or ():
+            bound[var] = item
+            if cond is None or cond(env):
+                out.append(value(env))
+        return out
+
+    if name == "count":
+
+        def count(env: Env) -> int:
+            found = values(env)
+            return sum(1 for v in found if v) if counts_truth else len(found)
+
+        return count
+    if name == "list":
+        return values
+    if name == "sum":
+        what = node.body.text
+
+        def sum_(env: Env) -> Any:
+            found = values(env)
+            if None in found:
+                raise Undecided(what)
+            return sum(found, Decimal("0.00")) if any(isinstance(v, Decimal) for v in found) else sum(found)
+
+        return sum_
+    pick = min if name == "min" else max
+
+    def extreme(env: Env) -> Any:
+        found = [v for v in values(env) if v is not None]
+        return pick(found) if found else None
+
+    return extreme
+
+
+def _traced_quantifier(node: Quantifier, coll: Fn, cond: Fn | None, value: Fn, counts_truth: bool) -> Fn:
+    """The traced form: each item is read under its own path (``funding.lines[3].amount``), and
+    only the reads of the item that decided an ``any`` or ``all`` are kept."""
+    var, name = node.var, node.name
+    summary = _plain_quantifier(node, coll, cond, value, counts_truth)
+    wanted = name == "any"
+
+    def any_all(env: Env) -> bool:
+        reads = env.reads
+        found = coll(env) or ()
+        # The collection's own read (if it is a path) names where the items live.
+        base = reads[-1][0] if reads and reads[-1][1] is found else node.collection.text
+        bound = env.vars
+        for i, item in enumerate(found):
+            bound[var] = item
+            env.paths[var] = f"{base}[{i}]"
+            mark = len(reads)
+            if (cond is None or cond(env)) and bool(value(env)) is wanted:
+                return wanted
+            del reads[mark:]
+        return not wanted
+
+    def aggregate(env: Env) -> Any:
+        # count, sum, min, max and list: keep the read of the list itself, not of every item.
+        reads = env.reads
+        mark = len(reads)
+        env.paths[var] = f"{node.collection.text}[]"
+        outcome = summary(env)
+        del reads[mark + 1 :]
+        return outcome
+
+    return any_all if name in ("any", "all") else aggregate
+
+
+# --- function table ------------------------------------------------------------------------------------
+
+_Spec = tuple[tuple[tuple[str, ...], ...], Type | Callable[[Type], Type], Callable[..., Any], bool]
+
+_FUNCTIONS: dict[str, _Spec] = {
+    # name: (argument kinds, result type, implementation, accepts an empty value)
+    "present": (((),), BOOL, _present, True),
+    "len": ((("list", "text"),), NUMBER, lambda v: 0 if v is None else len(v), True),
+    "lower": ((("text",),), lambda t: t, lambda v: None if v is None else v.casefold(), True),
+    "label": ((("enum",),), TEXT, lambda v: None if v is None else v.label, True),
+    "add_years": ((("date",), ("number",)), DATE, _add_years, False),
+    "years_between": ((("date",), ("date",)), NUMBER, _years_between, False),
+}
+_QUANTIFIER_NAMES = ("any", "all", "count", "sum", "min", "max", "list")
+
+
+def _kinds(kinds: tuple[str, ...]) -> str:
+    words = {"bool": "true/false", "number": "a number", "money": "an amount", "list": "a list"}
+    names = [words.get(kind, f"a {kind}") for kind in kinds]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _unknown(name: str, known: dict[str, Type], where: str) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; {where} has: {', '.join(sorted(known))}"
+    return f"{where} has no field {name!r}{hint}"
+
+
+def _comparable(a: Type, b: Type, left: Node, right: Node, column: int) -> None:
+    """Refuse comparisons that can never be true, and enum codes that do not exist."""
+    for enum_side, other_side, other_node in ((a, b, right), (b, a, left)):
+        if enum_side.kind == "enum" and enum_side.enum is not None and isinstance(other_node, Literal | ListLiteral):
+            literals = other_node.items if isinstance(other_node, ListLiteral) else (other_node,)
+            for literal in literals:
+                _known_code(enum_side.enum, literal, column)
+            if other_side.kind in ("text", "enum") or (other_side.kind == "list"):
+                return
+    if a.kind == "enum" and b.kind == "enum" and a.enum is not b.enum:
+        raise SyntaxProblem(f"{left.text!r} and {right.text!r} are codes of different lists", column)
+    same = a.kind == b.kind or (a.numeric and b.numeric) or {a.kind, b.kind} == {"enum", "text"}
+    if not same:
+        raise SyntaxProblem(
+            f"cannot compare {left.text!r} ({a.describe()}) with {right.text!r} ({b.describe()})", column
+        )
+
+
+def _known_code(enum: type[LabelledEnum], literal: Node, column: int) -> None:
+    if isinstance(literal, Literal) and isinstance(literal.value, str) and literal.value not in enum._value2member_map_:
+        codes = ", ".join(member.value for member in enum)
+        raise SyntaxProblem(f"{literal.value!r} is not a {enum.__name__} code; the codes are: {codes}", column)

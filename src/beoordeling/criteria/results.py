@@ -1,0 +1,256 @@
+"""What an evaluation says: per criterion, per step, and for the whole assessment.
+
+Results carry everything a later reader needs without the rules at hand: the outcome, the Dutch
+explanation, the values read (field path and value), the citation, the judgements combined and the
+rules stamp. They serialise to plain JSON (``as_dict``) and back (``Assessment.from_dict``), so that
+the workflow can store them with a decision event and letters can show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, Self
+
+from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+
+from .spec import Kind, Step
+
+__all__ = [
+    "Assessment",
+    "Citation",
+    "CriterionResult",
+    "EvidenceResult",
+    "Judgement",
+    "Outcome",
+    "Read",
+    "Status",
+    "StepResult",
+    "Verdict",
+]
+
+
+class Status(StrEnum):
+    """The outcome of one criterion."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    INCOMPLETE = "incomplete"
+    """Evidence the criterion needs is missing; it cannot be decided yet."""
+    NEEDS_JUDGEMENT = "needs-judgement"
+    """The evidence is there; the assessors have not (all, or not alike) recorded a verdict."""
+    NOT_APPLICABLE = "not-applicable"
+
+    @property
+    def label(self) -> str:
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {
+    Status.PASS: "voldoet",
+    Status.FAIL: "voldoet niet",
+    Status.INCOMPLETE: "onvolledig",
+    Status.NEEDS_JUDGEMENT: "oordeel nodig",
+    Status.NOT_APPLICABLE: "niet van toepassing",
+}
+
+
+class Outcome(StrEnum):
+    """The outcome of a step, from worst to best."""
+
+    FAILS = "fails"
+    INCOMPLETE = "incomplete"
+    AWAITS_JUDGEMENT = "awaits-judgement"
+    PASSES = "passes"
+
+    @property
+    def blocks(self) -> bool:
+        """True when the step cannot pass as the plan stands (a self-check exits 1)."""
+        return self in (Outcome.FAILS, Outcome.INCOMPLETE)
+
+
+class Verdict(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+
+
+class Judgement(BaseModel):
+    """An assessor's verdict on one criterion, recorded for an organisation (an insurer).
+
+    A negative verdict needs a reason; so does a positive verdict on a computed check that failed
+    (an override). Unanswered judgements never count as a pass or a fail."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    criterion: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Za-z0-9]{0,9}$")]
+    verdict: Verdict
+    assessor: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    organisation: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=4000)] | None = None
+    recorded_on: date | None = None
+
+    @model_validator(mode="after")
+    def _reason_for_no(self) -> Self:
+        if self.verdict is Verdict.FAIL and self.reason is None:
+            raise ValueError(f"a negative verdict on {self.criterion} needs a reason")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A value the criterion read from the plan: its field path and a JSON-safe summary of it."""
+
+    path: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    section: str
+    reference: str
+    link: str
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.section}) {self.link}"
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceResult:
+    id: str
+    title: str
+    present: bool | None
+    """None when the item is not asked of this plan."""
+    missing: str | None = None
+    """The guidance shown when it is missing."""
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    id: str
+    title: str
+    title_en: str
+    step: Step
+    kind: Kind
+    status: Status
+    explanation: str
+    citation: Citation
+    reads: tuple[Read, ...] = ()
+    evidence: tuple[EvidenceResult, ...] = ()
+    judgements: tuple[Judgement, ...] = ()
+    override: bool = False
+    """A failed computed check passed by the assessors' judgement (with their reasons)."""
+    confirmed: bool = True
+    note: str | None = None
+
+    @property
+    def blocking(self) -> bool:
+        """Whether this result keeps the step from passing (advice never does)."""
+        return self.kind is not Kind.ADVICE and self.status in (Status.FAIL, Status.INCOMPLETE)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "title_en": self.title_en,
+            "step": self.step.value,
+            "kind": self.kind.value,
+            "status": self.status.value,
+            "blocking": self.blocking,
+            "explanation": self.explanation,
+            "citation": {"section": self.citation.section, "reference": self.citation.reference,
+                         "link": self.citation.link},
+            "reads": [{"path": r.path, "value": r.value} for r in self.reads],
+            "evidence": [{"id": e.id, "title": e.title, "present": e.present, "missing": e.missing}
+                         for e in self.evidence],
+            "judgements": [j.model_dump(mode="json", exclude_none=True) for j in self.judgements],
+            "override": self.override,
+            "confirmed": self.confirmed,
+            "note": self.note,
+        }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CriterionResult:
+        return cls(
+            id=data["id"], title=data["title"], title_en=data["title_en"], step=Step(data["step"]),
+            kind=Kind(data["kind"]), status=Status(data["status"]), explanation=data["explanation"],
+            citation=Citation(**data["citation"]),
+            reads=tuple(Read(r["path"], r["value"]) for r in data["reads"]),
+            evidence=tuple(EvidenceResult(**e) for e in data["evidence"]),
+            judgements=tuple(Judgement.model_validate(j) for j in data["judgements"]),
+            override=data["override"], confirmed=data["confirmed"], note=data["note"],
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    step: Step
+    outcome: Outcome
+    summary: str
+    """One Dutch sentence a person understands at once."""
+    criteria: tuple[CriterionResult, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step.value,
+            "outcome": self.outcome.value,
+            "summary": self.summary,
+            "criteria": [c.as_dict() for c in self.criteria],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StepResult:
+        return cls(
+            Step(data["step"]),
+            Outcome(data["outcome"]),
+            data["summary"],
+            tuple(CriterionResult.from_dict(c) for c in data["criteria"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The criteria applied to one plan version on one date, per step."""
+
+    plan_id: str
+    plan_version: int | None
+    on: date
+    rules_version: str
+    rules_hash: str
+    overlays: tuple[str, ...]
+    unconfirmed: tuple[str, ...]
+    steps: tuple[StepResult, ...]
+
+    @property
+    def rules_stamp(self) -> str:
+        return f"{self.rules_version}@{self.rules_hash[:12]}"
+
+    @property
+    def outcome(self) -> Outcome:
+        """The worst outcome over the steps evaluated."""
+        return min((s.outcome for s in self.steps), key=list(Outcome).index, default=Outcome.PASSES)
+
+    def step(self, step: Step) -> StepResult:
+        return next(s for s in self.steps if s.step is step)
+
+    def criterion(self, criterion_id: str) -> CriterionResult | None:
+        return next((c for s in self.steps for c in s.criteria if c.id == criterion_id), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "plan": {"id": self.plan_id, "version": self.plan_version},
+            "on": self.on.isoformat(),
+            "rules": {"version": self.rules_version, "content_hash": self.rules_hash,
+                      "overlays": list(self.overlays), "unconfirmed": list(self.unconfirmed)},
+            "outcome": self.outcome.value,
+            "steps": [s.as_dict() for s in self.steps],
+        }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Assessment:
+        rules = data["rules"]
+        return cls(
+            data["plan"]["id"], data["plan"]["version"], date.fromisoformat(data["on"]), rules["version"],
+            rules["content_hash"], tuple(rules["overlays"]), tuple(rules["unconfirmed"]),
+            tuple(StepResult.from_dict(s) for s in data["steps"]),
+        )  # fmt: skip
