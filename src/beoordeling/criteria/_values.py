@@ -14,6 +14,9 @@ from .spec import PLACEHOLDER
 
 __all__ = ["fill", "in_dutch", "json_safe"]
 
+GROUPED_FROM = 10_000
+"""Whole numbers from here on get a thousands dot (12.500); smaller ones, such as years, do not."""
+
 TEXT_SHOWN = 160
 """Long submitter texts are cut in explanations and traces; the plan itself keeps them whole."""
 
@@ -33,7 +36,7 @@ def in_dutch(value: Any) -> str:
     if isinstance(value, Decimal):
         return euro(value)
     if isinstance(value, int):
-        return number(value)
+        return number(value) if abs(value) >= GROUPED_FROM else str(value)  # years stay 2025
     if isinstance(value, date):
         return day(value)
     if isinstance(value, str):

@@ -13,6 +13,7 @@ in 2024 is explained later with the 2024 rules, and a changed rules text is noti
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -138,7 +139,7 @@ class RuleBook:
         key = (on, tuple(o.insurer for o in overlays))
         cached = self._editions.get(key)
         if cached is None:
-            if len(self._editions) > 10_000:  # noqa: PLR2004 - plenty for any batch; keeps memory bounded
+            if len(self._editions) > 10_000:
                 self._editions.clear()
             cached = self._editions[key] = self._edition(on, overlays)
         return cached
@@ -330,7 +331,7 @@ def _validity_problems(criteria: Sequence[Criterion]) -> list[Problem]:
         versions[criterion.id].append(criterion)
     for criterion_id, chain in versions.items():
         chain.sort(key=lambda c: c.spec.valid_from)
-        for earlier, later in zip(chain, chain[1:], strict=False):
+        for earlier, later in itertools.pairwise(chain):
             where = f"{earlier.source}:{earlier.line}"
             until = earlier.spec.valid_until
             loc: Loc = ("criteria", later.index, "valid_from")

@@ -206,9 +206,7 @@ def statuses(
     env = Env(plan, on, milestone)
     judges = plan.insurers.market_leaders or None
     wanted = set(steps) if steps is not None else set(default_steps(plan))
-    return {
-        c.id: _decide(c, env, False, judgements, judges).status for c in edition.criteria if c.spec.step in wanted
-    }
+    return {c.id: _decide(c, env, False, judgements, judges).status for c in edition.criteria if c.spec.step in wanted}
 
 
 # --- the full, traced evaluation ------------------------------------------------------------------------
@@ -325,7 +323,7 @@ def _first_sentence(text: str) -> str:
 
 
 def _missing_titles(result: CriterionResult) -> str:
-    titles = [e.title.lower() for e in result.evidence if e.present is False]
+    titles = [e.title[:1].lower() + e.title[1:] for e in result.evidence if e.present is False]
     return ", ".join(titles) if titles else _first_sentence(result.explanation)
 
 
