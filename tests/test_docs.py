@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from beoordeling.cli import cli
@@ -13,12 +14,22 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+    found: list[tuple[tuple[str, ...], click.Command]] = []
+    for name, command in group.commands.items():
+        found.append(((*prefix, name), command))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, (*prefix, name)))
+    return found
+
+
 def test_every_command_has_help_and_is_in_the_readme() -> None:
-    """Each CLI command has a help text and a row in the README's command table."""
-    for name, command in cli.commands.items():
+    """Each CLI command, and each subcommand of a group, has help text and a row in the README."""
+    for words, command in _commands(cli):
+        name = " ".join(words)
         assert command.help, f"{name} has no help text"
         assert f"`beoordeling {name}" in README, f"{name} is missing from the README"
-        result = CliRunner().invoke(cli, [name, "--help"])
+        result = CliRunner().invoke(cli, [*words, "--help"])
         assert 0 == result.exit_code
 
 
