@@ -68,7 +68,9 @@ def _judgements(case: dict[str, Any], plan: Plan) -> list[Judgement]:
     for criterion, verdict in (case.get("judged") or {}).items():
         outcomes = verdict if isinstance(verdict, list) and isinstance(verdict[0], list) else [verdict] * len(judges)
         for organisation, outcome in zip(judges, outcomes, strict=True):
-            value, reason = (outcome[0], outcome[1] if len(outcome) > 1 else None) if isinstance(outcome, list) else (outcome, None)
+            value, reason = (
+                (outcome[0], outcome[1] if len(outcome) > 1 else None) if isinstance(outcome, list) else (outcome, None)
+            )
             judgements.append(
                 Judgement(
                     criterion=criterion,

@@ -82,7 +82,9 @@ def _message(error: ErrorDetails, schema_hint: str) -> str:
         return f"expected an amount in euros such as 125000.00; found {found}"
     if kind in ("plan_consistency", "value_error"):
         message = str(error["msg"]).removeprefix("Value error, ")
-        return f"{message}; found {found}" if kind == "plan_consistency" else message
+        if kind == "plan_consistency" and error.get("input") is not None:
+            return f"{message}; found {found}"
+        return message
     return f"{error['msg']}; found {found}"
 
 

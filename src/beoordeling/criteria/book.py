@@ -234,8 +234,8 @@ class _FileLoader:
         try:
             return compile_expression(text, BOOL if boolean else None)
         except SyntaxProblem as exc:
-            where = f" (column {exc.column})" if exc.column and len(text) > 1 else ""
-            self.problem(f"{exc.message}{where} in: {text}", loc)
+            where = f" (column {exc.column})" if exc.column and exc.column > 1 else ""
+            self.problem(f"{exc.message}{where}; the expression: {text}", loc)
             return None
 
     def _criterion(self, spec: RulesFileSpec, i: int, item: CriterionSpec) -> Criterion | None:

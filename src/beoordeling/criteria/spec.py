@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from .._validation import Issue, refuse
 
@@ -175,15 +175,15 @@ class CriterionSpec(_Strict):
                 )
             )
         if self.kind in (Kind.COMPUTED, Kind.ADVICE) and self.check is None:
-            problems.append((("kind",), f"a {kind} criterion needs a check", kind))
+            problems.append((("kind",), f"a {kind} criterion needs a check", None))
         if self.kind is Kind.GATE and self.check is None and not self.evidence:
-            problems.append((("kind",), "a gate needs a check or evidence to decide it", kind))
+            problems.append((("kind",), "a gate needs a check or evidence to decide it", None))
         if self.kind is Kind.JUDGEMENT and self.explain.judge is None:
-            problems.append((("explain",), "a judgement needs explain.judge: what the assessors weigh", kind))
+            problems.append((("explain",), "a judgement needs explain.judge: what the assessors weigh", None))
         if self.check is not None and self.explain.failed is None:
-            problems.append((("explain",), "a criterion with a check needs explain.fail", kind))
+            problems.append((("explain",), "a criterion with a check needs explain.fail", None))
         if self.applies is not None and self.explain.not_applicable is not None:
-            problems.append((("explain", "not_applicable"), "give this text once, in applies.otherwise", "explain"))
+            problems.append((("explain", "not_applicable"), "give this text once, in applies.otherwise", None))
         return problems
 
     def _evidence_problems(self) -> list[Issue]:
