@@ -33,7 +33,7 @@ class Case:
 
 
 def _cases() -> list[Case]:
-    found = []
+    found: list[Case] = []
     for path in CASES:
         document = _yaml.parse(path.read_text(encoding="utf-8"), path.name).data
         found.extend(Case(path.name, case["name"], case) for case in document["cases"])

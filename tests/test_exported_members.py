@@ -11,12 +11,14 @@ def test_public_names() -> None:
     """The names ``beoordeling`` exports, exactly."""
     assert [
         "Actor",
+        "Assessment",
         "BeoordelingError",
         "ConfigurationError",
         "ConflictError",
         "Event",
         "EventType",
         "InputError",
+        "Judgement",
         "NewEvent",
         "Plan",
         "PlanFileError",
@@ -25,16 +27,23 @@ def test_public_names() -> None:
         "Problem",
         "RegionList",
         "Role",
+        "RuleBook",
+        "RulesError",
+        "Status",
+        "Step",
         "Store",
         "StoreError",
         "VerifyReport",
         "dump_plan",
+        "evaluate",
         "load_plan",
         "load_plans",
         "load_regions",
+        "load_rules",
         "parse_plan",
         "plan_json_schema",
         "save_plan",
+        "statuses",
     ] == beoordeling.__all__
     assert sorted(beoordeling.__all__) == beoordeling.__all__
     for name in beoordeling.__all__:

@@ -5,6 +5,7 @@ moves it, the store remembers it, documents and statistics go out. This module r
 public names; everything else may change without notice.
 """
 
+from .criteria import Assessment, Judgement, RuleBook, Status, Step, evaluate, load_rules, statuses
 from .errors import (
     BeoordelingError,
     ConfigurationError,
@@ -13,6 +14,7 @@ from .errors import (
     PlanFileError,
     PlanNotFound,
     Problem,
+    RulesError,
     StoreError,
 )
 from .model import Plan, PlanState, Role
@@ -22,12 +24,14 @@ from .store import Actor, Event, EventType, NewEvent, Store, VerifyReport
 
 __all__ = [
     "Actor",
+    "Assessment",
     "BeoordelingError",
     "ConfigurationError",
     "ConflictError",
     "Event",
     "EventType",
     "InputError",
+    "Judgement",
     "NewEvent",
     "Plan",
     "PlanFileError",
@@ -36,14 +40,21 @@ __all__ = [
     "Problem",
     "RegionList",
     "Role",
+    "RuleBook",
+    "RulesError",
+    "Status",
+    "Step",
     "Store",
     "StoreError",
     "VerifyReport",
     "dump_plan",
+    "evaluate",
     "load_plan",
     "load_plans",
     "load_regions",
+    "load_rules",
     "parse_plan",
     "plan_json_schema",
     "save_plan",
+    "statuses",
 ]

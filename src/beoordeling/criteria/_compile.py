@@ -7,9 +7,10 @@ keeps only the reads of the item that decided the answer (the first match of ``a
 miss of ``all``), which is what a reader needs to see.
 
 A value the expression needs but the plan leaves empty raises :class:`Undecided`: a criterion that
-cannot be decided is *incomplete*, never silently passed or failed. Only ``present()``, ``len()``,
-comparison with the literal ``null`` and quantifiers (an empty list has no items) accept an empty
-value.
+cannot be decided is *incomplete*, never silently passed or failed. That holds for ordering
+(``<``, ``<=``...), arithmetic, sums, date functions and logic on an empty true/false. Equality and
+membership are defined for empty values (an empty value equals only ``null`` and is in no list),
+as are ``present()``, ``len()`` and quantifiers (an empty list has no items).
 """
 
 from __future__ import annotations
@@ -94,6 +95,31 @@ def _present(value: Any) -> bool:
     return True
 
 
+def _and(lf: Fn, rf: Fn) -> Fn:
+    return lambda env: bool(lf(env)) and bool(rf(env))
+
+
+def _or(lf: Fn, rf: Fn) -> Fn:
+    return lambda env: bool(lf(env)) or bool(rf(env))
+
+
+def _present_of(f: Fn) -> Fn:
+    """``present(x)`` fused with reading ``x``: the most frequent check in the rules."""
+
+    def present(env: Env) -> bool:
+        value = f(env)
+        if value is None:
+            return False
+        kind = value.__class__
+        if kind is str:
+            return bool(value.strip())
+        if kind is list:
+            return bool(value)
+        return True
+
+    return present
+
+
 def _years_between(start: date, end: date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
@@ -115,34 +141,78 @@ _ORDER: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _getter(names: tuple[str, ...]) -> Callable[[Any], Any]:
-    """Follow attribute names, stopping at the first empty value (specialised for short paths)."""
-    if len(names) == 1:
-        (a,) = names
+def _path_reader(head: str, rest: tuple[str, ...], root: str) -> Fn:
+    """One closure per path, stopping at the first empty value; paths of up to three names (almost
+    all of them) get a closure without a loop, since this is the innermost step of every check."""
+    if root == "var":
+        if len(rest) == 1:
+            (attr,) = rest
 
-        def get1(obj: Any) -> Any:
+            def item1(env: Env) -> Any:
+                obj = env.vars[head]
+                return None if obj is None else getattr(obj, attr)
+
+            return item1
+
+        def first(env: Env) -> Any:
+            return env.vars[head]
+
+    elif root == "env":
+        attribute = operator.attrgetter(head)
+
+        def first(env: Env) -> Any:
+            return attribute(env)
+
+    else:
+        if not rest:
+
+            def field(env: Env) -> Any:
+                return getattr(env.plan, head)
+
+            return field
+        if len(rest) == 1:
+            (a,) = rest
+
+            def field1(env: Env) -> Any:
+                obj = getattr(env.plan, head)
+                return None if obj is None else getattr(obj, a)
+
+            return field1
+        if len(rest) == 2:
+            a, b = rest
+
+            def field2(env: Env) -> Any:
+                obj = getattr(env.plan, head)
+                if obj is None:
+                    return None
+                obj = getattr(obj, a)
+                return None if obj is None else getattr(obj, b)
+
+            return field2
+
+        def first(env: Env) -> Any:
+            return getattr(env.plan, head)
+
+    if not rest:
+        return first
+    if len(rest) == 1:
+        (a,) = rest
+
+        def step1(env: Env) -> Any:
+            obj = first(env)
             return None if obj is None else getattr(obj, a)
 
-        return get1
-    if len(names) == 2:
-        a, b = names
+        return step1
 
-        def get2(obj: Any) -> Any:
-            if obj is None:
-                return None
-            obj = getattr(obj, a)
-            return None if obj is None else getattr(obj, b)
-
-        return get2
-
-    def get(obj: Any) -> Any:
-        for name in names:
+    def walk(env: Env) -> Any:
+        obj = first(env)
+        for name in rest:
             if obj is None:
                 return None
             obj = getattr(obj, name)
         return obj
 
-    return get
+    return walk
 
 
 # --- the checker ----------------------------------------------------------------------------------
@@ -230,32 +300,8 @@ class _Checker:
             field_path = f"{field_path}.{name}"
         self.fields.add(field_path)
         result = current.optional() if nullable else current
-        get_rest = _getter(rest) if rest else None
         text = node.text
-
-        if var is not None:
-
-            def start(env: Env) -> Any:
-                return env.vars[head]
-
-        elif head in ("on", "milestone"):
-            attribute = operator.attrgetter(head)
-
-            def start(env: Env) -> Any:
-                return attribute(env)
-
-        else:
-
-            def start(env: Env) -> Any:
-                return getattr(env.plan, head)
-
-        if get_rest is None:
-            plain = start
-        else:
-
-            def plain(env: Env) -> Any:
-                return get_rest(start(env))
-
+        plain = _path_reader(head, rest, "var" if var is not None else "env" if head in ("on", "milestone") else "plan")
         suffix = "".join(f".{name}" for name in rest)
 
         def traced(env: Env) -> Any:
@@ -291,6 +337,15 @@ class _Checker:
             self._expect(left, node.left, ("bool",), f"'{node.op}'")
             self._expect(right, node.right, ("bool",), f"'{node.op}'")
             is_and = node.op == "and"
+            if not left.type.nullable and not right.type.nullable:
+                # Both sides always give true/false: Python's own short-circuit is exact.
+                if is_and:
+                    return _Typed(
+                        BOOL,
+                        _and(left.plain, right.plain),
+                        _and(left.traced, right.traced),
+                    )
+                return _Typed(BOOL, _or(left.plain, right.plain), _or(left.traced, right.traced))
 
             def logic(lf: Fn, rf: Fn) -> Fn:
                 def fn(env: Env) -> bool:
@@ -338,32 +393,53 @@ class _Checker:
 
             def member(lf: Fn, rf: Fn) -> Fn:
                 def fn(env: Env) -> bool:
-                    a = lf(env)
-                    if a is None:
-                        raise Undecided(lt)
-                    return (a in (rf(env) or ())) is not negate
+                    return (lf(env) in (rf(env) or ())) is not negate
 
                 return fn
 
             return _Typed(BOOL, member(left.plain, right.plain), member(left.traced, right.traced))
 
-        if node.op in ("==", "!=") and NULL.kind in (left.type.kind, right.type.kind):
-            other = right if left.type.kind == "null" else left
-            is_eq = node.op == "=="
+        if node.op in ("==", "!="):
+            # An empty value equals only null: `p.sector == "msz"` is false for a party without a
+            # sector, and `a.due == null` tests for emptiness.
+            if NULL.kind not in (left.type.kind, right.type.kind):
+                _comparable(left.type, right.type, node.left, node.right, node.column)
+            equal = node.op == "=="
+            if isinstance(node.right, Literal):
+                constant = node.right.value
 
-            def null_test(f: Fn) -> Fn:
+                def against(lf: Fn) -> Fn:
+                    if equal:
+                        return lambda env: lf(env) == constant
+                    return lambda env: lf(env) != constant
+
+                return _Typed(BOOL, against(left.plain), against(left.traced))
+
+            def equality(lf: Fn, rf: Fn) -> Fn:
                 def fn(env: Env) -> bool:
-                    return (f(env) is None) is is_eq
+                    return (lf(env) == rf(env)) is equal
 
                 return fn
 
-            return _Typed(BOOL, null_test(other.plain), null_test(other.traced))
+            return _Typed(BOOL, equality(left.plain, right.plain), equality(left.traced, right.traced))
 
-        if node.op not in ("==", "!="):
-            for side, typed in ((node.left, left), (node.right, right)):
-                self._expect(typed, side, ("number", "money", "date"), f"'{node.op}'")
+        for side, typed in ((node.left, left), (node.right, right)):
+            self._expect(typed, side, ("number", "money", "date"), f"'{node.op}'")
         _comparable(left.type, right.type, node.left, node.right, node.column)
         op = _ORDER[node.op]
+        if isinstance(node.right, Literal):
+            constant = node.right.value
+
+            def against(lf: Fn) -> Fn:
+                def fn(env: Env) -> bool:
+                    a = lf(env)
+                    if a is None:
+                        raise Undecided(lt)
+                    return bool(op(a, constant))
+
+                return fn
+
+            return _Typed(BOOL, against(left.plain), against(left.traced))
 
         def compare(lf: Fn, rf: Fn) -> Fn:
             def fn(env: Env) -> bool:
@@ -396,6 +472,15 @@ class _Checker:
         texts = [arg.text for arg in node.args]
 
         def build(fns: list[Fn]) -> Fn:
+            if node.name == "present":
+                return _present_of(fns[0])
+            if len(fns) == 1 and accepts_null:
+                (f,) = fns
+
+                def direct(env: Env) -> Any:
+                    return impl(f(env))
+
+                return direct
             if len(fns) == 1:
                 (f,) = fns
 
@@ -459,13 +544,21 @@ class _Checker:
 
 
 def _quantify(node: Quantifier, collection: _Typed, where: _Typed | None, body: _Typed, result: Type) -> _Typed:
+    # count(x for x in l if ...) counts the items; count(cond for x in l) counts the true conditions.
     counts_truth = node.name == "count" and body.type.kind == "bool"
-    plain = _plain_quantifier(node, collection.plain, where.plain if where else None, body.plain, counts_truth)
-    traced = _traced_quantifier(node, collection.traced, where.traced if where else None, body.traced, counts_truth)
+    zero = Decimal("0.00") if body.type.kind == "money" else 0  # an empty sum of amounts is still money
+    plain = _plain_quantifier(
+        node, collection.plain, where.plain if where else None, body.plain, counts_truth=counts_truth, zero=zero
+    )
+    traced = _traced_quantifier(
+        node, collection.traced, where.traced if where else None, body.traced, counts_truth=counts_truth, zero=zero
+    )
     return _Typed(result, plain, traced)
 
 
-def _plain_quantifier(node: Quantifier, coll: Fn, cond: Fn | None, value: Fn, counts_truth: bool) -> Fn:
+def _plain_quantifier(
+    node: Quantifier, coll: Fn, cond: Fn | None, value: Fn, *, counts_truth: bool, zero: Any = 0
+) -> Fn:
     """The fast form: one small loop per quantifier, no bookkeeping."""
     var, name = node.var, node.name
     if name in ("any", "all"):
@@ -506,7 +599,7 @@ def _plain_quantifier(node: Quantifier, coll: Fn, cond: Fn | None, value: Fn, co
             found = values(env)
             if None in found:
                 raise Undecided(what)
-            return sum(found, Decimal("0.00")) if any(isinstance(v, Decimal) for v in found) else sum(found)
+            return sum(found, zero)
 
         return sum_
     pick = min if name == "min" else max
@@ -518,11 +611,13 @@ def _plain_quantifier(node: Quantifier, coll: Fn, cond: Fn | None, value: Fn, co
     return extreme
 
 
-def _traced_quantifier(node: Quantifier, coll: Fn, cond: Fn | None, value: Fn, counts_truth: bool) -> Fn:
+def _traced_quantifier(
+    node: Quantifier, coll: Fn, cond: Fn | None, value: Fn, *, counts_truth: bool, zero: Any = 0
+) -> Fn:
     """The traced form: each item is read under its own path (``funding.lines[3].amount``), and
     only the reads of the item that decided an ``any`` or ``all`` are kept."""
     var, name = node.var, node.name
-    summary = _plain_quantifier(node, coll, cond, value, counts_truth)
+    summary = _plain_quantifier(node, coll, cond, value, counts_truth=counts_truth, zero=zero)
     wanted = name == "any"
 
     def any_all(env: Env) -> bool:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -94,6 +95,8 @@ class Edition:
     overlays: tuple[OverlaySpec, ...]
     unconfirmed: tuple[str, ...]
     content_hash: str
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """What the evaluator derives once per edition (its fast deciders); not part of its identity."""
 
     @property
     def version(self) -> str:

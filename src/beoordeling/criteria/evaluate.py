@@ -16,7 +16,7 @@ a reason; a *gate* cannot.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -189,6 +189,53 @@ def _check_judgements(edition: Edition, judgements: Sequence[Judgement]) -> None
 
 # --- the fast path ----------------------------------------------------------------------------------------
 
+Decider = Callable[[Env], Status]
+
+
+def _fast_decider(criterion: Criterion) -> Decider:
+    """The same procedure as :func:`_decide` for the case without verdicts, as one closure over the
+    plain (untraced) expressions: statistics evaluate thousands of plans through it."""
+    applies = criterion.applies.plain if criterion.applies else None
+    evidence = tuple((e.when.plain if e.when else None, e.check.plain) for e in criterion.evidence)
+    check = criterion.check.plain if criterion.check else None
+    kind = criterion.spec.kind
+    settled = Status.NEEDS_JUDGEMENT if kind is Kind.JUDGEMENT else Status.PASS if check is None else None
+
+    def decide(env: Env) -> Status:
+        if applies is not None:
+            try:
+                if not applies(env):
+                    return Status.NOT_APPLICABLE
+            except Undecided:
+                pass
+        for when, test in evidence:
+            if when is not None:
+                try:
+                    if not when(env):
+                        continue
+                except Undecided:
+                    pass
+            try:
+                if not test(env):
+                    return Status.INCOMPLETE
+            except Undecided:
+                return Status.INCOMPLETE
+        if settled is not None or check is None:
+            return settled or Status.PASS
+        try:
+            return Status.PASS if check(env) else Status.FAIL
+        except Undecided:
+            return Status.INCOMPLETE
+
+    return decide
+
+
+def _deciders(edition: Edition) -> tuple[tuple[str, Step, Decider], ...]:
+    found: tuple[tuple[str, Step, Decider], ...] | None = edition.derived.get("deciders")
+    if found is None:
+        found = edition.derived["deciders"] = tuple((c.id, c.spec.step, _fast_decider(c)) for c in edition.criteria)
+    return found
+
 
 def statuses(
     plan: Plan,
@@ -201,12 +248,15 @@ def statuses(
 ) -> dict[str, Status]:
     """The outcome of each criterion in force, without explanations or traces."""
     edition = edition_for(plan, on, rules)
+    env = Env(plan, on, milestone)
+    wanted = set(steps) if steps is not None else set(default_steps(plan))
     if judgements:
         _check_judgements(edition, judgements)
-    env = Env(plan, on, milestone)
-    judges = plan.insurers.market_leaders or None
-    wanted = set(steps) if steps is not None else set(default_steps(plan))
-    return {c.id: _decide(c, env, False, judgements, judges).status for c in edition.criteria if c.spec.step in wanted}
+        judges = plan.insurers.market_leaders or None
+        return {
+            c.id: _decide(c, env, False, judgements, judges).status for c in edition.criteria if c.spec.step in wanted
+        }
+    return {criterion_id: decide(env) for criterion_id, step, decide in _deciders(edition) if step in wanted}
 
 
 # --- the full, traced evaluation ------------------------------------------------------------------------
