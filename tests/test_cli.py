@@ -188,6 +188,9 @@ def test_demo_writes_everything_under_its_folder(tmp_path: Path, monkeypatch: py
     written = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()}
     assert {"beoordeling.db", "plan.schema.json", "verify.json", "plans/TP-2024-0093.yaml"} <= written
     assert json.loads((tmp_path / "out" / "verify.json").read_text())["ok"] is True
+    self_check = json.loads((tmp_path / "out" / "zelftoets" / "TP-2023-0014.json").read_text(encoding="utf-8"))
+    assert "awaits-judgement" == self_check["outcome"]
+    assert "TP-2023-0014: Snelle toets: awaits-judgement" in result.output
 
 
 def test_demo_on_a_configured_store_is_repeatable(db: str, tmp_path: Path) -> None:

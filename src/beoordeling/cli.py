@@ -304,6 +304,11 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
     out.print(f"Imported {len(report.imported)} of {report.examples} example plans{already}")
     out.print(f"Revised the draft: {report.revised.plan_id} is now at version {report.revised.version}")
     _print_register(report.plans)
+    if report.self_checks:
+        out.print(f"\nZelftoets against the rules in force ({report.self_checks[0].rules_version}):", markup=False)
+        for assessment in report.self_checks:
+            steps = "; ".join(f"{s.step.label}: {s.outcome.value}" for s in assessment.steps)
+            out.print(f"  {assessment.plan_id}: {steps}", markup=False)
     verdict = "intact" if report.verification.ok else "NOT intact"
     out.print(f"Event chain {verdict}: {report.verification.count} events, head {report.verification.head_hash}")
     out.print(f"Outputs in {out_dir}/:")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .criteria import Assessment, evaluate
 from .model import Role
 from .planfile import load_plans, plan_json_schema_text, save_plan
 from .reference import load_regions
@@ -31,6 +32,8 @@ class DemoReport:
     revised: SaveResult
     plans: list[PlanSummary]
     verification: VerifyReport
+    self_checks: list[Assessment] = field(default_factory=list)
+    """The self-check (zelftoets) of every stored plan against the rules in force on the demo's date."""
     outputs: list[Path] = field(default_factory=list)
 
 
@@ -50,7 +53,7 @@ def run_demo(
     clock: Clock = system_clock,
     progress: Callable[[str], None] = lambda _step: None,
 ) -> DemoReport:
-    """Import the examples, revise the draft, export every plan and verify the store.
+    """Import the examples, revise the draft, export and self-check every plan, verify the store.
 
     With ``store_url`` the demo works in that (existing) store and is safe to repeat: unchanged
     plans are not stored again. Without it, a fresh SQLite store is made in ``out_dir``.
@@ -87,6 +90,16 @@ def run_demo(
         for summary in store.plans():
             stored = store.plan(summary.plan_id)
             outputs.append(save_plan(stored.plan, out_dir / "plans" / f"{summary.plan_id}.yaml"))
+        progress("Self-checking every plan (zelftoets) against the rules in force today")
+        today = clock().date()
+        self_checks = []
+        for summary in store.plans():
+            assessment = evaluate(store.plan(summary.plan_id).plan, today)
+            self_checks.append(assessment)
+            path = out_dir / "zelftoets" / f"{summary.plan_id}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(assessment.as_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            outputs.append(path)
         schema_path = out_dir / "plan.schema.json"
         schema_path.write_text(plan_json_schema_text(), encoding="utf-8")
         outputs.append(schema_path)
@@ -99,4 +112,4 @@ def run_demo(
             encoding="utf-8",
         )
         outputs.append(head_path)
-        return DemoReport(store.url, len(plans), imported, revised, store.plans(), verification, outputs)
+        return DemoReport(store.url, len(plans), imported, revised, store.plans(), verification, self_checks, outputs)
