@@ -299,17 +299,20 @@ def _traced_result(
     criterion: Criterion, env: Env, verdicts: Sequence[Judgement], judges: Sequence[str] | None
 ) -> CriterionResult:
     decision = _decide(criterion, env, True, verdicts, judges)
-    reads = _reads(env.reads)
     spec = criterion.spec
     evidence = tuple(
         EvidenceResult(item.spec.id, item.spec.title, present, None if present is not False else item.spec.missing)
         for item, present in zip(criterion.evidence, decision.asked, strict=False)
     )
+    raw_reads = env.reads
+    # The values an explanation names are read now (the plan may change later); only writing them
+    # out in Dutch waits until someone reads the explanation.
+    shown = _shown(criterion, env) if decision.status not in (Status.NOT_APPLICABLE, Status.INCOMPLETE) else {}
     return CriterionResult(
         id=spec.id, title=spec.title, title_en=spec.title_en, step=spec.step, kind=spec.kind,
-        status=decision.status, explanation=_explain(criterion, env, decision),
-        citation=Citation(spec.section, spec.reference, spec.link), reads=reads, evidence=evidence,
+        status=decision.status, citation=Citation(spec.section, spec.reference, spec.link), evidence=evidence,
         judgements=decision.judgements, override=decision.override, confirmed=spec.confirmed, note=spec.note,
+        explained=lambda: _explain(criterion, decision, shown), traced=lambda: _reads(raw_reads),
     )  # fmt: skip
 
 
@@ -321,7 +324,7 @@ def _reads(raw: list[tuple[str, Any]]) -> tuple[Read, ...]:
     return tuple(seen.values())
 
 
-def _explain(criterion: Criterion, env: Env, decision: _Decision) -> str:
+def _explain(criterion: Criterion, decision: _Decision, shown: dict[str, Any]) -> str:
     spec = criterion.spec
     status = decision.status
     if status is Status.NOT_APPLICABLE:
@@ -330,20 +333,20 @@ def _explain(criterion: Criterion, env: Env, decision: _Decision) -> str:
         if decision.undecided:
             return f"Dit kan nog niet worden vastgesteld: {decision.undecided} is niet ingevuld."
         return " ".join(criterion.evidence[i].spec.missing for i in decision.missing)
-    values = _shown(criterion, env)
+    values = {name: in_dutch(value) for name, value in shown.items()}
     if spec.kind is Kind.JUDGEMENT or decision.override:
         return _judgement_text(criterion, decision, values)
     template = spec.explain.passed if status is Status.PASS else spec.explain.failed or spec.explain.passed
     return fill(template, values)
 
 
-def _shown(criterion: Criterion, env: Env) -> dict[str, str]:
-    values = {}
+def _shown(criterion: Criterion, env: Env) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     for name, compiled in criterion.show:
         try:
-            values[name] = in_dutch(compiled.plain(env))
+            values[name] = compiled.plain(env)
         except Undecided:
-            values[name] = "niet ingevuld"
+            values[name] = None  # written as "niet ingevuld"
     return values
 
 

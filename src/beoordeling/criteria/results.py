@@ -8,6 +8,7 @@ the workflow can store them with a decision event and letters can show them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -125,23 +126,56 @@ class EvidenceResult:
     """The guidance shown when it is missing."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class CriterionResult:
+    """The outcome of one criterion for one plan.
+
+    The Dutch explanation and the values read are written out when first asked for, not during
+    evaluation: a batch of thousands of plans (statistics, a re-check after a rules change) pays
+    only for what a reader opens. The values an explanation names are taken at evaluation; the
+    values read are summarised on first access, so store or show a result (``as_dict``) before
+    changing the plan object it came from. Equality compares the written-out result."""
+
     id: str
     title: str
     title_en: str
     step: Step
     kind: Kind
     status: Status
-    explanation: str
     citation: Citation
-    reads: tuple[Read, ...] = ()
     evidence: tuple[EvidenceResult, ...] = ()
     judgements: tuple[Judgement, ...] = ()
     override: bool = False
     """A failed computed check passed by the assessors' judgement (with their reasons)."""
     confirmed: bool = True
     note: str | None = None
+    explained: str | Callable[[], str] = ""
+    """The explanation, or how to write it (see ``explanation``)."""
+    traced: tuple[Read, ...] | Callable[[], tuple[Read, ...]] = ()
+    """The values read, or how to summarise them (see ``reads``)."""
+
+    @property
+    def explanation(self) -> str:
+        """The Dutch explanation, naming the values that caused the outcome."""
+        value = self.explained
+        if callable(value):
+            value = value()
+            object.__setattr__(self, "explained", value)  # written once, then kept
+        return value
+
+    @property
+    def reads(self) -> tuple[Read, ...]:
+        """The plan values the criterion read: field path and a JSON-safe value."""
+        value = self.traced
+        if callable(value):
+            value = value()
+            object.__setattr__(self, "traced", value)
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CriterionResult) and self.as_dict() == other.as_dict()
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def blocking(self) -> bool:
@@ -173,9 +207,9 @@ class CriterionResult:
     def from_dict(cls, data: dict[str, Any]) -> CriterionResult:
         return cls(
             id=data["id"], title=data["title"], title_en=data["title_en"], step=Step(data["step"]),
-            kind=Kind(data["kind"]), status=Status(data["status"]), explanation=data["explanation"],
+            kind=Kind(data["kind"]), status=Status(data["status"]), explained=data["explanation"],
             citation=Citation(**data["citation"]),
-            reads=tuple(Read(r["path"], r["value"]) for r in data["reads"]),
+            traced=tuple(Read(r["path"], r["value"]) for r in data["reads"]),
             evidence=tuple(EvidenceResult(**e) for e in data["evidence"]),
             judgements=tuple(Judgement.model_validate(j) for j in data["judgements"]),
             override=data["override"], confirmed=data["confirmed"], note=data["note"],
