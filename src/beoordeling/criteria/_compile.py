@@ -25,36 +25,24 @@ from typing import Any, NamedTuple
 
 from ..model._types import LabelledEnum
 from ._expr import Binary, Call, Compare, ListLiteral, Literal, Node, Not, Path, Quantifier, SyntaxProblem, parse
+from ._runtime import (
+    ORDER,
+    Env,
+    Fn,
+    Undecided,
+    add_years,
+    both,
+    either,
+    is_present,
+    path_reader,
+    plain_quantifier,
+    present_of,
+    traced_quantifier,
+    years_between,
+)
 from ._types import BOOL, DATE, MONEY, NULL, NUMBER, TEXT, Type, context_fields, fields_of
 
 __all__ = ["Compiled", "Env", "Undecided", "compile_expression"]
-
-
-class Undecided(Exception):
-    """The expression needs a value that is not filled in; ``what`` is the expression that was empty."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(what)
-        self.what = what
-
-
-class Env:
-    """What a compiled expression runs against. ``reads`` is a list only when tracing."""
-
-    __slots__ = ("milestone", "on", "paths", "plan", "reads", "vars")
-
-    def __init__(self, plan: Any, on: date, milestone: Any = None, *, trace: bool = False) -> None:
-        self.plan = plan
-        self.on = on
-        self.milestone = milestone
-        self.vars: dict[str, Any] = {}
-        self.paths: dict[str, str] = {}
-        self.reads: list[tuple[str, Any]] = [] if trace else _NO_READS
-
-
-_NO_READS: list[tuple[str, Any]] = []
-
-Fn = Callable[[Env], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,137 +70,6 @@ def compile_expression(text: str, expect: Type | None = None) -> Compiled:
     if expect is not None and (typed.type.kind != expect.kind):
         raise SyntaxProblem(f"the expression must give {expect.describe()}; it gives {typed.type.describe()}", 1)
     return Compiled(text, typed.type, typed.plain, typed.traced, frozenset(checker.fields))
-
-
-# --- runtime helpers ------------------------------------------------------------------------------
-
-
-def _present(value: Any) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, str | list):
-        return bool(value.strip() if isinstance(value, str) else value)
-    return True
-
-
-def _and(lf: Fn, rf: Fn) -> Fn:
-    return lambda env: bool(lf(env)) and bool(rf(env))
-
-
-def _or(lf: Fn, rf: Fn) -> Fn:
-    return lambda env: bool(lf(env)) or bool(rf(env))
-
-
-def _present_of(f: Fn) -> Fn:
-    """``present(x)`` fused with reading ``x``: the most frequent check in the rules."""
-
-    def present(env: Env) -> bool:
-        value = f(env)
-        if value is None:
-            return False
-        kind = value.__class__
-        if kind is str:
-            return bool(value.strip())
-        if kind is list:
-            return bool(value)
-        return True
-
-    return present
-
-
-def _years_between(start: date, end: date) -> int:
-    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
-
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year + years, day=28)
-
-
-_ORDER: dict[str, Callable[[Any, Any], bool]] = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
-
-
-def _path_reader(head: str, rest: tuple[str, ...], root: str) -> Fn:
-    """One closure per path, stopping at the first empty value; paths of up to three names (almost
-    all of them) get a closure without a loop, since this is the innermost step of every check."""
-    if root == "var":
-        if len(rest) == 1:
-            (attr,) = rest
-
-            def item1(env: Env) -> Any:
-                obj = env.vars[head]
-                return None if obj is None else getattr(obj, attr)
-
-            return item1
-
-        def first(env: Env) -> Any:
-            return env.vars[head]
-
-    elif root == "env":
-        attribute = operator.attrgetter(head)
-
-        def first(env: Env) -> Any:
-            return attribute(env)
-
-    else:
-        if not rest:
-
-            def field(env: Env) -> Any:
-                return getattr(env.plan, head)
-
-            return field
-        if len(rest) == 1:
-            (a,) = rest
-
-            def field1(env: Env) -> Any:
-                obj = getattr(env.plan, head)
-                return None if obj is None else getattr(obj, a)
-
-            return field1
-        if len(rest) == 2:
-            a, b = rest
-
-            def field2(env: Env) -> Any:
-                obj = getattr(env.plan, head)
-                if obj is None:
-                    return None
-                obj = getattr(obj, a)
-                return None if obj is None else getattr(obj, b)
-
-            return field2
-
-        def first(env: Env) -> Any:
-            return getattr(env.plan, head)
-
-    if not rest:
-        return first
-    if len(rest) == 1:
-        (a,) = rest
-
-        def step1(env: Env) -> Any:
-            obj = first(env)
-            return None if obj is None else getattr(obj, a)
-
-        return step1
-
-    def walk(env: Env) -> Any:
-        obj = first(env)
-        for name in rest:
-            if obj is None:
-                return None
-            obj = getattr(obj, name)
-        return obj
-
-    return walk
 
 
 # --- the checker ----------------------------------------------------------------------------------
@@ -301,7 +158,7 @@ class _Checker:
         self.fields.add(field_path)
         result = current.optional() if nullable else current
         text = node.text
-        plain = _path_reader(head, rest, "var" if var is not None else "env" if head in ("on", "milestone") else "plan")
+        plain = path_reader(head, rest, "var" if var is not None else "env" if head in ("on", "milestone") else "plan")
         suffix = "".join(f".{name}" for name in rest)
 
         def traced(env: Env) -> Any:
@@ -342,10 +199,10 @@ class _Checker:
                 if is_and:
                     return _Typed(
                         BOOL,
-                        _and(left.plain, right.plain),
-                        _and(left.traced, right.traced),
+                        both(left.plain, right.plain),
+                        both(left.traced, right.traced),
                     )
-                return _Typed(BOOL, _or(left.plain, right.plain), _or(left.traced, right.traced))
+                return _Typed(BOOL, either(left.plain, right.plain), either(left.traced, right.traced))
 
             def logic(lf: Fn, rf: Fn) -> Fn:
                 def fn(env: Env) -> bool:
@@ -426,7 +283,7 @@ class _Checker:
         for side, typed in ((node.left, left), (node.right, right)):
             self._expect(typed, side, ("number", "money", "date"), f"'{node.op}'")
         _comparable(left.type, right.type, node.left, node.right, node.column)
-        op = _ORDER[node.op]
+        op = ORDER[node.op]
         if isinstance(node.right, Literal):
             constant = node.right.value
 
@@ -473,7 +330,7 @@ class _Checker:
 
         def build(fns: list[Fn]) -> Fn:
             if node.name == "present":
-                return _present_of(fns[0])
+                return present_of(fns[0])
             if len(fns) == 1 and accepts_null:
                 (f,) = fns
 
@@ -547,104 +404,13 @@ def _quantify(node: Quantifier, collection: _Typed, where: _Typed | None, body: 
     # count(x for x in l if ...) counts the items; count(cond for x in l) counts the true conditions.
     counts_truth = node.name == "count" and body.type.kind == "bool"
     zero = Decimal("0.00") if body.type.kind == "money" else 0  # an empty sum of amounts is still money
-    plain = _plain_quantifier(
+    plain = plain_quantifier(
         node, collection.plain, where.plain if where else None, body.plain, counts_truth=counts_truth, zero=zero
     )
-    traced = _traced_quantifier(
+    traced = traced_quantifier(
         node, collection.traced, where.traced if where else None, body.traced, counts_truth=counts_truth, zero=zero
     )
     return _Typed(result, plain, traced)
-
-
-def _plain_quantifier(
-    node: Quantifier, coll: Fn, cond: Fn | None, value: Fn, *, counts_truth: bool, zero: Any = 0
-) -> Fn:
-    """The fast form: one small loop per quantifier, no bookkeeping."""
-    var, name = node.var, node.name
-    if name in ("any", "all"):
-        wanted = name == "any"
-
-        def any_all(env: Env) -> bool:
-            bound = env.vars
-            for item in coll(env) or ():
-                bound[var] = item
-                if (cond is None or cond(env)) and bool(value(env)) is wanted:
-                    return wanted
-            return not wanted
-
-        return any_all
-
-    def values(env: Env) -> list[Any]:
-        bound = env.vars
-        out = []
-        for item in coll(env) or ():
-            bound[var] = item
-            if cond is None or cond(env):
-                out.append(value(env))
-        return out
-
-    if name == "count":
-
-        def count(env: Env) -> int:
-            found = values(env)
-            return sum(1 for v in found if v) if counts_truth else len(found)
-
-        return count
-    if name == "list":
-        return values
-    if name == "sum":
-        what = node.body.text
-
-        def sum_(env: Env) -> Any:
-            found = values(env)
-            if None in found:
-                raise Undecided(what)
-            return sum(found, zero)
-
-        return sum_
-    pick = min if name == "min" else max
-
-    def extreme(env: Env) -> Any:
-        found = [v for v in values(env) if v is not None]
-        return pick(found) if found else None
-
-    return extreme
-
-
-def _traced_quantifier(
-    node: Quantifier, coll: Fn, cond: Fn | None, value: Fn, *, counts_truth: bool, zero: Any = 0
-) -> Fn:
-    """The traced form: each item is read under its own path (``funding.lines[3].amount``), and
-    only the reads of the item that decided an ``any`` or ``all`` are kept."""
-    var, name = node.var, node.name
-    summary = _plain_quantifier(node, coll, cond, value, counts_truth=counts_truth, zero=zero)
-    wanted = name == "any"
-
-    def any_all(env: Env) -> bool:
-        reads = env.reads
-        found = coll(env) or ()
-        # The collection's own read (if it is a path) names where the items live.
-        base = reads[-1][0] if reads and reads[-1][1] is found else node.collection.text
-        bound = env.vars
-        for i, item in enumerate(found):
-            bound[var] = item
-            env.paths[var] = f"{base}[{i}]"
-            mark = len(reads)
-            if (cond is None or cond(env)) and bool(value(env)) is wanted:
-                return wanted
-            del reads[mark:]
-        return not wanted
-
-    def aggregate(env: Env) -> Any:
-        # count, sum, min, max and list: keep the read of the list itself, not of every item.
-        reads = env.reads
-        mark = len(reads)
-        env.paths[var] = f"{node.collection.text}[]"
-        outcome = summary(env)
-        del reads[mark + 1 :]
-        return outcome
-
-    return any_all if name in ("any", "all") else aggregate
 
 
 # --- function table ------------------------------------------------------------------------------------
@@ -653,12 +419,12 @@ _Spec = tuple[tuple[tuple[str, ...], ...], Type | Callable[[Type], Type], Callab
 
 _FUNCTIONS: dict[str, _Spec] = {
     # name: (argument kinds, result type, implementation, accepts an empty value)
-    "present": (((),), BOOL, _present, True),
+    "present": (((),), BOOL, is_present, True),
     "len": ((("list", "text"),), NUMBER, lambda v: 0 if v is None else len(v), True),
     "lower": ((("text",),), lambda t: t, lambda v: None if v is None else v.casefold(), True),
     "label": ((("enum",),), TEXT, lambda v: None if v is None else v.label, True),
-    "add_years": ((("date",), ("number",)), DATE, _add_years, False),
-    "years_between": ((("date",), ("date",)), NUMBER, _years_between, False),
+    "add_years": ((("date",), ("number",)), DATE, add_years, False),
+    "years_between": ((("date",), ("date",)), NUMBER, years_between, False),
 }
 _QUANTIFIER_NAMES = ("any", "all", "count", "sum", "min", "max", "list")
 

@@ -23,7 +23,8 @@ from typing import Any
 
 from ..errors import Problem, RulesError
 from ..model import Milestone, Plan
-from ._compile import Compiled, Env, Undecided
+from ._compile import Compiled
+from ._runtime import Env, Undecided
 from ._values import fill, in_dutch, json_safe
 from .book import Criterion, Edition, RuleBook, default_rules
 from .results import (
