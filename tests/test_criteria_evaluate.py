@@ -15,8 +15,8 @@ from pydantic import ValidationError
 
 from beoordeling.criteria import Assessment, Judgement, Status, Step, evaluate, statuses
 from beoordeling.criteria._compile import compile_expression
-from beoordeling.criteria._runtime import Env, Undecided
 from beoordeling.criteria._expr import SyntaxProblem
+from beoordeling.criteria._runtime import Env, Undecided
 from beoordeling.criteria._types import BOOL
 from beoordeling.errors import RulesError
 from beoordeling.model import Plan
