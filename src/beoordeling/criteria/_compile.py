@@ -377,7 +377,7 @@ class _Checker:
         inner: Scope = {**scope, node.var: (collection.type.item, field_base)}
         where = self.check(node.where, inner) if node.where is not None else None
         if where is not None:
-            self._expect(where, node.where, ("bool",), "'where'")  # type: ignore[arg-type]
+            self._expect(where, node.where, ("bool",), "the 'if' of a quantifier")  # type: ignore[arg-type]
         body = self.check(node.body, inner)
         result = self._quantifier_type(node, collection.type.item, body)
         return _quantify(node, collection, where, body, result)
