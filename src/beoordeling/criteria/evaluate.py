@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .._dutch import enumeration
 from ..errors import Problem, RulesError
 from ..model import Milestone, Plan
 from ._compile import Compiled
@@ -54,6 +55,12 @@ def deciding_insurers(plan: Plan) -> list[str]:
 def edition_for(plan: Plan, on: date, rules: RuleBook | None = None) -> Edition:
     """The criteria that apply to ``plan`` on ``on`` (its submission date, for a decision)."""
     return (rules or default_rules()).edition(on, deciding_insurers(plan))
+
+
+def _required_judges(plan: Plan, judges: Sequence[str] | None) -> list[str] | None:
+    """Whose verdicts a judgement needs: those named, else the plan's market leaders (who decide
+    jointly, domain.md §3.2), else any assessor's."""
+    return list(judges) if judges is not None else (plan.insurers.market_leaders or None)
 
 
 def default_steps(plan: Plan) -> tuple[Step, ...]:
@@ -246,16 +253,18 @@ def statuses(
     *,
     rules: RuleBook | None = None,
     milestone: Milestone | None = None,
+    judges: Sequence[str] | None = None,
 ) -> dict[str, Status]:
-    """The outcome of each criterion in force, without explanations or traces."""
+    """The outcome of each criterion in force, without explanations or traces (the same
+    arguments and decisions as :func:`evaluate`)."""
     edition = edition_for(plan, on, rules)
     env = Env(plan, on, milestone)
     wanted = set(steps) if steps is not None else set(default_steps(plan))
     if judgements:
         _check_judgements(edition, judgements)
-        judges = plan.insurers.market_leaders or None
+        required = _required_judges(plan, judges)
         return {
-            c.id: _decide(c, env, False, judgements, judges).status for c in edition.criteria if c.spec.step in wanted
+            c.id: _decide(c, env, False, judgements, required).status for c in edition.criteria if c.spec.step in wanted
         }
     return {criterion_id: decide(env) for criterion_id, step, decide in _deciders(edition) if step in wanted}
 
@@ -280,7 +289,7 @@ def evaluate(
     edition = edition_for(plan, on, rules)
     if judgements:
         _check_judgements(edition, judgements)
-    required = list(judges) if judges is not None else (plan.insurers.market_leaders or None)
+    required = _required_judges(plan, judges)
     chosen = tuple(steps) if steps is not None else default_steps(plan)
     results = []
     for step in chosen:
@@ -396,7 +405,6 @@ def _summarise(results: tuple[CriterionResult, ...]) -> tuple[Outcome, str]:
         return Outcome.INCOMPLETE, f"Kan niet door zolang dit ontbreekt: {parts}."
     tail = f" Let op het advies bij {', '.join(r.id for r in advice)}." if advice else ""
     if pending:
-        ids = [r.id for r in pending]
-        listed = ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " en " + ids[-1]
+        listed = enumeration([r.id for r in pending])
         return Outcome.AWAITS_JUDGEMENT, f"Kan door zodra de beoordelaars {listed} hebben beoordeeld.{tail}"
     return Outcome.PASSES, f"Voldoet aan alle criteria van deze stap.{tail}"

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
+from ..model._types import LabelledEnum
 from .spec import Kind, Step
 
 __all__ = [
@@ -32,29 +33,16 @@ __all__ = [
 ]
 
 
-class Status(StrEnum):
+class Status(LabelledEnum):
     """The outcome of one criterion."""
 
-    PASS = "pass"  # noqa: S105 - a verdict, not a password
-    FAIL = "fail"
-    INCOMPLETE = "incomplete"
+    PASS = "pass", "voldoet"
+    FAIL = "fail", "voldoet niet"
+    INCOMPLETE = "incomplete", "onvolledig"
     """Evidence the criterion needs is missing; it cannot be decided yet."""
-    NEEDS_JUDGEMENT = "needs-judgement"
+    NEEDS_JUDGEMENT = "needs-judgement", "oordeel nodig"
     """The evidence is there; the assessors have not (all, or not alike) recorded a verdict."""
-    NOT_APPLICABLE = "not-applicable"
-
-    @property
-    def label(self) -> str:
-        return _STATUS_LABELS[self]
-
-
-_STATUS_LABELS = {
-    Status.PASS: "voldoet",
-    Status.FAIL: "voldoet niet",
-    Status.INCOMPLETE: "onvolledig",
-    Status.NEEDS_JUDGEMENT: "oordeel nodig",
-    Status.NOT_APPLICABLE: "niet van toepassing",
-}
+    NOT_APPLICABLE = "not-applicable", "niet van toepassing"
 
 
 class Outcome(StrEnum):

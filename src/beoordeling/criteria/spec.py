@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .._validation import Issue, refuse
+from ..model._types import LabelledEnum
 
 __all__ = [
     "Applicability",
@@ -44,28 +44,16 @@ PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 """``{name}`` in an explanation: replaced by the value ``show`` names, written in Dutch."""
 
 
-class Step(StrEnum):
+class Step(LabelledEnum):
     """The framework's steps a criterion belongs to (domain.md §4)."""
 
-    QUICK_TEST = "quick-test"
-    PLAN = "plan"
-    FUNDING = "funding"
-    MILESTONE = "milestone"
-
-    @property
-    def label(self) -> str:
-        return _STEP_LABELS[self]
+    QUICK_TEST = "quick-test", "Snelle toets"
+    PLAN = "plan", "Beoordeling transformatieplan"
+    FUNDING = "funding", "Aanvraag transformatiemiddelen"
+    MILESTONE = "milestone", "Mijlpaalbeoordeling"
 
 
-_STEP_LABELS = {
-    Step.QUICK_TEST: "Snelle toets",
-    Step.PLAN: "Beoordeling transformatieplan",
-    Step.FUNDING: "Aanvraag transformatiemiddelen",
-    Step.MILESTONE: "Mijlpaalbeoordeling",
-}
-
-
-class Kind(StrEnum):
+class Kind(LabelledEnum):
     """How a criterion decides (domain.md §5.11; the split into kinds is our reading of the text).
 
     gate: a formal precondition decided from the plan; failing it fails the step, no override.
@@ -74,22 +62,10 @@ class Kind(StrEnum):
     advice: reported to help the submitter; it never blocks.
     """
 
-    GATE = "gate"
-    JUDGEMENT = "judgement"
-    COMPUTED = "computed"
-    ADVICE = "advice"
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
-
-
-_KIND_LABELS = {
-    Kind.GATE: "Harde voorwaarde",
-    Kind.JUDGEMENT: "Oordeel beoordelaars",
-    Kind.COMPUTED: "Berekende toets",
-    Kind.ADVICE: "Advies",
-}
+    GATE = "gate", "Harde voorwaarde"
+    JUDGEMENT = "judgement", "Oordeel beoordelaars"
+    COMPUTED = "computed", "Berekende toets"
+    ADVICE = "advice", "Advies"
 
 
 class _Strict(BaseModel):
