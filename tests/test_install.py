@@ -57,11 +57,11 @@ def test_installed_copy_runs_from_elsewhere(installed: Path, tmp_path: Path) -> 
     assert (tmp_path / "out" / "plans" / "TP-2023-0014.yaml").is_file()
 
 
-def test_installed_copy_carries_rules_forms_and_examples(installed: Path, tmp_path: Path) -> None:
-    """rules/, forms/ and examples/ travel inside the wheel and are found there."""
+def test_installed_copy_carries_rules_policy_forms_and_examples(installed: Path, tmp_path: Path) -> None:
+    """rules/, policy/, forms/ and examples/ travel inside the wheel and are found there."""
     code = (
         "from beoordeling.resources import bundled_dir\n"
-        "for name in ('rules', 'forms', 'examples'):\n"
+        "for name in ('rules', 'policy', 'forms', 'examples'):\n"
         "    folder = bundled_dir(name)\n"
         "    print(name, folder, sorted(p.name for p in folder.iterdir())[:2])\n"
     )

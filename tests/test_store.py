@@ -60,6 +60,7 @@ def test_new_plan_becomes_version_1(store: Store, example_plans: dict[str, Plan]
         "theme": "eerstelijnszorg",
         "sectors": ["huisartsenzorg", "mdz", "paramedische-zorg", "sociaal-domein", "wijkverpleging"],
         "market_leaders": ["CZ", "Zilveren Kruis"],
+        "coordinating": "CZ",
         "insurers": ["CZ", "Zilveren Kruis", "Coöperatie VGZ"],
         "requests_funds": True,
     } == event.groups

@@ -3,7 +3,9 @@
     BeoordelingError
      ├── InputError            bad input from a file or a caller; lists every problem found
      │    ├── PlanFileError    a plan file that cannot be read or does not validate
-     │    └── RulesError       a rules file (or an assessor's judgement) the criteria engine refuses
+     │    ├── RulesError       a rules file (or an assessor's judgement) the criteria engine refuses
+     │    └── PolicyError      a policy file (dated policy switches, clock settings) that cannot be used
+     ├── Refused               a workflow action the plan's state, the actor's role, a guard or a policy refuses
      ├── ConfigurationError    a store URL, reference list or bundled resource that cannot be used
      └── StoreError
           ├── PlanNotFound      no plan (or no such version) with that id
@@ -26,7 +28,9 @@ __all__ = [
     "InputError",
     "PlanFileError",
     "PlanNotFound",
+    "PolicyError",
     "Problem",
+    "Refused",
     "RulesError",
     "StoreError",
 ]
@@ -88,6 +92,23 @@ class PlanFileError(InputError):
 class RulesError(InputError):
     """Rules that cannot be loaded (each problem names file, line and key), rules that do not cover
     a date, or judgements that do not fit the rules in force."""
+
+
+class PolicyError(InputError):
+    """A policy file that cannot be loaded; each problem names file, line and key."""
+
+
+class Refused(BeoordelingError):
+    """A workflow action that may not happen now: the message says what is required, in which
+    state, and why (the role, the rule, the policy and its date)."""
+
+    def __init__(self, plan_id: str, state: str, action: str, reasons: Sequence[str]) -> None:
+        self.plan_id = plan_id
+        self.state = state
+        self.action = action
+        self.reasons: tuple[str, ...] = tuple(reasons)
+        detail = self.reasons[0] if len(self.reasons) == 1 else "; ".join(self.reasons)
+        super().__init__(f"refused: {action} on plan {plan_id} (state: {state}): {detail}")
 
 
 class ConfigurationError(BeoordelingError):

@@ -1,6 +1,6 @@
 """Where the project's data folders are, in a source checkout and in an installed copy alike.
 
-``rules/``, ``forms/`` and ``examples/`` live at the repository root, where people edit them. The
+``rules/``, ``policy/``, ``forms/`` and ``examples/`` live at the repository root, where people edit them. The
 wheel carries copies inside the package (``beoordeling/_bundled``, see pyproject.toml), so that a
 non-editable install run from any directory finds them too.
 """
@@ -14,7 +14,7 @@ from .errors import ConfigurationError
 
 __all__ = ["Folder", "bundled_dir", "data_file"]
 
-Folder = Literal["rules", "forms", "examples"]
+Folder = Literal["rules", "policy", "forms", "examples"]
 
 _PACKAGE = Path(__file__).resolve().parent
 

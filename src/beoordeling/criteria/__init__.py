@@ -6,7 +6,7 @@ compiled once per rules version and applied to plans with a trace of what they r
 """
 
 from .book import Criterion, Edition, RuleBook, default_rules, load_rules
-from .evaluate import deciding_insurers, default_steps, edition_for, evaluate, statuses
+from .evaluate import check_judgements, deciding_insurers, default_steps, edition_for, evaluate, statuses
 from .results import (
     Assessment,
     Citation,
@@ -37,6 +37,7 @@ __all__ = [
     "Step",
     "StepResult",
     "Verdict",
+    "check_judgements",
     "deciding_insurers",
     "default_rules",
     "default_steps",

@@ -42,7 +42,7 @@ from .results import (
 )
 from .spec import Kind, Step
 
-__all__ = ["deciding_insurers", "default_steps", "edition_for", "evaluate", "statuses"]
+__all__ = ["check_judgements", "deciding_insurers", "default_steps", "edition_for", "evaluate", "statuses"]
 
 
 def deciding_insurers(plan: Plan) -> list[str]:
@@ -163,6 +163,16 @@ def _judged(
 
 
 # --- checking the judgements against the rules --------------------------------------------------------
+
+
+def check_judgements(
+    plan: Plan, on: date, judgements: Sequence[Judgement], *, rules: RuleBook | None = None
+) -> Edition:
+    """Refuse (:class:`RulesError`) judgements that name no criterion in force for ``plan`` on
+    ``on``, or a criterion that cannot be judged; return the edition they were checked against."""
+    edition = edition_for(plan, on, rules)
+    _check_judgements(edition, judgements)
+    return edition
 
 
 def _check_judgements(edition: Edition, judgements: Sequence[Judgement]) -> None:

@@ -142,6 +142,7 @@ def plan_groups(plan: Plan) -> dict[str, Any]:
         "theme": plan.theme.value if plan.theme else None,
         "sectors": [sector.value for sector in plan.sectors],
         "market_leaders": list(plan.insurers.market_leaders),
+        "coordinating": plan.insurers.coordinating,
         "insurers": plan.insurers.all,
         "requests_funds": plan.requests_funds,
     }

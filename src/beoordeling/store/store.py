@@ -221,6 +221,38 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot append to the store {redact(self.url)}: {_reason(exc)}") from exc
 
+    def append_to_plan(
+        self, plan_id: str, new_events: Sequence[NewEvent], *, expected_last_seq: int, state: PlanState
+    ) -> list[Event]:
+        """Append a plan's workflow events and set its state, in one transaction, only if nothing
+        happened to the plan since event ``expected_last_seq`` (what the action was decided on)."""
+        try:
+            with self._write() as conn:
+                current = conn.execute(
+                    select(t.plans.c.last_seq).where(t.plans.c.plan_id == plan_id)
+                ).scalar_one_or_none()
+                if current is None:
+                    raise PlanNotFound(plan_id)
+                if current != expected_last_seq:
+                    raise StoreError(
+                        f"plan {plan_id!r} changed while this action was being decided (event {current}); "
+                        "nothing was stored; run the command again"
+                    )
+                stored = self._append(conn, new_events)
+                if stored:
+                    conn.execute(
+                        t.plans.update()
+                        .where(t.plans.c.plan_id == plan_id)
+                        .values(state=state.value, updated_at=stored[-1].occurred_at, last_seq=stored[-1].seq)
+                    )
+                return stored
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot append to the store {redact(self.url)}: {_reason(exc)}") from exc
+
+    def now(self) -> datetime:
+        """The store's clock: the time events get (injectable for tests and `--on`)."""
+        return _aware(self._clock())
+
     def _append(self, conn: Connection, new_events: Sequence[NewEvent]) -> list[Event]:
         last = conn.execute(select(t.events.c.seq, t.events.c.hash).order_by(t.events.c.seq.desc()).limit(1)).first()
         seq, prev = (last.seq, last.hash) if last else (0, GENESIS_HASH)

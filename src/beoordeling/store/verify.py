@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from .._canonical import sha256_hex
+from ..model import PlanState
 from .events import GENESIS_HASH, EventType, event_hash, utc_text
 
 __all__ = ["VerifyReport", "verify_records"]
@@ -86,6 +87,7 @@ def verify_records(
     prev_hash, count, first_broken, expected_at = GENESIS_HASH, 0, None, None
     created: dict[tuple[str, int], str] = {}
     latest: dict[str, int] = {}
+    states: dict[str, str] = {}
     for row in event_rows:
         problem = _check_row(row, count + 1, prev_hash)
         if problem:
@@ -104,6 +106,10 @@ def verify_records(
         if row.type in (EventType.PLAN_CREATED, EventType.PLAN_REVISED):
             created[(row.plan_id, row.plan_version)] = json.loads(row.payload)["content_hash"]
             latest[row.plan_id] = max(latest.get(row.plan_id, 0), row.plan_version)
+        elif row.type.startswith("workflow.") and row.plan_id:
+            moved_to = json.loads(row.payload).get("to")
+            if moved_to:
+                states[row.plan_id] = moved_to
 
     if expect_head is not None and expected_at is None and first_broken is None:
         problems.append(
@@ -112,7 +118,7 @@ def verify_records(
         )
     if first_broken is None:
         problems.extend(_check_versions(versions, created))
-        problems.extend(_check_register(register, latest))
+        problems.extend(_check_register(register, latest, states))
     return VerifyReport(count, prev_hash, store_id, first_broken, expected_at, problems)
 
 
@@ -133,11 +139,15 @@ def _check_versions(versions: Iterable[Row[Any]], created: dict[tuple[str, int],
     return problems
 
 
-def _check_register(register: Iterable[Row[Any]], latest: dict[str, int]) -> list[str]:
+def _check_register(register: Iterable[Row[Any]], latest: dict[str, int], states: dict[str, str]) -> list[str]:
+    """The register must list each plan at the version and in the state its events give."""
     problems = []
     listed = {}
     for row in register:
         listed[row.plan_id] = row.latest_version
+        replayed = states.get(row.plan_id, PlanState.DRAFT.value)
+        if row.state != replayed:
+            problems.append(f"the register lists plan {row.plan_id} as {row.state}, its events as {replayed}")
     for plan_id in sorted(set(listed) | set(latest)):
         if listed.get(plan_id) != latest.get(plan_id):
             problems.append(

@@ -1,0 +1,221 @@
+"""The lifecycle of a plan as data: every transition, who may fire it, and what it guards.
+
+One table (:data:`TRANSITIONS`) is the whole workflow (domain.md §4, §9). The shared state machine,
+the state diagram, the permission table and the replay all read it; nothing else decides which
+moves exist. A transition without a destination is an *internal* one: it records something (a
+judgement, a vote, a comment) in a state without leaving it.
+
+Guards are named here and implemented in :mod:`.guards`; the clock effects name the clocks of the
+policy file (:mod:`.policy`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from ..model import PlanState, Role
+from ..model._types import LabelledEnum
+
+__all__ = [
+    "DECISIONS",
+    "TRANSITIONS",
+    "ClockName",
+    "Transition",
+    "Trigger",
+    "transition_for",
+    "transitions_of",
+]
+
+S = PlanState
+R = Role
+
+
+class Trigger(LabelledEnum):
+    """What can happen to a plan; the value is the event type after ``workflow.``."""
+
+    SUBMIT_QUICK_TEST = "submit-quick-test", "Snelle toets ingediend"
+    REQUEST_INFO = "request-info", "Nadere informatie gevraagd"
+    ANSWER = "answer", "Nadere informatie geleverd"
+    PASS_QUICK_TEST = "pass-quick-test", "Snelle toets positief"
+    FAIL_QUICK_TEST = "fail-quick-test", "Snelle toets negatief"
+    PREPARE = "prepare", "Start uitwerking plan"
+    SUBMIT_PLAN = "submit-plan", "Transformatieplan ingediend"
+    PROPOSE_APPROVAL = "propose-approval", "Voorgenomen besluit: goedkeuren"
+    PROPOSE_REJECTION = "propose-rejection", "Voorgenomen besluit: afwijzen"
+    PROPOSE_REWORK = "propose-rework", "Voorgenomen besluit: aanpassen"
+    OPEN_CONSULTATION = "open-consultation", "Consultatie overige verzekeraars geopend"
+    CLOSE_CONSULTATION = "close-consultation", "Consultatie overige verzekeraars gesloten"
+    APPROVE = "approve", "Definitief besluit: goedgekeurd"
+    REJECT = "reject", "Definitief besluit: afgewezen"
+    REQUEST_REWORK = "request-rework", "Definitief besluit: aanpassen en opnieuw indienen"
+    FUND = "fund", "Gefinancierd"
+    WAITLIST = "waitlist", "Op de wachtrij geplaatst"
+    START = "start", "Implementatie gestart"
+    REPORT_MILESTONE = "report-milestone", "Mijlpaal gemeld"
+    MILESTONE_MET = "milestone-met", "Mijlpaal behaald"
+    MILESTONE_MISSED = "milestone-missed", "Mijlpaal niet behaald"
+    COMPLETE = "complete", "Afgerond"
+    WITHDRAW = "withdraw", "Ingetrokken"
+    JUDGE = "judge", "Oordeel vastgelegd"
+    COMMENT = "comment", "Reactie overige verzekeraar"
+
+    @property
+    def event_type(self) -> str:
+        return f"workflow.{self.value}"
+
+
+class ClockName(LabelledEnum):
+    """The framework's clocks (domain.md §4.1, §4.3); their lengths are in the policy file."""
+
+    QUICK_TEST = "quick-test", "Uitslag snelle toets"
+    PROPOSED_DECISION = "proposed-decision", "Voorgenomen besluit"
+    CONSULTATION = "consultation", "Consultatie overige verzekeraars"
+    FINAL_DECISION = "final-decision", "Definitief besluit"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One move: from any of ``sources`` to ``dest`` (None: stays), by one of ``roles``."""
+
+    trigger: Trigger
+    sources: tuple[PlanState, ...]
+    dest: PlanState | None
+    roles: tuple[Role, ...]
+    section: str
+    """Where the move comes from (domain.md), or 'beleid' for our own reading of the sources."""
+    guards: tuple[str, ...] = ()
+    joint: bool = False
+    """Both market leaders must record the same decision; each records a vote until they agree."""
+    needs_reason: bool = False
+    starts: ClockName | None = None
+    clock: str = "stop"
+    """What happens to the running clock: start (``starts``), stop, suspend, resume or keep."""
+    automatic: bool = False
+    """Fired by the workflow itself right after another move, never by a person."""
+    why: str = field(default="", compare=False)
+    """Why the roles are what they are: shown when someone else tries."""
+
+
+_ASSESSING = (S.QUICK_TEST_SUBMITTED, S.MORE_INFO_REQUESTED)
+_PLAN_OPEN = (S.PLAN_SUBMITTED, S.PROPOSED_DECISION, S.CONSULTATION, S.FINAL_DECISION)
+_ENDED = (S.QUICK_TEST_NEGATIVE, S.NOT_APPROVED, S.COMPLETED, S.WITHDRAWN)
+_LEADERS = "the two market leaders decide for all insurers (domain.md §3.2)"
+_INTAKE = "plans are submitted to the coordinating insurer by the submitters (domain.md §3.1, §3.3)"
+
+TRANSITIONS: tuple[Transition, ...] = (
+    # Step 1: the quick test (domain.md §4.1), 4 weeks.
+    Transition(Trigger.SUBMIT_QUICK_TEST, (S.DRAFT,), S.QUICK_TEST_SUBMITTED, (R.SUBMITTER, R.COORDINATING_INSURER),
+               "§4.1", ("policy",), starts=ClockName.QUICK_TEST, clock="start", why=_INTAKE),
+    Transition(Trigger.REQUEST_INFO, (S.QUICK_TEST_SUBMITTED,), S.MORE_INFO_REQUESTED,
+               (R.MARKET_LEADER, R.COORDINATING_INSURER), "§4.1", ("policy",), needs_reason=True, clock="suspend",
+               why="the assessing insurers ask; 'more information requested' is an outcome seen in practice (§4.1)"),
+    Transition(Trigger.ANSWER, (S.MORE_INFO_REQUESTED,), S.QUICK_TEST_SUBMITTED,
+               (R.SUBMITTER, R.COORDINATING_INSURER), "§4.1", ("policy",), clock="resume", why=_INTAKE),
+    Transition(Trigger.PASS_QUICK_TEST, (S.QUICK_TEST_SUBMITTED,), S.QUICK_TEST_POSITIVE, (R.MARKET_LEADER,),
+               "§4.1", ("policy", "criteria"), joint=True, why=_LEADERS),
+    Transition(Trigger.FAIL_QUICK_TEST, (S.QUICK_TEST_SUBMITTED,), S.QUICK_TEST_NEGATIVE, (R.MARKET_LEADER,),
+               "§4.1", ("policy",), joint=True, needs_reason=True, why=_LEADERS),
+    # Step 2: working out the plan together (§4.2); no clock.
+    Transition(Trigger.PREPARE, (S.QUICK_TEST_POSITIVE, S.REWORK), S.PLAN_IN_PREPARATION,
+               (R.SUBMITTER, R.COORDINATING_INSURER, R.MARKET_LEADER), "§4.2", (),
+               why="submitters work the plan out, preferably with the insurers (§4.2)"),
+    Transition(Trigger.SUBMIT_PLAN, (S.QUICK_TEST_POSITIVE, S.PLAN_IN_PREPARATION, S.REWORK), S.PLAN_SUBMITTED,
+               (R.SUBMITTER, R.COORDINATING_INSURER), "§4.3", ("policy",), starts=ClockName.PROPOSED_DECISION,
+               clock="start", why=_INTAKE),
+    # Step 3: proposed decision in 4 weeks, 2 weeks for the other insurers, final decision in 2 (§4.3).
+    *(
+        Transition(trigger, (S.PLAN_SUBMITTED,), S.PROPOSED_DECISION, (R.MARKET_LEADER,), "§4.3", guards,
+                   joint=True, needs_reason=reason, why=_LEADERS)
+        for trigger, guards, reason in (
+            (Trigger.PROPOSE_APPROVAL, ("policy", "criteria"), False),
+            (Trigger.PROPOSE_REJECTION, ("policy",), True),
+            (Trigger.PROPOSE_REWORK, ("policy",), True),
+        )
+    ),
+    Transition(Trigger.OPEN_CONSULTATION, (S.PROPOSED_DECISION,), S.CONSULTATION, (R.SYSTEM,), "§4.3", (),
+               starts=ClockName.CONSULTATION, clock="start", automatic=True,
+               why="the other insurers are told of the proposed decision at once (§3.4)"),
+    Transition(Trigger.CLOSE_CONSULTATION, (S.CONSULTATION,), S.FINAL_DECISION, (R.SYSTEM,), "§4.3",
+               ("window_closed",), starts=ClockName.FINAL_DECISION, clock="start", automatic=True,
+               why="the window closes by itself after two weeks (§3.4)"),
+    *(
+        Transition(trigger, (S.FINAL_DECISION,), dest, (R.MARKET_LEADER,), "§4.3", guards, joint=True,
+                   needs_reason=reason, why=_LEADERS)
+        for trigger, dest, guards, reason in (
+            (Trigger.APPROVE, S.APPROVED, ("policy", "criteria"), False),
+            (Trigger.REJECT, S.NOT_APPROVED, ("policy",), True),
+            (Trigger.REQUEST_REWORK, S.REWORK, ("policy",), True),
+        )
+    ),
+    # Funding (§4.4): the NZa's budget-fit check decides between funds and the waiting list.
+    Transition(Trigger.FUND, (S.APPROVED, S.WAITLISTED), S.FUNDED, (R.NZA,), "§4.4", ("requests_funds",),
+               why="the NZa checks the request fits the available funds (§3.6)"),
+    Transition(Trigger.WAITLIST, (S.APPROVED,), S.WAITLISTED, (R.NZA,), "§4.4", ("requests_funds",),
+               why="the NZa checks the request fits the available funds (§3.6)"),
+    # Step 4: implementation and milestones (§4.5).
+    Transition(Trigger.START, (S.FUNDED,), S.IMPLEMENTATION,
+               (R.SUBMITTER, R.COORDINATING_INSURER, R.MARKET_LEADER), "§4.5", (),
+               why="providers and insurers carry the plan out together (§4.5)"),
+    Transition(Trigger.START, (S.APPROVED,), S.IMPLEMENTATION,
+               (R.SUBMITTER, R.COORDINATING_INSURER, R.MARKET_LEADER), "§9", ("no_funds",),
+               why="a plan without a funds request skips the funding states (§9)"),
+    Transition(Trigger.REPORT_MILESTONE, (S.IMPLEMENTATION,), S.MILESTONE_REVIEW, (R.SUBMITTER,), "§4.5",
+               ("milestone_open",), why="participants report that a milestone was achieved (§4.5)"),
+    Transition(Trigger.MILESTONE_MET, (S.MILESTONE_REVIEW,), S.IMPLEMENTATION, (R.MARKET_LEADER,), "§4.5",
+               ("criteria",), joint=True, why="the market leaders decide whether milestones were achieved (§3.2)"),
+    Transition(Trigger.MILESTONE_MISSED, (S.MILESTONE_REVIEW,), S.IMPLEMENTATION, (R.MARKET_LEADER,), "§4.5", (),
+               joint=True, needs_reason=True, why="the market leaders decide whether milestones were achieved (§3.2)"),
+    Transition(Trigger.COMPLETE, (S.IMPLEMENTATION,), S.COMPLETED, (R.COORDINATING_INSURER, R.MARKET_LEADER),
+               "§4.5", ("milestones_decided",), why="the insurers monitor the plan to its end (§4.5)"),
+    # Withdrawal: the submitters may stop at any time before an end state.
+    Transition(Trigger.WITHDRAW, tuple(s for s in S if s not in _ENDED), S.WITHDRAWN,
+               (R.SUBMITTER, R.COORDINATING_INSURER), "beleid", (), needs_reason=True,
+               why="a plan is the submitters' own; the coordinating insurer may record it for them"),
+    # Internal moves: recorded in a state without leaving it.
+    Transition(Trigger.JUDGE, (*_ASSESSING, *_PLAN_OPEN, S.MILESTONE_REVIEW), None, (R.MARKET_LEADER,), "§5.11",
+               ("policy", "judge_step"), clock="keep", why="judgements are the market leaders' (§3.2)"),
+    Transition(Trigger.COMMENT, (S.CONSULTATION,), None, (R.OTHER_INSURER,), "§3.4", ("window_open",),
+               needs_reason=True, clock="keep",
+               why="other insurers may only comment, within two weeks of the proposed decision (§3.4)"),
+)  # fmt: skip
+
+# The decisions a market leader can vote for, per state: what `propose` and `decide` map to.
+DECISIONS: dict[PlanState, dict[str, Trigger]] = {
+    S.QUICK_TEST_SUBMITTED: {"positive": Trigger.PASS_QUICK_TEST, "negative": Trigger.FAIL_QUICK_TEST},
+    S.PLAN_SUBMITTED: {
+        "approve": Trigger.PROPOSE_APPROVAL,
+        "reject": Trigger.PROPOSE_REJECTION,
+        "rework": Trigger.PROPOSE_REWORK,
+    },
+    S.FINAL_DECISION: {"approve": Trigger.APPROVE, "reject": Trigger.REJECT, "rework": Trigger.REQUEST_REWORK},
+    S.MILESTONE_REVIEW: {"met": Trigger.MILESTONE_MET, "missed": Trigger.MILESTONE_MISSED},
+}
+
+
+@cache
+def _index() -> dict[tuple[Trigger, PlanState], Transition]:
+    table: dict[tuple[Trigger, PlanState], Transition] = {}
+    for transition in TRANSITIONS:
+        for source in transition.sources:
+            key = (transition.trigger, source)
+            if key in table:
+                raise AssertionError(f"two transitions for {key}")  # a broken table, caught by the tests
+            table[key] = transition
+    return table
+
+
+def transition_for(trigger: Trigger, state: PlanState) -> Transition | None:
+    """The transition ``trigger`` fires in ``state``, if it exists there."""
+    return _index().get((trigger, state))
+
+
+def transitions_of(trigger: Trigger) -> list[Transition]:
+    return [t for t in TRANSITIONS if t.trigger is trigger]
+
+
+def states_where(trigger: Trigger) -> Iterable[PlanState]:
+    """The states in which ``trigger`` can fire, in lifecycle order."""
+    sources = {s for t in transitions_of(trigger) for s in t.sources}
+    return [s for s in PlanState if s in sources]

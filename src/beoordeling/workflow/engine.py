@@ -1,0 +1,253 @@
+"""Deciding one action: given a plan's record, who acts, what and when, the events it becomes.
+
+This is pure: it reads a record, a plan version, the policy and the rules, and returns the events to
+append (or raises :class:`~beoordeling.errors.Refused` with every reason). The store appends them in
+one transaction together with the plan's new state. Joint decisions are votes until both market
+leaders record the same; a move into a state that opens the consultation is followed at once by
+the workflow's own move, and so is the close of a window that has run out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from ..criteria import Judgement, RuleBook
+from ..errors import Refused
+from ..model import Plan, PlanState, Role
+from .definition import DECISIONS, ClockName, Transition, Trigger
+from .guards import Context
+from .machine import fire
+from .policy import Policy
+from .record import VOTE_EVENT, ActorLike, PlanRecord, RunningClock
+
+__all__ = ["Draft", "SystemActor", "act"]
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The workflow itself, for the moves it makes on its own (opening and closing a window)."""
+
+    name: str = "workflow"
+    organisation: str = "beoordeling"
+    role: Role = Role.SYSTEM
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An event to append: the store gives it its number, time and hashes."""
+
+    type: str
+    actor: ActorLike
+    plan_version: int | None
+    reason: str | None
+    payload: Mapping[str, Any]
+    rules_version: str | None
+    state: PlanState
+    """The plan's state after this event."""
+    transition: Transition | None = None
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+
+def act(
+    record: PlanRecord,
+    plan: Plan,
+    trigger: Trigger,
+    actor: ActorLike,
+    on: date,
+    *,
+    policy: Policy,
+    rules: RuleBook | None = None,
+    reason: str | None = None,
+    judgement: Judgement | None = None,
+    milestone: str | None = None,
+) -> list[Draft]:
+    """The events ``actor`` causes by ``trigger`` on ``on``; :class:`Refused` with every reason when
+    the state, the role, a guard or a policy does not allow it."""
+    state = PlanState(record.state)
+    if record.last_on is not None and on < record.last_on:
+        raise Refused(
+            plan.id,
+            state.label,
+            trigger.value,
+            [f"the plan's last event is dated {record.last_on.isoformat()}; an action cannot be dated before it"],
+        )
+    drafts: list[Draft] = []
+    work = record
+    if state is PlanState.CONSULTATION and trigger in DECISIONS[PlanState.FINAL_DECISION].values():
+        # The window closes by itself; the first final decision after it records that first.
+        closing = _attempt(work, plan, Trigger.CLOSE_CONSULTATION, SystemActor(), on=on, policy=policy, rules=rules)
+        drafts.extend(closing)
+        work = _advanced(work, closing)
+    drafts.extend(
+        _attempt(
+            work,
+            plan,
+            trigger,
+            actor,
+            on=on,
+            policy=policy,
+            rules=rules,
+            reason=reason,
+            judgement=judgement,
+            milestone=milestone,
+        )
+    )
+    last = drafts[-1]
+    if last.transition is not None and last.state is PlanState.PROPOSED_DECISION:
+        opened = _attempt(
+            _advanced(work, drafts), plan, Trigger.OPEN_CONSULTATION, SystemActor(), on=on, policy=policy, rules=rules
+        )
+        drafts.extend(opened)
+    return drafts
+
+
+def _advanced(record: PlanRecord, drafts: list[Draft]) -> PlanRecord:
+    """The record after ``drafts``, as far as the next attempt reads it (state, clock, votes)."""
+    if not drafts or drafts[-1].transition is None:
+        return record
+    last = drafts[-1]
+    clock = last.payload.get("clock", "keep")
+    return PlanRecord(
+        plan_id=record.plan_id,
+        state=last.state,
+        latest_version=record.latest_version,
+        submitted_version=record.submitted_version,
+        submitted_on=record.submitted_on,
+        last_seq=record.last_seq,
+        last_on=record.last_on,
+        entered_on=record.last_on,
+        clock=record.clock if clock == "keep" else (RunningClock.from_dict(clock) if clock else None),
+        votes={},
+        judgements=record.judgements,
+        comments=record.comments,
+        milestone=record.milestone,
+        milestones=record.milestones,
+    )
+
+
+def _attempt(
+    record: PlanRecord,
+    plan: Plan,
+    trigger: Trigger,
+    actor: ActorLike,
+    *,
+    on: date,
+    policy: Policy,
+    rules: RuleBook | None,
+    reason: str | None = None,
+    judgement: Judgement | None = None,
+    milestone: str | None = None,
+) -> list[Draft]:
+    context = Context(
+        record.state.value, plan, record, actor, on, reason, policy, rules, judgement=judgement, milestone=milestone
+    )
+    moved = fire(context, trigger)
+    if context.refusals:
+        raise Refused(plan.id, record.state.label, trigger.value, context.refusals)
+    if context.vote_only:
+        return [_vote(context, trigger)]
+    if not moved or context.fired is None:
+        raise RuntimeError(f"the state machine neither moved nor refused {trigger.value}")  # a broken table
+    return [_event(context, context.fired)]
+
+
+def _rules_version(context: Context) -> str:
+    return context.edition().stamp
+
+
+def _vote(context: Context, trigger: Trigger) -> Draft:
+    payload: dict[str, Any] = {"trigger": trigger.value, "state": context.state, "policy": context.policy.stamp}
+    assessment = context.assessment(trigger)
+    payload["outcome"] = assessment.outcome.value
+    others = [v for key, v in context.record.votes.items() if key != context.actor.organisation.casefold()]
+    notes = tuple(
+        f"{v.organisation} recorded {v.trigger.value} on {v.on.isoformat()}: the decision is blocked until the "
+        "market leaders agree"
+        for v in others
+        if v.trigger is not trigger
+    ) or ("waiting for the other market leader to record the same decision",)
+    if context.milestone_under_review():
+        payload["milestone"] = context.record.milestone
+    return Draft(
+        VOTE_EVENT, context.actor, context.record.submitted_version, context.reason, payload,
+        assessment.rules_stamp, PlanState(context.record.state), None, notes,
+    )  # fmt: skip
+
+
+def _event(context: Context, transition: Transition) -> Draft:
+    record, plan, trigger = context.record, context.plan, transition.trigger
+    dest = transition.dest or record.state
+    payload: dict[str, Any] = {"trigger": trigger.value, "from": record.state.value, "to": dest.value}
+    payload["policy"] = context.policy.stamp
+    version = record.submitted_version
+    if trigger in (Trigger.SUBMIT_QUICK_TEST, Trigger.SUBMIT_PLAN, Trigger.ANSWER):
+        version = plan.version
+    clock = _clock(transition, context)
+    if clock != "keep":
+        payload["clock"] = clock
+    if transition.joint:
+        payload["votes"] = _votes(context)
+    if transition.joint or "criteria" in transition.guards:
+        payload["assessment"] = context.assessment(trigger).as_dict()
+    if trigger is Trigger.JUDGE and context.judgement is not None:
+        payload["criterion"] = context.judgement.criterion
+        payload["verdict"] = context.judgement.verdict.value
+    if trigger in (Trigger.REPORT_MILESTONE,):
+        payload["milestone"] = context.milestone
+    if trigger in (Trigger.MILESTONE_MET, Trigger.MILESTONE_MISSED):
+        payload["milestone"] = record.milestone
+    if trigger is Trigger.APPROVE:
+        payload["deadlines"] = context.policy.within(plan, context.on)
+    rules_version = context.assessment(trigger).rules_stamp if context.has_assessment else _rules_version(context)
+    return Draft(trigger.event_type, context.actor, version, context.reason, payload, rules_version, dest, transition)
+
+
+def _votes(context: Context) -> list[dict[str, Any]]:
+    mine = context.actor.organisation.casefold()
+    votes = [
+        {"organisation": v.organisation, "person": v.person, "on": v.on.isoformat(), "reason": v.reason}
+        for key, v in context.record.votes.items()
+        if key != mine and context.fired and v.trigger is context.fired.trigger
+    ]
+    votes.append(
+        {
+            "organisation": context.actor.organisation,
+            "person": context.actor.name,
+            "on": context.on.isoformat(),
+            "reason": context.reason,
+        }
+    )
+    return votes
+
+
+def _clock(transition: Transition, context: Context) -> dict[str, Any] | str | None:
+    """What the transition does to the running clock, as stored on its event."""
+    policy, on, running = context.policy, context.on, context.record.clock
+    effect = transition.clock
+    if effect == "start" and transition.starts is not None:
+        start = on
+        if transition.starts is ClockName.FINAL_DECISION and running is not None:
+            start = running.due_on  # two weeks from the end of the consultation window
+        return _started(policy, transition.starts, start).as_dict()
+    if effect == "suspend":
+        if running is None or policy.clocks.on_information_request == "continue":
+            return "keep"
+        return RunningClock(running.name, running.started_on, running.ends_on, running.due_on, on).as_dict()
+    if effect == "resume":
+        if running is None or running.suspended_on is None:
+            return "keep"
+        if policy.clocks.on_information_request == "restart":
+            return _started(policy, running.name, on).as_dict()
+        ends = running.ends_on + (on - running.suspended_on)
+        return RunningClock(running.name, running.started_on, ends, policy.due(ends)).as_dict()
+    if effect == "keep":
+        return "keep"
+    return None
+
+
+def _started(policy: Policy, name: ClockName, start: date) -> RunningClock:
+    ends = start + timedelta(weeks=policy.clock(name).weeks)
+    return RunningClock(name, start, ends, policy.due(ends))

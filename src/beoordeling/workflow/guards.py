@@ -1,0 +1,267 @@
+"""The checks a transition must pass, each giving a reason a person can act on when it fails.
+
+A guard never answers only "no": it adds a sentence to the context's refusals that says what is
+required and why. The shared state machine (:mod:`.machine`) calls :func:`check` as the condition of
+every transition; the context carries what the guards read: the plan, its record, the actor, the
+date, the policy and, computed once when first needed, the criteria result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from .._dutch import enumeration
+from ..criteria import Assessment, Edition, Judgement, Outcome, RuleBook, Step, edition_for, evaluate
+from ..model import Milestone, Plan, PlanState, Role
+from .definition import Transition, Trigger
+from .policy import Policy
+from .record import ActorLike, PlanRecord
+
+__all__ = ["Context", "check", "organisations_for"]
+
+_ROLE_NAMES = {
+    Role.SUBMITTER: "a submitting party",
+    Role.COORDINATING_INSURER: "the coordinating insurer",
+    Role.MARKET_LEADER: "a market leader",
+    Role.OTHER_INSURER: "an other insurer",
+}
+
+
+def organisations_for(role: Role, plan: Plan) -> list[str] | None:
+    """The organisations the plan names for ``role``; None when the role is not tied to the plan
+    (NZa, BO IZA, the system) or the plan names no parties yet."""
+    insurers = plan.insurers
+    if role is Role.MARKET_LEADER:
+        return list(insurers.market_leaders)
+    if role is Role.COORDINATING_INSURER:
+        return [insurers.coordinating] if insurers.coordinating else []
+    if role is Role.OTHER_INSURER:
+        return list(insurers.others)
+    if role is Role.SUBMITTER:
+        return [party.name for party in plan.parties] or None
+    return None
+
+
+def assessed_steps(trigger: Trigger, plan: Plan) -> tuple[Step, ...]:
+    """The framework steps a decision rests on (domain.md §4.1, §4.3, §4.4, §4.5)."""
+    if trigger in (Trigger.PASS_QUICK_TEST, Trigger.FAIL_QUICK_TEST):
+        return (Step.QUICK_TEST,)
+    if trigger in (Trigger.MILESTONE_MET, Trigger.MILESTONE_MISSED):
+        return (Step.MILESTONE,)
+    return (Step.PLAN, Step.FUNDING) if plan.requests_funds else (Step.PLAN,)
+
+
+def judged_steps(state: PlanState) -> tuple[Step, ...]:
+    """The steps whose criteria are being judged in ``state``."""
+    if state in (PlanState.QUICK_TEST_SUBMITTED, PlanState.MORE_INFO_REQUESTED):
+        return (Step.QUICK_TEST,)
+    if state is PlanState.MILESTONE_REVIEW:
+        return (Step.MILESTONE,)
+    return (Step.PLAN, Step.FUNDING)
+
+
+@dataclass
+class Context:
+    """What one attempted action knows; the shared machine moves its ``state``."""
+
+    state: str
+    plan: Plan
+    record: PlanRecord
+    actor: ActorLike
+    on: date
+    reason: str | None
+    policy: Policy
+    rules: RuleBook | None
+    judgement: Judgement | None = None
+    milestone: str | None = None
+    refusals: list[str] = field(default_factory=list)
+    vote_only: bool = False
+    fired: Transition | None = None
+    _assessment: Assessment | None = None
+    _assessed_for: tuple[Step, ...] = ()
+
+    def assessment(self, trigger: Trigger) -> Assessment:
+        """The criteria result for this decision: the submitted version, the criteria in force on
+        its submission date, every judgement recorded since; computed once."""
+        steps = assessed_steps(trigger, self.plan)
+        if self._assessment is None or self._assessed_for != steps:
+            self._assessment = evaluate(
+                self.plan,
+                self.record.submitted_on or self.on,
+                steps,
+                self.record.judgements,
+                rules=self.rules,
+                milestone=self.milestone_under_review(),
+                judges=self.plan.insurers.market_leaders,
+            )
+            self._assessed_for = steps
+        return self._assessment
+
+    def edition(self) -> Edition:
+        """The criteria in force for this plan on its submission date."""
+        return edition_for(self.plan, self.record.submitted_on or self.on, self.rules)
+
+    def milestone_under_review(self) -> Milestone | None:
+        wanted = self.milestone or self.record.milestone
+        return next((m for m in _milestones(self.plan) if m.id == wanted), None)
+
+    @property
+    def has_assessment(self) -> bool:
+        return self._assessment is not None
+
+
+def _milestones(plan: Plan) -> list[Milestone]:
+    return plan.funding.milestones if plan.funding else []
+
+
+def check(transition: Transition, ctx: Context) -> bool:
+    """Run every check of ``transition``; record why each failing one fails. For a joint decision
+    whose checks pass but whose other market leader has not (yet) decided the same, record a vote."""
+    before = len(ctx.refusals)
+    _role(transition, ctx)
+    if len(ctx.refusals) > before:
+        return False  # the other checks mean nothing to someone who may not act
+    if transition.needs_reason and not (ctx.reason and ctx.reason.strip()):
+        ctx.refusals.append(f"{transition.trigger.value} needs a reason (--reason), recorded with the event")
+    for name in transition.guards:
+        GUARDS[name](transition, ctx)
+    if len(ctx.refusals) > before:
+        return False
+    if transition.joint and not _other_leader_agrees(transition, ctx):
+        ctx.vote_only = True
+        return False
+    ctx.fired = transition
+    return True
+
+
+def _role(transition: Transition, ctx: Context) -> None:
+    actor, state = ctx.actor, PlanState(ctx.state)
+    if actor.role not in transition.roles:
+        needed = " or ".join(role.value for role in transition.roles)
+        ctx.refusals.append(
+            f"{transition.trigger.value} needs the role {needed} in state '{state.label}', because "
+            f"{transition.why}; {actor.organisation}/{actor.name} acts as {actor.role.value}"
+        )
+        return
+    names = organisations_for(actor.role, ctx.plan)
+    if names is not None and actor.organisation.casefold() not in {n.casefold() for n in names}:
+        listed = enumeration(names) if names else "none"
+        ctx.refusals.append(
+            f"{actor.organisation} is not {_ROLE_NAMES[actor.role]} of plan {ctx.plan.id} (the plan names: {listed})"
+        )
+        return
+    if transition.joint and len(ctx.plan.insurers.market_leaders) != 2:
+        ctx.refusals.append(
+            f"{transition.trigger.value} is decided jointly by the two market leaders (domain.md §3.2); "
+            f"plan {ctx.plan.id} names {len(ctx.plan.insurers.market_leaders)}"
+        )
+
+
+def _other_leader_agrees(transition: Transition, ctx: Context) -> bool:
+    mine = ctx.actor.organisation.casefold()
+    others = [v for key, v in ctx.record.votes.items() if key != mine]
+    return any(v.trigger is transition.trigger for v in others)
+
+
+# --- the named guards ----------------------------------------------------------------------------------
+
+
+def _policy(transition: Transition, ctx: Context) -> None:
+    refusal = ctx.policy.refusal(transition.trigger, ctx.on, ctx.plan)
+    if refusal:
+        ctx.refusals.append(refusal)
+
+
+def _criteria(transition: Transition, ctx: Context) -> None:
+    assessment = ctx.assessment(transition.trigger)
+    if assessment.outcome is Outcome.PASSES:
+        return
+    for step in assessment.steps:
+        if step.outcome is not Outcome.PASSES:
+            ctx.refusals.append(
+                f"{transition.trigger.value} needs every criterion of '{step.step.label}' met: {step.summary} "
+                f"(rules {assessment.rules_stamp}; `beoordeling zelftoets` shows each criterion)"
+            )
+
+
+def _requests_funds(transition: Transition, ctx: Context) -> None:
+    if not ctx.plan.requests_funds:
+        ctx.refusals.append(
+            f"plan {ctx.plan.id} asks for no transformation funds, so it skips funding (domain.md §9); use start"
+        )
+
+
+def _no_funds(transition: Transition, ctx: Context) -> None:
+    if ctx.plan.requests_funds:
+        ctx.refusals.append(
+            f"plan {ctx.plan.id} asks for transformation funds: the NZa's budget-fit check (fund or waitlist) "
+            "comes before implementation (domain.md §4.4)"
+        )
+
+
+def _milestone_open(transition: Transition, ctx: Context) -> None:
+    milestones = _milestones(ctx.plan)
+    known = [m.id for m in milestones]
+    if ctx.milestone is None:
+        ctx.refusals.append(f"name the milestone that was achieved (one of: {enumeration(known) or 'none'})")
+    elif ctx.milestone not in known:
+        ctx.refusals.append(
+            f"plan {ctx.plan.id} has no milestone {ctx.milestone!r} (its milestones: {enumeration(known) or 'none'})"
+        )
+    elif ctx.record.milestones.get(ctx.milestone):
+        ctx.refusals.append(f"milestone {ctx.milestone} was already decided as achieved")
+
+
+def _milestones_decided(transition: Transition, ctx: Context) -> None:
+    open_ = [m.id for m in _milestones(ctx.plan) if m.id not in ctx.record.milestones]
+    if open_:
+        ctx.refusals.append(f"milestone(s) {enumeration(open_)} still need a decision before the plan is completed")
+
+
+def _window_open(transition: Transition, ctx: Context) -> None:
+    clock = ctx.record.clock
+    if clock is not None and ctx.on > clock.due_on:
+        ctx.refusals.append(
+            f"the consultation window closed on {clock.due_on.isoformat()}: other insurers may comment within two "
+            "weeks of the proposed decision (domain.md §3.4)"
+        )
+
+
+def _window_closed(transition: Transition, ctx: Context) -> None:
+    clock = ctx.record.clock
+    if clock is not None and ctx.on <= clock.due_on:
+        ctx.refusals.append(
+            f"the consultation window is open up to and including {clock.due_on.isoformat()}; the other insurers "
+            "may still comment, and the final decision follows after it (domain.md §4.3)"
+        )
+
+
+def _judge_step(transition: Transition, ctx: Context) -> None:
+    judgement = ctx.judgement
+    if judgement is None:
+        ctx.refusals.append("name the criterion and the verdict")
+        return
+    state = PlanState(ctx.state)
+    steps = judged_steps(state)
+    edition = ctx.edition()
+    judged = {c.id for step in steps for c in edition.for_step(step)}
+    if judgement.criterion not in judged and edition.criterion(judgement.criterion) is not None:
+        ctx.refusals.append(
+            f"{judgement.criterion} belongs to another step; in state '{state.label}' the criteria of "
+            f"{enumeration([s.label for s in steps])} are judged"
+        )
+
+
+GUARDS: dict[str, Callable[[Transition, Context], None]] = {
+    "policy": _policy,
+    "criteria": _criteria,
+    "requests_funds": _requests_funds,
+    "no_funds": _no_funds,
+    "milestone_open": _milestone_open,
+    "milestones_decided": _milestones_decided,
+    "window_open": _window_open,
+    "window_closed": _window_closed,
+    "judge_step": _judge_step,
+}

@@ -1,0 +1,214 @@
+"""The policy file: dated policy switches and the clock settings, read strictly from YAML.
+
+Policies change what may happen on a date without changing the framework: submissions opened on
+1 February 2023, the quick-test intake closed on 1 July 2025 (with a grace rule), themes were
+reserved in 2025, assessment stopped in February 2026 (domain.md §1, §6.5). Each is a dated entry in
+``policy/*.yaml`` that names its source, so that a refused action can say which policy refused it
+and from when. The clock settings the sources leave open (domain.md §10) live here as well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+
+from .. import _yaml
+from .._canonical import canonical_json, sha256_hex
+from .._validation import problems_from
+from ..errors import PolicyError, Problem
+from ..model import Plan, Theme
+from ..resources import bundled_dir
+from .calendar import next_working_day
+from .definition import ClockName, Trigger
+
+__all__ = ["ClockSetting", "Policy", "PolicyRule", "default_policy", "load_policy"]
+
+_HINT = "see policy/README.md for the format"
+Text = Annotated[str, StringConstraints(min_length=1, max_length=400, strip_whitespace=True)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ClockSetting(_Strict):
+    weeks: Annotated[int, Field(ge=1, le=52)]
+    section: Text
+    reference: Text
+
+
+class Clocks(_Strict):
+    working_days: Literal["algemene-termijnenwet", "calendar"]
+    on_information_request: Literal["suspend", "restart", "continue"]
+    quick_test: ClockSetting = Field(alias="quick-test")
+    proposed_decision: ClockSetting = Field(alias="proposed-decision")
+    consultation: ClockSetting
+    final_decision: ClockSetting = Field(alias="final-decision")
+
+
+class Grace(_Strict):
+    announced_before: date
+    submitted_by: date
+
+
+class PolicyRule(_Strict):
+    """One dated policy: it refuses ``refuses`` from ``from`` (or before ``before``), or sets a
+    ``deadline`` for plans of some themes."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+    title: Text
+    section: Text
+    source: Annotated[str, StringConstraints(pattern=r"^https://\S+$")]
+    refuses: list[Trigger] = Field(default_factory=list)
+    starts: date | None = Field(default=None, alias="from")
+    before: date | None = None
+    grace: Grace | None = None
+    themes: list[Theme] = Field(default_factory=list)
+    deadline: date | None = None
+
+    @model_validator(mode="after")
+    def _one_effect(self) -> Self:
+        if self.deadline is not None:
+            if self.refuses or self.before or self.grace:
+                raise ValueError("a deadline refuses nothing: leave out refuses, before and grace")
+            if not self.themes:
+                raise ValueError("a deadline needs the themes it applies to")
+        elif not self.refuses:
+            raise ValueError("a policy needs either refuses (with from and/or before) or a deadline")
+        elif self.starts is None and self.before is None:
+            raise ValueError("a policy that refuses needs from and/or before")
+        if self.grace is not None and self.starts is None:
+            raise ValueError("grace applies to a policy with a from date")
+        return self
+
+    def applies_to(self, theme: str | None) -> bool:
+        return not self.themes or theme in self.themes
+
+    def refuses_on(self, trigger: Trigger, on: date, theme: str | None, announced: date | None) -> bool:
+        if trigger not in self.refuses or not self.applies_to(theme):
+            return False
+        if self.before is not None and on < self.before:
+            return True
+        if self.starts is None or on < self.starts:
+            return False
+        grace = self.grace
+        return not (grace and announced and announced < grace.announced_before and on <= grace.submitted_by)
+
+    def refusal(self, trigger: Trigger, on: date) -> str:
+        """Why ``trigger`` is refused on ``on``, naming the policy and its date."""
+        if self.before is not None and on < self.before:
+            when = f"until {(self.before - timedelta(days=1)).isoformat()}"
+        else:
+            when = f"since {self.starts.isoformat() if self.starts else on.isoformat()}"
+        text = f"{trigger.value} is refused {when} by policy {self.id} ({self.title}; {self.source})"
+        if self.grace:
+            text += (
+                f"; only plans announced to the coordinating insurer before {self.grace.announced_before.isoformat()} "
+                f"(intake_announced_on) could still be submitted up to and including "
+                f"{self.grace.submitted_by.isoformat()}"
+            )
+        return text
+
+
+class PolicyFile(_Strict):
+    format: Literal[1]
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+    title: Text
+    clocks: Clocks
+    policies: list[PolicyRule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        seen: set[str] = set()
+        for rule in self.policies:
+            if rule.id in seen:
+                raise ValueError(f"policy {rule.id} is listed twice")
+            seen.add(rule.id)
+        return self
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A loaded policy file, with the clock arithmetic it implies."""
+
+    spec: PolicyFile
+    source: str
+    content_hash: str
+
+    @property
+    def stamp(self) -> str:
+        return f"{self.spec.id}@{self.content_hash[:12]}"
+
+    @property
+    def clocks(self) -> Clocks:
+        return self.spec.clocks
+
+    def clock(self, name: ClockName) -> ClockSetting:
+        return getattr(self.spec.clocks, name.value.replace("-", "_"))  # type: ignore[no-any-return]
+
+    def due(self, ends: date) -> date:
+        """The due date of a clock that runs out on ``ends``: moved to a working day if set so."""
+        return next_working_day(ends) if self.spec.clocks.working_days == "algemene-termijnenwet" else ends
+
+    def refusal(self, trigger: Trigger, on: date, plan: Plan) -> str | None:
+        """The first policy that refuses ``trigger`` on ``on`` for ``plan``, as a message."""
+        return self.refusal_for(trigger, on, plan.theme, plan.intake_announced_on)
+
+    def refusal_for(self, trigger: Trigger, on: date, theme: str | None, announced: date | None) -> str | None:
+        rule = self.refusing(trigger, on, theme, announced)
+        return rule.refusal(trigger, on) if rule else None
+
+    def refusing(self, trigger: Trigger, on: date, theme: str | None, announced: date | None) -> PolicyRule | None:
+        """The first policy that refuses ``trigger`` on ``on`` for a plan of ``theme``."""
+        return next((r for r in self.spec.policies if r.refuses_on(trigger, on, theme, announced)), None)
+
+    def deadlines(self, theme: str | None, on: date) -> list[PolicyRule]:
+        """The dated deadlines that concern a plan of ``theme`` on ``on`` (theme reservations)."""
+        return [
+            rule
+            for rule in self.spec.policies
+            if rule.deadline is not None and rule.applies_to(theme) and (rule.starts is None or rule.starts <= on)
+        ]
+
+    def within(self, plan: Plan, on: date) -> dict[str, bool]:
+        """Per deadline that concerns ``plan``: whether ``on`` falls within it (recorded on approval)."""
+        return {rule.id: on <= rule.deadline for rule in self.deadlines(plan.theme, on) if rule.deadline}
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def load_policy(path: Path | str | None = None) -> Policy:
+    """Read and check a policy file (default: the shipped ``policy/iza.yaml``); raise
+    :class:`PolicyError` naming the file, line and key of every problem."""
+    file = Path(path) if path is not None else bundled_dir("policy") / "iza.yaml"
+    source = _display(file)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        raise PolicyError([Problem(f"cannot read the policy file: {reason}", source)]) from exc
+    try:
+        document = _yaml.parse(text, source)
+    except _yaml.YamlProblem as exc:
+        raise PolicyError([exc.problem]) from exc
+    try:
+        spec = PolicyFile.model_validate(document.data)
+    except ValidationError as exc:
+        raise PolicyError(problems_from(exc, source, document.line_of, _HINT)) from None
+    return Policy(spec, source, sha256_hex(canonical_json(spec.model_dump(mode="json", by_alias=True))))
+
+
+@cache
+def default_policy() -> Policy:
+    """The shipped policy file, loaded once per process."""
+    return load_policy()

@@ -1,0 +1,253 @@
+"""A plan's workflow record: what its events say now, rebuilt by replaying them in order.
+
+The state, the running clock, the votes of the market leaders, the judgements, the comments and the
+milestone decisions are all a fold over the plan's events; nothing else holds them. Replaying
+checks every transition against the definition, so a log with an impossible move is refused, not
+silently followed. The live state in the store's register is checked against this replay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from ..criteria import Judgement
+from ..model import PlanState, Role
+from .definition import ClockName, Trigger, transition_for
+
+__all__ = [
+    "AMSTERDAM",
+    "VOTE_EVENT",
+    "Comment",
+    "EventLike",
+    "PlanRecord",
+    "ReplayError",
+    "RunningClock",
+    "Vote",
+    "local_date",
+]
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+VOTE_EVENT = "workflow.vote"
+_PLAN_EVENTS = ("plan.created", "plan.revised")
+
+
+def local_date(moment: datetime) -> date:
+    """The Dutch calendar day of a moment: the clocks count days as the people involved do."""
+    return moment.astimezone(AMSTERDAM).date()
+
+
+class ActorLike(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def organisation(self) -> str: ...
+    @property
+    def role(self) -> Role: ...
+
+
+class EventLike(Protocol):
+    """What a replay reads of a stored event (the store's ``Event`` has all of it)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def actor(self) -> ActorLike: ...
+    @property
+    def occurred_at(self) -> datetime: ...
+    @property
+    def plan_version(self) -> int | None: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def payload(self) -> Mapping[str, Any]: ...
+    @property
+    def groups(self) -> Mapping[str, Any]: ...
+
+
+class ReplayError(Exception):
+    """An event log the definition cannot follow (a broken or foreign log); the store reports it."""
+
+
+@dataclass(frozen=True)
+class RunningClock:
+    """A clock as stored on the transition that started it: dates, never timers."""
+
+    name: ClockName
+    started_on: date
+    ends_on: date
+    """The last day of the term as counted, before moving it to a working day."""
+    due_on: date
+    suspended_on: date | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name.value,
+            "started_on": self.started_on.isoformat(),
+            "ends_on": self.ends_on.isoformat(),
+            "due_on": self.due_on.isoformat(),
+            "suspended_on": self.suspended_on.isoformat() if self.suspended_on else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RunningClock:
+        suspended = data.get("suspended_on")
+        return cls(
+            ClockName(data["name"]),
+            date.fromisoformat(data["started_on"]),
+            date.fromisoformat(data["ends_on"]),
+            date.fromisoformat(data["due_on"]),
+            date.fromisoformat(suspended) if suspended else None,
+        )
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One market leader's decision, waiting for the other's."""
+
+    organisation: str
+    person: str
+    trigger: Trigger
+    seq: int
+    on: date
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Comment:
+    organisation: str
+    person: str
+    on: date
+    text: str
+    seq: int
+
+
+@dataclass
+class PlanRecord:
+    """Where a plan stands in the workflow, as its events say."""
+
+    plan_id: str
+    state: PlanState = PlanState.DRAFT
+    latest_version: int | None = None
+    submitted_version: int | None = None
+    submitted_on: date | None = None
+    """When the current step's submission came in: the criteria in force that day apply."""
+    last_seq: int = 0
+    last_on: date | None = None
+    entered_on: date | None = None
+    clock: RunningClock | None = None
+    votes: dict[str, Vote] = field(default_factory=dict)
+    judgements: list[Judgement] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    milestone: str | None = None
+    """The milestone under review."""
+    milestones: dict[str, bool] = field(default_factory=dict)
+    """Decided milestones: met (True) or missed (False)."""
+    groups: Mapping[str, Any] = field(default_factory=dict)
+    """The plan's groups as its latest event gave them: insurers, theme, region (for deadlines)."""
+
+    @classmethod
+    def replay(cls, plan_id: str, events: Iterable[EventLike]) -> PlanRecord:
+        record = cls(plan_id)
+        for event in events:
+            record.apply(event)
+        return record
+
+    def apply(self, event: EventLike) -> None:
+        """Take one event of this plan into account (events must come in order)."""
+        if event.seq <= self.last_seq:
+            raise ReplayError(f"event {event.seq} of plan {self.plan_id} comes after event {self.last_seq}")
+        self.last_seq = event.seq
+        on = local_date(event.occurred_at)
+        self.last_on = on
+        if event.groups:
+            self.groups = event.groups
+        kind = event.type
+        if kind in _PLAN_EVENTS:
+            self.latest_version = event.plan_version
+            return
+        if kind == VOTE_EVENT:
+            self._vote(event, on)
+            return
+        if not kind.startswith("workflow."):
+            return
+        try:
+            trigger = Trigger(kind.removeprefix("workflow."))
+        except ValueError:
+            raise ReplayError(f"event {event.seq} has an unknown type {kind!r}") from None
+        transition = transition_for(trigger, self.state)
+        payload = event.payload
+        if transition is None or (transition.dest and transition.dest.value != payload.get("to")):
+            raise ReplayError(
+                f"event {event.seq} ({kind}) moves plan {self.plan_id} from {self.state.value} to "
+                f"{payload.get('to')}, which the workflow does not allow"
+            )
+        if transition.dest is None:
+            self._internal(trigger, event, on)
+            return
+        self._move(trigger, transition.dest, transition.clock, event, on)
+
+    # --- the pieces of a replay ---------------------------------------------------------------------
+
+    def _vote(self, event: EventLike, on: date) -> None:
+        payload = event.payload
+        self.votes[event.actor.organisation.casefold()] = Vote(
+            event.actor.organisation, event.actor.name, Trigger(payload["trigger"]), event.seq, on, event.reason
+        )
+
+    def _internal(self, trigger: Trigger, event: EventLike, on: date) -> None:
+        payload = event.payload
+        if trigger is Trigger.JUDGE:
+            self.judgements.append(
+                Judgement(
+                    criterion=payload["criterion"],
+                    verdict=payload["verdict"],
+                    assessor=event.actor.name,
+                    organisation=event.actor.organisation,
+                    reason=event.reason,
+                    recorded_on=on,
+                )
+            )
+        elif trigger is Trigger.COMMENT:
+            text = event.reason or ""
+            self.comments.append(Comment(event.actor.organisation, event.actor.name, on, text, event.seq))
+
+    def _move(self, trigger: Trigger, dest: PlanState, clock: str, event: EventLike, on: date) -> None:
+        payload = event.payload
+        self.state = dest
+        self.entered_on = on
+        self.votes = {}
+        stored_clock = payload.get("clock")
+        if clock == "stop":
+            self.clock = None
+        elif stored_clock is not None:
+            self.clock = RunningClock.from_dict(stored_clock)
+        if trigger in (Trigger.SUBMIT_QUICK_TEST, Trigger.SUBMIT_PLAN, Trigger.ANSWER):
+            self.submitted_version = event.plan_version
+            if trigger is not Trigger.ANSWER:
+                # A new submission is judged afresh; an answer adds to the one being judged.
+                self.submitted_on = on
+                self.judgements = []
+                self.comments = []
+        if trigger is Trigger.REPORT_MILESTONE:
+            # Each milestone is judged on its own.
+            self.milestone = payload["milestone"]
+            self.judgements = []
+        elif trigger in (Trigger.MILESTONE_MET, Trigger.MILESTONE_MISSED):
+            self.milestones[payload["milestone"]] = trigger is Trigger.MILESTONE_MET
+            self.milestone = None
+
+    # --- questions ------------------------------------------------------------------------------------
+
+    @property
+    def disagreement(self) -> tuple[Vote, Vote] | None:
+        """Two market leaders who recorded different decisions, if they did."""
+        votes = list(self.votes.values())
+        if len(votes) >= 2 and votes[0].trigger is not votes[1].trigger:
+            return votes[0], votes[1]
+        return None
