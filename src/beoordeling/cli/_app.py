@@ -1,0 +1,115 @@
+"""The command group, its shared options and helpers, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, NoReturn
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .. import _dutch
+from ..errors import BeoordelingError, InputError, Refused
+from ..model import Role
+from ..store import Actor, PlanSummary, Store
+from ..workflow import AMSTERDAM
+
+OK, FINDINGS, BAD_INPUT, REFUSED = 0, 1, 2, 3
+
+# Piped output (files, CI logs) gets room for the whole register instead of a guessed 80 columns.
+_WIDTH = None if sys.stdout.isatty() else 160
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=None if sys.stderr.isatty() else 160)
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", markup=True)
+    sys.exit(BAD_INPUT)
+
+
+class _Group(click.Group):
+    """Turns the package's errors into a message and exit code 2, without a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            if len(exc.problems) == 1:
+                _fail(str(exc.problems[0]).replace("[", r"\["))
+            err.print(f"[bold red]error:[/] {len(exc.problems)} problems found; nothing was changed", markup=True)
+            for problem in exc.problems:
+                err.print(f"  {problem}", markup=False)
+            sys.exit(BAD_INPUT)
+        except Refused as exc:
+            err.print(f"[bold red]refused:[/] {exc.action} on plan {exc.plan_id} (state: {exc.state})", markup=True)
+            for reason in exc.reasons:
+                err.print(f"  - {reason}", markup=False)
+            sys.exit(REFUSED)
+        except BeoordelingError as exc:
+            _fail(str(exc).replace("[", r"\["))
+        except OSError as exc:
+            # A file or folder named on the command line that cannot be read or written.
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}")
+
+
+def _store_url(ctx: click.Context) -> str | None:
+    url: str | None = ctx.find_root().params.get("store")
+    return url
+
+
+def open_store(ctx: click.Context, on: Any = None) -> Store:
+    """The store, with its clock set to ``on`` (noon, Dutch time) when a date is given."""
+    if on is None:
+        return Store.open(_store_url(ctx))
+    moment = datetime.combine(on.date(), time(12, 0), AMSTERDAM)
+    return Store.open(_store_url(ctx), clock=lambda: moment)
+
+
+def _actor(identity: str | None, role: str) -> Actor:
+    identity = identity or os.environ.get("BEOORDELING_ACTOR") or f"lokaal/{getpass.getuser()}"
+    return Actor.parse(identity, role)
+
+
+_ROLE_CHOICE = click.Choice([role.value for role in Role])
+
+
+def _print_register(plans: Sequence[PlanSummary]) -> None:
+    table = Table(box=None, header_style="bold")
+    table.add_column("Plan", no_wrap=True)
+    table.add_column("Titel", no_wrap=True, overflow="ellipsis", max_width=44)
+    table.add_column("Versie", justify="right")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Regio", no_wrap=True, overflow="ellipsis", max_width=24)
+    table.add_column("Gevraagd", justify="right", no_wrap=True, min_width=15)
+    for p in plans:
+        amount = _dutch.euro(Decimal(p.amount_requested)) if p.amount_requested else "geen middelen"
+        table.add_row(p.plan_id, p.title, str(p.latest_version), p.state.label, p.region or "-", amount)
+    out.print(table)
+    out.print(f"{len(plans)} plan(s)")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--store",
+    envvar="BEOORDELING_STORE",
+    metavar="URL",
+    help="Store to use: a SQLite file path or sqlite:///FILE or postgresql://USER@HOST/DB "
+    "(default: $BEOORDELING_STORE, else beoordeling.db in this directory).",
+)
+@click.version_option(package_name="beoordeling")
+def cli(store: str | None) -> None:
+    """Carry transformation plans (transformatieplannen) through the IZA assessment framework."""
+
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _day(value: Any) -> date:
+    return value.date() if value is not None else date.today()

@@ -1,0 +1,91 @@
+"""Commands for the criteria: rules check, rules show, zelftoets."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .._report import assessment_report, edition_report
+from ..criteria import Step, default_steps, evaluate, load_rules
+from ..errors import RulesError
+from ..planfile import load_plans
+from ._app import _DATE, FINDINGS, OK, _day, cli, err, out
+
+_RULES_OPTION = click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(path_type=Path),
+    help="A rules folder or file to use instead of the shipped rules/.",
+)
+
+
+@cli.group()
+def rules() -> None:
+    """Check and show the criteria of the framework (rules/)."""
+
+
+@rules.command("check")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def rules_check(path: Path | None) -> None:
+    """Validate every rules file; each problem names file, line and key (exit 1 on findings)."""
+    try:
+        book = load_rules(path)
+    except RulesError as exc:
+        err.print(f"{len(exc.problems)} problem(s) in the rules:", markup=False)
+        for problem in exc.problems:
+            err.print(f"  {problem}", markup=False)
+        sys.exit(FINDINGS)
+    overlays = ", ".join(o.insurer for o in book.overlays) or "none"
+    changes = ", ".join(d.isoformat() for d in book.change_dates())
+    out.print(f"{len(book.files)} rules file(s), {len(book.criteria)} criteria: OK", markup=False)
+    out.print(f"editions start on {changes}; insurer overlays: {overlays}", markup=False)
+    out.print(f"content hash {book.content_hash}", markup=False)
+
+
+@rules.command("show")
+@click.option("--on", "on", type=_DATE, metavar="YYYY-MM-DD", help="The date (default: today).")
+@click.option("--insurer", "insurers", multiple=True, metavar="NAME", help="Add this insurer's overlay (repeatable).")
+@click.option("--step", type=click.Choice([s.value for s in Step]), help="Only this step.")
+@_RULES_OPTION
+def rules_show(on: Any, insurers: tuple[str, ...], step: str | None, rules_path: Path | None) -> None:
+    """The criteria in force on a date, per step, with their kind, dates, source and fields read."""
+    book = load_rules(rules_path)
+    unknown = [name for name in insurers if not book.overlays_for([name])]
+    if unknown:
+        known = ", ".join(n for o in book.overlays for n in o.names)
+        out.print(f"Note: no overlay for {', '.join(unknown)} (overlays exist for: {known})", markup=False)
+    edition = book.edition(_day(on), insurers)
+    out.print(edition_report(edition, (Step(step),) if step else tuple(Step)))
+
+
+@cli.command()
+@click.argument("plan_file", metavar="PLAN", type=click.Path(path_type=Path))
+@click.option(
+    "--step",
+    type=click.Choice([Step.QUICK_TEST.value, Step.PLAN.value, Step.FUNDING.value]),
+    help="Check this step only (default: every step the plan goes through).",
+)
+@click.option(
+    "--on", "on", type=_DATE, metavar="YYYY-MM-DD", help="Submission date whose rules apply (default: today)."
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_RULES_OPTION
+def zelftoets(plan_file: Path, step: str | None, on: Any, fmt: str, rules_path: Path | None) -> None:
+    """Self-check a plan before submitting it: what is complete, and what is missing or failing.
+
+    No store is needed. Exit 0 when nothing blocks the step(s), 1 when something does, 2 for a
+    plan file that cannot be read.
+    """
+    (plan,) = load_plans([plan_file])
+    book = load_rules(rules_path) if rules_path else None
+    steps = (Step(step),) if step else default_steps(plan)
+    assessment = evaluate(plan, _day(on), steps, rules=book)
+    if fmt == "json":
+        click.echo(json.dumps(assessment.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        out.print(assessment_report(plan, assessment))
+    sys.exit(FINDINGS if assessment.outcome.blocks else OK)

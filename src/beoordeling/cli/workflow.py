@@ -1,0 +1,371 @@
+"""Commands that move plans through the workflow, and the views of it: history, deadlines, diagram.
+
+Every mutating command names who acts (``--as ORGANISATION/person`` and ``--role``, or
+``$BEOORDELING_ACTOR``) and takes its date from ``--on`` (default: today), so that a clock or a
+policy date can be replayed exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from .. import _dutch
+from ..desk import ActionResult, Desk
+from ..model import Role
+from ..store import Event, Store
+from ..workflow import Trigger, load_policy
+from ..workflow.diagram import diagram_dot, diagram_mermaid
+from ..workflow.policy import Policy
+from ._app import _DATE, FINDINGS, _actor, _day, _store_url, cli, open_store, out
+
+Command = Callable[..., None]
+
+
+def _desk(store: Store, policy_path: Path | None) -> Desk:
+    return Desk(store, policy=load_policy(policy_path) if policy_path else None)
+
+
+def _report(result: ActionResult) -> None:
+    for event in result.events:
+        out.print(f"{result.plan_id}: event {event.seq} {event.type} by {event.actor}", markup=False)
+    out.print(f"{result.plan_id}: {result.state.label}", markup=False)
+    for note in result.notes:
+        out.print(f"  note: {note}", markup=False)
+
+
+def _acting(default_role: Role, *, reason: str = "optional") -> Callable[[Command], Command]:
+    """The options every mutating command shares."""
+
+    def wrap(command: Command) -> Command:
+        options: list[Callable[[Command], Command]] = [
+            click.argument("plan_id", metavar="PLAN"),
+            click.option(
+                "--as", "identity", metavar="ORGANISATION/person", help="Who acts (default: $BEOORDELING_ACTOR)."
+            ),
+            click.option(
+                "--role",
+                type=click.Choice([r.value for r in Role]),
+                default=default_role.value,
+                show_default=True,
+                help="The role acted in.",
+            ),
+            click.option(
+                "--reason",
+                required=reason == "required",
+                help="Why; kept with the event" + (" (required)." if reason == "required" else "."),
+            ),
+            click.option("--on", "on", type=_DATE, metavar="YYYY-MM-DD", help="Date of the action (default: today)."),
+            click.option(
+                "--policy",
+                "policy_path",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="A policy file to use instead of the shipped policy/iza.yaml.",
+            ),
+            click.pass_context,
+        ]
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return wrap
+
+
+def _simple(name: str, trigger: Trigger, role: Role, doc: str, *, reason: str = "optional") -> None:
+    """A command that fires one trigger."""
+
+    @_acting(role, reason=reason)
+    def command(
+        ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any,
+        policy_path: Path | None,
+    ) -> None:  # fmt: skip
+        with open_store(ctx, on) as store:
+            _report(_desk(store, policy_path).act(plan_id, trigger, _actor(identity, role), reason=reason))
+
+    command.__doc__ = doc
+    cli.command(name)(command)
+
+
+@cli.command()
+@_acting(Role.SUBMITTER)
+def submit(
+    ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any,
+    policy_path: Path | None,
+) -> None:  # fmt: skip
+    """Submit the quick test (a draft) or the worked-out plan (after a positive quick test).
+
+    The latest stored version is submitted and its clock starts: 4 weeks to the quick-test
+    outcome, or 4 weeks to the proposed decision.
+    """
+    with open_store(ctx, on) as store:
+        _report(_desk(store, policy_path).submit(plan_id, _actor(identity, role), reason=reason))
+
+
+_simple(
+    "request-info", Trigger.REQUEST_INFO, Role.COORDINATING_INSURER,
+    "Ask the submitters for more information on their quick test (the clock follows the policy).",
+    reason="required",
+)  # fmt: skip
+_simple(
+    "answer", Trigger.ANSWER, Role.SUBMITTER,
+    "Record that the information was supplied; the latest stored version is the one assessed.",
+)  # fmt: skip
+_simple(
+    "prepare", Trigger.PREPARE, Role.SUBMITTER,
+    "Start working out the plan together after a positive quick test or a rework decision.",
+)  # fmt: skip
+_simple(
+    "withdraw", Trigger.WITHDRAW, Role.SUBMITTER, "Withdraw a plan; the submitters' own decision.", reason="required"
+)
+_simple("fund", Trigger.FUND, Role.NZA, "Record the NZa's budget-fit check: the plan is funded.")
+_simple("waitlist", Trigger.WAITLIST, Role.NZA, "Record the NZa's budget-fit check: the plan goes on the waiting list.")
+_simple("start", Trigger.START, Role.SUBMITTER, "Start the implementation of an approved (and, if asked, funded) plan.")
+_simple("complete", Trigger.COMPLETE, Role.COORDINATING_INSURER, "Close a plan whose milestones are all decided.")
+
+
+@cli.command()
+@_acting(Role.MARKET_LEADER)
+@click.argument("criterion")
+@click.option("--verdict", type=click.Choice(["pass", "fail"]), required=True, help="The assessor's verdict.")
+def judge(
+    ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any,
+    policy_path: Path | None, criterion: str, verdict: str,
+) -> None:  # fmt: skip
+    """Record an assessor's verdict on one criterion for their insurer.
+
+    A 'fail' needs a reason; a 'pass' with a reason on a failed computed check overrides it. A
+    judgement counts once both market leaders recorded the same verdict.
+    """
+    with open_store(ctx, on) as store:
+        _report(_desk(store, policy_path).judge(plan_id, criterion, verdict, _actor(identity, role), reason=reason))
+
+
+@cli.command()
+@_acting(Role.MARKET_LEADER)
+@click.option("--outcome", type=click.Choice(["approve", "reject", "rework"]), required=True)
+def propose(
+    ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any,
+    policy_path: Path | None, outcome: str,
+) -> None:  # fmt: skip
+    """Record a market leader's proposed decision on a submitted plan.
+
+    It takes effect when both market leaders propose the same; the other insurers then have two
+    weeks to comment.
+    """
+    with open_store(ctx, on) as store:
+        _report(_desk(store, policy_path).propose(plan_id, outcome, _actor(identity, role), reason=reason))
+
+
+@cli.command()
+@_acting(Role.MARKET_LEADER)
+@click.option(
+    "--outcome",
+    type=click.Choice(["positive", "negative", "approve", "reject", "rework", "met", "missed"]),
+    required=True,
+    help="Quick test: positive/negative; final decision: approve/reject/rework; milestone: met/missed.",
+)
+def decide(
+    ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any,
+    policy_path: Path | None, outcome: str,
+) -> None:  # fmt: skip
+    """Record a market leader's decision in the plan's current step.
+
+    The decision exists when both market leaders record the same outcome; until then it is a vote,
+    and a different vote from the other leader blocks the step.
+    """
+    with open_store(ctx, on) as store:
+        _report(_desk(store, policy_path).decide(plan_id, outcome, _actor(identity, role), reason=reason))
+
+
+@cli.command()
+@_acting(Role.OTHER_INSURER, reason="required")
+def comment(
+    ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any,
+    policy_path: Path | None,
+) -> None:  # fmt: skip
+    """Record an other insurer's question or remark during the consultation window (--reason is the text)."""
+    with open_store(ctx, on) as store:
+        result = _desk(store, policy_path).act(plan_id, Trigger.COMMENT, _actor(identity, role), reason=reason)
+        _report(result)
+
+
+@cli.command("report-milestone")
+@_acting(Role.SUBMITTER)
+@click.argument("milestone")
+def report_milestone(
+    ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any,
+    policy_path: Path | None, milestone: str,
+) -> None:  # fmt: skip
+    """Report that a milestone was achieved; the market leaders then decide met or missed."""
+    with open_store(ctx, on) as store:
+        desk = _desk(store, policy_path)
+        _report(desk.act(plan_id, Trigger.REPORT_MILESTONE, _actor(identity, role), reason=reason, milestone=milestone))
+
+
+@cli.command()
+@click.argument("plan_id", metavar="PLAN")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def history(ctx: click.Context, plan_id: str, fmt: str) -> None:
+    """Every event of one plan: what happened, when, by whom in which role, why, and on which rules."""
+    with Store.open(_store_url(ctx)) as store:
+        events = Desk(store).history(plan_id)
+    if fmt == "json":
+        click.echo(json.dumps([_event_json(e) for e in events], ensure_ascii=False, indent=2))
+        return
+    table = Table("#", "Datum", "Wat", "Wie", "Rol", "Toelichting", box=None, header_style="bold")
+    for event in events:
+        table.add_row(
+            str(event.seq), _dutch.moment(event.occurred_at), _what(event),
+            f"{event.actor.organisation}/{event.actor.name}", event.actor.role.label, _detail(event),
+        )  # fmt: skip
+    out.print(table)
+
+
+def _what(event: Event) -> str:
+    kind = event.type.removeprefix("workflow.")
+    try:
+        trigger = Trigger(kind)
+    except ValueError:
+        label = {"plan.created": "Plan vastgelegd", "plan.revised": "Nieuwe versie", "vote": "Stem"}.get(kind, kind)
+        if kind == "vote":
+            label = f"Stem: {Trigger(event.payload['trigger']).label}"
+        return f"{label} (v{event.plan_version})" if event.plan_version else label
+    return f"{trigger.label} (v{event.plan_version})" if event.plan_version else trigger.label
+
+
+def _detail(event: Event) -> str:
+    parts = []
+    payload = event.payload
+    if "criterion" in payload:
+        parts.append(f"{payload['criterion']}: {payload['verdict']}")
+    if event.reason:
+        parts.append(event.reason)
+    clock = payload.get("clock")
+    if clock and clock.get("suspended_on"):
+        parts.append(f"termijn opgeschort op {clock['suspended_on']}")
+    elif clock:
+        parts.append(f"termijn tot {clock['due_on']}")
+    if "assessment" in payload:
+        parts.append(f"criteria: {payload['assessment']['outcome']} ({event.rules_version})")
+    if payload.get("deadlines"):
+        parts.append(", ".join(f"{k}: {'binnen' if v else 'na'} termijn" for k, v in payload["deadlines"].items()))
+    return "; ".join(parts)
+
+
+def _event_json(event: Event) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "type": event.type,
+        "occurred_at": event.occurred_at.isoformat(),
+        "actor": event.actor.name,
+        "organisation": event.actor.organisation,
+        "role": event.actor.role.value,
+        "plan_version": event.plan_version,
+        "reason": event.reason,
+        "rules_version": event.rules_version,
+        "payload": event.payload,
+        "hash": event.hash,
+    }
+
+
+@cli.command()
+@click.option("--on", "on", type=_DATE, metavar="YYYY-MM-DD", help="The date to count from (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A policy file to use instead of the shipped policy/iza.yaml.",
+)
+@click.pass_context
+def deadlines(ctx: click.Context, on: Any, fmt: str, policy_path: Path | None) -> None:
+    """Open clocks and dated deadlines: due date, days left or overdue, who is responsible; overdue first.
+
+    Exit 1 when anything is overdue, so that a scheduled job can alert on it.
+    """
+    with Store.open(_store_url(ctx)) as store:
+        found = _desk(store, policy_path).deadlines(_day(on))
+    if fmt == "json":
+        rows = [
+            {
+                "plan": d.plan_id, "title": d.title, "state": d.state.value, "what": d.what,
+                "due_on": d.due_on.isoformat() if d.due_on else None, "days_left": d.days_left,
+                "overdue": d.overdue, "responsible": list(d.responsible), "note": d.note,
+            }
+            for d in found
+        ]  # fmt: skip
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        table = Table(
+            "Plan", "Termijn", "Uiterlijk", "Dagen", "Verantwoordelijk", "Let op", box=None, header_style="bold"
+        )
+        for d in found:
+            days = "-" if d.days_left is None else (f"{-d.days_left} te laat" if d.days_left < 0 else str(d.days_left))
+            due = _dutch.day(d.due_on) if d.due_on else "-"
+            table.add_row(d.plan_id, d.what, due, days, ", ".join(d.responsible), d.note or "")
+        out.print(table)
+        out.print(f"{len(found)} open termijn(en), {sum(d.overdue for d in found)} verlopen")
+    sys.exit(FINDINGS if any(d.overdue for d in found) else 0)
+
+
+@cli.command()
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+    help="File to write: .dot (Graphviz) or .mmd/.md (Mermaid).",
+)  # fmt: skip
+def diagram(output: Path) -> None:
+    """Draw the lifecycle from the workflow's transition table."""
+    suffix = output.suffix.lower()
+    if suffix == ".dot":
+        text = diagram_dot()
+    elif suffix == ".mmd":
+        text = diagram_mermaid()
+    elif suffix == ".md":
+        text = f"```mermaid\n{diagram_mermaid()}```\n"
+    else:
+        raise click.BadParameter(f"{output.name}: expected a .dot, .mmd or .md file", param_hint="--output")
+    output.write_text(text, encoding="utf-8")
+    out.print(f"diagram written to {output}")
+
+
+@cli.group()
+def policy() -> None:
+    """Check and show the dated policy switches and clock settings (policy/)."""
+
+
+@policy.command("check")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def policy_check(path: Path | None) -> None:
+    """Validate a policy file; each problem names file, line and key (exit 2 on problems)."""
+    loaded = load_policy(path)
+    out.print(f"{loaded.source}: {len(loaded.spec.policies)} policies, stamp {loaded.stamp}: OK", markup=False)
+
+
+@policy.command("show")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def policy_show(path: Path | None) -> None:
+    """The clocks and the dated policies, with their sources."""
+    loaded: Policy = load_policy(path)
+    clocks = loaded.clocks
+    out.print(f"{loaded.spec.title} ({loaded.stamp})", style="bold", markup=False)
+    out.print(f"working days: {clocks.working_days}; on an information request: {clocks.on_information_request}")
+    for name in ("quick_test", "proposed_decision", "consultation", "final_decision"):
+        setting = getattr(clocks, name)
+        out.print(f"  {name}: {setting.weeks} weeks ({setting.section}; {setting.reference})", markup=False)
+    for rule in loaded.spec.policies:
+        dates = ", ".join(
+            f"{k} {v.isoformat()}"
+            for k, v in (("before", rule.before), ("from", rule.starts), ("deadline", rule.deadline))
+            if v
+        )
+        out.print(f"- {rule.id}: {rule.title} [{dates}]", markup=False)
+        if rule.refuses:
+            out.print(f"    refuses: {', '.join(t.value for t in rule.refuses)}", markup=False)
+        out.print(f"    {rule.source}", markup=False)
