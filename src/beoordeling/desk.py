@@ -261,7 +261,7 @@ class Desk:
             a, b = disagreement
             return f"oneens: {a.organisation} {a.trigger.label.lower()}, {b.organisation} {b.trigger.label.lower()}"
         decision = _CLOSED_BY[clock]
-        halted = self.policy.refusing(decision, on, record.groups.get("theme"), None)
+        halted = self.policy.refusing(decision, on, record.groups.get("theme"), None, record.state)
         return f"stilgelegd door beleid {halted.id} (sinds {halted.starts})" if halted else None
 
 

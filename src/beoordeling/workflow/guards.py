@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .._dutch import enumeration
 from ..criteria import Assessment, Edition, Judgement, Outcome, RuleBook, Step, edition_for, evaluate
 from ..model import Milestone, Plan, PlanState, Role
 from .definition import Transition, Trigger
@@ -112,6 +111,10 @@ class Context:
         return self._assessment is not None
 
 
+def _listed(items: list[str]) -> str:
+    return ", ".join(items)
+
+
 def _milestones(plan: Plan) -> list[Milestone]:
     return plan.funding.milestones if plan.funding else []
 
@@ -147,7 +150,7 @@ def _role(transition: Transition, ctx: Context) -> None:
         return
     names = organisations_for(actor.role, ctx.plan)
     if names is not None and actor.organisation.casefold() not in {n.casefold() for n in names}:
-        listed = enumeration(names) if names else "none"
+        listed = _listed(names) if names else "none"
         ctx.refusals.append(
             f"{actor.organisation} is not {_ROLE_NAMES[actor.role]} of plan {ctx.plan.id} (the plan names: {listed})"
         )
@@ -169,7 +172,7 @@ def _other_leader_agrees(transition: Transition, ctx: Context) -> bool:
 
 
 def _policy(transition: Transition, ctx: Context) -> None:
-    refusal = ctx.policy.refusal(transition.trigger, ctx.on, ctx.plan)
+    refusal = ctx.policy.refusal(transition.trigger, ctx.on, ctx.plan, PlanState(ctx.state))
     if refusal:
         ctx.refusals.append(refusal)
 
@@ -205,10 +208,10 @@ def _milestone_open(transition: Transition, ctx: Context) -> None:
     milestones = _milestones(ctx.plan)
     known = [m.id for m in milestones]
     if ctx.milestone is None:
-        ctx.refusals.append(f"name the milestone that was achieved (one of: {enumeration(known) or 'none'})")
+        ctx.refusals.append(f"name the milestone that was achieved (one of: {_listed(known) or 'none'})")
     elif ctx.milestone not in known:
         ctx.refusals.append(
-            f"plan {ctx.plan.id} has no milestone {ctx.milestone!r} (its milestones: {enumeration(known) or 'none'})"
+            f"plan {ctx.plan.id} has no milestone {ctx.milestone!r} (its milestones: {_listed(known) or 'none'})"
         )
     elif ctx.record.milestones.get(ctx.milestone):
         ctx.refusals.append(f"milestone {ctx.milestone} was already decided as achieved")
@@ -217,7 +220,7 @@ def _milestone_open(transition: Transition, ctx: Context) -> None:
 def _milestones_decided(transition: Transition, ctx: Context) -> None:
     open_ = [m.id for m in _milestones(ctx.plan) if m.id not in ctx.record.milestones]
     if open_:
-        ctx.refusals.append(f"milestone(s) {enumeration(open_)} still need a decision before the plan is completed")
+        ctx.refusals.append(f"milestone(s) {_listed(open_)} still need a decision before the plan is completed")
 
 
 def _window_open(transition: Transition, ctx: Context) -> None:
@@ -248,9 +251,9 @@ def _judge_step(transition: Transition, ctx: Context) -> None:
     edition = ctx.edition()
     judged = {c.id for step in steps for c in edition.for_step(step)}
     if judgement.criterion not in judged and edition.criterion(judgement.criterion) is not None:
+        names = _listed([repr(s.label) for s in steps])
         ctx.refusals.append(
-            f"{judgement.criterion} belongs to another step; in state '{state.label}' the criteria of "
-            f"{enumeration([s.label for s in steps])} are judged"
+            f"{judgement.criterion} belongs to another step; in state '{state.label}' the criteria of {names} are judged"
         )
 
 

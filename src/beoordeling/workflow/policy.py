@@ -21,7 +21,7 @@ from .. import _yaml
 from .._canonical import canonical_json, sha256_hex
 from .._validation import problems_from
 from ..errors import PolicyError, Problem
-from ..model import Plan, Theme
+from ..model import Plan, PlanState, Theme
 from ..resources import bundled_dir
 from .calendar import next_working_day
 from .definition import ClockName, Trigger
@@ -69,6 +69,8 @@ class PolicyRule(_Strict):
     before: date | None = None
     grace: Grace | None = None
     themes: list[Theme] = Field(default_factory=list)
+    states: list[PlanState] = Field(default_factory=list)
+    """Only while a plan is in one of these states (empty: in any state)."""
     deadline: date | None = None
 
     @model_validator(mode="after")
@@ -89,8 +91,12 @@ class PolicyRule(_Strict):
     def applies_to(self, theme: str | None) -> bool:
         return not self.themes or theme in self.themes
 
-    def refuses_on(self, trigger: Trigger, on: date, theme: str | None, announced: date | None) -> bool:
+    def refuses_on(
+        self, trigger: Trigger, on: date, theme: str | None, announced: date | None, state: PlanState | None = None
+    ) -> bool:
         if trigger not in self.refuses or not self.applies_to(theme):
+            return False
+        if self.states and state is not None and state not in self.states:
             return False
         if self.before is not None and on < self.before:
             return True
@@ -155,17 +161,16 @@ class Policy:
         """The due date of a clock that runs out on ``ends``: moved to a working day if set so."""
         return next_working_day(ends) if self.spec.clocks.working_days == "algemene-termijnenwet" else ends
 
-    def refusal(self, trigger: Trigger, on: date, plan: Plan) -> str | None:
-        """The first policy that refuses ``trigger`` on ``on`` for ``plan``, as a message."""
-        return self.refusal_for(trigger, on, plan.theme, plan.intake_announced_on)
-
-    def refusal_for(self, trigger: Trigger, on: date, theme: str | None, announced: date | None) -> str | None:
-        rule = self.refusing(trigger, on, theme, announced)
+    def refusal(self, trigger: Trigger, on: date, plan: Plan, state: PlanState | None = None) -> str | None:
+        """The first policy that refuses ``trigger`` on ``on`` for ``plan`` in ``state``, as a message."""
+        rule = self.refusing(trigger, on, plan.theme, plan.intake_announced_on, state)
         return rule.refusal(trigger, on) if rule else None
 
-    def refusing(self, trigger: Trigger, on: date, theme: str | None, announced: date | None) -> PolicyRule | None:
-        """The first policy that refuses ``trigger`` on ``on`` for a plan of ``theme``."""
-        return next((r for r in self.spec.policies if r.refuses_on(trigger, on, theme, announced)), None)
+    def refusing(
+        self, trigger: Trigger, on: date, theme: str | None, announced: date | None, state: PlanState | None = None
+    ) -> PolicyRule | None:
+        """The first policy that refuses ``trigger`` on ``on`` for a plan of ``theme`` in ``state``."""
+        return next((r for r in self.spec.policies if r.refuses_on(trigger, on, theme, announced, state)), None)
 
     def deadlines(self, theme: str | None, on: date) -> list[PolicyRule]:
         """The dated deadlines that concern a plan of ``theme`` on ``on`` (theme reservations)."""

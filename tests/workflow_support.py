@@ -1,0 +1,52 @@
+"""Helpers for the workflow tests: the actors of the home-monitoring example and short walks."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from beoordeling import Actor, Plan, Role, Store
+from beoordeling.criteria import Status, evaluate
+from beoordeling.desk import Desk
+from beoordeling.workflow import AMSTERDAM
+from beoordeling.workflow.guards import judged_steps
+
+from .conftest import Clock
+
+PLAN_ID = "TP-2023-0014"
+SUBMITTER = Actor("A. Bakker", "Ziekenhuis Noordwest", Role.SUBMITTER)
+COORDINATOR = Actor("K. Smit", "Coöperatie VGZ", Role.COORDINATING_INSURER)
+VGZ = Actor("V. de Wit", "Coöperatie VGZ", Role.MARKET_LEADER)
+ZK = Actor("Z. Kok", "Zilveren Kruis", Role.MARKET_LEADER)
+CZ = Actor("C. Visser", "CZ", Role.OTHER_INSURER)
+NZA = Actor("N. Mulder", "NZa", Role.NZA)
+LEADERS = (VGZ, ZK)
+
+
+def set_day(clock: Clock, day: date) -> None:
+    """Move the clock to noon (Dutch time) on ``day``."""
+    clock.now = datetime.combine(day, time(12), AMSTERDAM).astimezone(UTC)
+
+
+def stored_desk(store: Store, plan: Plan, clock: Clock, day: date) -> Desk:
+    set_day(clock, day)
+    store.save_plan(plan, SUBMITTER)
+    return Desk(store)
+
+
+def judge_all(desk: Desk, plan_id: str = PLAN_ID, verdict: str = "pass") -> None:
+    """Both market leaders judge every criterion of the step under assessment that asks for it."""
+    record = desk.record(plan_id)
+    plan = desk.store.plan(plan_id, record.submitted_version).plan
+    milestone = next((m for m in plan.funding.milestones if m.id == record.milestone), None) if plan.funding else None
+    assessment = evaluate(plan, record.submitted_on or desk.today(), judged_steps(record.state), milestone=milestone)
+    for step in assessment.steps:
+        for criterion in step.criteria:
+            if criterion.status is Status.NEEDS_JUDGEMENT:
+                for leader in LEADERS:
+                    reason = None if verdict == "pass" else "onvoldoende onderbouwd"
+                    desk.judge(plan_id, criterion.id, verdict, leader, reason=reason)
+
+
+def both(desk: Desk, method: str, outcome: str, reason: str | None = None, plan_id: str = PLAN_ID) -> None:
+    for leader in LEADERS:
+        getattr(desk, method)(plan_id, outcome, leader, reason=reason)
