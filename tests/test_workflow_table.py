@@ -16,7 +16,7 @@ from beoordeling.workflow.guards import Context
 from beoordeling.workflow.machine import fire
 
 S = PlanState
-OPEN = {s for s in S} - {S.QUICK_TEST_NEGATIVE, S.NOT_APPROVED, S.COMPLETED, S.WITHDRAWN}
+OPEN = set(S) - {S.QUICK_TEST_NEGATIVE, S.NOT_APPROVED, S.COMPLETED, S.WITHDRAWN}
 LEADER = {Role.MARKET_LEADER}
 SUBMITTERS = {Role.SUBMITTER, Role.COORDINATING_INSURER}
 JUDGING = {

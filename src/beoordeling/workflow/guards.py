@@ -253,7 +253,8 @@ def _judge_step(transition: Transition, ctx: Context) -> None:
     if judgement.criterion not in judged and edition.criterion(judgement.criterion) is not None:
         names = _listed([repr(s.label) for s in steps])
         ctx.refusals.append(
-            f"{judgement.criterion} belongs to another step; in state '{state.label}' the criteria of {names} are judged"
+            f"{judgement.criterion} belongs to another step; in state '{state.label}' the criteria of {names} "
+            "are judged"
         )
 
 
