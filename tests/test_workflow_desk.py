@@ -167,7 +167,7 @@ def test_rework_goes_back_to_preparation_and_judges_afresh(desk: Desk, clock: Cl
 def test_a_replay_equals_the_live_record_and_the_register(desk: Desk, clock: Clock) -> None:
     """The desk's record after acting equals a fresh replay of the stored events and the register."""
     _to_consultation(desk, clock)
-    live = desk._records[PLAN_ID]
+    live = desk.current(PLAN_ID)
     replayed = PlanRecord.replay(PLAN_ID, desk.store.events(PLAN_ID))
     assert live == replayed
     [summary] = desk.store.plans()

@@ -89,6 +89,10 @@ class Desk:
         self._records[plan_id] = record
         return record
 
+    def current(self, plan_id: str) -> PlanRecord:
+        """The record this desk keeps up to date as it acts (replayed on first use)."""
+        return self._records.get(plan_id) or self.record(plan_id)
+
     def _plan(self, plan_id: str, version: int | None) -> Plan:
         key = (plan_id, version)
         plan = self._plans.get(key)
@@ -114,7 +118,7 @@ class Desk:
         milestone: str | None = None,
     ) -> ActionResult:
         """Fire ``trigger`` for ``actor``; refused with every reason, or stored in one transaction."""
-        record = self._records.get(plan_id) or self.record(plan_id)
+        record = self.current(plan_id)
         submitting = trigger in (Trigger.SUBMIT_QUICK_TEST, Trigger.SUBMIT_PLAN, Trigger.ANSWER)
         version = record.latest_version if submitting else (record.submitted_version or record.latest_version)
         plan = self._plan(plan_id, version)
@@ -170,13 +174,13 @@ class Desk:
             if isinstance(exc, ValidationError):
                 raise InputError(problems_from(exc, None)) from None
             raise InputError([Problem(f"unknown verdict {verdict!r}; expected pass or fail")]) from None
-        record = self._records.get(plan_id) or self.record(plan_id)
+        record = self.current(plan_id)
         plan = self._plan(plan_id, record.submitted_version or record.latest_version)
         check_judgements(plan, record.submitted_on or self.today(), [judgement], rules=self.rules)
         return self.act(plan_id, Trigger.JUDGE, actor, reason=reason, judgement=judgement)
 
     def _state(self, plan_id: str) -> PlanState:
-        return (self._records.get(plan_id) or self.record(plan_id)).state
+        return (self.current(plan_id)).state
 
     def _decision(self, plan_id: str, state: PlanState, outcome: str) -> Trigger:
         current = self._state(plan_id)
