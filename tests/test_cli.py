@@ -183,7 +183,8 @@ def test_demo_writes_everything_under_its_folder(tmp_path: Path, monkeypatch: py
     for _ in range(2):
         result = run("demo", "-o", "out")
         assert 0 == result.exit_code, result.output
-    assert "Event chain intact: 9 events" in result.output
+    assert "Event chain intact: 73 events" in result.output
+    assert "TP-2023-0014: goedgekeurd, gefinancierd, mijlpaal M1 behaald" in result.output
     assert not (tmp_path / "beoordeling.db").exists()
     written = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()}
     assert {"beoordeling.db", "plan.schema.json", "verify.json", "plans/TP-2024-0093.yaml"} <= written
@@ -191,6 +192,11 @@ def test_demo_writes_everything_under_its_folder(tmp_path: Path, monkeypatch: py
     self_check = json.loads((tmp_path / "out" / "zelftoets" / "TP-2023-0014.json").read_text(encoding="utf-8"))
     assert "awaits-judgement" == self_check["outcome"]
     assert "TP-2023-0014: Snelle toets: awaits-judgement" in result.output
+    deadlines = json.loads((tmp_path / "out" / "deadlines.json").read_text(encoding="utf-8"))
+    assert [("TP-2024-0150", "2025-07-14")] == [(d["plan"], d["due_on"]) for d in deadlines if d["overdue"]]
+    history = json.loads((tmp_path / "out" / "history" / "TP-2025-0311.json").read_text(encoding="utf-8"))
+    assert "workflow.prepare" == history[-1]["type"]
+    assert "herindiening-gevraagd" == history[-2]["payload"]["to"]
 
 
 def test_demo_on_a_configured_store_is_repeatable(db: str, tmp_path: Path) -> None:
@@ -200,7 +206,8 @@ def test_demo_on_a_configured_store_is_repeatable(db: str, tmp_path: Path) -> No
     assert 0 == first.exit_code == second.exit_code
     assert "Imported 7 of 7 example plans" in first.output
     assert "Imported 0 of 7 example plans" in second.output
-    assert "Event chain intact: 9 events" in second.output
+    assert "Event chain intact: 73 events" in first.output
+    assert "Event chain intact: 73 events" in second.output
 
 
 def test_real_entry_point_has_no_traceback(tmp_path: Path) -> None:

@@ -1,7 +1,9 @@
 """The demo: the whole product at work on the example plans, with every output written to one folder.
 
-The library does the work and returns a report; the CLI shows it. Later capabilities (workflow,
-letters, Excel, statistics) add their steps here, so this stays the one place that shows it all.
+The library does the work and returns a report; the CLI shows it. Later capabilities (letters,
+Excel, statistics) add their steps here, so this stays the one place that shows it all. The store
+runs on the demo's own clock, so the example plans walk through the workflow on realistic dates
+(2023-2025); the self-check uses today's rules.
 """
 
 from __future__ import annotations
@@ -9,15 +11,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from ._demo_paths import AS_OF, DemoClock, walk_examples
 from .criteria import Assessment, evaluate
+from .desk import Deadline, Desk
 from .model import Role
 from .planfile import load_plans, plan_json_schema_text, save_plan
 from .reference import load_regions
 from .resources import bundled_dir
 from .store import Actor, PlanSummary, SaveResult, Store, VerifyReport
 from .store.store import Clock, system_clock
+from .workflow.diagram import diagram_dot, diagram_mermaid
 
 __all__ = ["DemoReport", "run_demo"]
 
@@ -35,6 +41,11 @@ class DemoReport:
     self_checks: list[Assessment] = field(default_factory=list)
     """The self-check (zelftoets) of every stored plan against the rules in force on the demo's date."""
     outputs: list[Path] = field(default_factory=list)
+    walked: list[str] = field(default_factory=list)
+    """What each example plan went through in the workflow this run."""
+    deadlines: list[Deadline] = field(default_factory=list)
+    """The open clocks on the demo's deadline day (:data:`AS_OF`)."""
+    as_of: date = AS_OF
 
 
 def _fresh_store(out_dir: Path, clock: Clock) -> Store:
@@ -53,13 +64,15 @@ def run_demo(
     clock: Clock = system_clock,
     progress: Callable[[str], None] = lambda _step: None,
 ) -> DemoReport:
-    """Import the examples, revise the draft, export and self-check every plan, verify the store.
+    """Import the examples, revise the draft, walk the examples through the workflow, list the
+    deadlines, export and self-check every plan, draw the lifecycle, verify the store.
 
     With ``store_url`` the demo works in that (existing) store and is safe to repeat: unchanged
     plans are not stored again. Without it, a fresh SQLite store is made in ``out_dir``.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    store = Store.open(store_url, clock=clock) if store_url else _fresh_store(out_dir, clock)
+    story = DemoClock()
+    store = Store.open(store_url, clock=story) if store_url else _fresh_store(out_dir, story)
     with store:
         progress("Reading the example plans")
         examples = sorted(bundled_dir("examples").glob("*.yaml"))
@@ -85,6 +98,11 @@ def run_demo(
             reason="Onderbouwing gelijkgericht handelen toegevoegd",
         )
 
+        progress("Walking the example plans through the workflow (2023-2025)")
+        desk = Desk(store)
+        walked = walk_examples(desk, story, {result.plan_id for result in imported})
+        deadlines = desk.deadlines(AS_OF)
+
         outputs: list[Path] = []
         progress("Exporting every plan")
         for summary in store.plans():
@@ -100,6 +118,16 @@ def run_demo(
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(assessment.as_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             outputs.append(path)
+        outputs.append(_write_json(out_dir / "deadlines.json", [_deadline_json(d) for d in deadlines]))
+        for summary in store.plans():
+            events = desk.history(summary.plan_id)
+            outputs.append(_write_json(out_dir / "history" / f"{summary.plan_id}.json", [e.as_dict() for e in events]))
+        for name, text in (
+            ("levensloop.dot", diagram_dot()),
+            ("levensloop.md", f"```mermaid\n{diagram_mermaid()}```\n"),
+        ):
+            (out_dir / name).write_text(text, encoding="utf-8")
+            outputs.append(out_dir / name)
         schema_path = out_dir / "plan.schema.json"
         schema_path.write_text(plan_json_schema_text(), encoding="utf-8")
         outputs.append(schema_path)
@@ -112,4 +140,26 @@ def run_demo(
             encoding="utf-8",
         )
         outputs.append(head_path)
-        return DemoReport(store.url, len(plans), imported, revised, store.plans(), verification, self_checks, outputs)
+        return DemoReport(
+            store.url, len(plans), imported, revised, store.plans(), verification, self_checks, outputs, walked,
+            deadlines,
+        )  # fmt: skip
+
+
+def _write_json(path: Path, data: object) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def _deadline_json(deadline: Deadline) -> dict[str, object]:
+    return {
+        "plan": deadline.plan_id,
+        "state": deadline.state.value,
+        "what": deadline.what,
+        "due_on": deadline.due_on.isoformat() if deadline.due_on else None,
+        "days_left": deadline.days_left,
+        "overdue": deadline.overdue,
+        "responsible": list(deadline.responsible),
+        "note": deadline.note,
+    }

@@ -226,6 +226,18 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
         for assessment in report.self_checks:
             steps = "; ".join(f"{s.step.label}: {s.outcome.value}" for s in assessment.steps)
             out.print(f"  {assessment.plan_id}: {steps}", markup=False)
+    if report.walked:
+        out.print("\nWorkflow (the example plans on their own dates):", markup=False)
+        for line in report.walked:
+            out.print(f"  {line}", markup=False)
+    overdue = sum(d.overdue for d in report.deadlines)
+    out.print(
+        f"\nDeadlines on {report.as_of.isoformat()}: {len(report.deadlines)} open, {overdue} overdue", markup=False
+    )
+    for d in report.deadlines:
+        when = d.due_on.isoformat() if d.due_on else "-"
+        state = "OVERDUE" if d.overdue else (d.note or f"{d.days_left} days left")
+        out.print(f"  {d.plan_id}: {d.what}, due {when} ({state})", markup=False)
     verdict = "intact" if report.verification.ok else "NOT intact"
     out.print(f"Event chain {verdict}: {report.verification.count} events, head {report.verification.head_hash}")
     out.print(f"Outputs in {out_dir}/:")

@@ -217,7 +217,7 @@ def history(ctx: click.Context, plan_id: str, fmt: str) -> None:
     with Store.open(_store_url(ctx)) as store:
         events = Desk(store).history(plan_id)
     if fmt == "json":
-        click.echo(json.dumps([_event_json(e) for e in events], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([e.as_dict() for e in events], ensure_ascii=False, indent=2))
         return
     table = Table("#", "Datum", "Wat", "Wie", "Rol", "Toelichting", box=None, header_style="bold")
     for event in events:
@@ -257,22 +257,6 @@ def _detail(event: Event) -> str:
     if payload.get("deadlines"):
         parts.append(", ".join(f"{k}: {'binnen' if v else 'na'} termijn" for k, v in payload["deadlines"].items()))
     return "; ".join(parts)
-
-
-def _event_json(event: Event) -> dict[str, Any]:
-    return {
-        "seq": event.seq,
-        "type": event.type,
-        "occurred_at": event.occurred_at.isoformat(),
-        "actor": event.actor.name,
-        "organisation": event.actor.organisation,
-        "role": event.actor.role.value,
-        "plan_version": event.plan_version,
-        "reason": event.reason,
-        "rules_version": event.rules_version,
-        "payload": event.payload,
-        "hash": event.hash,
-    }
 
 
 @cli.command()

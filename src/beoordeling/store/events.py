@@ -91,6 +91,23 @@ class Event:
     prev_hash: str
     hash: str
 
+    def as_dict(self) -> dict[str, Any]:
+        """The event as JSON data (``history --format json``, the demo's history files)."""
+        return {
+            "seq": self.seq,
+            "type": self.type,
+            "occurred_at": self.occurred_at.isoformat(),
+            "actor": self.actor.name,
+            "organisation": self.actor.organisation,
+            "role": self.actor.role.value,
+            "plan_id": self.plan_id,
+            "plan_version": self.plan_version,
+            "reason": self.reason,
+            "rules_version": self.rules_version,
+            "payload": self.payload,
+            "hash": self.hash,
+        }
+
 
 def utc_text(moment: datetime) -> str:
     """The one text of a moment that hashes use: UTC, microseconds, explicit offset."""

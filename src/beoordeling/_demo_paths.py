@@ -1,0 +1,162 @@
+"""The demo's story: the example plans walked through the workflow on realistic dates.
+
+One plan is approved, funded and has its first milestone met; one is rejected after a request for
+more information; one is sent back for rework; one waits for a quick-test decision long past its
+due date; one has just been submitted. Every step goes through the desk, so every refusal the
+workflow would give a real user applies here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from .criteria import Status, evaluate
+from .desk import Desk
+from .model import Role
+from .store import Actor
+from .workflow import AMSTERDAM, Trigger
+from .workflow.guards import judged_steps
+
+__all__ = ["AS_OF", "DemoClock", "walk_examples"]
+
+AS_OF = date(2025, 9, 15)
+"""The day the demo's deadline list is drawn up: after the intake closed, before the 2026 halt."""
+IMPORTED_ON = date(2023, 2, 6)
+
+
+class DemoClock:
+    """The demo's store clock: noon (Dutch time) on the day the story has reached."""
+
+    def __init__(self, day: date = IMPORTED_ON) -> None:
+        self.day = day
+
+    def __call__(self) -> datetime:
+        return datetime.combine(self.day, time(12), AMSTERDAM).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class _People:
+    submitter: Actor
+    coordinator: Actor
+    leaders: tuple[Actor, Actor]
+
+
+def _people(desk: Desk, plan_id: str) -> _People:
+    plan = desk.store.plan(plan_id).plan
+    insurers = plan.insurers
+    first, second = insurers.market_leaders
+    return _People(
+        Actor("projectleider", plan.parties[0].name, Role.SUBMITTER),
+        Actor("intake", insurers.coordinating or first, Role.COORDINATING_INSURER),
+        (Actor("beoordelaar", first, Role.MARKET_LEADER), Actor("beoordelaar", second, Role.MARKET_LEADER)),
+    )
+
+
+class _Walk:
+    """One plan's path, step by step, each on its own date."""
+
+    def __init__(self, desk: Desk, clock: DemoClock, plan_id: str) -> None:
+        self.desk, self.clock, self.plan_id = desk, clock, plan_id
+        self.people = _people(desk, plan_id)
+
+    def on(self, day: date) -> _Walk:
+        self.clock.day = day
+        return self
+
+    def act(self, trigger: Trigger, actor: Actor, reason: str | None = None, milestone: str | None = None) -> None:
+        self.desk.act(self.plan_id, trigger, actor, reason=reason, milestone=milestone)
+
+    def judge_all(self) -> None:
+        """Both market leaders record 'pass' on every criterion of the step that asks for judgement."""
+        record = self.desk.current(self.plan_id)
+        plan = self.desk.store.plan(self.plan_id, record.submitted_version).plan
+        milestone = (
+            next((m for m in plan.funding.milestones if m.id == record.milestone), None) if plan.funding else None
+        )
+        assessment = evaluate(plan, record.submitted_on or AS_OF, judged_steps(record.state), milestone=milestone)
+        for criterion in (c for step in assessment.steps for c in step.criteria):
+            if criterion.status is Status.NEEDS_JUDGEMENT:
+                for leader in self.people.leaders:
+                    self.desk.judge(self.plan_id, criterion.id, "pass", leader)
+
+    def both(self, method: Callable[..., object], outcome: str, reason: str | None = None) -> None:
+        for leader in self.people.leaders:
+            method(self.plan_id, outcome, leader, reason=reason)
+
+
+def walk_examples(desk: Desk, clock: DemoClock, present: set[str]) -> list[str]:
+    """Walk the example plans that are in the store (and still drafts); return what each went through."""
+    told: list[str] = []
+    for plan_id, story in _STORIES:
+        if plan_id in present and desk.current(plan_id).state.value == "concept":
+            walk = _Walk(desk, clock, plan_id)
+            told.append(f"{plan_id}: {story(walk)}")
+    return told
+
+
+def _approved(w: _Walk) -> str:
+    p = w.people
+    w.on(date(2023, 3, 6)).act(Trigger.SUBMIT_QUICK_TEST, p.submitter)
+    w.on(date(2023, 3, 27)).judge_all()
+    w.both(w.desk.decide, "positive")
+    w.on(date(2023, 4, 3)).act(Trigger.PREPARE, p.coordinator)
+    w.on(date(2023, 6, 5)).act(Trigger.SUBMIT_PLAN, p.submitter)
+    w.on(date(2023, 6, 26)).judge_all()
+    w.both(w.desk.propose, "approve")
+    w.on(date(2023, 7, 3)).act(Trigger.COMMENT, Actor("inkoper", "CZ", Role.OTHER_INSURER),
+                               "Hoe sluit dit aan op onze eigen contracten voor telemonitoring?")  # fmt: skip
+    w.on(date(2023, 7, 17)).both(w.desk.decide, "approve")
+    w.on(date(2023, 8, 1)).act(Trigger.FUND, Actor("toetser", "NZa", Role.NZA))
+    w.on(date(2023, 9, 1)).act(Trigger.START, p.submitter)
+    w.on(date(2025, 1, 15)).act(Trigger.REPORT_MILESTONE, p.submitter, milestone="M1")
+    w.on(date(2025, 2, 3)).judge_all()
+    w.both(w.desk.decide, "met")
+    return "goedgekeurd, gefinancierd, mijlpaal M1 behaald"
+
+
+def _rejected(w: _Walk) -> str:
+    p = w.people
+    w.on(date(2024, 2, 5)).act(Trigger.SUBMIT_QUICK_TEST, p.submitter)
+    w.on(date(2024, 2, 19)).act(
+        Trigger.REQUEST_INFO, p.coordinator, "Welke regionale plannen onderbouwen de impact op de wijkverpleging?"
+    )
+    w.on(date(2024, 3, 4)).act(Trigger.ANSWER, p.submitter)
+    w.on(date(2024, 3, 14)).both(
+        w.desk.decide, "negative", "Geen aantoonbare impact op passende zorg; ga door via reguliere contractering."
+    )
+    return "snelle toets negatief na een vraag om nadere informatie"
+
+
+def _rework(w: _Walk) -> str:
+    p = w.people
+    w.on(date(2025, 3, 3)).act(Trigger.SUBMIT_QUICK_TEST, p.submitter)
+    w.on(date(2025, 3, 24)).judge_all()
+    w.both(w.desk.decide, "positive")
+    w.on(date(2025, 5, 12)).act(Trigger.SUBMIT_PLAN, p.submitter)
+    reason = "Werk de mijlpalen en de verdeling van de middelen over de gemeenten verder uit."
+    w.on(date(2025, 6, 2)).both(w.desk.propose, "rework", reason)
+    w.on(date(2025, 6, 17)).both(w.desk.decide, "rework", reason)
+    w.on(date(2025, 6, 23)).act(Trigger.PREPARE, p.submitter)
+    return "aanpassen en opnieuw indienen; het plan is weer in uitwerking"
+
+
+def _overdue(w: _Walk) -> str:
+    w.on(date(2025, 6, 16)).act(Trigger.SUBMIT_QUICK_TEST, w.people.coordinator)
+    return "snelle toets ingediend; de uitslag is over tijd"
+
+
+def _running(w: _Walk) -> str:
+    w.on(date(2025, 6, 30)).act(Trigger.SUBMIT_QUICK_TEST, w.people.coordinator)
+    w.on(date(2025, 9, 1)).act(Trigger.REQUEST_INFO, w.people.coordinator, "Graag de rol van de hospices toelichten.")
+    return "snelle toets ingediend op de laatste dag; nadere informatie gevraagd (termijn opgeschort)"
+
+
+_STORIES: tuple[tuple[str, Callable[[_Walk], str]], ...] = (
+    ("TP-2023-0014", _approved),
+    ("TP-2024-0093", _rejected),
+    ("TP-2025-0311", _rework),
+    ("TP-2024-0150", _overdue),
+    ("TP-2024-0178", _running),
+)
