@@ -1,0 +1,164 @@
+"""Walk plans through the whole lifecycle in one SQLite store, vs the store's raw append rate.
+
+Every plan goes the longest way: quick test (judged by both market leaders, decided jointly),
+worked-out plan, judgements, a joint proposal, the consultation window, a joint approval, funding,
+the implementation with four milestones (each reported, judged and decided met) and completion —
+54 events in 52 actions per plan, each action one transaction through the desk (replayed record, guards, criteria
+result, policy, clocks). The baseline appends exactly the same events with the same transaction
+grouping straight through ``Store.append`` into a fresh store, in the same run. The figure that
+matters is the ratio of the two rates (events per second).
+
+    python bench/workflow_walk.py [--plans 10000] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time as day_time, timedelta
+from pathlib import Path
+
+from beoordeling import Actor, Plan, Role, Store, load_plan
+from beoordeling.criteria import Status, evaluate
+from beoordeling.desk import Desk
+from beoordeling.store import NewEvent
+from beoordeling.workflow import AMSTERDAM, Trigger
+from beoordeling.workflow.guards import judged_steps
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBMITTER = Actor("A. Bakker", "Ziekenhuis Noordwest", Role.SUBMITTER)
+VGZ = Actor("V. de Wit", "Coöperatie VGZ", Role.MARKET_LEADER)
+ZK = Actor("Z. Kok", "Zilveren Kruis", Role.MARKET_LEADER)
+NZA = Actor("N. Mulder", "NZa", Role.NZA)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.day = date(2023, 3, 6)
+
+    def __call__(self) -> datetime:
+        return datetime.combine(self.day, day_time(12), AMSTERDAM).astimezone(UTC)
+
+
+def _plans(count: int) -> list[Plan]:
+    base = load_plan(ROOT / "examples" / "thuismonitoring-ziekenhuizen.yaml")
+    return [base.model_copy(update={"id": f"TP-B-{i:05d}"}) for i in range(count)]
+
+
+def _to_judge(desk: Desk, plan_id: str) -> list[str]:
+    """The criteria of the step under assessment that wait for a judgement (same for every copy)."""
+    record = desk.current(plan_id)
+    plan = desk.store.plan(plan_id, record.submitted_version).plan
+    milestone = next((m for m in plan.funding.milestones if m.id == record.milestone), None) if plan.funding else None
+    assessment = evaluate(
+        plan, record.submitted_on or date(2023, 3, 6), judged_steps(record.state), milestone=milestone
+    )
+    return [c.id for s in assessment.steps for c in s.criteria if c.status is Status.NEEDS_JUDGEMENT]
+
+
+def walk(desk: Desk, clock: Clock, plan_ids: list[str]) -> int:
+    """The whole lifecycle for every plan; returns the number of actions (transactions)."""
+    actions = 0
+    judged: dict[str, list[str]] = {}
+
+    def step(day: date, fn: Callable[[str], object]) -> None:
+        nonlocal actions
+        clock.day = day
+        for plan_id in plan_ids:
+            fn(plan_id)
+            actions += 1
+
+    def judge_all(key: str, day: date) -> None:
+        nonlocal actions
+        clock.day = day
+        for plan_id in plan_ids:
+            ids = judged.get(key)
+            if ids is None:
+                ids = judged[key] = _to_judge(desk, plan_id)
+            for criterion in ids:
+                for leader in (VGZ, ZK):
+                    desk.judge(plan_id, criterion, "pass", leader)
+                    actions += 1
+
+    d = date(2023, 3, 6)
+    step(d, lambda p: desk.submit(p, SUBMITTER))
+    judge_all("quick-test", d + timedelta(days=7))
+    for leader in (VGZ, ZK):
+        step(d + timedelta(days=8), lambda p, leader=leader: desk.decide(p, "positive", leader))
+    step(d + timedelta(days=14), lambda p: desk.act(p, Trigger.PREPARE, SUBMITTER))
+    step(d + timedelta(days=60), lambda p: desk.submit(p, SUBMITTER))
+    judge_all("plan", d + timedelta(days=70))
+    for leader in (VGZ, ZK):
+        step(d + timedelta(days=71), lambda p, leader=leader: desk.propose(p, "approve", leader))
+    for leader in (VGZ, ZK):
+        step(d + timedelta(days=90), lambda p, leader=leader: desk.decide(p, "approve", leader))
+    step(d + timedelta(days=100), lambda p: desk.act(p, Trigger.FUND, NZA))
+    step(d + timedelta(days=110), lambda p: desk.act(p, Trigger.START, SUBMITTER))
+    for n, milestone in enumerate(("M1", "M2", "M3", "M4")):
+        day = d + timedelta(days=400 + 365 * n)
+        step(day, lambda p, m=milestone: desk.act(p, Trigger.REPORT_MILESTONE, SUBMITTER, milestone=m))
+        judge_all(f"milestone-{milestone}", day + timedelta(days=7))
+        for leader in (VGZ, ZK):
+            step(day + timedelta(days=8), lambda p, leader=leader: desk.decide(p, "met", leader))
+    step(d + timedelta(days=1900), lambda p: desk.act(p, Trigger.COMPLETE, VGZ))
+    return actions
+
+
+def run(folder: Path, count: int) -> tuple[float, float, int, int]:
+    plans = _plans(count)
+    clock = Clock()
+    with Store.open(str(folder / "walk.db"), create=True, clock=clock) as store:
+        store.initialise(VGZ)
+        store.save_plans(plans, SUBMITTER)
+        head = store.head().count
+        desk = Desk(store)
+        start = time.perf_counter()
+        actions = walk(desk, clock, [p.id for p in plans])
+        walked = time.perf_counter() - start
+        events = list(store.events(after=head))
+        assert store.verify().ok
+        assert all(s.state.value == "afgerond" for s in store.plans())
+    # The same events, grouped per transaction as the walk grouped them (by plan and time).
+    groups: list[list[NewEvent]] = []
+    last: tuple[str | None, datetime] | None = None
+    for e in events:
+        new = NewEvent(e.type, e.actor, e.plan_id, e.plan_version, e.reason, e.payload, e.groups, e.rules_version)
+        key = (e.plan_id, e.occurred_at)
+        if key == last and e.type in ("workflow.open-consultation", "workflow.pass-quick-test", "workflow.approve",
+                                      "workflow.propose-approval", "workflow.vote", "workflow.milestone-met"):  # fmt: skip
+            groups[-1].append(new)
+        else:
+            groups.append([new])
+        last = key
+    with Store.open(str(folder / "raw.db"), create=True, clock=clock) as raw:
+        raw.initialise(VGZ)
+        start = time.perf_counter()
+        for batch in groups:
+            raw.append(batch)
+        appended = time.perf_counter() - start
+    return len(events) / walked, len(events) / appended, len(events), actions
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--plans", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    ratios = []
+    for i in range(args.repeat):
+        with tempfile.TemporaryDirectory() as folder:
+            walk_rate, raw_rate, events, actions = run(Path(folder), args.plans)
+        ratios.append(walk_rate / raw_rate)
+        print(
+            f"run {i + 1}: {args.plans} plans, {events} events in {actions} actions; "
+            f"workflow {walk_rate:,.0f} events/s, raw store append {raw_rate:,.0f} events/s, "
+            f"ratio {ratios[-1]:.2f}"
+        )
+    print(f"ratio median {statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f})")
+
+
+if __name__ == "__main__":
+    main()
