@@ -18,13 +18,14 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time as day_time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
 from pathlib import Path
 
 from beoordeling import Actor, Plan, Role, Store, load_plan
 from beoordeling.criteria import Status, evaluate
 from beoordeling.desk import Desk
-from beoordeling.store import NewEvent
+from beoordeling.store import Event, NewEvent
 from beoordeling.workflow import AMSTERDAM, Trigger
 from beoordeling.workflow.guards import judged_steps
 
@@ -115,24 +116,27 @@ def run(folder: Path, count: int) -> tuple[float, float, int, int]:
         store.save_plans(plans, SUBMITTER)
         head = store.head().count
         desk = Desk(store)
+        sizes: list[int] = []  # events per transaction, to group the baseline's appends alike
+        append_to_plan = store.append_to_plan
+
+        def recorded(plan_id: str, new: list[NewEvent], **kwargs: object) -> list[Event]:
+            sizes.append(len(new))
+            return append_to_plan(plan_id, new, **kwargs)  # type: ignore[arg-type]
+
+        store.append_to_plan = recorded  # type: ignore[method-assign]
         start = time.perf_counter()
         actions = walk(desk, clock, [p.id for p in plans])
         walked = time.perf_counter() - start
         events = list(store.events(after=head))
         assert store.verify().ok
         assert all(s.state.value == "afgerond" for s in store.plans())
-    # The same events, grouped per transaction as the walk grouped them (by plan and time).
-    groups: list[list[NewEvent]] = []
-    last: tuple[str | None, datetime] | None = None
-    for e in events:
-        new = NewEvent(e.type, e.actor, e.plan_id, e.plan_version, e.reason, e.payload, e.groups, e.rules_version)
-        key = (e.plan_id, e.occurred_at)
-        if key == last and e.type in ("workflow.open-consultation", "workflow.pass-quick-test", "workflow.approve",
-                                      "workflow.propose-approval", "workflow.vote", "workflow.milestone-met"):  # fmt: skip
-            groups[-1].append(new)
-        else:
-            groups.append([new])
-        last = key
+    # The same events, in the same transactions as the walk made them.
+    copies = [NewEvent(e.type, e.actor, e.plan_id, e.plan_version, e.reason, e.payload, e.groups, e.rules_version)
+              for e in events]  # fmt: skip
+    groups, at = [], 0
+    for size in sizes:
+        groups.append(copies[at : at + size])
+        at += size
     with Store.open(str(folder / "raw.db"), create=True, clock=clock) as raw:
         raw.initialise(VGZ)
         start = time.perf_counter()
