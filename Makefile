@@ -33,6 +33,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/store_append.py
 	$(BIN)/python bench/criteria_eval.py
+	$(BIN)/python bench/workflow_walk.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

@@ -15,6 +15,8 @@ def test_public_names() -> None:
         "BeoordelingError",
         "ConfigurationError",
         "ConflictError",
+        "Deadline",
+        "Desk",
         "Event",
         "EventType",
         "InputError",
@@ -23,8 +25,12 @@ def test_public_names() -> None:
         "Plan",
         "PlanFileError",
         "PlanNotFound",
+        "PlanRecord",
         "PlanState",
+        "Policy",
+        "PolicyError",
         "Problem",
+        "Refused",
         "RegionList",
         "Role",
         "RuleBook",
@@ -33,11 +39,13 @@ def test_public_names() -> None:
         "Step",
         "Store",
         "StoreError",
+        "Trigger",
         "VerifyReport",
         "dump_plan",
         "evaluate",
         "load_plan",
         "load_plans",
+        "load_policy",
         "load_regions",
         "load_rules",
         "parse_plan",
@@ -52,7 +60,10 @@ def test_public_names() -> None:
 
 def test_errors_share_one_base() -> None:
     """The CLI catches one base class; every error the package raises on purpose derives from it."""
-    for name in ("ConfigurationError", "ConflictError", "InputError", "PlanFileError", "PlanNotFound", "StoreError"):
+    for name in (
+        "ConfigurationError", "ConflictError", "InputError", "PlanFileError", "PlanNotFound", "PolicyError", "Refused",
+        "StoreError",
+    ):  # fmt: skip
         assert issubclass(getattr(beoordeling, name), beoordeling.BeoordelingError)
 
 

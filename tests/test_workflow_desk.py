@@ -10,6 +10,7 @@ from sqlalchemy import text
 from beoordeling import Actor, Plan, PlanState, Role, Store
 from beoordeling.desk import Desk
 from beoordeling.errors import Refused
+from beoordeling.model import CostCategory
 from beoordeling.workflow import PlanRecord, Trigger
 
 from .conftest import Clock
@@ -234,3 +235,28 @@ def test_milestone_report_names_a_known_milestone(desk: Desk, clock: Clock) -> N
     with pytest.raises(Refused) as refused:
         desk.act(PLAN_ID, Trigger.REPORT_MILESTONE, SUBMITTER, milestone="M9")
     assert ("plan TP-2023-0014 has no milestone 'M9' (its milestones: M1, M2, M3, M4)",) == refused.value.reasons
+
+
+def test_an_override_of_a_failed_computed_check_is_recorded_with_its_reason(
+    store: Store, clock: Clock, example_plans: dict[str, Plan]
+) -> None:
+    """F7 fails (plan-writing costs not agreed beforehand); both leaders override it with a reason, and
+    the approval's stored criteria result carries the override and the reason."""
+    plan = example_plans["thuismonitoring-ziekenhuizen"]
+    assert plan.funding is not None
+    lines = [plan.funding.lines[0].model_copy(update={"category": CostCategory.PLAN_WRITING}), *plan.funding.lines[1:]]
+    variant = plan.model_copy(update={"funding": plan.funding.model_copy(update={"lines": lines})})
+    desk = stored_desk(store, variant, clock, date(2024, 3, 1))
+    _to_plan_submitted(desk, clock)
+    with pytest.raises(Refused) as refused:
+        desk.propose(PLAN_ID, "approve", VGZ)
+    assert "Kan niet door: F7 (" in refused.value.reasons[0]
+    reason = "Kosten planvorming mondeling vooraf afgesproken op 12 januari 2024"
+    for leader in (VGZ, ZK):
+        desk.judge(PLAN_ID, "F7", "pass", leader, reason=reason)
+    both(desk, "propose", "approve")
+    proposal = next(e for e in desk.history(PLAN_ID) if e.type == "workflow.propose-approval")
+    [funding] = [s for s in proposal.payload["assessment"]["steps"] if s["step"] == "funding"]
+    [f7] = [c for c in funding["criteria"] if c["id"] == "F7"]
+    assert (True, "pass") == (f7["override"], f7["status"])
+    assert [reason, reason] == [j["reason"] for j in f7["judgements"]]

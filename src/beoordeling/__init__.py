@@ -6,6 +6,7 @@ public names; everything else may change without notice.
 """
 
 from .criteria import Assessment, Judgement, RuleBook, Status, Step, evaluate, load_rules, statuses
+from .desk import Deadline, Desk
 from .errors import (
     BeoordelingError,
     ConfigurationError,
@@ -13,7 +14,9 @@ from .errors import (
     InputError,
     PlanFileError,
     PlanNotFound,
+    PolicyError,
     Problem,
+    Refused,
     RulesError,
     StoreError,
 )
@@ -21,6 +24,7 @@ from .model import Plan, PlanState, Role
 from .planfile import dump_plan, load_plan, load_plans, parse_plan, plan_json_schema, save_plan
 from .reference import RegionList, load_regions
 from .store import Actor, Event, EventType, NewEvent, Store, VerifyReport
+from .workflow import PlanRecord, Policy, Trigger, load_policy
 
 __all__ = [
     "Actor",
@@ -28,6 +32,8 @@ __all__ = [
     "BeoordelingError",
     "ConfigurationError",
     "ConflictError",
+    "Deadline",
+    "Desk",
     "Event",
     "EventType",
     "InputError",
@@ -36,8 +42,12 @@ __all__ = [
     "Plan",
     "PlanFileError",
     "PlanNotFound",
+    "PlanRecord",
     "PlanState",
+    "Policy",
+    "PolicyError",
     "Problem",
+    "Refused",
     "RegionList",
     "Role",
     "RuleBook",
@@ -46,11 +56,13 @@ __all__ = [
     "Step",
     "Store",
     "StoreError",
+    "Trigger",
     "VerifyReport",
     "dump_plan",
     "evaluate",
     "load_plan",
     "load_plans",
+    "load_policy",
     "load_regions",
     "load_rules",
     "parse_plan",
