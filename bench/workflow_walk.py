@@ -23,11 +23,9 @@ from datetime import time as day_time
 from pathlib import Path
 
 from beoordeling import Actor, Plan, Role, Store, load_plan
-from beoordeling.criteria import Status, evaluate
 from beoordeling.desk import Desk
 from beoordeling.store import Event, NewEvent
 from beoordeling.workflow import AMSTERDAM, Trigger
-from beoordeling.workflow.guards import judged_steps
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMITTER = Actor("A. Bakker", "Ziekenhuis Noordwest", Role.SUBMITTER)
@@ -49,17 +47,6 @@ def _plans(count: int) -> list[Plan]:
     return [base.model_copy(update={"id": f"TP-B-{i:05d}"}) for i in range(count)]
 
 
-def _to_judge(desk: Desk, plan_id: str) -> list[str]:
-    """The criteria of the step under assessment that wait for a judgement (same for every copy)."""
-    record = desk.current(plan_id)
-    plan = desk.store.plan(plan_id, record.submitted_version).plan
-    milestone = next((m for m in plan.funding.milestones if m.id == record.milestone), None) if plan.funding else None
-    assessment = evaluate(
-        plan, record.submitted_on or date(2023, 3, 6), judged_steps(record.state), milestone=milestone
-    )
-    return [c.id for s in assessment.steps for c in s.criteria if c.status is Status.NEEDS_JUDGEMENT]
-
-
 def walk(desk: Desk, clock: Clock, plan_ids: list[str]) -> int:
     """The whole lifecycle for every plan; returns the number of actions (transactions)."""
     actions = 0
@@ -78,7 +65,7 @@ def walk(desk: Desk, clock: Clock, plan_ids: list[str]) -> int:
         for plan_id in plan_ids:
             ids = judged.get(key)
             if ids is None:
-                ids = judged[key] = _to_judge(desk, plan_id)
+                ids = judged[key] = desk.open_judgements(plan_id)
             for criterion in ids:
                 for leader in (VGZ, ZK):
                     desk.judge(plan_id, criterion, "pass", leader)

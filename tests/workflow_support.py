@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from beoordeling import Actor, Plan, Role, Store
-from beoordeling.criteria import Status, evaluate
 from beoordeling.desk import Desk
 from beoordeling.workflow import AMSTERDAM
-from beoordeling.workflow.guards import judged_steps
 
 from .conftest import Clock
 
@@ -35,16 +33,10 @@ def stored_desk(store: Store, plan: Plan, clock: Clock, day: date) -> Desk:
 
 def judge_all(desk: Desk, plan_id: str = PLAN_ID, verdict: str = "pass") -> None:
     """Both market leaders judge every criterion of the step under assessment that asks for it."""
-    record = desk.record(plan_id)
-    plan = desk.store.plan(plan_id, record.submitted_version).plan
-    milestone = next((m for m in plan.funding.milestones if m.id == record.milestone), None) if plan.funding else None
-    assessment = evaluate(plan, record.submitted_on or desk.today(), judged_steps(record.state), milestone=milestone)
-    for step in assessment.steps:
-        for criterion in step.criteria:
-            if criterion.status is Status.NEEDS_JUDGEMENT:
-                for leader in LEADERS:
-                    reason = None if verdict == "pass" else "onvoldoende onderbouwd"
-                    desk.judge(plan_id, criterion.id, verdict, leader, reason=reason)
+    reason = None if verdict == "pass" else "onvoldoende onderbouwd"
+    for criterion in desk.open_judgements(plan_id):
+        for leader in LEADERS:
+            desk.judge(plan_id, criterion, verdict, leader, reason=reason)
 
 
 def both(desk: Desk, method: str, outcome: str, reason: str | None = None, plan_id: str = PLAN_ID) -> None:

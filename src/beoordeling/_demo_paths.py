@@ -12,12 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from .criteria import Status, evaluate
 from .desk import Desk
 from .model import Role
 from .store import Actor
 from .workflow import AMSTERDAM, Trigger
-from .workflow.guards import judged_steps
 
 __all__ = ["AS_OF", "DemoClock", "walk_examples"]
 
@@ -70,16 +68,9 @@ class _Walk:
 
     def judge_all(self) -> None:
         """Both market leaders record 'pass' on every criterion of the step that asks for judgement."""
-        record = self.desk.current(self.plan_id)
-        plan = self.desk.store.plan(self.plan_id, record.submitted_version).plan
-        milestone = (
-            next((m for m in plan.funding.milestones if m.id == record.milestone), None) if plan.funding else None
-        )
-        assessment = evaluate(plan, record.submitted_on or AS_OF, judged_steps(record.state), milestone=milestone)
-        for criterion in (c for step in assessment.steps for c in step.criteria):
-            if criterion.status is Status.NEEDS_JUDGEMENT:
-                for leader in self.people.leaders:
-                    self.desk.judge(self.plan_id, criterion.id, "pass", leader)
+        for criterion in self.desk.open_judgements(self.plan_id):
+            for leader in self.people.leaders:
+                self.desk.judge(self.plan_id, criterion, "pass", leader)
 
     def both(self, method: Callable[..., object], outcome: str, reason: str | None = None) -> None:
         for leader in self.people.leaders:

@@ -17,8 +17,8 @@ from datetime import date, timedelta
 from pydantic import ValidationError
 
 from ._validation import problems_from
-from .criteria import Judgement, RuleBook, Verdict, check_judgements
-from .errors import InputError, Problem, Refused
+from .criteria import Judgement, RuleBook, Status, Verdict, check_judgements, evaluate
+from .errors import InputError, Problem, Refused, StoreError
 from .model import Plan, PlanState
 from .store import Actor, Event, NewEvent, Store
 from .store.events import plan_groups
@@ -33,6 +33,7 @@ from .workflow import (
     default_policy,
     local_date,
 )
+from .workflow.guards import judged_steps
 
 __all__ = ["ActionResult", "Deadline", "Desk"]
 
@@ -133,7 +134,7 @@ class Desk:
                 expected_last_seq=record.last_seq,
                 state=drafts[-1].state,
             )
-        except Exception:
+        except StoreError:
             self._records.pop(plan_id, None)  # the record may be stale; read it afresh next time
             raise
         for event in events:
@@ -178,6 +179,23 @@ class Desk:
         plan = self._plan(plan_id, record.submitted_version or record.latest_version)
         check_judgements(plan, record.submitted_on or self.today(), [judgement], rules=self.rules)
         return self.act(plan_id, Trigger.JUDGE, actor, reason=reason, judgement=judgement)
+
+    def open_judgements(self, plan_id: str) -> list[str]:
+        """The criteria of the step under assessment that still wait for the market leaders'
+        (agreeing) judgements: an assessor's to-do list."""
+        record = self.current(plan_id)
+        plan = self._plan(plan_id, record.submitted_version or record.latest_version)
+        milestones = plan.funding.milestones if plan.funding else []
+        assessment = evaluate(
+            plan,
+            record.submitted_on or self.today(),
+            judged_steps(record.state),
+            record.judgements,
+            rules=self.rules,
+            milestone=next((m for m in milestones if m.id == record.milestone), None),
+            judges=plan.insurers.market_leaders,
+        )
+        return [c.id for step in assessment.steps for c in step.criteria if c.status is Status.NEEDS_JUDGEMENT]
 
     def _state(self, plan_id: str) -> PlanState:
         return (self.current(plan_id)).state
