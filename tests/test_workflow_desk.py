@@ -147,7 +147,8 @@ def test_the_whole_lifecycle_with_funds_and_milestones(desk: Desk, clock: Clock)
             both(desk, "decide", "met")
     result = desk.act(PLAN_ID, Trigger.COMPLETE, VGZ)
     assert S.COMPLETED == result.state
-    assert {"M1": True, "M2": True, "M3": False, "M4": True} == desk.record(PLAN_ID).milestones
+    assert {"M1": True, "M2": True, "M3": False, "M4": True} == desk.current(PLAN_ID).milestones
+    assert PlanRecord.replay(PLAN_ID, desk.store.events(PLAN_ID)) == desk.current(PLAN_ID)
     assert desk.store.verify().ok
 
 
