@@ -74,6 +74,8 @@ def test_a_disagreement_blocks_the_step_and_shows(desk: Desk, clock: Clock) -> N
     ) == result.notes
     [deadline] = desk.deadlines(date(2024, 3, 5))
     assert "oneens: Coöperatie VGZ snelle toets positief, Zilveren Kruis snelle toets negatief" == deadline.note
+    [late] = desk.deadlines(date(2024, 4, 3))
+    assert (True, deadline.note) == (late.overdue, late.note)  # a dispute does not stop the clock
     # The first leader changes its mind: now they agree.
     changed = desk.decide(PLAN_ID, "negative", VGZ, reason="Alsnog: geen draagvlak")
     assert S.QUICK_TEST_NEGATIVE == changed.state

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from beoordeling import Plan, Store
+from beoordeling import Desk, Plan, Store
 from beoordeling.errors import PolicyError, Refused
 from beoordeling.model import Theme
 from beoordeling.workflow import Trigger, default_policy, load_policy
@@ -85,20 +85,24 @@ def test_the_february_2026_halt_stops_decisions_on_plans_not_yet_approved(
     )
 
 
-def test_an_approved_plan_goes_on_after_the_halt(store: Store, clock: Clock, example_plans: dict[str, Plan]) -> None:
-    """Funding and implementation are not assessment: they continue after February 2026."""
-    desk = stored_desk(store, example_plans["thuismonitoring-ziekenhuizen"], clock, date(2025, 6, 2))
-    plan_id = PLAN_ID
-    desk.submit(plan_id, SUBMITTER)
+def _approve(desk: Desk, clock: Clock) -> None:
+    """Quick test, plan and proposal on the desk's date; the final approval on 1 July 2025."""
     judge_all(desk)
     both(desk, "decide", "positive")
-    desk.submit(plan_id, SUBMITTER)
+    desk.submit(PLAN_ID, SUBMITTER)
     judge_all(desk)
     both(desk, "propose", "approve")
     set_day(clock, date(2025, 7, 1))
     both(desk, "decide", "approve")
+
+
+def test_an_approved_plan_goes_on_after_the_halt(store: Store, clock: Clock, example_plans: dict[str, Plan]) -> None:
+    """Funding and implementation are not assessment: they continue after February 2026."""
+    desk = stored_desk(store, example_plans["thuismonitoring-ziekenhuizen"], clock, date(2025, 6, 2))
+    desk.submit(PLAN_ID, SUBMITTER)
+    _approve(desk, clock)
     set_day(clock, date(2026, 3, 2))
-    assert "gefinancierd" == desk.act(plan_id, Trigger.FUND, NZA).state.value
+    assert "gefinancierd" == desk.act(PLAN_ID, Trigger.FUND, NZA).state.value
 
 
 def test_the_theme_reservation_deadline_is_listed_and_recorded(
@@ -114,13 +118,7 @@ def test_the_theme_reservation_deadline_is_listed_and_recorded(
         date(2025, 12, 31),
     ) in titles
     assert 1 == len(desk.deadlines(date(2025, 6, 10)))  # the reservation starts on 16 June 2025
-    judge_all(desk)
-    both(desk, "decide", "positive")
-    desk.submit(PLAN_ID, SUBMITTER)
-    judge_all(desk)
-    both(desk, "propose", "approve")
-    set_day(clock, date(2025, 7, 1))
-    both(desk, "decide", "approve")
+    _approve(desk, clock)
     approval = desk.history(PLAN_ID)[-1]
     assert {"theme-reservation-2025": True} == approval.payload["deadlines"]
 

@@ -28,6 +28,7 @@ from .workflow import (
     Draft,
     PlanRecord,
     Policy,
+    PolicyRule,
     Trigger,
     act,
     default_policy,
@@ -64,10 +65,12 @@ class Deadline:
     """Negative when overdue; None while the clock is suspended."""
     responsible: tuple[str, ...]
     note: str | None = None
+    halted: bool = False
+    """A policy stopped the decision this clock waits for: it cannot run late."""
 
     @property
     def overdue(self) -> bool:
-        return self.days_left is not None and self.days_left < 0 and self.note is None
+        return self.days_left is not None and self.days_left < 0 and not self.halted
 
 
 class Desk:
@@ -263,9 +266,11 @@ class Desk:
                     f"opgeschort sinds {clock.suspended_on.isoformat()}: wacht op nadere informatie",
                 )  # fmt: skip
             else:
+                halted = self._halted_by(record, name, on)
+                note = f"stilgelegd door beleid {halted.id} (sinds {halted.starts})" if halted else self._note(record)
                 yield Deadline(
-                    record.plan_id, title, record.state, name.label, due, (due - on).days, responsible,
-                    self._note(record, name, on),
+                    record.plan_id, title, record.state, name.label, due, (due - on).days, responsible, note,
+                    halted is not None,
                 )  # fmt: skip
         if record.state in _DECIDED:
             return
@@ -277,14 +282,16 @@ class Desk:
                 None,
             )  # fmt: skip
 
-    def _note(self, record: PlanRecord, clock: ClockName, on: date) -> str | None:
+    def _note(self, record: PlanRecord) -> str | None:
         disagreement = record.disagreement
-        if disagreement:
-            a, b = disagreement
-            return f"oneens: {a.organisation} {a.trigger.label.lower()}, {b.organisation} {b.trigger.label.lower()}"
-        decision = _CLOSED_BY[clock]
-        halted = self.policy.refusing(decision, on, record.groups.get("theme"), None, record.state)
-        return f"stilgelegd door beleid {halted.id} (sinds {halted.starts})" if halted else None
+        if disagreement is None:
+            return None
+        a, b = disagreement
+        return f"oneens: {a.organisation} {a.trigger.label.lower()}, {b.organisation} {b.trigger.label.lower()}"
+
+    def _halted_by(self, record: PlanRecord, clock: ClockName, on: date) -> PolicyRule | None:
+        """The policy that refuses the decision ``clock`` waits for, if one does on ``on``."""
+        return self.policy.refusing(_CLOSED_BY[clock], on, record.groups.get("theme"), None, record.state)
 
 
 # A theme reservation concerns plans still to be approved.
@@ -307,7 +314,7 @@ _CLOSED_BY = {
 def _urgency(deadline: Deadline) -> tuple[int, int, str]:
     if deadline.days_left is None:
         return (2, 0, deadline.plan_id)
-    if deadline.note and deadline.note.startswith("stilgelegd"):
+    if deadline.halted:
         return (1, deadline.days_left, deadline.plan_id)
     return (0, deadline.days_left, deadline.plan_id)
 

@@ -228,16 +228,18 @@ def history(ctx: click.Context, plan_id: str, fmt: str) -> None:
     out.print(table)
 
 
+_TRIGGERS = {trigger.value for trigger in Trigger}
+
+
 def _what(event: Event) -> str:
     kind = event.type.removeprefix("workflow.")
-    try:
-        trigger = Trigger(kind)
-    except ValueError:
-        label = {"plan.created": "Plan vastgelegd", "plan.revised": "Nieuwe versie", "vote": "Stem"}.get(kind, kind)
-        if kind == "vote":
-            label = f"Stem: {Trigger(event.payload['trigger']).label}"
-        return f"{label} (v{event.plan_version})" if event.plan_version else label
-    return f"{trigger.label} (v{event.plan_version})" if event.plan_version else trigger.label
+    if kind == "vote":
+        label = f"Stem: {Trigger(event.payload['trigger']).label}"
+    elif kind in _TRIGGERS:
+        label = Trigger(kind).label
+    else:
+        label = {"plan.created": "Plan vastgelegd", "plan.revised": "Nieuwe versie"}.get(kind, kind)
+    return f"{label} (v{event.plan_version})" if event.plan_version else label
 
 
 def _detail(event: Event) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..criteria import Assessment, Edition, Judgement, Outcome, RuleBook, Step, edition_for, evaluate
+from ..criteria import Assessment, Edition, Judgement, Outcome, RuleBook, Step, default_steps, edition_for, evaluate
 from ..model import Milestone, Plan, PlanState, Role
 from .definition import Transition, Trigger
 from .policy import Policy
@@ -49,7 +49,7 @@ def assessed_steps(trigger: Trigger, plan: Plan) -> tuple[Step, ...]:
         return (Step.QUICK_TEST,)
     if trigger in (Trigger.MILESTONE_MET, Trigger.MILESTONE_MISSED):
         return (Step.MILESTONE,)
-    return (Step.PLAN, Step.FUNDING) if plan.requests_funds else (Step.PLAN,)
+    return tuple(step for step in default_steps(plan) if step is not Step.QUICK_TEST)
 
 
 def judged_steps(state: PlanState) -> tuple[Step, ...]:
