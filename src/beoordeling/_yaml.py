@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from pathlib import Path
 from typing import Any, cast
 
 import yaml
@@ -165,6 +166,24 @@ def parse(text: str, source: str) -> Document:
         raise YamlProblem(Problem(f"not valid YAML: {exc}", source)) from exc
     finally:
         loader.dispose()
+
+
+def read(path: Path, source: str) -> Document:
+    """Read and parse a data file (rules, policy, forms); an unreadable file is a ``YamlProblem`` too."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        raise YamlProblem(Problem(f"cannot read the file: {reason}", source)) from exc
+    return parse(text, source)
+
+
+def display_path(path: Path) -> str:
+    """A path as messages show it: relative to the working directory where possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 class YamlProblem(Exception):

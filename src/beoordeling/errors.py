@@ -2,9 +2,10 @@
 
     BeoordelingError
      ├── InputError            bad input from a file or a caller; lists every problem found
-     │    ├── PlanFileError    a plan file that cannot be read or does not validate
+     │    ├── PlanFileError    a plan file or workbook that cannot be read or does not validate
      │    ├── RulesError       a rules file (or an assessor's judgement) the criteria engine refuses
-     │    └── PolicyError      a policy file (dated policy switches, clock settings) that cannot be used
+     │    ├── PolicyError      a policy file (dated policy switches, clock settings) that cannot be used
+     │    └── FormError        a form definition in forms/ that does not fit the plan model
      ├── Refused               a workflow action the plan's state, the actor's role, a guard or a policy refuses
      ├── ConfigurationError    a store URL, reference list or bundled resource that cannot be used
      └── StoreError
@@ -25,6 +26,7 @@ __all__ = [
     "BeoordelingError",
     "ConfigurationError",
     "ConflictError",
+    "FormError",
     "InputError",
     "PlanFileError",
     "PlanNotFound",
@@ -57,11 +59,17 @@ class Problem:
     source: str | None = None
     loc: Loc = ()
     line: int | None = None
+    sheet: str | None = None
+    """For a workbook: the sheet, and ``cell`` the cell (``B7``) the problem is in."""
+    cell: str | None = None
 
     def __str__(self) -> str:
         where = ""
         if self.source:
             where = self.source if self.line is None else f"{self.source}:{self.line}"
+        if self.sheet:
+            place = f"sheet '{self.sheet}'" + (f" cell {self.cell}" if self.cell else "")
+            where = f"{where}: {place}" if where else place
         if self.loc:
             where = f"{where}: {format_loc(self.loc)}" if where else format_loc(self.loc)
         return f"{where}: {self.message}" if where else self.message
@@ -82,7 +90,7 @@ class InputError(BeoordelingError):
 
 
 class PlanFileError(InputError):
-    """A plan file that cannot be parsed or does not validate against the plan model."""
+    """A plan file (YAML, JSON or a filled-in workbook) that cannot be read or does not validate."""
 
     def __init__(self, path: Path | str, problems: Sequence[Problem]) -> None:
         self.path = str(path)
@@ -96,6 +104,10 @@ class RulesError(InputError):
 
 class PolicyError(InputError):
     """A policy file that cannot be loaded; each problem names file, line and key."""
+
+
+class FormError(InputError):
+    """A form definition that cannot be loaded; each problem names file, line and key."""
 
 
 class Refused(BeoordelingError):

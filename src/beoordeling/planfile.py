@@ -8,8 +8,6 @@ an equal plan.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from . import _yaml
+from ._files import atomic_write
 from ._validation import problems_from
 from .errors import InputError, PlanFileError, Problem
 from .model import Plan
@@ -132,23 +131,9 @@ def save_plan(plan: Plan, path: Path | str) -> Path:
     path = Path(path)
     text = dump_plan(plan, format_of(path))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
     except OSError as exc:
         raise PlanFileError(path, [Problem(f"cannot write the file: {exc.strerror}", str(path))]) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise PlanFileError(path, [Problem(f"cannot write the file: {exc.strerror}", str(path))]) from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def plan_json_schema() -> dict[str, Any]:

@@ -191,19 +191,12 @@ def _slug(name: str) -> str:
 # --- loading ----------------------------------------------------------------------------------------
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 class _FileLoader:
     """Reads one rules file into criteria, collecting its problems."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.source = _display(path)
+        self.source = _yaml.display_path(path)
         self.problems: list[Problem] = []
         self.document: _yaml.Document | None = None
 
@@ -213,13 +206,7 @@ class _FileLoader:
 
     def load(self) -> tuple[RulesFileSpec | None, list[Criterion]]:
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
-            self.problems.append(Problem(f"cannot read the file: {reason}", self.source))
-            return None, []
-        try:
-            self.document = _yaml.parse(text, self.source)
+            self.document = _yaml.read(self.path, self.source)
         except _yaml.YamlProblem as exc:
             self.problems.append(exc.problem)
             return None, []
@@ -297,10 +284,10 @@ def load_rules(path: Path | str | None = None) -> RuleBook:
     raise :class:`RulesError` listing every problem of every file."""
     root = Path(path) if path is not None else bundled_dir("rules")
     if not root.exists():
-        raise RulesError([Problem("no such file or folder", _display(root))])
+        raise RulesError([Problem("no such file or folder", _yaml.display_path(root))])
     files = rules_files(root)
     if not files:
-        raise RulesError([Problem("no rules files (*.yaml) found here", _display(root))])
+        raise RulesError([Problem("no rules files (*.yaml) found here", _yaml.display_path(root))])
     problems: list[Problem] = []
     criteria: list[Criterion] = []
     overlays: dict[str, OverlaySpec] = {}
@@ -317,7 +304,7 @@ def load_rules(path: Path | str | None = None) -> RuleBook:
     problems.extend(_validity_problems(criteria))
     if problems:
         raise RulesError(problems)
-    return RuleBook(tuple(criteria), tuple(overlays.values()), unconfirmed, tuple(_display(f) for f in files))
+    return RuleBook(tuple(criteria), tuple(overlays.values()), unconfirmed, tuple(_yaml.display_path(f) for f in files))
 
 
 @cache

@@ -61,6 +61,15 @@ Email = Annotated[
     StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
 ]
 
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40, pattern=r"^[0-9+() -]+$")]
+"""A phone number as written: digits, spaces, '+', '-' and parentheses."""
+
+ShortId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$")]
+"""A short identifier inside a plan, such as a milestone's ``M1``."""
+
+Year = Annotated[int, Field(ge=2022, le=2035)]
+"""A year in a funds request; the range only catches typing errors."""
+
 
 def _refuse_float(value: Any) -> Any:
     if isinstance(value, float):

@@ -20,7 +20,7 @@ from typing import Annotated, Self, TypeVar
 from pydantic import Field, model_validator
 
 from .._validation import Issue, refuse
-from ._types import Email, Euro, LongText, Part, PlanId, ShortText, Url
+from ._types import Email, Euro, LongText, Part, Phone, PlanId, ShortId, ShortText, Url, Year
 from .enums import (
     CostCategory,
     CostNature,
@@ -71,7 +71,7 @@ class Contact(Part):
     name: ShortText
     organisation: ShortText | None = None
     email: Email | None = None
-    phone: Annotated[str, Field(max_length=40, pattern=r"^[0-9+() -]+$")] | None = None
+    phone: Phone | None = None
 
 
 class Party(Part):
@@ -307,7 +307,7 @@ class FullPlan(Part):
 class CostLine(Part):
     """One amount of the funds request: a year, a sector, a party and a cost category."""
 
-    year: Annotated[int, Field(ge=2022, le=2035)]
+    year: Year
     sector: Sector
     party: ShortText
     category: CostCategory
@@ -319,7 +319,7 @@ class CostLine(Part):
 class Milestone(Part):
     """An interim milestone to which a payment is tied (domain.md §4.5, §5.6 item 3)."""
 
-    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$")]
+    id: ShortId
     description: LongText
     obligation: Obligation
     amount: Euro

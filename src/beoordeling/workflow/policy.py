@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from .. import _yaml
 from .._canonical import canonical_json, sha256_hex
 from .._validation import problems_from
-from ..errors import PolicyError, Problem
+from ..errors import PolicyError
 from ..model import Plan, PlanState, Theme
 from ..resources import bundled_dir
 from .calendar import next_working_day
@@ -185,25 +185,13 @@ class Policy:
         return {rule.id: on <= rule.deadline for rule in self.deadlines(plan.theme, on) if rule.deadline}
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def load_policy(path: Path | str | None = None) -> Policy:
     """Read and check a policy file (default: the shipped ``policy/iza.yaml``); raise
     :class:`PolicyError` naming the file, line and key of every problem."""
     file = Path(path) if path is not None else bundled_dir("policy") / "iza.yaml"
-    source = _display(file)
+    source = _yaml.display_path(file)
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
-        raise PolicyError([Problem(f"cannot read the policy file: {reason}", source)]) from exc
-    try:
-        document = _yaml.parse(text, source)
+        document = _yaml.read(file, source)
     except _yaml.YamlProblem as exc:
         raise PolicyError([exc.problem]) from exc
     try:

@@ -1,0 +1,321 @@
+"""Reads a filled-in workbook back into a plan, or says exactly what is wrong and where.
+
+The package is checked before parsing (``safety``); the XML is parsed by openpyxl with defusedxml in
+read-only mode, so memory stays bounded. The workbook must be the form and version this tool knows.
+Then every cell is looked at once: input cells become model values, the form's own texts must be
+unchanged, and anything typed elsewhere is reported rather than silently dropped. Totals in the file
+are never read; the plan's totals are computed from its rows. All problems come back together, each
+with its sheet, cell and field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from pydantic import ValidationError
+
+from .. import _yaml
+from .._validation import problems_from
+from ..errors import ConfigurationError, Loc, PlanFileError, Problem
+from ..model import Plan
+from .cells import CellError, from_cell
+from .definition import STEP_NAMES, Form, Forms, FormTable, default_forms
+from .layout import META_FORM, META_SHEET, META_STAMP, META_VERSION, TABLE_ROW, Input, SheetLayout, layout
+from .safety import DEFAULT_LIMITS, Limits, PackageRefused, check_package
+
+__all__ = ["WorkbookReading", "read_workbook"]
+
+_HINT = "start from a template made by `beoordeling form template`"
+_CELL = re.compile(r"^([A-Z]+)(\d+)$")
+Place = tuple[str, str]
+"""A sheet and a cell coordinate."""
+
+
+@dataclass(frozen=True)
+class WorkbookReading:
+    """A plan read from a workbook, the form it was, and what that form requires but is still empty."""
+
+    plan: Plan
+    form: Form
+    missing: tuple[Problem, ...]
+
+
+def _sort_key(problem: Problem, order: dict[str, int]) -> tuple[int, int, str]:
+    match = _CELL.match(problem.cell or "")
+    row = int(match[2]) if match else 0
+    column = match[1].rjust(3) if match else ""
+    return order.get(problem.sheet or "", -1), row, column
+
+
+class _Reader:
+    def __init__(self, source: str, form: Form) -> None:
+        self.source = source
+        self.form = form
+        self.problems: list[Problem] = []
+        self.data: dict[str, Any] = {}
+        self.place: dict[Loc, Place] = {}
+        self.failed: set[Loc] = set()
+        self.tables: dict[str, list[dict[str, Any]]] = {}
+
+    def problem(self, message: str, sheet: str | None, cell: str | None = None, loc: Loc = ()) -> None:
+        self.problems.append(Problem(message, self.source, loc, sheet=sheet, cell=cell))
+
+    def read_sheet(self, sheet: SheetLayout, cells: dict[str, tuple[Any, str]]) -> None:
+        raw: dict[str, Any] = {}
+        for coordinate, (value, data_type) in cells.items():
+            if coordinate in sheet.inputs:
+                if data_type == "f":
+                    self.problem(
+                        "a formula is not accepted in an input cell; type the value itself", sheet.name, coordinate,
+                        _full_loc(sheet.inputs[coordinate]),
+                    )  # fmt: skip
+                else:
+                    raw[coordinate] = value
+            elif coordinate in sheet.formulas:
+                continue  # the form's own totals: recomputed from the rows, never read
+            elif coordinate in sheet.static:
+                expected = sheet.static[coordinate]
+                if str(value) != expected:
+                    self.problem(
+                        f"the form's own text was changed (expected {expected[:60]!r}); answers go in the yellow "
+                        "input cells",
+                        sheet.name, coordinate,
+                    )  # fmt: skip
+            else:
+                self.problem(
+                    "a value outside the form's input cells would be lost; move it into a yellow input cell or "
+                    "delete it",
+                    sheet.name, coordinate,
+                )  # fmt: skip
+        table = sheet.section.table if sheet.section else None
+        if table is not None:
+            self._table(sheet, table, raw)
+        else:
+            for coordinate, value in raw.items():
+                spot = sheet.inputs[coordinate]
+                self._value(sheet, coordinate, spot, value, into=self.data, loc=spot.loc)
+
+    def _table(self, sheet: SheetLayout, table: FormTable, raw: dict[str, Any]) -> None:
+        by_row: dict[int, list[tuple[str, Input, Any]]] = defaultdict(list)
+        for coordinate, value in raw.items():
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            spot = sheet.inputs[coordinate]
+            by_row[spot.row or 0].append((coordinate, spot, value))
+        rows: list[dict[str, Any]] = []
+        self.place[table.keys] = (sheet.name, f"A{TABLE_ROW}")
+        for index, row in enumerate(sorted(by_row)):
+            entry: dict[str, Any] = {}
+            loc: Loc = (*table.keys, index)
+            self.place[loc] = (sheet.name, f"A{TABLE_ROW + row}")
+            for column in table.columns:
+                self.place[(*loc, *column.keys)] = (sheet.name, _coordinate(sheet, column.path, row))
+            for coordinate, spot, value in by_row[row]:
+                self._value(sheet, coordinate, spot, value, into=entry, loc=(*loc, *spot.loc))
+            rows.append(entry)
+        if rows:
+            _set(self.data, table.keys, rows)
+        self.tables[table.path] = rows
+
+    def _value(
+        self, sheet: SheetLayout, coordinate: str, spot: Input, value: Any, *, into: dict[str, Any], loc: Loc
+    ) -> None:
+        self.place[loc] = (sheet.name, coordinate)
+        try:
+            converted = from_cell(spot.field.leaf, value)
+        except CellError as exc:
+            self.failed.add(loc)
+            self.problem(str(exc), sheet.name, coordinate, loc)
+            return
+        if converted is not None:
+            _set(into, spot.loc, converted)
+
+    def place_of(self, loc: Loc) -> Place | None:
+        for end in range(len(loc), 0, -1):
+            found = self.place.get(tuple(loc[:end]))
+            if found:
+                return found
+        return None
+
+    def validate(self) -> Plan | None:
+        try:
+            return Plan.model_validate(self.data)
+        except ValidationError as exc:
+            for found in problems_from(exc, self.source, None, _HINT):
+                if any(found.loc[: len(failed)] == failed for failed in self.failed):
+                    continue  # already reported at its cell: the value could not be read
+                sheet, cell = self.place_of(found.loc) or (None, None)
+                if sheet is None and found.loc:
+                    sheet, cell = _sheet_of(self.form, found.loc)
+                self.problem(found.message, sheet, cell, found.loc)
+            return None
+
+    def missing(self, plan: Plan) -> list[Problem]:
+        """What the form's steps require but the workbook leaves empty (a funds request's fields only
+        when the plan asks for funds)."""
+        steps = set(self.form.enforces)
+        if plan.funding is None:
+            steps.discard("funding")
+        found: list[Problem] = []
+        for sheet in layout(self.form):
+            section = sheet.section
+            if section is None:
+                continue
+            if section.table is None:
+                for coordinate, spot in sheet.inputs.items():
+                    step = spot.field.text.required
+                    if step in steps and _get(self.data, spot.loc) in (None, []):
+                        message = f"{spot.field.text.label!r} is empty; the {STEP_NAMES[step]} requires it"
+                        found.append(Problem(message, self.source, spot.loc, sheet=sheet.name, cell=coordinate))
+                continue
+            table = section.table
+            rows = self.tables.get(table.path, [])
+            step = table.text.required
+            if step in steps and not rows:
+                message = f"{table.text.label!r} has no rows; the {STEP_NAMES[step]} requires at least one"
+                found.append(Problem(message, self.source, table.keys, sheet=sheet.name, cell=f"A{TABLE_ROW}"))
+            for column in table.columns:
+                step = column.text.required
+                if step not in steps:
+                    continue
+                for index, row in enumerate(rows):
+                    if _get(row, column.keys) in (None, []):
+                        loc: Loc = (*table.keys, index, *column.keys)
+                        sheet_name, cell = self.place[loc]
+                        message = f"{column.text.label!r} is empty; the {STEP_NAMES[step]} requires it"
+                        found.append(Problem(message, self.source, loc, sheet=sheet_name, cell=cell))
+        return found
+
+
+def _coordinate(sheet: SheetLayout, column_path: str, row: int) -> str:
+    return next(c for c, spot in sheet.inputs.items() if spot.row == row and spot.field.path == column_path)
+
+
+def _full_loc(spot: Input) -> Loc:
+    return (*spot.table.keys, spot.row or 0, *spot.loc) if spot.table else spot.loc
+
+
+def _sheet_of(form: Form, loc: Loc) -> Place:
+    """The sheet that holds a path, for a problem about a whole part (such as two equal insurers)."""
+    for sheet in layout(form):
+        for coordinate, spot in sheet.inputs.items():
+            if _full_loc(spot)[: len(loc)] == loc or loc[: len(spot.loc)] == spot.loc:
+                return sheet.name, coordinate
+    return form.sections[0].sheet, ""
+
+
+def _set(data: dict[str, Any], keys: tuple[str | int, ...], value: Any) -> None:
+    for key in keys[:-1]:
+        data = data.setdefault(str(key), {})
+    data[str(keys[-1])] = value
+
+
+def _get(data: Any, keys: tuple[str | int, ...]) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(str(key))
+    return data
+
+
+def _cells(worksheet: Any) -> dict[str, tuple[Any, str]]:
+    found: dict[str, tuple[Any, str]] = {}
+    for row in worksheet.iter_rows():
+        for cell in row:
+            value = getattr(cell, "value", None)
+            if value is None or (isinstance(value, str) and value == ""):
+                continue
+            found[cell.coordinate] = (value, cell.data_type)
+    return found
+
+
+def _meta(workbook: Any, forms: Forms, source: str) -> Form:
+    def refuse(message: str, cell: str | None = None) -> PlanFileError:
+        return PlanFileError(source, [Problem(message, source, sheet=META_SHEET if cell else None, cell=cell)])
+
+    if META_SHEET not in workbook.sheetnames:
+        raise refuse(f"this workbook is not one of the tool's forms (it has no sheet {META_SHEET!r}); {_HINT}")
+    cells = _cells(workbook[META_SHEET])
+    form_id = cells.get(META_FORM, (None, ""))[0]
+    if form_id not in forms.by_id:
+        known = ", ".join(forms.ids)
+        raise refuse(f"the workbook names form {form_id!r}, which this tool does not know (forms: {known})", META_FORM)
+    form = forms[str(form_id)]
+    version = cells.get(META_VERSION, (None, ""))[0]
+    if version != form.version:
+        raise refuse(
+            f"the workbook is version {version} of form {form.id!r}; this tool reads version {form.version}. "
+            f"Copy the answers into a new template (`beoordeling form template {form.id} -o FILE.xlsx`)",
+            META_VERSION,
+        )
+    stamp = cells.get(META_STAMP, (None, ""))[0]
+    if stamp != form.stamp:
+        raise refuse(
+            f"the workbook was made from another edition of form {form.id!r} version {form.version} "
+            f"(kenmerk {stamp}; this tool has {form.stamp}); copy the answers into a new template",
+            META_STAMP,
+        )
+    return form
+
+
+def read_workbook(path: Path | str, forms: Forms | None = None, limits: Limits = DEFAULT_LIMITS) -> WorkbookReading:
+    """Read a filled-in form workbook; raise :class:`PlanFileError` listing every problem with its
+    sheet, cell and field. Fields the form requires but that are empty come back in ``missing``."""
+    path = Path(path)
+    source = _yaml.display_path(path)
+    if not openpyxl.DEFUSEDXML:
+        raise ConfigurationError(
+            "openpyxl is not using defusedxml (OPENPYXL_DEFUSEDXML is off); workbooks are not read"
+        )
+    try:
+        check_package(path, limits)
+    except PackageRefused as exc:
+        raise PlanFileError(path, [Problem(str(exc), source)]) from None
+    except OSError as exc:
+        raise PlanFileError(path, [Problem(f"cannot read the file: {exc.strerror}", source)]) from exc
+    forms = forms or default_forms()
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged package; all mean the same here
+        raise PlanFileError(
+            path, [Problem(f"the workbook cannot be read ({type(exc).__name__}: {exc})", source)]
+        ) from exc
+    try:
+        form = _meta(workbook, forms, source)
+        reader = _Reader(source, form)
+        sheets = layout(form)
+        expected = {sheet.name for sheet in sheets}
+        for name in workbook.sheetnames:
+            if name not in expected:
+                reader.problem(
+                    "the form has no such sheet; its contents would not be read — move them into the form's sheets "
+                    "and delete this one",
+                    name,
+                )  # fmt: skip
+        for sheet in sheets:
+            if sheet.name == META_SHEET:
+                continue
+            if sheet.name not in workbook.sheetnames:
+                reader.problem("this sheet of the form is missing; start again from a new template", sheet.name)
+                continue
+            reader.read_sheet(sheet, _cells(workbook[sheet.name]))
+    except Exception as exc:
+        if isinstance(exc, PlanFileError):
+            raise
+        raise PlanFileError(
+            path, [Problem(f"the workbook cannot be read ({type(exc).__name__}: {exc})", source)]
+        ) from exc
+    finally:
+        workbook.close()
+    plan = reader.validate()
+    order = {sheet.name: i for i, sheet in enumerate(sheets)}
+    if plan is None or reader.problems:
+        problems = sorted(reader.problems, key=lambda p: _sort_key(p, order))
+        raise PlanFileError(path, problems)
+    missing = sorted(reader.missing(plan), key=lambda p: _sort_key(p, order))
+    return WorkbookReading(plan, form, tuple(missing))
