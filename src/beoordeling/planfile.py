@@ -1,14 +1,16 @@
-"""Plan files: read and write plans as YAML or JSON, exactly, and publish their JSON Schema.
+"""Plan files: read and write plans as YAML, JSON or a form workbook (.xlsx), exactly, and publish
+their JSON Schema.
 
 A file that cannot be used raises :class:`PlanFileError` listing every problem with file, line
-(for YAML) and field path. Writing is deterministic and atomic, and reading what was written gives
-an equal plan.
+(for YAML), sheet and cell (for a workbook) and field path. Writing is deterministic (for YAML and
+JSON) and atomic, and reading what was written gives an equal plan.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -19,11 +21,13 @@ from . import _yaml
 from ._files import atomic_write
 from ._validation import problems_from
 from .errors import InputError, PlanFileError, Problem
+from .forms import default_forms, read_workbook, save_workbook
 from .model import Plan
 from .reference import RegionList
 
 __all__ = [
     "Format",
+    "PlanReading",
     "dump_plan",
     "format_of",
     "load_plan",
@@ -32,15 +36,33 @@ __all__ = [
     "plan_content",
     "plan_json_schema",
     "plan_json_schema_text",
+    "read_plan",
     "save_plan",
 ]
 
 Format = Literal["yaml", "json"]
+"""The text formats; a workbook (.xlsx) is read and written through a form (``beoordeling.forms``)."""
 
 SCHEMA_ID = "https://beoordeling.invalid/schema/plan-1.json"
 """A stable identifier for the schema (not a URL anything is fetched from)."""
 
 _SUFFIXES: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+WORKBOOK = ".xlsx"
+_OTHER_SPREADSHEETS = {
+    ".xlsm": "a macro-enabled workbook (.xlsm) is refused; save it as .xlsx",
+    ".xls": "an old Excel file (.xls) is not read; save it as .xlsx",
+    ".xlsb": "a binary Excel file (.xlsb) is not read; save it as .xlsx",
+    ".ods": "an OpenDocument spreadsheet (.ods) is not read; save it as .xlsx",
+}
+
+
+@dataclass(frozen=True)
+class PlanReading:
+    """A plan read from a file; for a workbook also the fields its form requires that are empty."""
+
+    plan: Plan
+    source: str
+    missing: tuple[Problem, ...] = ()
 
 
 def format_of(path: Path | str) -> Format:
@@ -49,9 +71,8 @@ def format_of(path: Path | str) -> Format:
     try:
         return _SUFFIXES[suffix]
     except KeyError:
-        raise PlanFileError(
-            path, [Problem(f"unknown file type {suffix or '(none)'!r}; use .yaml, .yml or .json", str(path))]
-        ) from None
+        message = _OTHER_SPREADSHEETS.get(suffix, f"unknown file type {suffix or '(none)'!r}; use .yaml, .yml or .json")
+        raise PlanFileError(path, [Problem(message, str(path))]) from None
 
 
 def _parse_json(text: str, source: str) -> Any:
@@ -96,9 +117,20 @@ def parse_plan(text: str, source: str, fmt: Format) -> Plan:
         raise PlanFileError(source, problems_from(exc, source, line_of)) from None
 
 
-def load_plan(path: Path | str) -> Plan:
-    """Read and validate one plan file (.yaml, .yml or .json)."""
+def read_plan(path: Path | str) -> PlanReading:
+    """Read and validate one plan file: YAML, JSON, or a filled-in form workbook (.xlsx)."""
     path = Path(path)
+    if path.suffix.lower() == WORKBOOK:
+        reading = read_workbook(path)
+        return PlanReading(reading.plan, str(path), reading.missing)
+    return PlanReading(load_plan(path), str(path))
+
+
+def load_plan(path: Path | str) -> Plan:
+    """Read and validate one plan file (.yaml, .yml or .json; a workbook through :func:`read_plan`)."""
+    path = Path(path)
+    if path.suffix.lower() == WORKBOOK:
+        return read_plan(path).plan
     fmt = format_of(path)
     try:
         size = path.stat().st_size
@@ -126,9 +158,15 @@ def dump_plan(plan: Plan, fmt: Format) -> str:
     return plan.model_dump_json(indent=2, exclude_defaults=True) + "\n"
 
 
-def save_plan(plan: Plan, path: Path | str) -> Path:
-    """Write the plan atomically: a reader sees the old file or the new one, never half of one."""
+def save_plan(plan: Plan, path: Path | str, form: str = "plan") -> Path:
+    """Write the plan atomically: a reader sees the old file or the new one, never half of one.
+    A .xlsx path gets the plan filled into ``form``'s workbook, to go on editing in Excel."""
     path = Path(path)
+    if path.suffix.lower() == WORKBOOK:
+        try:
+            return save_workbook(default_forms()[form], path, plan)
+        except OSError as exc:
+            raise PlanFileError(path, [Problem(f"cannot write the file: {exc.strerror}", str(path))]) from exc
     text = dump_plan(plan, format_of(path))
     try:
         return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
@@ -152,19 +190,24 @@ def plan_content(plan: Plan) -> dict[str, Any]:
     return plan.model_dump(mode="json", exclude_defaults=True, exclude={"version"})
 
 
-def load_plans(paths: Sequence[Path | str], regions: RegionList | None = None) -> list[Plan]:
-    """Read several plan files, checking region links; report every problem of every file at once."""
+def load_plans(
+    paths: Sequence[Path | str], regions: RegionList | None = None, *, complete_forms: bool = False
+) -> list[Plan]:
+    """Read several plan files, checking region links; report every problem of every file at once.
+    With ``complete_forms``, a workbook whose form requires a field that is empty is refused too."""
     plans: list[Plan] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            plan = load_plan(path)
+            reading = read_plan(path)
         except PlanFileError as exc:
             problems.extend(exc.problems)
             continue
+        if complete_forms:
+            problems.extend(reading.missing)
         if regions is not None:
-            problems.extend(regions.check(plan, str(path)))
-        plans.append(plan)
+            problems.extend(regions.check(reading.plan, str(path)))
+        plans.append(reading.plan)
     if problems:
         raise InputError(problems)
     return plans

@@ -11,8 +11,8 @@ import click
 
 from .._report import assessment_report, edition_report
 from ..criteria import Step, default_steps, evaluate, load_rules
-from ..errors import RulesError
-from ..planfile import load_plans
+from ..errors import Problem, RulesError, format_loc
+from ..planfile import read_plan
 from ._app import _DATE, FINDINGS, OK, _day, cli, err, out
 
 _RULES_OPTION = click.option(
@@ -77,15 +77,26 @@ def rules_show(on: Any, insurers: tuple[str, ...], step: str | None, rules_path:
 def zelftoets(plan_file: Path, step: str | None, on: Any, fmt: str, rules_path: Path | None) -> None:
     """Self-check a plan before submitting it: what is complete, and what is missing or failing.
 
-    No store is needed. Exit 0 when nothing blocks the step(s), 1 when something does, 2 for a
-    plan file that cannot be read.
+    PLAN is a YAML or JSON file or a filled-in form workbook (.xlsx); for a workbook the cells its
+    form still needs are listed first. No store is needed. Exit 0 when nothing blocks the step(s),
+    1 when something does, 2 for a plan file that cannot be read.
     """
-    (plan,) = load_plans([plan_file])
+    reading = read_plan(plan_file)
+    plan = reading.plan
     book = load_rules(rules_path) if rules_path else None
     steps = (Step(step),) if step else default_steps(plan)
     assessment = evaluate(plan, _day(on), steps, rules=book)
     if fmt == "json":
-        click.echo(json.dumps(assessment.as_dict(), ensure_ascii=False, indent=2))
+        report = assessment.as_dict() | {"form_missing": [_missing(p) for p in reading.missing]}
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
+        if reading.missing:
+            out.print(f"Nog leeg in het werkboek ({len(reading.missing)}):", style="bold", markup=False)
+            for problem in reading.missing:
+                out.print(f"  {problem.sheet} {problem.cell}: {problem.message}", markup=False)
         out.print(assessment_report(plan, assessment))
-    sys.exit(FINDINGS if assessment.outcome.blocks else OK)
+    sys.exit(FINDINGS if assessment.outcome.blocks or reading.missing else OK)
+
+
+def _missing(problem: Problem) -> dict[str, Any]:
+    return {"sheet": problem.sheet, "cell": problem.cell, "field": format_loc(problem.loc), "message": problem.message}

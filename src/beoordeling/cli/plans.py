@@ -44,6 +44,11 @@ def init(ctx: click.Context, identity: str | None) -> None:
     envvar="BEOORDELING_REGIONS",
     help="Region list to check region.reference against (default: the shipped zorgkantoorregio's).",
 )
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Store a workbook even when fields its form requires for the step are still empty.",
+)
 @click.pass_context
 def import_(
     ctx: click.Context,
@@ -53,10 +58,12 @@ def import_(
     reason: str | None,
     on: Any,
     regions: Path | None,
+    draft: bool,
 ) -> None:
-    """Store plan files (YAML or JSON) as new versions. All files are stored, or none."""
+    """Store plan files (YAML, JSON or a filled-in form workbook .xlsx) as new versions. All files
+    are stored, or none."""
     actor = _actor(identity, role)
-    plans = load_plans(files, load_regions(regions))
+    plans = load_plans(files, load_regions(regions), complete_forms=not draft)
     with open_store(ctx, on) as store:
         results = store.save_plans(plans, actor, reason=reason)
     for result in results:
@@ -150,12 +157,12 @@ def show(ctx: click.Context, plan_id: str, version: int | None) -> None:
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="File to write; .yaml, .yml or .json.",
+    help="File to write: .yaml, .yml, .json, or .xlsx for a filled-in workbook of the plan form.",
 )
 @click.option("--version", "version", type=click.IntRange(min=1), help="Export this version (default: latest).")
 @click.pass_context
 def export(ctx: click.Context, plan_id: str, output: Path, version: int | None) -> None:
-    """Write a stored plan to a file, to edit and import again."""
+    """Write a stored plan to a file (YAML, JSON or a workbook), to edit and import again."""
     with Store.open(_store_url(ctx)) as store:
         stored = store.plan(plan_id, version)
     save_plan(stored.plan, output)

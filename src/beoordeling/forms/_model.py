@@ -53,6 +53,8 @@ class Leaf:
     minimum: int | None = None
     maximum: int | None = None
     choices: type[t.LabelledEnum] | None = None
+    pattern: str | None = None
+    """The regular expression a text must match (identifiers, e-mail, web addresses, phone numbers)."""
 
 
 @dataclass(frozen=True)
@@ -88,11 +90,13 @@ def _unwrap(hint: Any) -> tuple[Any, list[Any]]:
             return hint, metadata
 
 
-def _limits(metadata: list[Any]) -> dict[str, int]:
-    limits: dict[str, int] = {}
+def _limits(metadata: list[Any]) -> dict[str, Any]:
+    limits: dict[str, Any] = {}
     for item in metadata:
         inner = item.metadata if isinstance(item, FieldInfo) else [item]
         for constraint in inner:
+            if isinstance(constraint, StringConstraints) and constraint.pattern is not None:
+                limits["pattern"] = str(constraint.pattern)
             if isinstance(constraint, StringConstraints | MaxLen) and constraint.max_length is not None:
                 limits["max_length"] = constraint.max_length
             elif isinstance(constraint, Ge):
@@ -134,7 +138,7 @@ def _shape(hint: Any, info: FieldInfo) -> Shape:
         return Leaf("whole-number", required, minimum=limits.get("minimum"), maximum=limits.get("maximum"))
     if inner is str:
         kind = _string_kind(hint if typing.get_origin(hint) is typing.Annotated else _first_annotated(hint))
-        return Leaf(kind, required, max_length=limits.get("max_length"))
+        return Leaf(kind, required, max_length=limits.get("max_length"), pattern=limits.get("pattern"))
     raise TypeError(f"a form cannot bind a value of type {inner!r}")
 
 
