@@ -37,6 +37,13 @@ Place = tuple[str, str]
 
 
 @dataclass(frozen=True)
+class _Formula:
+    """An input cell that holds a formula: refused, whatever it would compute."""
+
+    text: Any
+
+
+@dataclass(frozen=True)
 class WorkbookReading:
     """A plan read from a workbook, the form it was, and what that form requires but is still empty."""
 
@@ -69,13 +76,7 @@ class _Reader:
         raw: dict[str, Any] = {}
         for coordinate, (value, data_type) in cells.items():
             if coordinate in sheet.inputs:
-                if data_type == "f":
-                    self.problem(
-                        "a formula is not accepted in an input cell; type the value itself", sheet.name, coordinate,
-                        _full_loc(sheet.inputs[coordinate]),
-                    )  # fmt: skip
-                else:
-                    raw[coordinate] = value
+                raw[coordinate] = _Formula(value) if data_type == "f" else value
             elif coordinate in sheet.formulas:
                 continue  # the form's own totals: recomputed from the rows, never read
             elif coordinate in sheet.static:
@@ -126,6 +127,12 @@ class _Reader:
         self, sheet: SheetLayout, coordinate: str, spot: Input, value: Any, *, into: dict[str, Any], loc: Loc
     ) -> None:
         self.place[loc] = (sheet.name, coordinate)
+        if isinstance(value, _Formula):
+            self.failed.add(loc)
+            self.problem(
+                "a formula is not accepted in an input cell; type the value itself", sheet.name, coordinate, loc
+            )
+            return
         try:
             converted = from_cell(spot.field.leaf, value)
         except CellError as exc:

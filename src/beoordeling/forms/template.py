@@ -57,7 +57,7 @@ def _put(cell: Cell, value: Any) -> None:
             cell.quotePrefix = True
 
 
-def _validation(fld: FormField, lists: dict[str, tuple[str, list[str]]]) -> DataValidation | None:
+def _validation(fld: FormField, lists: dict[str, tuple[str, list[str]]]) -> DataValidation:
     leaf = fld.leaf
     title = fld.text.label[:_TITLE_MAX]
     prompt = fld.text.help if len(fld.text.help) <= _PROMPT_MAX else fld.text.help[: _PROMPT_MAX - 1] + "…"
@@ -101,21 +101,21 @@ def _static(ws: Worksheet, sheet: SheetLayout) -> None:
 
 
 def _inputs(ws: Worksheet, sheet: SheetLayout, lists: dict[str, tuple[str, list[str]]]) -> None:
-    validations: dict[str, DataValidation] = {}
+    by_field: dict[str, list[str]] = {}
+    fields: dict[str, FormField] = {}
     for coordinate, spot in sheet.inputs.items():
         cell = ws[coordinate]
         cell.fill = INPUT_FILL
         cell.protection = OPEN
         cell.alignment = WRAP
         cell.number_format = number_format(spot.field.leaf)
-        key = spot.field.path
-        if key not in validations:
-            made = _validation(spot.field, lists)
-            if made is None:
-                continue
-            validations[key] = made
-            ws.add_data_validation(made)
-        validations[key].add(cell)
+        by_field.setdefault(spot.field.path, []).append(coordinate)
+        fields[spot.field.path] = spot.field
+    for path, coordinates in by_field.items():
+        validation = _validation(fields[path], lists)
+        ws.add_data_validation(validation)
+        # a table column is one range (A6:A205); a question is its own cell
+        validation.add(f"{coordinates[0]}:{coordinates[-1]}" if len(coordinates) > 1 else coordinates[0])
 
 
 def _shape(ws: Worksheet, sheet: SheetLayout) -> None:
