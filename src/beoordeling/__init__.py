@@ -11,6 +11,7 @@ from .errors import (
     BeoordelingError,
     ConfigurationError,
     ConflictError,
+    FormError,
     InputError,
     PlanFileError,
     PlanNotFound,
@@ -20,8 +21,18 @@ from .errors import (
     RulesError,
     StoreError,
 )
+from .forms import Form, load_forms, read_workbook, save_workbook
 from .model import Plan, PlanState, Role
-from .planfile import dump_plan, load_plan, load_plans, parse_plan, plan_json_schema, save_plan
+from .planfile import (
+    PlanReading,
+    dump_plan,
+    load_plan,
+    load_plans,
+    parse_plan,
+    plan_json_schema,
+    read_plan,
+    save_plan,
+)
 from .reference import RegionList, load_regions
 from .store import Actor, Event, EventType, NewEvent, Store, VerifyReport
 from .workflow import PlanRecord, Policy, Trigger, load_policy
@@ -36,12 +47,15 @@ __all__ = [
     "Desk",
     "Event",
     "EventType",
+    "Form",
+    "FormError",
     "InputError",
     "Judgement",
     "NewEvent",
     "Plan",
     "PlanFileError",
     "PlanNotFound",
+    "PlanReading",
     "PlanRecord",
     "PlanState",
     "Policy",
@@ -60,6 +74,7 @@ __all__ = [
     "VerifyReport",
     "dump_plan",
     "evaluate",
+    "load_forms",
     "load_plan",
     "load_plans",
     "load_policy",
@@ -67,6 +82,9 @@ __all__ = [
     "load_rules",
     "parse_plan",
     "plan_json_schema",
+    "read_plan",
+    "read_workbook",
     "save_plan",
+    "save_workbook",
     "statuses",
 ]

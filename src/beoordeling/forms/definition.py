@@ -300,6 +300,8 @@ class _Loader:
             for j, path in enumerate(item.fields):
                 where = (*loc, "fields", j)
                 shape = _resolve_or_none(path, problem, where)
+                if shape is None:
+                    continue
                 if isinstance(shape, Table):
                     problem(f"{path} is a table; give it a section of its own with `table:`", where)
                     continue
