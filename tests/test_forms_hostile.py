@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from defusedxml import DTDForbidden, EntitiesForbidden
+from defusedxml import DTDForbidden, EntitiesForbidden  # type: ignore[import-untyped]
 from openpyxl.xml.functions import fromstring
 
 from beoordeling import Plan, PlanFileError, Store
@@ -38,6 +38,11 @@ LAUGHS = (
 def good(tmp_path_factory: pytest.TempPathFactory, example_plans: dict[str, Plan]) -> Path:
     folder = tmp_path_factory.mktemp("good")
     return save_workbook(FORMS["plan"], folder / "plan.xlsx", example_plans["thuismonitoring-ziekenhuizen"])
+
+
+def _bytes(target: Path, content: bytes) -> Path:
+    target.write_bytes(content)
+    return target
 
 
 def _zip_bomb(good: Path, target: Path) -> Path:
@@ -118,11 +123,11 @@ HOSTILE: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
         f"refused because it contains data connections (xl/connections.xml); {SAVE_AS}",
     ),
     "an old or encrypted file": (
-        lambda good, target: target.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512) and target,
+        lambda good, target: _bytes(target, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512),
         "this is an old Excel file (.xls) or a password-protected workbook; " + SAVE_AS,
     ),
     "not a zip": (
-        lambda good, target: target.write_bytes(b"id: TP-1\ntitle: geen werkboek\n") and target,
+        lambda good, target: _bytes(target, b"id: TP-1\ntitle: geen werkboek\n"),
         "not an Excel workbook (.xlsx): the file is not a zip package",
     ),
     "a zip without a workbook": (

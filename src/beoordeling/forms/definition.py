@@ -296,19 +296,7 @@ class _Loader:
             return text
 
         if item.table is None:
-            fields = []
-            for j, path in enumerate(item.fields):
-                where = (*loc, "fields", j)
-                shape = _resolve_or_none(path, problem, where)
-                if shape is None:
-                    continue
-                if isinstance(shape, Table):
-                    problem(f"{path} is a table; give it a section of its own with `table:`", where)
-                    continue
-                text = bind(path, where)
-                if text is not None and isinstance(shape, Leaf):
-                    fields.append(FormField(path, text, shape))
-            return Section(item.sheet, item.title, item.intro, fields=tuple(fields))
+            return _fields_section(item, loc, problem, bind)
         where = (*loc, "table")
         shape = _resolve_or_none(item.table, problem, where)
         if shape is None:
@@ -333,25 +321,52 @@ class _Loader:
             text = bind(f"{item.table}.{column}", where)
             if text is not None:
                 columns.append(FormField(column, text, leaf))
-        names = {c.path: c for c in columns}
-        for key in ("totals", "group_totals"):
-            for j, column in enumerate(getattr(item, key)):
-                found = names.get(column)
-                wanted = ("amount",) if key == "totals" else ("choice", "whole-number")
-                if column not in item.columns:
-                    problem(f"{column} is not one of the table's columns", (*loc, key, j))
-                elif found is not None and found.leaf.kind not in wanted:
-                    problem(
-                        f"{column} holds {_article(found.leaf.kind)}; {key} takes {' or '.join(wanted)}", (*loc, key, j)
-                    )
-                elif found is not None and found.leaf.kind == "whole-number" and found.leaf.maximum is None:
-                    problem(f"{column} has no upper bound in the plan model, so it cannot be listed", (*loc, key, j))
+        _check_totals(item, {c.path: c for c in columns}, loc, problem)
         if table_text is None or item.rows is None:
             return None
         table = FormTable(
             item.table, table_text, item.rows, tuple(columns), tuple(item.totals), tuple(item.group_totals)
         )
         return Section(item.sheet, item.title, item.intro, table=table)
+
+
+def _fields_section(
+    item: SectionSpec,
+    loc: Loc,
+    problem: typing.Callable[[str, Loc], None],
+    bind: typing.Callable[[str, Loc], FieldText | None],
+) -> Section:
+    fields = []
+    for j, path in enumerate(item.fields):
+        where = (*loc, "fields", j)
+        shape = _resolve_or_none(path, problem, where)
+        if shape is None:
+            continue
+        if isinstance(shape, Table):
+            problem(f"{path} is a table; give it a section of its own with `table:`", where)
+            continue
+        text = bind(path, where)
+        if text is not None and isinstance(shape, Leaf):
+            fields.append(FormField(path, text, shape))
+    return Section(item.sheet, item.title, item.intro, fields=tuple(fields))
+
+
+def _check_totals(
+    item: SectionSpec, columns: dict[str, FormField], loc: Loc, problem: typing.Callable[[str, Loc], None]
+) -> None:
+    """Totals add up amounts; subtotals group them by a choice or a bounded whole number."""
+    for key in ("totals", "group_totals"):
+        for j, column in enumerate(getattr(item, key)):
+            found = columns.get(column)
+            wanted = ("amount",) if key == "totals" else ("choice", "whole-number")
+            if column not in item.columns:
+                problem(f"{column} is not one of the table's columns", (*loc, key, j))
+            elif found is not None and found.leaf.kind not in wanted:
+                problem(
+                    f"{column} holds {_article(found.leaf.kind)}; {key} takes {' or '.join(wanted)}", (*loc, key, j)
+                )
+            elif found is not None and found.leaf.kind == "whole-number" and found.leaf.maximum is None:
+                problem(f"{column} has no upper bound in the plan model, so it cannot be listed", (*loc, key, j))
 
 
 def _resolve_or_none(
