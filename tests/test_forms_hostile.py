@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from defusedxml import DTDForbidden, EntitiesForbidden  # type: ignore[import-untyped]
+from defusedxml import DTDForbidden, EntitiesForbidden
 from openpyxl.xml.functions import fromstring
 
 from beoordeling import Plan, PlanFileError, Store

@@ -17,8 +17,9 @@ from pathlib import Path
 from ._demo_paths import AS_OF, DemoClock, walk_examples
 from .criteria import Assessment, evaluate
 from .desk import Deadline, Desk
-from .model import Role
-from .planfile import load_plans, plan_json_schema_text, save_plan
+from .forms import default_forms, form_json_schema, save_workbook
+from .model import Plan, Role
+from .planfile import load_plans, plan_json_schema_text, read_plan, save_plan
 from .reference import load_regions
 from .resources import bundled_dir
 from .store import Actor, PlanSummary, SaveResult, Store, VerifyReport
@@ -28,6 +29,8 @@ from .workflow.diagram import diagram_dot, diagram_mermaid
 __all__ = ["DemoReport", "run_demo"]
 
 DEMO_SUBMITTER = Actor("Demo", "Demo-indiener", Role.SUBMITTER)
+WORKBOOK_EXAMPLE = "TP-2023-0014"
+"""The example that arrives as a filled-in plan workbook, the way care providers send it."""
 
 
 @dataclass
@@ -77,6 +80,9 @@ def run_demo(
         progress("Reading the example plans")
         examples = sorted(bundled_dir("examples").glob("*.yaml"))
         plans = load_plans(examples, load_regions())
+        progress("Writing the submission forms (Excel) and reading one filled in by its submitters")
+        outputs = _forms(out_dir / "formulieren")
+        plans = _by_workbook(plans, out_dir / "formulieren", outputs)
         present = {summary.plan_id for summary in store.plans()}
         new = [plan for plan in plans if plan.id not in present]
         progress(f"Importing {len(new)} plans ({len(plans) - len(new)} already in the store)")
@@ -103,11 +109,11 @@ def run_demo(
         walked = walk_examples(desk, story, {result.plan_id for result in imported})
         deadlines = desk.deadlines(AS_OF)
 
-        outputs: list[Path] = []
-        progress("Exporting every plan")
+        progress("Exporting every plan (YAML, and the plan form filled in for Excel)")
         for summary in store.plans():
             stored = store.plan(summary.plan_id)
-            outputs.append(save_plan(stored.plan, out_dir / "plans" / f"{summary.plan_id}.yaml"))
+            for suffix in (".yaml", ".xlsx"):
+                outputs.append(save_plan(stored.plan, out_dir / "plans" / f"{summary.plan_id}{suffix}"))
         progress("Self-checking every plan (zelftoets) against the rules in force today")
         today = clock().date()
         self_checks = []
@@ -144,6 +150,25 @@ def run_demo(
             store.url, len(plans), imported, revised, store.plans(), verification, self_checks, outputs, walked,
             deadlines,
         )  # fmt: skip
+
+
+def _forms(folder: Path) -> list[Path]:
+    """The blank workbooks and the JSON Schema of every form, for care providers and portals."""
+    written: list[Path] = []
+    forms = default_forms()
+    for form_id in forms.ids:
+        form = forms[form_id]
+        written.append(save_workbook(form, folder / f"{form_id}.xlsx"))
+        written.append(_write_json(folder / f"{form_id}.schema.json", form_json_schema(form)))
+    return written
+
+
+def _by_workbook(plans: list[Plan], folder: Path, outputs: list[Path]) -> list[Plan]:
+    """The plans, with :data:`WORKBOOK_EXAMPLE` as read back from its filled-in plan workbook."""
+    chosen = next(plan for plan in plans if plan.id == WORKBOOK_EXAMPLE)
+    workbook = save_workbook(default_forms()["plan"], folder / f"{WORKBOOK_EXAMPLE}.xlsx", chosen)
+    outputs.append(workbook)
+    return [read_plan(workbook).plan if plan.id == WORKBOOK_EXAMPLE else plan for plan in plans]
 
 
 def _write_json(path: Path, data: object) -> Path:
