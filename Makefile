@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/store_append.py
 	$(BIN)/python bench/criteria_eval.py
 	$(BIN)/python bench/workflow_walk.py
+	$(BIN)/python bench/workbook_read.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

@@ -51,6 +51,8 @@ class SheetLayout:
     static: dict[str, str] = field(default_factory=dict)
     formulas: dict[str, str] = field(default_factory=dict)
     inputs: dict[str, Input] = field(default_factory=dict)
+    table_cells: dict[tuple[str, int], str] = field(default_factory=dict)
+    """A table's input cell by column path and row (0-based)."""
     total_row: int | None = None
 
 
@@ -117,7 +119,9 @@ def _table_sheet(section: Section, table: FormTable) -> SheetLayout:
         if needs := required_text(column):
             sheet.static[f"{letter}{TABLE_NEEDS_ROW}"] = needs
         for row in range(table.rows):
-            sheet.inputs[f"{letter}{TABLE_ROW + row}"] = Input(column, column.keys, table, row)
+            coordinate = f"{letter}{TABLE_ROW + row}"
+            sheet.inputs[coordinate] = Input(column, column.keys, table, row)
+            sheet.table_cells[column.path, row] = coordinate
     if table.totals:
         sheet.total_row = last + 1
         sheet.static[f"A{last + 1}"] = "Totaal"

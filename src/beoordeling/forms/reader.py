@@ -115,7 +115,7 @@ class _Reader:
             loc: Loc = (*table.keys, index)
             self.place[loc] = (sheet.name, f"A{TABLE_ROW + row}")
             for column in table.columns:
-                self.place[(*loc, *column.keys)] = (sheet.name, _coordinate(sheet, column.path, row))
+                self.place[(*loc, *column.keys)] = (sheet.name, sheet.table_cells[column.path, row])
             for coordinate, spot, value in by_row[row]:
                 self._value(sheet, coordinate, spot, value, into=entry, loc=(*loc, *spot.loc))
             rows.append(entry)
@@ -197,10 +197,6 @@ class _Reader:
                         message = f"{column.text.label!r} is empty; the {STEP_NAMES[step]} requires it"
                         found.append(Problem(message, self.source, loc, sheet=sheet_name, cell=cell))
         return found
-
-
-def _coordinate(sheet: SheetLayout, column_path: str, row: int) -> str:
-    return next(c for c, spot in sheet.inputs.items() if spot.row == row and spot.field.path == column_path)
 
 
 def _full_loc(spot: Input) -> Loc:
