@@ -163,12 +163,10 @@ def _instruction_sheet(form: Form) -> SheetLayout:
             sheet.static[f"A{row}"] = paragraph.strip()
             row += 1
     row += 1
-    sheet.static[f"A{row}"] = "Blad"
-    sheet.static[f"B{row}"] = "Inhoud"
+    sheet.static[f"A{row}"] = "Bladen in dit werkboek:"
     for section in form.sections:
         row += 1
-        sheet.static[f"A{row}"] = section.sheet
-        sheet.static[f"B{row}"] = section.title
+        sheet.static[f"A{row}"] = f"{section.sheet}: {section.title}"
     row += 2
     sheet.static[f"A{row}"] = "Gele cellen vult u in; de andere cellen zijn beveiligd."
     return sheet

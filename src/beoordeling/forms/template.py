@@ -92,7 +92,8 @@ def _validation(fld: FormField, lists: dict[str, tuple[str, list[str]]]) -> Data
 def _static(ws: Worksheet, sheet: SheetLayout) -> None:
     for coordinate, text in sheet.static.items():
         _put(ws[coordinate], text)
-        ws[coordinate].alignment = WRAP
+        if ws[coordinate].row >= HEADER_ROW and sheet.section is not None:
+            ws[coordinate].alignment = WRAP  # titles and intros above stay on one line and run on
     for coordinate, formula in sheet.formulas.items():
         ws[coordinate] = formula
         ws[coordinate].number_format = AMOUNT_FORMAT
@@ -122,8 +123,10 @@ def _shape(ws: Worksheet, sheet: SheetLayout) -> None:
     section = sheet.section
     header = Font(bold=True)
     if section is None:
-        ws.column_dimensions["A"].width = 28
-        ws.column_dimensions["B"].width = 90
+        ws.column_dimensions["A"].width = 110
+        for coordinate, text in sheet.static.items():
+            ws[coordinate].alignment = WRAP
+            ws.row_dimensions[ws[coordinate].row].height = 15 * _lines(text, 110)
         return
     if section.table is None:
         for letter, width in zip("ABCD", (42, 80, 16, 80), strict=True):
@@ -133,8 +136,6 @@ def _shape(ws: Worksheet, sheet: SheetLayout) -> None:
             ws[f"{col}{HEADER_ROW}"].fill = HEADER_FILL
         for coordinate, spot in sheet.inputs.items():
             ws[f"A{ws[coordinate].row}"].font = header if spot.field.text.required else Font()
-            if spot.field.leaf.kind == "long-text":
-                ws.row_dimensions[ws[coordinate].row].height = 75
         ws.freeze_panes = f"A{HEADER_ROW + 1}"
         return
     table = section.table
@@ -147,6 +148,36 @@ def _shape(ws: Worksheet, sheet: SheetLayout) -> None:
     for coordinate in sheet.formulas:
         ws.column_dimensions[ws[coordinate].column_letter].width = 18
     ws.freeze_panes = f"A{TABLE_ROW}"
+
+
+def _row_heights(ws: Worksheet, sheet: SheetLayout) -> None:
+    """Rows of a question sheet tall enough for their wrapped help and answer (LibreOffice does not
+    grow them by itself)."""
+    section = sheet.section
+    if section is None or section.table is not None:
+        return
+    for coordinate, spot in sheet.inputs.items():
+        row = ws[coordinate].row
+        answer = str(ws[coordinate].value or "")
+        lines = max(
+            _lines(str(ws[f"D{row}"].value or ""), 80),
+            _lines(answer, 75),
+            5 if spot.field.leaf.kind == "long-text" else 1,
+        )
+        ws.row_dimensions[row].height = 15 * min(lines, 25)
+
+
+def _lines(text: str, width: int) -> int:
+    return sum(max(1, -(-len(part) // width)) for part in text.splitlines()) if text else 1
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """Printed, a sheet fits the width of a landscape A4 page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
 
 
 def _protect(ws: Worksheet) -> None:
@@ -184,8 +215,10 @@ def write_workbook(form: Form, plan: Plan | None = None) -> Workbook:
             _meta(ws, form)
         else:
             _protect(ws)
+            _print_setup(ws)
         if values is not None:
             problems.extend(_fill(ws, sheet, values, plan.id if plan else ""))
+        _row_heights(ws, sheet)
     if problems:
         raise InputError(problems)
     workbook.properties.title = form.title
