@@ -55,7 +55,7 @@ def test_a_declared_type_that_is_not_the_models_is_refused(tmp_path: Path) -> No
     old = "  full_plan.start:\n    label: Startdatum\n    type: date\n"
     new = "  full_plan.start:\n    label: Startdatum\n    type: text\n"
     assert [
-        "forms/fields.yaml:378: fields.full_plan.start.type: the plan model holds a date at full_plan.start; found "
+        "forms/fields.yaml:379: fields.full_plan.start.type: the plan model holds a date at full_plan.start; found "
         "type 'text'"
     ] == _broken(tmp_path, "fields.yaml", old, new)
 
@@ -63,7 +63,7 @@ def test_a_declared_type_that_is_not_the_models_is_refused(tmp_path: Path) -> No
 def test_a_catalogue_entry_for_a_missing_path_or_a_whole_part_is_refused(tmp_path: Path) -> None:
     old = "  region.name:\n"
     assert [
-        "forms/fields.yaml:64: fields.region: region is a part of the plan, not a value; describe its fields instead"
+        "forms/fields.yaml:65: fields.region: region is a part of the plan, not a value; describe its fields instead"
     ] == _broken(
         tmp_path, "fields.yaml", old, "  region:\n    label: Regio\n    type: text\n    help: x\n    source: y\n" + old
     )
