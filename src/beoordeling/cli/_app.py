@@ -33,6 +33,14 @@ def _fail(message: str) -> NoReturn:
     sys.exit(BAD_INPUT)
 
 
+def exit_with_findings(what: str, exc: InputError) -> NoReturn:
+    """A `check` command's findings: every problem on its own line, exit 1."""
+    err.print(f"{len(exc.problems)} problem(s) in the {what}:", markup=False)
+    for problem in exc.problems:
+        err.print(f"  {problem}", markup=False)
+    sys.exit(FINDINGS)
+
+
 class _Group(click.Group):
     """Turns the package's errors into a message and exit code 2, without a traceback."""
 

@@ -13,7 +13,7 @@ from .._report import assessment_report, edition_report
 from ..criteria import Step, default_steps, evaluate, load_rules
 from ..errors import Problem, RulesError, format_loc
 from ..planfile import read_plan
-from ._app import _DATE, FINDINGS, OK, _day, cli, err, out
+from ._app import _DATE, FINDINGS, OK, _day, cli, exit_with_findings, out
 
 _RULES_OPTION = click.option(
     "--rules",
@@ -35,10 +35,7 @@ def rules_check(path: Path | None) -> None:
     try:
         book = load_rules(path)
     except RulesError as exc:
-        err.print(f"{len(exc.problems)} problem(s) in the rules:", markup=False)
-        for problem in exc.problems:
-            err.print(f"  {problem}", markup=False)
-        sys.exit(FINDINGS)
+        exit_with_findings("rules", exc)
     overlays = ", ".join(o.insurer for o in book.overlays) or "none"
     changes = ", ".join(d.isoformat() for d in book.change_dates())
     out.print(f"{len(book.files)} rules file(s), {len(book.criteria)} criteria: OK", markup=False)

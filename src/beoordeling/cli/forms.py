@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -11,7 +10,7 @@ import click
 from ..errors import FormError
 from ..forms import default_forms, form_json_schema, load_forms, save_workbook
 from ..planfile import read_plan
-from ._app import FINDINGS, cli, err, out
+from ._app import cli, exit_with_findings, out
 
 _FORM = click.Choice(["quick-test", "plan"])
 
@@ -28,10 +27,7 @@ def form_check(path: Path | None) -> None:
     try:
         forms = load_forms(path)
     except FormError as exc:
-        err.print(f"{len(exc.problems)} problem(s) in the forms:", markup=False)
-        for problem in exc.problems:
-            err.print(f"  {problem}", markup=False)
-        sys.exit(FINDINGS)
+        exit_with_findings("forms", exc)
     for form_id in forms.ids:
         found = forms[form_id]
         fields = sum(len(s.fields) + (len(s.table.columns) if s.table else 0) for s in found.sections)
