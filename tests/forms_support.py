@@ -71,7 +71,8 @@ def fill(template: Path, form: Form, plan: Plan, target: Path) -> Path:
         for field in section.fields:
             value = _get(data, field.keys)
             if value not in (None, []):
-                ws.cell(_row_of(ws, field.text.label), 2, typed(value))
+                answer = "ja" if field.leaf.kind == "present" else typed(value)
+                ws.cell(_row_of(ws, field.text.label), 2, answer)
         if section.table is None:
             continue
         rows = _get(data, section.table.keys) or []

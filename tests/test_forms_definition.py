@@ -19,7 +19,7 @@ from .conftest import ROOT
 
 def test_the_plan_form_binds_every_field_of_the_model_once() -> None:
     form = default_forms()["plan"]
-    bound = [f.path for s in form.sections for f in s.fields]
+    bound = [f.path for s in form.sections for f in s.fields if f.leaf.kind != "present"]
     bound += [f"{s.table.path}.{c.path}" for s in form.sections if s.table for c in s.table.columns]
     assert sorted(leaf_paths()) == sorted(bound)
 
@@ -28,7 +28,8 @@ def test_the_quick_test_form_holds_the_quick_test_content_only() -> None:
     form = default_forms()["quick-test"]
     paths = {f.path for s in form.sections for f in s.fields} | {s.table.path for s in form.sections if s.table}
     assert {"id", "title", "quick_test.bottlenecks", "quick_test.impact", "parties"} <= paths
-    assert not any(p.startswith(("full_plan", "funding")) for p in paths)
+    assert not any(p.startswith("full_plan") for p in paths)
+    assert {"funding", "funding.no_other_route"} == {p for p in paths if p.startswith("funding")}  # A1, §5.9
     assert ("quick-test",) == form.enforces
 
 
@@ -63,7 +64,8 @@ def test_a_declared_type_that_is_not_the_models_is_refused(tmp_path: Path) -> No
 def test_a_catalogue_entry_for_a_missing_path_or_a_whole_part_is_refused(tmp_path: Path) -> None:
     old = "  region.name:\n"
     assert [
-        "forms/fields.yaml:65: fields.region: region is a part of the plan, not a value; describe its fields instead"
+        "forms/fields.yaml:65: fields.region: region is a part of the plan, not a value; describe its fields (or use "
+        "type 'present')"
     ] == _broken(
         tmp_path, "fields.yaml", old, "  region:\n    label: Regio\n    type: text\n    help: x\n    source: y\n" + old
     )
@@ -99,7 +101,7 @@ def test_form_check_reports_every_problem_and_exits_1(tmp_path: Path) -> None:
     assert 1 == result.exit_code
     assert [
         "1 problem(s) in the forms:",
-        f"  {folder}/plan.yaml:113: sections[9].totals[0]: party holds a text; totals takes amount",
+        f"  {folder}/plan.yaml:114: sections[9].totals[0]: party holds a text; totals takes amount",
     ] == result.output.splitlines()
 
 
@@ -108,8 +110,8 @@ def test_form_check_lists_the_forms() -> None:
     assert 0 == result.exit_code
     stamps = {form_id: default_forms()[form_id].stamp for form_id in ("plan", "quick-test")}
     assert [
-        f"plan: version 1, 12 sheets, 91 fields: OK ({stamps['plan']})",
-        f"quick-test: version 1, 6 sheets, 38 fields: OK ({stamps['quick-test']})",
+        f"plan: version 1, 12 sheets, 92 fields: OK ({stamps['plan']})",
+        f"quick-test: version 1, 6 sheets, 40 fields: OK ({stamps['quick-test']})",
     ] == result.output.splitlines()
 
 

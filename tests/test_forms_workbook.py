@@ -9,13 +9,17 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from beoordeling import InputError, Plan, PlanFileError, load_plan
 from beoordeling.forms import Form, default_forms, read_workbook, save_workbook, write_workbook
+from beoordeling.forms._model import Leaf
+from beoordeling.forms.cells import from_cell
 from beoordeling.model import Party, PartyRole
 
 from .conftest import EXAMPLES
 from .forms_support import edit, fill
+from .strategies import amounts, plans
 
 FORMS = default_forms()
 
@@ -31,8 +35,9 @@ def _only_quick_test(plan: Plan, form: Form) -> Plan:
     data = plan.model_dump(mode="python", exclude_defaults=True)
     kept: dict[str, Any] = {}
     for section in form.sections:
-        paths = [f.keys for f in section.fields] + ([section.table.keys] if section.table else [])
-        for keys in paths:
+        paths = [(f.keys, f.leaf.kind) for f in section.fields]
+        paths += [(section.table.keys, "table")] if section.table else []
+        for keys, kind in paths:
             source: Any = data
             for key in keys:
                 source = source.get(key) if isinstance(source, dict) else None
@@ -41,7 +46,10 @@ def _only_quick_test(plan: Plan, form: Form) -> Plan:
             target = kept
             for key in keys[:-1]:
                 target = target.setdefault(key, {})
-            target[keys[-1]] = source
+            if kind == "present":
+                target.setdefault(keys[-1], {})  # the question says the part is there, not what is in it
+            else:
+                target[keys[-1]] = source
     return Plan.model_validate(kept)
 
 
@@ -250,3 +258,40 @@ def test_a_model_rule_over_several_cells_points_at_the_cell(blank: dict[str, Pat
         "sheet 'Algemeen' cell B16: insurers.market_leaders[1]: the two market leaders must be different insurers; "
         "found 'cz'"
     ] == _problems(edited)
+
+
+# --- invariants -----------------------------------------------------------------------------------
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=plans())
+def test_any_plan_goes_through_its_workbook_unchanged(plan: Plan, tmp_path: Path) -> None:
+    """Text stays text (formulas, '@', tabs, accents), money stays exact, dates stay dates."""
+    assert plan == read_workbook(save_workbook(FORMS["plan"], tmp_path / "p.xlsx", plan)).plan
+
+
+AMOUNT = Leaf("amount", required=True)
+
+
+@given(amount=amounts)
+def test_an_amount_survives_excel_floats_and_dutch_notation(amount: Decimal) -> None:
+    """Excel keeps numbers as binary floats; a two-decimal amount of up to 15 digits comes back exact."""
+    whole, cents = f"{amount:.2f}".split(".")
+    dutch = f"€ {int(whole):,}".replace(",", ".") + f",{cents}"
+    assert (amount, amount) == (from_cell(AMOUNT, float(amount)), from_cell(AMOUNT, dutch))
+
+
+def test_asking_for_funds_is_an_answer_of_its_own(blank: dict[str, Path], tmp_path: Path) -> None:
+    """'ja' with nothing worked out yet still makes a funds request; 'nee' beside a filled-in one is refused."""
+    base = {"Algemeen!B5": "TP-1", "Algemeen!B7": "Proef"}
+    asked = read_workbook(edit(blank["plan"], tmp_path / "ja.xlsx", **base, **{"Financiering!B5": "ja"})).plan
+    assert (True, Decimal("0.00")) == (asked.requests_funds, asked.funding.total)  # type: ignore[union-attr]
+    not_asked = read_workbook(edit(blank["plan"], tmp_path / "leeg.xlsx", **base)).plan
+    assert not not_asked.requests_funds
+    contradiction = edit(
+        blank["plan"], tmp_path / "nee.xlsx", **base, **{"Financiering!B5": "nee", "Financiering!B6": "Geen route."}
+    )
+    assert [
+        "sheet 'Financiering' cell B5: funding: the answer is nee, but the part it asks about is filled in; answer ja "
+        "or empty it"
+    ] == _problems(contradiction)

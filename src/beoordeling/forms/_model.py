@@ -24,9 +24,10 @@ from ..model import _types as t
 
 Kind = Literal[
     "text", "long-text", "identifier", "email", "url", "phone", "date", "amount", "whole-number", "yes-no", "choice",
-    "list",
+    "list", "present",
 ]  # fmt: skip
-"""The kinds of value a form field holds; ``list`` is a list of short texts, one per line."""
+"""The kinds of value a form field holds; ``list`` is a list of short texts, one per line; ``present``
+is a yes/no question bound to an optional part: whether the plan has it at all (a funds request)."""
 
 KINDS: tuple[Kind, ...] = typing.get_args(Kind)
 
@@ -64,6 +65,9 @@ class Table:
     model: type[BaseModel]
     max_rows: int | None
 
+
+PRESENT = Leaf("present", required=False)
+"""The leaf of a yes/no question about an optional part."""
 
 Shape = Leaf | Table | type[BaseModel]
 """A path leads to a value, a table, or a nested part (which a form cannot bind to a cell)."""

@@ -25,7 +25,6 @@ _WHOLE = re.compile(r"^-?\d+$")
 _CENT = Decimal("0.01")
 _YES = {"ja", "yes", "waar", "true"}
 _NO = {"nee", "no", "onwaar", "false"}
-_TEXT_KINDS = {"text", "long-text", "identifier", "email", "url", "phone"}
 
 DATE_FORMAT = "d-m-yyyy"
 AMOUNT_FORMAT = "#,##0.00"
@@ -146,7 +145,7 @@ def from_cell(leaf: Leaf, raw: Any) -> Any:
         return _amount(raw)
     if leaf.kind == "whole-number":
         return _whole(raw)
-    if leaf.kind == "yes-no":
+    if leaf.kind in ("yes-no", "present"):
         return _yes_no(raw)
     if leaf.choices is not None:
         return _choice(raw, leaf.choices)
@@ -163,6 +162,8 @@ def to_cell(leaf: Leaf, value: Any) -> Any:
         return leaf.choices(value).label
     if leaf.kind == "yes-no":
         return "ja" if value else "nee"
+    if leaf.kind == "present":
+        return "ja"  # the part is there (``value`` is its content); an absent part leaves the cell empty
     if leaf.kind == "list":
         return "\n".join(value) or None
     return value
@@ -177,7 +178,3 @@ def number_format(leaf: Leaf) -> str:
     if leaf.kind == "whole-number":
         return "0"
     return TEXT_FORMAT
-
-
-def is_text(leaf: Leaf) -> bool:
-    return leaf.kind in _TEXT_KINDS or leaf.kind in ("list", "choice", "yes-no")

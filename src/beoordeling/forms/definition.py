@@ -23,7 +23,7 @@ from .._canonical import canonical_json, sha256_hex
 from .._validation import problems_from
 from ..errors import FormError, Loc, Problem
 from ..resources import bundled_dir
-from ._model import Kind, Leaf, PathError, Table, leaf_paths, resolve
+from ._model import PRESENT, Kind, Leaf, PathError, Table, leaf_paths, resolve
 
 __all__ = ["STEP_LABELS", "STEP_NAMES", "Form", "FormField", "FormTable", "Forms", "Section", "Step", "load_forms"]
 
@@ -234,8 +234,10 @@ class _Loader:
                 self.problems.append(Problem(str(exc), source, loc, document.line_of(loc)))
                 continue
             found = "table" if isinstance(shape, Table) else shape.kind if isinstance(shape, Leaf) else None
-            if found is None:
-                message = f"{key} is a part of the plan, not a value; describe its fields instead"
+            if found is None and text.type == "present":
+                self.catalogue[key] = text
+            elif found is None:
+                message = f"{key} is a part of the plan, not a value; describe its fields (or use type 'present')"
                 self.problems.append(Problem(message, source, loc, document.line_of(loc)))
             elif found != text.type:
                 type_loc = (*loc, "type")
@@ -348,6 +350,8 @@ def _fields_section(
         text = bind(path, where)
         if text is not None and isinstance(shape, Leaf):
             fields.append(FormField(path, text, shape))
+        elif text is not None:
+            fields.append(FormField(path, text, PRESENT))
     return Section(item.sheet, item.title, item.intro, fields=tuple(fields))
 
 

@@ -68,6 +68,8 @@ class _Reader:
         self.place: dict[Loc, Place] = {}
         self.failed: set[Loc] = set()
         self.tables: dict[str, list[dict[str, Any]]] = {}
+        self.presence: dict[Loc, tuple[bool, str, str]] = {}
+        """Answers to 'is this part there?' questions: the answer and its sheet and cell."""
 
     def problem(self, message: str, sheet: str | None, cell: str | None = None, loc: Loc = ()) -> None:
         self.problems.append(Problem(message, self.source, loc, sheet=sheet, cell=cell))
@@ -139,7 +141,9 @@ class _Reader:
             self.failed.add(loc)
             self.problem(str(exc), sheet.name, coordinate, loc)
             return
-        if converted is not None:
+        if spot.field.leaf.kind == "present" and converted is not None:
+            self.presence[loc] = (converted, sheet.name, coordinate)
+        elif converted is not None:
             _set(into, spot.loc, converted)
 
     def place_of(self, loc: Loc) -> Place | None:
@@ -148,6 +152,21 @@ class _Reader:
             if found:
                 return found
         return None
+
+    def apply_presence(self) -> None:
+        """A 'ja' makes the part exist even when nothing in it is filled in yet; a 'nee' with content
+        under it is a contradiction the submitter must resolve."""
+        for loc, (present, sheet, cell) in self.presence.items():
+            keys = tuple(str(key) for key in loc)
+            if present and _get(self.data, keys) is None:
+                _set(self.data, keys, {})
+            elif not present and _get(self.data, keys) is not None:
+                self.problem(
+                    "the answer is nee, but the part it asks about is filled in; answer ja or empty it",
+                    sheet,
+                    cell,
+                    loc,
+                )
 
     def validate(self) -> Plan | None:
         try:
@@ -175,7 +194,7 @@ class _Reader:
                 continue
             if section.table is None:
                 for coordinate, spot in sheet.inputs.items():
-                    step = spot.field.text.required
+                    step = spot.field.text.required if spot.field.leaf.kind != "present" else None
                     if step in steps and _get(self.data, spot.loc) in (None, []):
                         message = f"{spot.field.text.label!r} is empty; the {STEP_NAMES[step]} requires it"
                         found.append(Problem(message, self.source, spot.loc, sheet=sheet.name, cell=coordinate))
@@ -315,6 +334,7 @@ def read_workbook(path: Path | str, forms: Forms | None = None, limits: Limits =
         ) from exc
     finally:
         workbook.close()
+    reader.apply_presence()
     plan = reader.validate()
     order = {sheet.name: i for i, sheet in enumerate(sheets)}
     if plan is None or reader.problems:

@@ -98,6 +98,8 @@ def form_json_schema(form: Form) -> dict[str, Any]:
     steps = set(form.enforces)
     for section in form.sections:
         for field in section.fields:
+            if field.leaf.kind == "present":
+                continue  # a question about the data, not data: the part is there or not
             _place(root, field.keys, _describe(field), field.leaf.required or field.text.required in steps)
         table = section.table
         if table is None:

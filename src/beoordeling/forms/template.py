@@ -68,7 +68,7 @@ def _validation(fld: FormField, lists: dict[str, tuple[str, list[str]]]) -> Data
         letter, entries = lists[leaf.choices.__name__]
         formula = f"'{META_SHEET}'!${letter}$2:${letter}${len(entries) + 1}"
         return DataValidation("list", formula1=formula, error="Kies een waarde uit de lijst.", **common)
-    if leaf.kind == "yes-no":
+    if leaf.kind in ("yes-no", "present"):
         return DataValidation("list", formula1='"ja,nee"', error="Kies ja of nee.", **common)
     if leaf.kind == "date":
         error = "Vul een datum in, bijvoorbeeld 1-2-2025."
