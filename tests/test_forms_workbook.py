@@ -35,7 +35,7 @@ def _only_quick_test(plan: Plan, form: Form) -> Plan:
     data = plan.model_dump(mode="python", exclude_defaults=True)
     kept: dict[str, Any] = {}
     for section in form.sections:
-        paths = [(f.keys, f.leaf.kind) for f in section.fields]
+        paths: list[tuple[tuple[str, ...], str]] = [(f.keys, f.leaf.kind) for f in section.fields]
         paths += [(section.table.keys, "table")] if section.table else []
         for keys, kind in paths:
             source: Any = data
