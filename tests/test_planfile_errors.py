@@ -73,7 +73,7 @@ CASES = {
     "duplicate-key.json": "duplicate-key.json: not usable JSON: duplicate key 'title'; give each key once",
     "json-syntax.json": "json-syntax.json:2: not valid JSON: Expecting value",
     "nan.json": "nan.json: not usable JSON: NaN is not a number a plan can hold",
-    "wrong-suffix.txt": "wrong-suffix.txt: unknown file type '.txt'; use .yaml, .yml or .json",
+    "wrong-suffix.txt": "wrong-suffix.txt: unknown file type '.txt'; use .yaml, .yml, .json or .xlsx",
     "not-utf8.yaml": "not-utf8.yaml: not UTF-8 text (byte 17); save the file as UTF-8",
 }
 

@@ -71,7 +71,9 @@ def format_of(path: Path | str) -> Format:
     try:
         return _SUFFIXES[suffix]
     except KeyError:
-        message = _OTHER_SPREADSHEETS.get(suffix, f"unknown file type {suffix or '(none)'!r}; use .yaml, .yml or .json")
+        message = _OTHER_SPREADSHEETS.get(
+            suffix, f"unknown file type {suffix or '(none)'!r}; use .yaml, .yml, .json or .xlsx"
+        )
         raise PlanFileError(path, [Problem(message, str(path))]) from None
 
 

@@ -115,4 +115,5 @@ def check_package(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
             if b"macroEnabled" in content_types:
                 raise PackageRefused(f"refused because it is a macro-enabled workbook; {_SAVE_AS}")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
+        # zipfile raises NotImplementedError for a compression method it cannot unpack (e.g. deflate64)
         raise PackageRefused(f"the zip package is damaged or unsupported ({exc})") from exc
