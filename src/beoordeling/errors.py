@@ -8,6 +8,7 @@
      │    └── FormError        a form definition in forms/ that does not fit the plan model
      ├── Refused               a workflow action the plan's state, the actor's role, a guard or a policy refuses
      ├── ConfigurationError    a store URL, reference list or bundled resource that cannot be used
+     ├── DocumentError         a letter or overview that cannot be produced, or a letter that cannot be read
      └── StoreError
           ├── PlanNotFound      no plan (or no such version) with that id
           └── ConflictError     a change based on a stale version, or a concurrent writer won
@@ -26,6 +27,7 @@ __all__ = [
     "BeoordelingError",
     "ConfigurationError",
     "ConflictError",
+    "DocumentError",
     "FormError",
     "InputError",
     "PlanFileError",
@@ -125,6 +127,12 @@ class Refused(BeoordelingError):
 
 class ConfigurationError(BeoordelingError):
     """A setting, URL or bundled resource that cannot be used as given."""
+
+
+class DocumentError(BeoordelingError):
+    """A letter or overview that cannot be produced (a render that fetched, failed or ran out of
+    time), or a file given to verify that is not a readable letter; the message names the document
+    or file."""
 
 
 class StoreError(BeoordelingError):

@@ -7,7 +7,7 @@ reported as one clear message naming the file and field path, never as a traceba
 
 from __future__ import annotations
 
-from . import criteria, forms, plans, workflow  # noqa: F401  (the commands register themselves)
+from . import criteria, documents, forms, plans, workflow  # noqa: F401  (the commands register themselves)
 from ._app import cli
 
 __all__ = ["cli", "main"]

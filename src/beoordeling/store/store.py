@@ -254,6 +254,28 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot append to the store {redact(self.url)}: {_reason(exc)}") from exc
 
+    def append_notes(self, new_events: Sequence[NewEvent]) -> list[Event]:
+        """Append events that note something about plans without moving them (a letter issued), in
+        one transaction. Each plan's register entry follows its last event, so that a workflow
+        action decided on the record before the note is refused and decided again."""
+        try:
+            with self._write() as conn:
+                stored = self._append(conn, new_events)
+                last: dict[str, int] = {}
+                for event in stored:
+                    if event.plan_id is None:
+                        raise StoreError(f"a note must name its plan; event type {event.type!r} names none")
+                    last[event.plan_id] = event.seq
+                for plan_id, seq in last.items():
+                    updated = conn.execute(
+                        t.plans.update().where(t.plans.c.plan_id == plan_id).values(last_seq=seq)
+                    ).rowcount
+                    if updated != 1:
+                        raise PlanNotFound(plan_id)
+                return stored
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot append to the store {redact(self.url)}: {_reason(exc)}") from exc
+
     def now(self) -> datetime:
         """The store's clock: the time events get (injectable for tests and `--on`)."""
         return _aware(self._clock())
@@ -329,6 +351,12 @@ class Store:
         """Events in order, optionally of one plan, read page by page."""
         for row in self._event_rows(plan_id, after):
             yield _event(row)
+
+    def event(self, seq: int) -> Event | None:
+        """Event number ``seq``, if the store has it."""
+        with self._read() as conn:
+            row = conn.execute(select(t.events).where(t.events.c.seq == seq)).first()
+        return _event(row) if row is not None else None
 
     def _event_rows(self, plan_id: str | None = None, after: int = 0, until: int | None = None) -> Iterator[Row[Any]]:
         while True:

@@ -190,7 +190,7 @@ def _event(context: Context, transition: Transition) -> Draft:
         payload["clock"] = clock
     if transition.joint:
         payload["votes"] = _votes(context)
-    if transition.joint or "criteria" in transition.guards:
+    if transition.joint or "criteria" in transition.guards or trigger in _EXPLAINED:
         payload["assessment"] = context.assessment(trigger).as_dict()
     if trigger is Trigger.JUDGE and context.judgement is not None:
         payload["criterion"] = context.judgement.criterion
@@ -203,6 +203,10 @@ def _event(context: Context, transition: Transition) -> Draft:
         payload["deadlines"] = context.policy.within(plan, context.on)
     rules_version = context.assessment(trigger).rules_stamp if context.has_assessment else _rules_version(context)
     return Draft(trigger.event_type, context.actor, version, context.reason, payload, rules_version, dest, transition)
+
+
+_EXPLAINED = (Trigger.REQUEST_INFO, Trigger.FUND, Trigger.WAITLIST)
+"""Moves that are not decisions of the market leaders but that a letter explains with the criteria."""
 
 
 def _votes(context: Context) -> list[dict[str, Any]]:

@@ -45,7 +45,7 @@ def organisations_for(role: Role, plan: Plan) -> list[str] | None:
 
 def assessed_steps(trigger: Trigger, plan: Plan) -> tuple[Step, ...]:
     """The framework steps a decision rests on (domain.md §4.1, §4.3, §4.4, §4.5)."""
-    if trigger in (Trigger.PASS_QUICK_TEST, Trigger.FAIL_QUICK_TEST):
+    if trigger in (Trigger.PASS_QUICK_TEST, Trigger.FAIL_QUICK_TEST, Trigger.REQUEST_INFO):
         return (Step.QUICK_TEST,)
     if trigger in (Trigger.MILESTONE_MET, Trigger.MILESTONE_MISSED):
         return (Step.MILESTONE,)

@@ -33,6 +33,7 @@ __all__ = [
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 VOTE_EVENT = "workflow.vote"
 _PLAN_EVENTS = ("plan.created", "plan.revised")
+_NOTE_PREFIXES = ("letter.",)
 
 
 def local_date(moment: datetime) -> date:
@@ -163,11 +164,13 @@ class PlanRecord:
         if event.seq <= self.last_seq:
             raise ReplayError(f"event {event.seq} of plan {self.plan_id} comes after event {self.last_seq}")
         self.last_seq = event.seq
+        kind = event.type
+        if kind.startswith(_NOTE_PREFIXES):
+            return  # a note about the plan (a letter issued), not a move: it sets no date for the workflow
         on = local_date(event.occurred_at)
         self.last_on = on
         if event.groups:
             self.groups = event.groups
-        kind = event.type
         if kind in _PLAN_EVENTS:
             self.latest_version = event.plan_version
             return

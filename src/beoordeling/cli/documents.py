@@ -1,0 +1,126 @@
+"""Commands that produce documents from the store: decision letters (PDF) and the overview (Excel)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ..letters import IssuedLetter, LetterOffice, verify_letter
+from ..model import Role
+from ..workflow import load_policy
+from ._app import FINDINGS, _actor, cli, err, open_store, out
+
+_OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
+
+
+_POLICY = click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A policy file to use instead of the shipped policy/iza.yaml.",
+)
+
+
+def _identity(command: Any) -> Any:
+    """Who issues the letters (recorded with each), and the policy whose clocks they quote."""
+    options = [
+        click.option(
+            "--as", "identity", metavar="ORGANISATION/person", help="Who issues (default: $BEOORDELING_ACTOR)."
+        ),
+        click.option(
+            "--role",
+            type=click.Choice([r.value for r in Role]),
+            default=Role.COORDINATING_INSURER.value,
+            show_default=True,
+            help="The role issued in.",
+        ),
+        _POLICY,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _office(store: Any, policy_path: Path | None) -> LetterOffice:
+    return LetterOffice(store, policy=load_policy(policy_path) if policy_path else None)
+
+
+def _issued(letter: IssuedLetter) -> str:
+    recorded = f"recorded as event {letter.event.seq}" if letter.event else "already recorded"
+    return f"{letter.path}: {letter.document} ({letter.kind}), {recorded}"
+
+
+@cli.command()
+@click.argument("plan_id", metavar="PLAN")
+@click.option("--event", "seq", type=int, metavar="N", help="The decision event (default: the plan's latest letter).")
+@click.option("-o", "--output", type=_OUTPUT, required=True, help="The PDF to write.")
+@_identity
+@click.pass_context
+def letter(
+    ctx: click.Context, plan_id: str, seq: int | None, output: Path, identity: str | None, role: str,
+    policy_path: Path | None,
+) -> None:  # fmt: skip
+    """Write the decision letter of one plan (PDF/A, Dutch) and record it as issued.
+
+    Without --event, the letter of the plan's latest decision that calls for one.
+    """
+    with open_store(ctx) as store:
+        office = _office(store, policy_path)
+        out.print(_issued(office.write(office.decision(plan_id, seq), output, _actor(identity, role))), markup=False)
+
+
+@cli.command()
+@click.option("--pending", is_flag=True, required=True, help="Every letter not yet recorded as issued.")
+@click.option(
+    "-o", "--output", "directory", type=click.Path(file_okay=False, path_type=Path), required=True,
+    help="The folder to write the letters into.",
+)  # fmt: skip
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=lambda: min(2, os.cpu_count() or 1), show_default="2",
+    help="Processes that render in parallel.",
+)  # fmt: skip
+@_identity
+@click.pass_context
+def letters(
+    ctx: click.Context, pending: bool, directory: Path, workers: int, identity: str | None, role: str,
+    policy_path: Path | None,
+) -> None:  # fmt: skip
+    """Write every pending decision letter into a folder and record them as issued."""
+    with open_store(ctx) as store:
+        office = _office(store, policy_path)
+        todo = office.pending()
+        if not todo:
+            out.print("no letters pending", markup=False)
+            return
+        columns = (TextColumn("letters"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=err, disable=not sys.stderr.isatty()) as bar:
+            task = bar.add_task("letters", total=len(todo))
+            done = office.produce(
+                todo, directory, _actor(identity, role), workers=workers, progress=lambda _l: bar.advance(task)
+            )
+        for item in done:
+            out.print(_issued(item), markup=False)
+        out.print(f"{len(done)} letter(s) written to {directory}", markup=False)
+
+
+@cli.command("verify-letter")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_POLICY
+@click.pass_context
+def verify_letter_command(ctx: click.Context, path: Path, policy_path: Path | None) -> None:
+    """Check a letter against the store: its document, fingerprint and file (exit 1 when it does not match)."""
+    with open_store(ctx) as store:
+        check = verify_letter(_office(store, policy_path), path)
+    for note in check.notes:
+        out.print(f"{path}: {note}", markup=False)
+    if check.ok:
+        out.print(f"{path}: letter {check.document} matches the store", markup=False)
+        return
+    for finding in check.findings:
+        err.print(f"{path}: {finding}", markup=False)
+    sys.exit(FINDINGS)

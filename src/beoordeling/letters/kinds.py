@@ -1,0 +1,68 @@
+"""Which events are decisions someone must receive in writing, and who receives them.
+
+Every letter belongs to one stored event: the decision it announces. The table below is the whole
+catalogue; ``letters --pending`` and the demo read it, nothing else decides which letters exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model._types import LabelledEnum
+from ..workflow import Trigger
+
+__all__ = ["LETTERS", "Audience", "LetterKind", "LetterSpec", "letter_for"]
+
+
+class LetterKind(LabelledEnum):
+    """The kinds of letter, with the subject line they carry."""
+
+    QUICK_TEST_POSITIVE = "snelle-toets-positief", "Uitslag snelle toets: positief"
+    QUICK_TEST_NEGATIVE = "snelle-toets-negatief", "Uitslag snelle toets: negatief"
+    INFORMATION_REQUEST = "nadere-informatie", "Snelle toets: verzoek om nadere informatie"
+    PROPOSED_DECISION = "voorgenomen-besluit", "Voorgenomen besluit over uw transformatieplan"
+    CONSULTATION = "consultatie", "Voorgenomen besluit ter consultatie"
+    FINAL_DECISION = "definitief-besluit", "Definitief besluit over uw transformatieplan"
+    MILESTONE_DECISION = "mijlpaalbesluit", "Besluit over een mijlpaal"
+    WAITING_LIST = "wachtrij", "Plaatsing op de wachtrij voor transformatiemiddelen"
+    FUNDING = "financiering", "Toekenning van transformatiemiddelen"
+
+
+class Audience(LabelledEnum):
+    SUBMITTERS = "indieners", "de indieners"
+    OTHER_INSURERS = "overige-verzekeraars", "de overige zorgverzekeraars"
+
+
+@dataclass(frozen=True)
+class LetterSpec:
+    kind: LetterKind
+    audience: Audience
+    section: str
+    """Where the framework says this is to be made known (domain.md)."""
+
+
+LETTERS: dict[str, LetterSpec] = {
+    Trigger.PASS_QUICK_TEST.event_type: LetterSpec(LetterKind.QUICK_TEST_POSITIVE, Audience.SUBMITTERS, "§4.1"),
+    Trigger.FAIL_QUICK_TEST.event_type: LetterSpec(LetterKind.QUICK_TEST_NEGATIVE, Audience.SUBMITTERS, "§4.1"),
+    Trigger.REQUEST_INFO.event_type: LetterSpec(LetterKind.INFORMATION_REQUEST, Audience.SUBMITTERS, "§4.1"),
+    **{
+        trigger.event_type: LetterSpec(LetterKind.PROPOSED_DECISION, Audience.SUBMITTERS, "§4.3")
+        for trigger in (Trigger.PROPOSE_APPROVAL, Trigger.PROPOSE_REJECTION, Trigger.PROPOSE_REWORK)
+    },
+    Trigger.OPEN_CONSULTATION.event_type: LetterSpec(LetterKind.CONSULTATION, Audience.OTHER_INSURERS, "§3.4, §4.3"),
+    **{
+        trigger.event_type: LetterSpec(LetterKind.FINAL_DECISION, Audience.SUBMITTERS, "§4.3")
+        for trigger in (Trigger.APPROVE, Trigger.REJECT, Trigger.REQUEST_REWORK)
+    },
+    **{
+        trigger.event_type: LetterSpec(LetterKind.MILESTONE_DECISION, Audience.SUBMITTERS, "§4.5")
+        for trigger in (Trigger.MILESTONE_MET, Trigger.MILESTONE_MISSED)
+    },
+    Trigger.WAITLIST.event_type: LetterSpec(LetterKind.WAITING_LIST, Audience.SUBMITTERS, "§4.4"),
+    Trigger.FUND.event_type: LetterSpec(LetterKind.FUNDING, Audience.SUBMITTERS, "§4.4"),
+}
+
+
+def letter_for(event_type: str) -> LetterSpec | None:
+    """The letter an event of this type calls for, if any."""
+    return LETTERS.get(event_type)

@@ -1,0 +1,150 @@
+"""Checking a letter against the store: is this the letter the record says was sent?
+
+A letter passes when its document number names a decision in this store, its fingerprint is the
+one that decision gives now (same store, same plan version, rules version and event chain), and
+the file is byte for byte a letter recorded as issued, or the letter the store produces today.
+Anything else is reported with what differs, down to the first line of text that was changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+
+from ..errors import DocumentError
+from ..store import Event
+from .fingerprint import DOCUMENT_PATTERN
+from .html import letter_html
+from .kinds import letter_for
+from .office import ISSUED, LetterOffice
+from .pdf import Renderer
+
+__all__ = ["LetterCheck", "read_letter", "verify_letter"]
+
+_FINGERPRINT = re.compile(r"Vingerafdruk:\s*([0-9a-f]{64})")
+
+
+@dataclass(frozen=True)
+class LetterText:
+    """What a PDF says about itself: document number, fingerprint and its text."""
+
+    document: str | None
+    fingerprint: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class LetterCheck:
+    path: Path
+    document: str
+    fingerprint: str | None
+    findings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    decision: Event | None = None
+    issued: Event | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def read_letter(path: Path) -> LetterText:
+    """The document number, fingerprint and text of a PDF; :class:`DocumentError` when it is not a PDF."""
+    from pypdf import PdfReader  # noqa: PLC0415 - only verification reads PDFs
+    from pypdf.errors import PdfReadError  # noqa: PLC0415
+
+    data = path.read_bytes()
+    if not data.startswith(b"%PDF-"):
+        raise DocumentError(f"{path}: not a PDF (it does not start with %PDF-)")
+    quiet = logging.getLogger("pypdf")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # pypdf logs what it repairs; a damaged letter is reported below
+    try:
+        reader = PdfReader(BytesIO(data), strict=False)
+        info: Mapping[str, object] = reader.metadata or {}
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        raise DocumentError(f"{path}: not a readable PDF ({exc})") from exc
+    finally:
+        quiet.setLevel(level)
+    document = _text(info.get("/BeoordelingDocument"))
+    if document is None and (match := DOCUMENT_PATTERN.search(text)):
+        document = match.group(0)
+    printed = _FINGERPRINT.search(text)
+    fingerprint = _text(info.get("/BeoordelingFingerprint")) or (printed.group(1) if printed else None)
+    return LetterText(document, fingerprint, text)
+
+
+def _text(value: object) -> str | None:
+    return str(value) if value else None
+
+
+def verify_letter(office: LetterOffice, path: Path, renderer: Renderer | None = None) -> LetterCheck:
+    """Check the letter at ``path`` against ``office``'s store."""
+    found = read_letter(path)
+    if found.document is None:
+        raise DocumentError(f"{path}: no document number found; this is not a letter made by beoordeling")
+    match = DOCUMENT_PATTERN.fullmatch(found.document)
+    if match is None:
+        raise DocumentError(f"{path}: {found.document!r} is not a document number of beoordeling")
+    check = LetterCheck(path, found.document, found.fingerprint)
+    plan_id, seq = match.group(1), int(match.group(2))
+    event = office.store.event(seq)
+    if event is None or event.plan_id != plan_id or letter_for(event.type) is None:
+        check.findings.append(
+            f"document {found.document} is not a decision in this store: the letter comes from another store, "
+            "or its number was changed"
+        )
+        return check
+    letter = office.letter(event)
+    check = LetterCheck(path, found.document, found.fingerprint, decision=event)
+    if found.fingerprint != letter.fingerprint:
+        check.findings.append(
+            f"the fingerprint {found.fingerprint or '(none)'} is not the one this store gives document "
+            f"{found.document} ({letter.fingerprint}): the letter comes from another store, or the record it was "
+            "made from was changed"
+        )
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    issued = [
+        e for e in office.store.events(plan_id) if e.type == ISSUED and e.payload.get("document") == found.document
+    ]
+    same = next((e for e in issued if e.payload.get("sha256") == digest), None)
+    if same is not None:
+        check.notes.append(f"identical to the letter recorded as issued in event {same.seq}")
+        return LetterCheck(path, found.document, found.fingerprint, check.findings, check.notes, event, same)
+    fresh = (renderer or Renderer()).render(letter_html(letter), letter.document)
+    if hashlib.sha256(fresh).hexdigest() == digest:
+        check.notes.append("identical to the letter the store produces now; it was never recorded as issued")
+        return check
+    difference = _first_difference(found.text, _pdf_text(fresh))
+    if difference is None:
+        check.findings.append(
+            "the text is the letter's, but the file is not the one issued: it was re-saved or changed outside its text"
+        )
+    else:
+        check.findings.append(f"the file differs from the letter in the store; first difference: {difference}")
+    if not issued:
+        check.notes.append(f"no letter for {found.document} was recorded as issued")
+    return check
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader  # noqa: PLC0415
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(BytesIO(pdf)).pages)
+
+
+def _first_difference(found: str, expected: str) -> str | None:
+    lines = [" ".join(line.split()) for line in found.splitlines() if line.strip()]
+    wanted = [" ".join(line.split()) for line in expected.splitlines() if line.strip()]
+    for number, (have, want) in enumerate(zip(lines, wanted, strict=False), start=1):
+        if have != want:
+            return f"line {number} reads {have[:120]!r} where the store's letter reads {want[:120]!r}"
+    if len(lines) != len(wanted):
+        return f"the letter has {len(lines)} lines of text where the store's letter has {len(wanted)}"
+    return None
