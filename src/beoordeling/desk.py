@@ -10,7 +10,7 @@ reproducible.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -238,6 +238,10 @@ class Desk:
             record.apply(event)
             if "title" in event.payload and event.type.startswith("plan."):
                 titles[event.plan_id] = str(event.payload["title"])
+        return self.deadlines_of(records, titles, on)
+
+    def deadlines_of(self, records: Mapping[str, PlanRecord], titles: Mapping[str, str], on: date) -> list[Deadline]:
+        """The open clocks and dated deadlines of plans already replayed to ``on``, overdue first."""
         found: list[Deadline] = []
         for plan_id, record in records.items():
             found.extend(self._deadlines_of(record, titles.get(plan_id, ""), on))

@@ -12,8 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..letters import IssuedLetter, LetterOffice, verify_letter
 from ..model import Role
+from ..overview import save_overview
 from ..workflow import load_policy
-from ._app import FINDINGS, _actor, cli, err, open_store, out
+from ._app import _DATE, FINDINGS, _actor, _day, cli, err, open_store, out
 
 _OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
 
@@ -124,3 +125,20 @@ def verify_letter_command(ctx: click.Context, path: Path, policy_path: Path | No
     for finding in check.findings:
         err.print(f"{path}: {finding}", markup=False)
     sys.exit(FINDINGS)
+
+
+@cli.command()
+@click.option("-o", "--output", type=_OUTPUT, required=True, help="The .xlsx file to write.")
+@click.option(
+    "--on", "on", type=_DATE, metavar="YYYY-MM-DD", help="The store as it stood on this day (default: today)."
+)
+@_POLICY
+@click.pass_context
+def overview(ctx: click.Context, output: Path, on: Any, policy_path: Path | None) -> None:
+    """Write the Excel overview: plans, decisions, deadlines, milestones and payments, one sheet each."""
+    if output.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"expected a .xlsx file name; found {output.name!r}", param_hint="'-o'")
+    with open_store(ctx) as store:
+        sheets = save_overview(store, output, on=_day(on), policy=load_policy(policy_path) if policy_path else None)
+    counts = ", ".join(f"{sheet.name} {len(sheet.rows)}" for sheet in sheets)
+    out.print(f"{output}: {counts}", markup=False)

@@ -22,6 +22,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .._files import atomic_write
+from .._xlsx import put_text
 from ..errors import InputError, Problem
 from ..model import Plan
 from .cells import AMOUNT_FORMAT, number_format, to_cell
@@ -51,11 +52,10 @@ _TITLE_MAX = 32
 
 def _put(cell: Cell, value: Any) -> None:
     """Set a value; a string stays a string even when it starts with '='."""
-    cell.value = value
     if isinstance(value, str):
-        cell.data_type = "s"
-        if value[:1] in ("=", "+", "-", "@"):
-            cell.quotePrefix = True
+        put_text(cell, value)
+    else:
+        cell.value = value
 
 
 def _validation(fld: FormField, lists: dict[str, tuple[str, list[str]]]) -> DataValidation:

@@ -1,0 +1,218 @@
+"""The overview's rows: the register, decisions, deadlines, milestones and payments, from one pass
+over the event log as it stood on a date.
+
+This is the pure step of the overview (the writer only lays the rows out). Everything is computed
+from events, so the overview of a date is the same whenever it is made; values keep their types
+(dates, ``Decimal`` amounts, whole numbers) for the writer to format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ..desk import Desk
+from ..letters.fingerprint import document_number
+from ..letters.kinds import letter_for
+from ..model import Obligation, PlanState, Sector, Theme
+from ..store import Event, Store
+from ..workflow import PlanRecord, Policy, Trigger, local_date
+
+__all__ = ["Column", "Sheet", "overview_sheets"]
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str
+    """text, wrapped, date, euro or integer: how the writer formats the cell."""
+    width: int
+
+
+@dataclass
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+S = PlanState
+_STEPS = {
+    S.DRAFT: "Concept",
+    **dict.fromkeys((S.QUICK_TEST_SUBMITTED, S.MORE_INFO_REQUESTED, S.QUICK_TEST_POSITIVE, S.QUICK_TEST_NEGATIVE),
+                    "1 Snelle toets"),
+    S.PLAN_IN_PREPARATION: "2 Uitwerken plan",
+    **dict.fromkeys((S.PLAN_SUBMITTED, S.PROPOSED_DECISION, S.CONSULTATION, S.FINAL_DECISION, S.APPROVED,
+                     S.NOT_APPROVED, S.REWORK), "3 Beoordeling"),
+    **dict.fromkeys((S.WAITLISTED, S.FUNDED), "Financiering"),
+    **dict.fromkeys((S.IMPLEMENTATION, S.MILESTONE_REVIEW, S.COMPLETED), "4 Implementatie"),
+    S.WITHDRAWN: "Ingetrokken",
+}  # fmt: skip
+"""The framework step (domain.md §4) a state belongs to."""
+
+_OUTCOMES = {"passes": "voldoet", "fails": "voldoet niet", "incomplete": "onvolledig",
+             "awaits-judgement": "wacht op oordeel"}  # fmt: skip
+
+REGISTER = (
+    Column("Plan", "text", 16), Column("Titel", "wrapped", 48), Column("Versie", "integer", 8),
+    Column("Status", "text", 26), Column("Stap", "text", 16), Column("Regio", "text", 26),
+    Column("Thema", "text", 18), Column("Sectoren", "text", 22), Column("Marktleiders", "text", 34),
+    Column("Coördinerend", "text", 22), Column("Gevraagd bedrag", "euro", 18),
+    Column("Eerste indiening", "date", 14), Column("Laatste gebeurtenis", "date", 14),
+    Column("Lopende termijn", "text", 26), Column("Uiterste datum", "date", 14),
+    Column("Dagen resterend", "integer", 10),
+)  # fmt: skip
+DECISIONS = (
+    Column("Plan", "text", 16), Column("Titel", "wrapped", 40), Column("Datum", "date", 12),
+    Column("Besluit", "text", 38), Column("Toetsing", "text", 16), Column("Besloten door", "text", 36),
+    Column("Reden", "wrapped", 50), Column("Criteria", "text", 30), Column("Kenmerk brief", "text", 22),
+    Column("Brief verzonden", "date", 14), Column("Gebeurtenis", "integer", 11),
+)  # fmt: skip
+DEADLINES = (
+    Column("Plan", "text", 16), Column("Titel", "wrapped", 40), Column("Status", "text", 26),
+    Column("Termijn", "text", 40), Column("Uiterste datum", "date", 14), Column("Dagen resterend", "integer", 10),
+    Column("Te laat", "text", 8), Column("Verantwoordelijk", "text", 36), Column("Opmerking", "wrapped", 40),
+)  # fmt: skip
+MILESTONES = (
+    Column("Plan", "text", 16), Column("Mijlpaal", "text", 10), Column("Omschrijving", "wrapped", 50),
+    Column("Verplichting", "text", 14), Column("Bedrag", "euro", 16), Column("Gepland", "date", 12),
+    Column("Status", "text", 14), Column("Gemeld op", "date", 12), Column("Besloten op", "date", 12),
+)  # fmt: skip
+PAYMENTS = (
+    Column("Plan", "text", 16), Column("Mijlpaal", "text", 10), Column("Bedrag", "euro", 16),
+    Column("Verschuldigd sinds", "date", 16), Column("Besluit (gebeurtenis)", "integer", 12),
+    Column("Kenmerk brief", "text", 22), Column("Brief verzonden", "date", 14),
+)  # fmt: skip
+
+
+@dataclass
+class _Plan:
+    record: PlanRecord
+    title: str = ""
+    first_submitted: date | None = None
+    reported: dict[str, date] = field(default_factory=dict)
+    decided: dict[str, tuple[date, int]] = field(default_factory=dict)
+
+
+_SUBMISSIONS = (Trigger.SUBMIT_QUICK_TEST.event_type, Trigger.SUBMIT_PLAN.event_type)
+_MILESTONE_DECISIONS = (Trigger.MILESTONE_MET.event_type, Trigger.MILESTONE_MISSED.event_type)
+
+
+def overview_sheets(store: Store, *, on: date, policy: Policy | None = None) -> list[Sheet]:
+    """The overview's five sheets as the store stood at the end of ``on`` (Dutch time)."""
+    plans: dict[str, _Plan] = {}
+    decisions: list[Event] = []
+    letters: dict[str, date] = {}
+    for event in store.events():
+        when = local_date(event.occurred_at)
+        if when > on:
+            break
+        if event.plan_id is None:
+            continue
+        plan = plans.get(event.plan_id)
+        if plan is None:
+            plan = plans[event.plan_id] = _Plan(PlanRecord(event.plan_id))
+        plan.record.apply(event)
+        _note(plan, event, when, decisions, letters)
+    desk = Desk(store, policy=policy)
+    records = {plan_id: p.record for plan_id, p in plans.items()}
+    titles = {plan_id: p.title for plan_id, p in plans.items()}
+    milestones, payments = _milestone_rows(store, plans, letters)
+    return [
+        Sheet("Plannen", REGISTER, _register_rows(store, plans, on)),
+        Sheet("Besluiten", DECISIONS, [_decision_row(e, titles, letters) for e in decisions]),
+        Sheet("Termijnen", DEADLINES, [
+            (d.plan_id, d.title, d.state.label, d.what, d.due_on, d.days_left, "ja" if d.overdue else "nee",
+             ", ".join(d.responsible), d.note)
+            for d in desk.deadlines_of(records, titles, on)
+        ]),
+        Sheet("Mijlpalen", MILESTONES, milestones),
+        Sheet("Betalingen", PAYMENTS, payments),
+    ]  # fmt: skip
+
+
+def _note(plan: _Plan, event: Event, when: date, decisions: list[Event], letters: dict[str, date]) -> None:
+    """What one event adds to the overview beyond the plan's record."""
+    kind, payload = event.type, event.payload
+    if kind.startswith("plan.") and "title" in payload:
+        plan.title = str(payload["title"])
+    elif kind in _SUBMISSIONS and plan.first_submitted is None:
+        plan.first_submitted = when
+    elif kind == "letter.issued":
+        letters.setdefault(str(payload.get("document")), when)
+    elif kind == Trigger.REPORT_MILESTONE.event_type:
+        plan.reported[str(payload.get("milestone"))] = when
+    if kind in _MILESTONE_DECISIONS:
+        plan.decided[str(payload.get("milestone"))] = (when, event.seq)
+    if letter_for(kind) is not None:
+        decisions.append(event)
+
+
+def _register_rows(store: Store, plans: dict[str, _Plan], on: date) -> list[tuple[Any, ...]]:
+    rows = []
+    for summary in store.plans():
+        plan = plans.get(summary.plan_id)
+        if plan is None:
+            continue  # created after ``on``
+        record, groups = plan.record, plan.record.groups
+        clock = record.clock
+        open_clock = clock is not None and clock.suspended_on is None
+        rows.append((
+            summary.plan_id, plan.title or summary.title, record.latest_version, record.state.label,
+            _STEPS[record.state], summary.region, Theme(summary.theme).label if summary.theme else None,
+            ", ".join(Sector(code).label for code in summary.sectors),
+            ", ".join(groups.get("market_leaders") or ()), groups.get("coordinating"),
+            Decimal(summary.amount_requested) if summary.amount_requested else None, plan.first_submitted,
+            record.last_on, clock.name.label + (" (stilgezet)" if clock.suspended_on else "") if clock else None,
+            clock.due_on if open_clock and clock else None,
+            (clock.due_on - on).days if open_clock and clock else None,
+        ))  # fmt: skip
+    return rows
+
+
+def _decision_row(event: Event, titles: dict[str, str], letters: dict[str, date]) -> tuple[Any, ...]:
+    payload = event.payload
+    trigger = Trigger(event.type.removeprefix("workflow."))
+    votes = payload.get("votes") or []
+    deciders = ", ".join(v["organisation"] for v in votes) or event.actor.organisation
+    reasons = "; ".join(f"{v['organisation']}: {v['reason']}" for v in votes if v.get("reason"))
+    assessment = payload.get("assessment") or {}
+    document = document_number(str(event.plan_id), event.seq)
+    return (
+        event.plan_id, titles.get(str(event.plan_id), ""), local_date(event.occurred_at), trigger.label,
+        _OUTCOMES.get(assessment.get("outcome", "")), deciders, event.reason or reasons or None,
+        event.rules_version, document, letters.get(document), event.seq,
+    )  # fmt: skip
+
+
+def _milestone_rows(
+    store: Store, plans: dict[str, _Plan], letters: dict[str, date]
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The milestones of every plan that asks for funds, and a payment due for each one met (§4.5)."""
+    funded = [plan_id for plan_id, p in plans.items() if p.record.groups.get("requests_funds")]
+    milestones: list[tuple[Any, ...]] = []
+    payments: list[tuple[Any, ...]] = []
+    for plan_id, content in sorted(store.latest_contents(funded)):
+        plan = plans[plan_id]
+        for m in _sorted_milestones((content.get("funding") or {}).get("milestones") or []):
+            ident, amount = m["id"], Decimal(str(m["amount"]))
+            met = plan.record.milestones.get(ident)
+            status = "open" if met is None else ("behaald" if met else "niet behaald")
+            if met is None and plan.record.milestone == ident:
+                status = "gemeld"
+            decided = plan.decided.get(ident)
+            milestones.append((
+                plan_id, ident, m["description"], Obligation(m["obligation"]).label, amount,
+                date.fromisoformat(m["due"]), status, plan.reported.get(ident), decided[0] if decided else None,
+            ))  # fmt: skip
+            if met and decided:
+                document = document_number(plan_id, decided[1])
+                payments.append((plan_id, ident, amount, decided[0], decided[1], document, letters.get(document)))
+    return milestones, payments
+
+
+def _sorted_milestones(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(items, key=lambda m: (m["due"], m["id"]))

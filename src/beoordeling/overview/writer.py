@@ -1,0 +1,35 @@
+"""The overview as an Excel workbook: openpyxl's write-only mode, so memory stays flat however
+many plans there are. Every sheet gets a bold frozen header row, an autofilter over its rows and
+column widths that fit its content; cells keep their types with Dutch formats."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from .._files import atomic_write
+from .cells import Styles
+from .sheets import Sheet
+
+__all__ = ["write_overview"]
+
+
+def write_overview(sheets: Sequence[Sheet], path: Path) -> Path:
+    """Write ``sheets`` to ``path`` (atomically: a reader finds the old file or the new one)."""
+    workbook = Workbook(write_only=True)
+    styles = Styles(workbook)
+    for sheet in sheets:
+        ws = workbook.create_sheet(sheet.name)
+        for number, column in enumerate(sheet.columns, start=1):
+            ws.column_dimensions[get_column_letter(number)].width = column.width
+        ws.freeze_panes = "A2"
+        ws.append([styles.cell(ws, column.header, "header") for column in sheet.columns])
+        kinds = [column.kind for column in sheet.columns]
+        for row in sheet.rows:
+            ws.append([styles.cell(ws, value, kind) for value, kind in zip(row, kinds, strict=True)])
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{len(sheet.rows) + 1}"
+    workbook.properties.creator = "beoordeling"
+    return atomic_write(path, workbook.save)
