@@ -183,7 +183,7 @@ def test_demo_writes_everything_under_its_folder(tmp_path: Path, monkeypatch: py
     for _ in range(2):
         result = run("demo", "-o", "out")
         assert 0 == result.exit_code, result.output
-    assert "Event chain intact: 73 events" in result.output
+    assert "Event chain intact: 86 events" in result.output
     assert "TP-2023-0014: goedgekeurd, gefinancierd, mijlpaal M1 behaald" in result.output
     assert not (tmp_path / "beoordeling.db").exists()
     written = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()}
@@ -195,8 +195,14 @@ def test_demo_writes_everything_under_its_folder(tmp_path: Path, monkeypatch: py
     deadlines = json.loads((tmp_path / "out" / "deadlines.json").read_text(encoding="utf-8"))
     assert [("TP-2024-0150", "2025-07-14")] == [(d["plan"], d["due_on"]) for d in deadlines if d["overdue"]]
     history = json.loads((tmp_path / "out" / "history" / "TP-2025-0311.json").read_text(encoding="utf-8"))
-    assert "workflow.prepare" == history[-1]["type"]
-    assert "herindiening-gevraagd" == history[-2]["payload"]["to"]
+    moves = [event for event in history if event["type"].startswith("workflow.")]
+    assert "workflow.prepare" == moves[-1]["type"]
+    assert "herindiening-gevraagd" == moves[-2]["payload"]["to"]
+    assert "letter.issued" == history[-1]["type"]
+    assert "Decision letters written: 13 (PDF/A, in brieven/)" in result.output
+    assert "verify-letter TP-2023-0014-B00018-snelle-toets-positief.pdf: matches the store" in result.output
+    assert "TP-2023-0014-B00041-definitief-besluit.pdf" in {p.name for p in (tmp_path / "out" / "brieven").iterdir()}
+    assert "Overview on 2025-09-15 (overzicht.xlsx): Plannen 7, Besluiten 13, Termijnen 5" in result.output
 
 
 def test_demo_on_a_configured_store_is_repeatable(db: str, tmp_path: Path) -> None:
@@ -206,8 +212,8 @@ def test_demo_on_a_configured_store_is_repeatable(db: str, tmp_path: Path) -> No
     assert 0 == first.exit_code == second.exit_code
     assert "Imported 7 of 7 example plans" in first.output
     assert "Imported 0 of 7 example plans" in second.output
-    assert "Event chain intact: 73 events" in first.output
-    assert "Event chain intact: 73 events" in second.output
+    assert "Event chain intact: 86 events" in first.output
+    assert "Event chain intact: 86 events" in second.output
 
 
 def test_real_entry_point_has_no_traceback(tmp_path: Path) -> None:

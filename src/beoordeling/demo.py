@@ -18,7 +18,9 @@ from ._demo_paths import AS_OF, DemoClock, walk_examples
 from .criteria import Assessment, evaluate
 from .desk import Deadline, Desk
 from .forms import default_forms, form_json_schema, save_workbook
+from .letters import IssuedLetter, LetterCheck, LetterOffice, verify_letter
 from .model import Plan, Role
+from .overview import Sheet, save_overview
 from .planfile import load_plans, plan_json_schema_text, read_plan, save_plan
 from .reference import load_regions
 from .resources import bundled_dir
@@ -29,6 +31,7 @@ from .workflow.diagram import diagram_dot, diagram_mermaid
 __all__ = ["DemoReport", "run_demo"]
 
 DEMO_SUBMITTER = Actor("Demo", "Demo-indiener", Role.SUBMITTER)
+DEMO_LETTERS = Actor("Demo", "Demo-postkamer", Role.COORDINATING_INSURER)
 WORKBOOK_EXAMPLE = "TP-2023-0014"
 """The example that arrives as a filled-in plan workbook, the way care providers send it."""
 
@@ -48,6 +51,11 @@ class DemoReport:
     """What each example plan went through in the workflow this run."""
     deadlines: list[Deadline] = field(default_factory=list)
     """The open clocks on the demo's deadline day (:data:`AS_OF`)."""
+    letters: list[IssuedLetter] = field(default_factory=list)
+    """The decision letters written this run (those not issued before)."""
+    letter_check: LetterCheck | None = None
+    """The first letter checked against the store, as `verify-letter` does."""
+    overview: list[Sheet] = field(default_factory=list)
     as_of: date = AS_OF
 
 
@@ -68,7 +76,8 @@ def run_demo(
     progress: Callable[[str], None] = lambda _step: None,
 ) -> DemoReport:
     """Import the examples, revise the draft, walk the examples through the workflow, list the
-    deadlines, export and self-check every plan, draw the lifecycle, verify the store.
+    deadlines, write the decision letters and the Excel overview, export and self-check every plan,
+    draw the lifecycle, verify the store.
 
     With ``store_url`` the demo works in that (existing) store and is safe to repeat: unchanged
     plans are not stored again. Without it, a fresh SQLite store is made in ``out_dir``.
@@ -109,6 +118,9 @@ def run_demo(
         walked = walk_examples(desk, story, {result.plan_id for result in imported})
         deadlines = desk.deadlines(AS_OF)
 
+        progress("Writing the decision letters (PDF/A), checking one, and the Excel overview")
+        letters, letter_check, overview = _documents(store, out_dir, outputs)
+
         progress("Exporting every plan (YAML, and the plan form filled in for Excel)")
         for summary in store.plans():
             stored = store.plan(summary.plan_id)
@@ -148,8 +160,21 @@ def run_demo(
         outputs.append(head_path)
         return DemoReport(
             store.url, len(plans), imported, revised, store.plans(), verification, self_checks, outputs, walked,
-            deadlines,
+            deadlines, letters, letter_check, overview,
         )  # fmt: skip
+
+
+def _documents(
+    store: Store, out_dir: Path, outputs: list[Path]
+) -> tuple[list[IssuedLetter], LetterCheck | None, list[Sheet]]:
+    """Every pending letter (one checked against the store as `verify-letter` does) and the overview."""
+    office = LetterOffice(store)
+    letters = office.produce(office.pending(), out_dir / "brieven", DEMO_LETTERS, workers=2)
+    outputs.extend(letter.path for letter in letters)
+    letter_check = verify_letter(office, letters[0].path) if letters else None
+    overview = save_overview(store, out_dir / "overzicht.xlsx", on=AS_OF)
+    outputs.append(out_dir / "overzicht.xlsx")
+    return letters, letter_check, overview
 
 
 def _forms(folder: Path) -> list[Path]:

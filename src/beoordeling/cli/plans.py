@@ -245,10 +245,18 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
         when = d.due_on.isoformat() if d.due_on else "-"
         state = "OVERDUE" if d.overdue else (d.note or f"{d.days_left} days left")
         out.print(f"  {d.plan_id}: {d.what}, due {when} ({state})", markup=False)
+    out.print(f"\nDecision letters written: {len(report.letters)} (PDF/A, in brieven/)", markup=False)
+    if report.letter_check is not None:
+        check = report.letter_check
+        result = "matches the store" if check.ok else "does NOT match the store"
+        out.print(f"  verify-letter {check.path.name}: {result}", markup=False)
+    if report.overview:
+        counts = ", ".join(f"{sheet.name} {len(sheet.rows)}" for sheet in report.overview)
+        out.print(f"Overview on {report.as_of.isoformat()} (overzicht.xlsx): {counts}", markup=False)
     verdict = "intact" if report.verification.ok else "NOT intact"
     out.print(f"Event chain {verdict}: {report.verification.count} events, head {report.verification.head_hash}")
     out.print(f"Outputs in {out_dir}/:")
     for path in report.outputs:
         out.print(f"  {path}")
-    if not report.verification.ok:
+    if not report.verification.ok or (report.letter_check is not None and not report.letter_check.ok):
         sys.exit(FINDINGS)

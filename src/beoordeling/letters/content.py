@@ -127,6 +127,7 @@ class Letter:
     deciders: tuple[Decider, ...]
     overrides: tuple[CriterionLine, ...]
     must_change: tuple[str, ...]
+    must_change_title: str
     amounts: tuple[AmountLine, ...]
     next_steps: tuple[NextStep, ...]
     section: str
@@ -186,18 +187,31 @@ def compose(source: LetterSource, document: str, fingerprint: str, policy: Polic
         decision=decision,
         body=body,
         reason=event.reason,
-        dates=_dates(before, event, on),
+        dates=_dates(before, _DATE_LABELS.get(spec.kind, "Datum besluit"), on),
         clock=_clock_line(before.clock, on) if spec.kind in _ANSWERS_A_CLOCK else None,
         criteria=criteria,
         criteria_note=_criteria_note(assessment, source),
         deciders=_deciders(plan, event.payload),
         overrides=tuple(c for c in criteria if c.override_reasons),
         must_change=writer.must_change(),
+        must_change_title="Wat nog ontbreekt" if spec.kind is LetterKind.INFORMATION_REQUEST else "Wat moet veranderen",
         amounts=amounts,
         next_steps=next_steps,
         section=spec.section,
     )
 
+
+_PROPOSALS = {
+    Trigger.PROPOSE_APPROVAL: "het transformatieplan goed te keuren",
+    Trigger.PROPOSE_REJECTION: "het transformatieplan niet goed te keuren",
+    Trigger.PROPOSE_REWORK: "de indieners te vragen het transformatieplan aan te passen en opnieuw in te dienen",
+}
+
+_DATE_LABELS = {
+    LetterKind.INFORMATION_REQUEST: "Datum verzoek",
+    LetterKind.PROPOSED_DECISION: "Datum voorgenomen besluit",
+    LetterKind.CONSULTATION: "Datum voorgenomen besluit",
+}
 
 _ANSWERS_A_CLOCK = (
     LetterKind.QUICK_TEST_POSITIVE,
@@ -279,11 +293,11 @@ def _deciders(plan: Plan, payload: dict[str, Any]) -> tuple[Decider, ...]:
     return tuple(found)
 
 
-def _dates(before: PlanRecord, event: Event, on: date) -> tuple[tuple[str, date], ...]:
+def _dates(before: PlanRecord, label: str, on: date) -> tuple[tuple[str, date], ...]:
     dates = []
     if before.submitted_on:
         dates.append(("Ingediend op", before.submitted_on))
-    dates.append(("Datum besluit", on))
+    dates.append((label, on))
     return tuple(dates)
 
 
@@ -356,11 +370,7 @@ class _Writer:
         return "De zorgverzekeraars vragen om nadere informatie.", body, steps
 
     def _proposed_decision(self) -> tuple[str, list[str], list[NextStep]]:
-        what = {
-            Trigger.PROPOSE_APPROVAL: "het transformatieplan goed te keuren",
-            Trigger.PROPOSE_REJECTION: "het transformatieplan niet goed te keuren",
-            Trigger.PROPOSE_REWORK: "u te vragen het transformatieplan aan te passen en opnieuw in te dienen",
-        }[self.trigger]
+        what = _PROPOSALS[self.trigger]
         body = [
             f"De marktleidende zorgverzekeraars zijn voornemens {what} (stap 3, §4.3). Dit is nog geen definitief "
             "besluit.",
@@ -371,15 +381,15 @@ class _Writer:
 
     def _consultation(self) -> tuple[str, list[str], list[NextStep]]:
         proposal = next((e for e in reversed(self.source.earlier) if e.type.startswith("workflow.propose-")), None)
-        what = Trigger(proposal.type.removeprefix("workflow.")).label if proposal else "Voorgenomen besluit"
+        what = _PROPOSALS[Trigger(proposal.type.removeprefix("workflow."))] if proposal else "een besluit te nemen"
         body = [
-            f"De marktleidende zorgverzekeraars hebben een voorgenomen besluit genomen over dit transformatieplan: "
-            f"{what.lower()} (§4.3).",
+            f"De marktleidende zorgverzekeraars zijn voornemens {what} (voorgenomen besluit, §4.3). Het plan en "
+            "de toetsing aan de criteria staan hieronder.",
             "Als overige zorgverzekeraar kunt u binnen twee weken vragen stellen of onduidelijke of onvolledige "
             "onderdelen benoemen, voor zover relevant voor uw volgend gedrag (§3.4). Over het plan beslissen de "
             "marktleiders (§3.2).",
         ]
-        return f"{what}: ter consultatie aan de overige zorgverzekeraars.", body, self._consultation_steps()
+        return f"Voorgenomen besluit ter consultatie: {what}.", body, self._consultation_steps()
 
     def _final_decision(self) -> tuple[str, list[str], list[NextStep]]:
         if self.trigger is Trigger.APPROVE:

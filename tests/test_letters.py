@@ -1,0 +1,272 @@
+"""Decision letters: what the addressee reads in the PDF, the golden HTML, recording, and verification."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from beoordeling import Actor, PlanState, Role, Store
+from beoordeling.desk import Desk
+from beoordeling.errors import DocumentError, StoreError
+from beoordeling.letters import Letter, LetterOffice, Renderer, font_subsetter, verify_letter
+from beoordeling.letters.html import letter_html
+from beoordeling.workflow import Trigger
+
+from .letters_support import ISSUER, WAITLISTED, build_walked_store, copy_store
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="session")
+def walked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("walked") / "store.db"
+    build_walked_store(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def renderer() -> Renderer:
+    return Renderer()
+
+
+@pytest.fixture
+def office(walked: Path, tmp_path: Path) -> Iterator[LetterOffice]:
+    with Store.open(copy_store(walked, tmp_path / "store.db")) as store:
+        yield LetterOffice(store)
+
+
+@pytest.fixture(scope="session")
+def texts(walked: Path, renderer: Renderer) -> dict[str, str]:
+    """The text of every letter the walked store calls for, by event type and plan."""
+    found = {}
+    with Store.open(str(walked)) as store:
+        office = LetterOffice(store)
+        for event in office.pending():
+            letter = office.letter(event)
+            pdf = renderer.render(letter_html(letter), letter.document)
+            found[f"{event.plan_id} {event.type}"] = _text(pdf)
+    return found
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join(" ".join(page.extract_text() or "" for page in PdfReader(BytesIO(pdf)).pages).split())
+
+
+def test_fonts_are_subset_with_harfbuzz() -> None:
+    """libharfbuzz-subset0 is installed: WeasyPrint does not fall back to the 2.3x slower fontTools."""
+    assert "harfbuzz" == font_subsetter()
+
+
+def test_every_decision_has_its_letter(texts: dict[str, str]) -> None:
+    """Each decision of the walk that someone must receive in writing has a letter, and only those."""
+    assert {
+        "TP-2023-0014 workflow.pass-quick-test", "TP-2023-0014 workflow.propose-approval",
+        "TP-2023-0014 workflow.open-consultation", "TP-2023-0014 workflow.approve", "TP-2023-0014 workflow.fund",
+        "TP-2023-0014 workflow.milestone-met", "TP-2024-0093 workflow.request-info",
+        "TP-2024-0093 workflow.fail-quick-test", "TP-2025-0311 workflow.pass-quick-test",
+        "TP-2025-0311 workflow.propose-rework", "TP-2025-0311 workflow.open-consultation",
+        "TP-2025-0311 workflow.request-rework", "TP-2024-0178 workflow.request-info",
+        f"{WAITLISTED} workflow.pass-quick-test", f"{WAITLISTED} workflow.propose-approval",
+        f"{WAITLISTED} workflow.open-consultation", f"{WAITLISTED} workflow.approve",
+        f"{WAITLISTED} workflow.waitlist", f"{WAITLISTED} workflow.fund",
+    } == set(texts)  # fmt: skip
+
+
+def test_final_approval_tells_the_submitters_everything(texts: dict[str, str]) -> None:
+    """Addressees, plan, version, dates and clock, criteria with citation, deciders, next steps, number."""
+    text = texts["TP-2023-0014 workflow.approve"]
+    for expected in (
+        "Aan de indieners van transformatieplan TP-2023-0014",
+        "Stichting Samenwerkende Topklinische Ziekenhuizen Thuis, t.a.v. drs. M. de Vries",
+        "Kenmerk TP-2023-0014-B00041",
+        "Datum 17 juli 2023",
+        "Landelijk centrum voor digitale thuismonitoring",
+        "Versie 1",
+        "Uw transformatieplan is goedgekeurd.",
+        "Ingediend op 5 juni 2023",
+        "gestart op 10 juli 2023, uiterlijk op 24 juli 2023: besluit binnen de termijn",
+        "C6 SMART-afspraken",
+        "Beoordelingskader, stap 3, voorwaarde 1 (SMART- afspraken) (§5.4 item 1)",
+        "De NZa toetst of uw aanvraag past binnen de beschikbare transformatiemiddelen",
+        "Coöperatie VGZ beoordelaar 17 juli 2023",
+        "Zilveren Kruis beoordelaar 17 juli 2023",
+        "criteria 2023-01-19+vgz@",
+        "Pagina 1 van",
+    ):
+        assert expected in text, expected
+    assert re.search(r"Vingerafdruk [0-9a-f]{64}", text)
+
+
+def test_negative_quick_test_gives_the_reason(texts: dict[str, str]) -> None:
+    text = texts["TP-2024-0093 workflow.fail-quick-test"]
+    assert "Uw voorstel is negatief beoordeeld in de snelle toets." in text
+    assert "Geen aantoonbare impact op passende zorg" in text
+    assert "zonder transformatiemiddelen (§4.1)" in text
+
+
+def test_information_request_says_what_is_missing_and_the_clock(texts: dict[str, str]) -> None:
+    text = texts["TP-2024-0178 workflow.request-info"]
+    assert "Graag de rol van de hospices toelichten." in text
+    assert "Wat nog ontbreekt" in text
+    assert "De termijn van de snelle toets staat stil tot u de informatie levert" in text
+
+
+def test_proposed_decision_names_the_consultation_window(texts: dict[str, str]) -> None:
+    """To the submitters and, separately, to the other insurers: the window end and the final decision date."""
+    submitters = texts["TP-2023-0014 workflow.propose-approval"]
+    others = texts["TP-2023-0014 workflow.open-consultation"]
+    assert "Voorgenomen besluit: het transformatieplan goed te keuren." in submitters
+    assert "Aan de overige zorgverzekeraars van transformatieplan TP-2023-0014: CZ Menzis" in others
+    for text in (submitters, others):
+        assert "Reacties van de overige zorgverzekeraars tot en met 10 juli 2023" in text
+        assert "Definitief besluit van de marktleidende zorgverzekeraars uiterlijk op (§4.3) 24 juli 2023" in text
+
+
+def test_rework_lists_what_must_change(texts: dict[str, str]) -> None:
+    text = texts["TP-2025-0311 workflow.request-rework"]
+    assert "Pas uw transformatieplan aan en dien het opnieuw in." in text
+    assert "Werk de mijlpalen en de verdeling van de middelen over de gemeenten verder uit." in text
+    assert "Wat moet veranderen" in text
+    assert "F3 Middelen gekoppeld aan mijlpalen" in text
+
+
+def test_milestone_met_says_which_payment_is_due(texts: dict[str, str]) -> None:
+    text = texts["TP-2023-0014 workflow.milestone-met"]
+    assert "De zorgverzekeraars stellen vast dat mijlpaal M1 is behaald." in text
+    assert "De betaling voor mijlpaal M1 is verschuldigd: € 9.800.000,00." in text
+    assert "Volgende mijlpaal: M2" in text
+
+
+def test_waiting_list_and_funding_notices(texts: dict[str, str]) -> None:
+    """The queue position (first come, first served) and, later, the amount granted."""
+    waiting = texts[f"{WAITLISTED} workflow.waitlist"]
+    assert "Uw plan is geplaatst op plaats 1 van de wachtrij." in waiting
+    assert "wie het eerst komt, wie het eerst maalt (§4.4)" in waiting
+    funded = texts[f"{WAITLISTED} workflow.fund"]
+    assert "Er worden transformatiemiddelen toegekend: € 24.600.000,00." in funded
+    assert "22 september 2025" not in funded and "16 februari 2026" in funded
+
+
+def test_letter_html_is_golden(office: LetterOffice) -> None:
+    """The HTML before rendering, pinned (the fingerprint depends on the store's random id, so it is fixed)."""
+    letter = office.letter(office.decision("TP-2025-0311", 69))
+    html = letter_html(dataclasses.replace(letter, fingerprint="f" * 64))
+    golden = GOLDEN / "letter-rework.html"
+    if os.environ.get("BEOORDELING_UPDATE_GOLDEN"):
+        golden.write_text(html, encoding="utf-8")
+    assert golden.read_text(encoding="utf-8") == html
+
+
+def test_letters_are_recorded_once_and_then_not_pending(office: LetterOffice, tmp_path: Path) -> None:
+    """Producing a letter records it; the same file again records nothing; pending shrinks."""
+    event = office.decision("TP-2023-0014", 41)
+    first = office.write(event, tmp_path / "a.pdf", ISSUER)
+    again = office.write(event, tmp_path / "b.pdf", ISSUER)
+    assert first.event is not None and again.event is None
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    assert "letter.issued" == first.event.type
+    assert {"document": "TP-2023-0014-B00041", "kind": "definitief-besluit", "decision": 41} == {
+        k: first.event.payload[k] for k in ("document", "kind", "decision")
+    }
+    assert ("P. Post", "Coöperatie VGZ") == (first.event.actor.name, first.event.actor.organisation)
+    assert 41 not in [e.seq for e in office.pending() if e.plan_id == "TP-2023-0014"]
+    assert office.store.verify().ok
+
+
+def test_a_batch_on_two_workers_writes_every_pending_letter(office: LetterOffice, tmp_path: Path) -> None:
+    done = office.produce(office.pending(), tmp_path / "out", ISSUER, workers=2)
+    assert 19 == len(done) == len(list((tmp_path / "out").glob("*.pdf")))
+    assert [] == office.pending()
+    assert all(verify_letter(office, letter.path).ok for letter in done[:3])
+
+
+def test_letters_do_not_hold_up_the_workflow(walked: Path, tmp_path: Path) -> None:
+    """A letter is a note on the plan: the next action is stored as usual. A desk that read the record
+    before the letter is told to act again (optimistic concurrency), and then succeeds."""
+    moment = datetime(2025, 9, 20, 10, tzinfo=UTC)
+    with Store.open(copy_store(walked, tmp_path / "store.db"), clock=lambda: moment) as store:
+        stale, office = Desk(store), LetterOffice(store)
+        stale.current("TP-2024-0178")
+        office.write(office.decision("TP-2024-0178"), tmp_path / "x.pdf", ISSUER)
+        submitter = Actor("projectleider", store.plan("TP-2024-0178").plan.parties[0].name, Role.SUBMITTER)
+        with pytest.raises(StoreError):
+            stale.act("TP-2024-0178", Trigger.ANSWER, submitter)
+        result = stale.act("TP-2024-0178", Trigger.ANSWER, submitter)
+        assert PlanState.QUICK_TEST_SUBMITTED == result.state
+        assert moment.date() == stale.record("TP-2024-0178").last_on
+        assert store.verify().ok
+
+
+def test_verify_accepts_the_issued_letter(office: LetterOffice, tmp_path: Path) -> None:
+    issued = office.write(office.decision("TP-2023-0014", 48), tmp_path / "m.pdf", ISSUER)
+    check = verify_letter(office, issued.path)
+    assert check.ok
+    assert [f"identical to the letter recorded as issued in event {issued.event.seq}"] == check.notes  # type: ignore[union-attr]
+
+
+def test_verify_reports_a_changed_text(office: LetterOffice, tmp_path: Path, renderer: Renderer) -> None:
+    """A letter whose decision was changed keeps its number and fingerprint but fails on its text."""
+    event = office.decision("TP-2024-0093", 53)
+    office.write(event, tmp_path / "real.pdf", ISSUER)
+    forged: Letter = dataclasses.replace(office.letter(event), decision="Uw voorstel is positief beoordeeld.")
+    (tmp_path / "forged.pdf").write_bytes(renderer.render(letter_html(forged), forged.document))
+    check = verify_letter(office, tmp_path / "forged.pdf")
+    assert not check.ok
+    assert 1 == len(check.findings)
+    assert check.findings[0].startswith("the file differs from the letter in the store; first difference: line ")
+    assert "'Uw voorstel is positief beoordeeld.' where the store's letter reads 'Uw voorstel is negatief" in (
+        check.findings[0]
+    )
+
+
+def test_verify_reports_a_file_changed_outside_its_text(office: LetterOffice, tmp_path: Path) -> None:
+    issued = office.write(office.decision("TP-2023-0014", 18), tmp_path / "q.pdf", ISSUER)
+    tampered = tmp_path / "tampered.pdf"
+    tampered.write_bytes(issued.path.read_bytes() + b"\n% appended\n")
+    check = verify_letter(office, tampered)
+    assert [
+        "the text is the letter's, but the file is not the one issued: it was re-saved or changed outside its text"
+    ] == check.findings
+
+
+def test_verify_refuses_a_letter_from_another_store(walked: Path, tmp_path: Path) -> None:
+    """Same plans, same walk, another store: the fingerprint (over the store's id and chain) differs."""
+    other_path = tmp_path / "other.db"
+    build_walked_store(other_path)
+    with Store.open(str(other_path)) as other_store:
+        other = LetterOffice(other_store)
+        foreign = other.write(other.decision("TP-2023-0014", 41), tmp_path / "foreign.pdf", ISSUER)
+    with Store.open(copy_store(walked, tmp_path / "mine.db")) as store:
+        check = verify_letter(LetterOffice(store), foreign.path)
+    assert not check.ok
+    assert check.findings[0].startswith(f"the fingerprint {foreign.fingerprint} is not the one this store gives")
+    assert "the letter comes from another store, or the record it was made from was changed" in check.findings[0]
+
+
+def test_verify_refuses_what_is_not_a_letter(office: LetterOffice, tmp_path: Path, renderer: Renderer) -> None:
+    text = tmp_path / "notes.pdf"
+    text.write_text("hello", encoding="utf-8")
+    with pytest.raises(DocumentError) as not_pdf:
+        verify_letter(office, text)
+    assert f"{text}: not a PDF (it does not start with %PDF-)" == str(not_pdf.value)
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(renderer.render("<p>Een gewone brief</p>", "plain"))
+    with pytest.raises(DocumentError) as no_number:
+        verify_letter(office, plain)
+    assert f"{plain}: no document number found; this is not a letter made by beoordeling" == str(no_number.value)
+
+
+def test_a_letter_for_an_event_without_one_is_refused(office: LetterOffice) -> None:
+    with pytest.raises(DocumentError) as refused:
+        office.decision("TP-2023-0014", 40)
+    assert "event 40 of plan TP-2023-0014 calls for no letter; events with a letter: 18, 36, 37, 41, 42, 48" == str(
+        refused.value
+    )
