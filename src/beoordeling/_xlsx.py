@@ -3,8 +3,8 @@
 Text written by submitters is untrusted. A string that begins with ``=``, ``+``, ``-``, ``@``, a tab
 or a line break could be taken for a formula by Excel, or by whatever reads an export of the sheet,
 so every string is written as a string cell, with Excel's quote prefix for those first characters.
-Characters that XML cannot hold become U+FFFD and overlong text is cut at Excel's limit of 32,767
-characters, so writing never fails on what someone typed.
+Line breaks are stored as LF, characters that XML cannot hold become U+FFFD, and overlong text is
+cut at Excel's limit of 32,767 characters, so writing never fails on what someone typed.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ EXCEL_TEXT_LIMIT = 32_767
 
 
 def clean_text(value: str) -> str:
-    """Text as a cell can hold it: no characters XML forbids, at most Excel's limit."""
-    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    """Text as a cell can hold it: line breaks as LF (XML reads a CR as one), no characters XML
+    forbids, at most Excel's limit."""
+    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value.replace("\r\n", "\n").replace("\r", "\n"))
     if len(value) > EXCEL_TEXT_LIMIT:
         value = value[: EXCEL_TEXT_LIMIT - 1] + "…"
     return value

@@ -108,7 +108,9 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Repeat every 50 ms after the first: an exception raised while Python runs a finaliser is
+    # ignored, so the alarm keeps firing until one lands in ordinary code.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
     try:
         yield
     finally:

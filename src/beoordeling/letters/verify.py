@@ -72,11 +72,11 @@ def read_letter(path: Path) -> LetterText:
         raise DocumentError(f"{path}: not a readable PDF ({exc})") from exc
     finally:
         quiet.setLevel(level)
-    document = _text(info.get("/BeoordelingDocument"))
+    document = _text(info.get("/beoordelingdocument"))
     if document is None and (match := DOCUMENT_PATTERN.search(text)):
         document = match.group(0)
     printed = _FINGERPRINT.search(text)
-    fingerprint = _text(info.get("/BeoordelingFingerprint")) or (printed.group(1) if printed else None)
+    fingerprint = _text(info.get("/beoordelingfingerprint")) or (printed.group(1) if printed else None)
     return LetterText(document, fingerprint, text)
 
 

@@ -1,0 +1,112 @@
+"""The Excel overview: read back with openpyxl, values and types as a reader finds them; text never a formula."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from beoordeling import Store
+from beoordeling._xlsx import FORMULA_TRIGGERS, clean_text
+from beoordeling.overview import Column, Sheet, save_overview, write_overview
+
+from .letters_support import WAITLISTED, build_walked_store
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("overview")
+    build_walked_store(folder / "store.db")
+    with Store.open(str(folder / "store.db")) as store:
+        save_overview(store, folder / "overzicht.xlsx", on=date(2025, 9, 30))
+    return folder / "overzicht.xlsx"
+
+
+def _rows(path: Path, sheet: str) -> list[tuple[object, ...]]:
+    return list(load_workbook(path)[sheet].iter_rows(values_only=True))
+
+
+def test_one_sheet_each_with_frozen_header_filter_and_widths(workbook: Path) -> None:
+    book = load_workbook(workbook)
+    assert ["Plannen", "Besluiten", "Termijnen", "Mijlpalen", "Betalingen"] == book.sheetnames
+    for ws in book:
+        assert "A2" == ws.freeze_panes
+        assert ws.auto_filter.ref == f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
+        assert ws["A1"].font.b
+        assert ws.column_dimensions["A"].width >= 10
+
+
+def test_register_row_has_typed_values_in_dutch_formats(workbook: Path) -> None:
+    book = load_workbook(workbook)
+    ws = book["Plannen"]
+    header = [cell.value for cell in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "TP-2023-0014")
+    values = dict(zip(header, row, strict=True))
+    assert "Implementatie" == values["Status"].value
+    assert "4 Implementatie" == values["Stap"].value
+    assert "Coöperatie VGZ, Zilveren Kruis" == values["Marktleiders"].value
+    assert 24_600_000 == values["Gevraagd bedrag"].value
+    assert values["Gevraagd bedrag"].number_format.startswith('"€" #,##0.00')
+    assert datetime(2023, 3, 6) == values["Eerste indiening"].value
+    assert "dd-mm-yyyy" == values["Eerste indiening"].number_format
+    assert 1 == values["Versie"].value
+
+
+def test_decisions_deadlines_milestones_and_payments(workbook: Path) -> None:
+    decisions = _rows(workbook, "Besluiten")
+    approve = next(r for r in decisions if r[0] == "TP-2023-0014" and r[3] == "Definitief besluit: goedgekeurd")
+    assert (datetime(2023, 7, 17), "voldoet", "Coöperatie VGZ, Zilveren Kruis", "TP-2023-0014-B00041") == (
+        approve[2],
+        approve[4],
+        approve[5],
+        approve[8],
+    )
+    assert "Op de wachtrij geplaatst" in [r[3] for r in decisions if r[0] == WAITLISTED]
+    assert "Gefinancierd" not in [r[3] for r in decisions if r[0] == WAITLISTED]  # February 2026, after the date
+    deadlines = _rows(workbook, "Termijnen")
+    overdue = [(r[0], r[4], r[6]) for r in deadlines[1:] if r[6] == "ja"]
+    assert [("TP-2024-0150", datetime(2025, 7, 14), "ja")] == overdue
+    milestones = _rows(workbook, "Mijlpalen")
+    assert ("TP-2023-0014", "M1", "Resultaatsverplichting", 9_800_000, "behaald") == (
+        milestones[1][0],
+        milestones[1][1],
+        milestones[1][3],
+        milestones[1][4],
+        milestones[1][6],
+    )
+    payments = _rows(workbook, "Betalingen")
+    assert [("TP-2023-0014", "M1", 9_800_000, datetime(2025, 2, 3), 48, "TP-2023-0014-B00048", None)] == payments[1:]
+
+
+TEXT = st.text(st.characters(codec="utf-8"), max_size=60) | st.sampled_from(FORMULA_TRIGGERS).flatmap(
+    lambda first: st.text(max_size=30).map(lambda rest: first + rest)
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(TEXT, min_size=1, max_size=8))
+def test_no_text_ever_becomes_a_formula(tmp_path_factory: pytest.TempPathFactory, texts: list[str]) -> None:
+    """Arbitrary strings (=, +, -, @, tab, CR, LF first; control characters) come back as the same text."""
+    path = tmp_path_factory.mktemp("text") / "t.xlsx"
+    write_overview([Sheet("Tekst", (Column("Tekst", "wrapped", 30),), [(text,) for text in texts])], path)
+    with zipfile.ZipFile(path) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+    cells = [row[0] for row in load_workbook(path)["Tekst"].iter_rows(min_row=2)]
+    assert [clean_text(text) or None for text in texts] == [cell.value for cell in cells]
+    for text, cell in zip(texts, cells, strict=True):
+        if text:
+            assert "s" == cell.data_type
+            assert cell.quotePrefix == clean_text(text).startswith(FORMULA_TRIGGERS)
+
+
+def test_a_formula_looking_plan_title_stays_text(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    write_overview([Sheet("Plannen", (Column("Titel", "text", 30),), [('=HYPERLINK("http://x","klik")',)])], path)
+    cell = load_workbook(path)["Plannen"]["A2"]
+    assert ('=HYPERLINK("http://x","klik")', "s", True) == (cell.value, cell.data_type, cell.quotePrefix)
