@@ -36,6 +36,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/criteria_eval.py
 	$(BIN)/python bench/workflow_walk.py
 	$(BIN)/python bench/workbook_read.py
+	$(BIN)/python bench/letters_render.py
+	$(BIN)/python bench/overview_write.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

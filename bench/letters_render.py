@@ -24,6 +24,9 @@ from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from beoordeling import Actor, Role, Store, load_plans
@@ -60,9 +63,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         walked_store(folder / "walked.db")
