@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -28,7 +27,9 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _timing import median
 from beoordeling import Actor, Role, Store, load_plans
 from beoordeling._demo_paths import DemoClock, walk_examples
 from beoordeling.desk import Desk
@@ -48,15 +49,6 @@ def walked_store(path: Path) -> None:
         plans = load_plans(EXAMPLES)
         store.save_plans(plans, Actor("bench", "bench", Role.SUBMITTER))
         walk_examples(Desk(store), story, {p.id for p in plans})
-
-
-def median(run: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -15,18 +15,18 @@ that asks for funds. Median of the repeats:
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _timing import median
 from beoordeling import Actor, Role, Store, load_plans
 from beoordeling.desk import Desk
 from beoordeling.overview import overview_sheets, save_overview
@@ -47,15 +47,6 @@ def filled_store(path: Path, count: int) -> None:
         for plan in plans:
             desk.act(plan.id, Trigger.SUBMIT_QUICK_TEST, Actor("intake", plan.insurers.coordinating or "-",
                                                                Role.COORDINATING_INSURER))  # fmt: skip
-
-
-def median(run: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

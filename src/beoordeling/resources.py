@@ -7,12 +7,14 @@ non-editable install run from any directory finds them too.
 
 from __future__ import annotations
 
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Literal
 
 from .errors import ConfigurationError
 
-__all__ = ["Folder", "bundled_dir", "data_file"]
+__all__ = ["Folder", "bundled_dir", "data_file", "tool_version"]
 
 Folder = Literal["rules", "policy", "forms", "examples"]
 
@@ -36,3 +38,12 @@ def data_file(name: str) -> Path:
     if not path.is_file():
         raise ConfigurationError(f"reference data {name} is missing from {path.parent}; reinstall beoordeling")
     return path
+
+
+@cache
+def tool_version() -> str:
+    """The installed version, stamped on workbooks and letters."""
+    try:
+        return version("beoordeling")
+    except PackageNotFoundError:  # a bare checkout that was never installed
+        return "0+onbekend"

@@ -8,7 +8,6 @@ a plan is always written as text: a value that starts with '=' never becomes a f
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from .._files import atomic_write
 from .._xlsx import put_text
 from ..errors import InputError, Problem
 from ..model import Plan
+from ..resources import tool_version
 from .cells import AMOUNT_FORMAT, number_format, to_cell
 from .definition import Form, FormField
 from .layout import (
@@ -189,15 +189,8 @@ def _protect(ws: Worksheet) -> None:
 
 def _meta(ws: Worksheet, form: Form) -> None:
     ws[META_VERSION] = form.version
-    _put(ws[META_TOOL], f"beoordeling {_tool_version()}")
+    _put(ws[META_TOOL], f"beoordeling {tool_version()}")
     ws.sheet_state = "veryHidden"
-
-
-def _tool_version() -> str:
-    try:
-        return version("beoordeling")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "(niet geïnstalleerd)"
 
 
 def write_workbook(form: Form, plan: Plan | None = None) -> Workbook:

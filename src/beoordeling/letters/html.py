@@ -8,11 +8,11 @@ link or a stylesheet that did not come from the template.
 from __future__ import annotations
 
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .._dutch import day, euro
+from ..resources import tool_version
 from .content import Letter
 
 __all__ = ["TEMPLATE", "letter_html"]
@@ -33,14 +33,6 @@ def _environment() -> Environment:
     environment.filters["day"] = day
     environment.filters["euro"] = euro
     return environment
-
-
-@cache
-def tool_version() -> str:
-    try:
-        return version("beoordeling")
-    except PackageNotFoundError:  # a source tree that was never installed
-        return "0+unknown"
 
 
 def letter_html(letter: Letter) -> str:
