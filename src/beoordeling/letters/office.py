@@ -22,7 +22,8 @@ from ..errors import DocumentError, PlanNotFound
 from ..model import Plan
 from ..store import Actor, Event, NewEvent, Store
 from ..workflow import Policy, Trigger, default_policy
-from .content import Letter, LetterSource, compose
+from .compose import compose
+from .content import Letter, LetterSource
 from .fingerprint import document_number, fingerprint
 from .html import letter_html
 from .kinds import Audience, letter_for
@@ -66,10 +67,9 @@ class LetterOffice:
 
     def decisions(self, plan_id: str | None = None) -> list[Event]:
         """Every event that calls for a letter with someone to receive it, in order."""
-        events = list(self.store.events(plan_id))
-        return [e for e in events if letter_for(e.type) and self._has_addressees(e, events)]
+        return [e for e in self.store.events(plan_id) if letter_for(e.type) and self._has_addressees(e)]
 
-    def _has_addressees(self, event: Event, events: Sequence[Event]) -> bool:
+    def _has_addressees(self, event: Event) -> bool:
         spec = letter_for(event.type)
         if spec is None or spec.audience is not Audience.OTHER_INSURERS:
             return True
@@ -107,7 +107,7 @@ class LetterOffice:
         plan, plan_hash = self._plan(event)
         kept = [e for e in history if e.seq <= event.seq or e.occurred_at == event.occurred_at]
         position = self._queue_position(event) if event.type == Trigger.WAITLIST.event_type else None
-        source = LetterSource(spec, event, kept, plan, plan_hash, self.store_id, position)
+        source = LetterSource(spec, event, kept, plan, plan_hash, position)
         number = document_number(event.plan_id, event.seq)
         return compose(source, number, fingerprint(self.store_id, spec.kind, event, plan_hash), self.policy)
 
