@@ -8,6 +8,7 @@ Anything else is reported with what differs, down to the first line of text that
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import re
@@ -15,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from ..errors import DocumentError
 from ..store import Event
@@ -36,6 +38,7 @@ class LetterText:
     document: str | None
     fingerprint: str | None
     text: str
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def read_letter(path: Path) -> LetterText:
     try:
         reader = PdfReader(BytesIO(data), strict=False)
         info: Mapping[str, object] = reader.metadata or {}
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        text = _text_of(reader)
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise DocumentError(f"{path}: not a readable PDF ({exc})") from exc
     finally:
@@ -77,7 +80,7 @@ def read_letter(path: Path) -> LetterText:
         document = match.group(0)
     printed = _FINGERPRINT.search(text)
     fingerprint = _text(info.get("/beoordelingfingerprint")) or (printed.group(1) if printed else None)
-    return LetterText(document, fingerprint, text)
+    return LetterText(document, fingerprint, text, hashlib.sha256(data).hexdigest())
 
 
 def _text(value: object) -> str | None:
@@ -92,15 +95,14 @@ def verify_letter(office: LetterOffice, path: Path, renderer: Renderer | None = 
     match = DOCUMENT_PATTERN.fullmatch(found.document)
     if match is None:
         raise DocumentError(f"{path}: {found.document!r} is not a document number of beoordeling")
-    check = LetterCheck(path, found.document, found.fingerprint)
     plan_id, seq = match.group(1), int(match.group(2))
     event = office.store.event(seq)
     if event is None or event.plan_id != plan_id or letter_for(event.type) is None:
-        check.findings.append(
+        finding = (
             f"document {found.document} is not a decision in this store: the letter comes from another store, "
             "or its number was changed"
         )
-        return check
+        return LetterCheck(path, found.document, found.fingerprint, [finding])
     letter = office.letter(event)
     check = LetterCheck(path, found.document, found.fingerprint, decision=event)
     if found.fingerprint != letter.fingerprint:
@@ -109,14 +111,14 @@ def verify_letter(office: LetterOffice, path: Path, renderer: Renderer | None = 
             f"{found.document} ({letter.fingerprint}): the letter comes from another store, or the record it was "
             "made from was changed"
         )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = found.sha256
     issued = [
         e for e in office.store.events(plan_id) if e.type == ISSUED and e.payload.get("document") == found.document
     ]
     same = next((e for e in issued if e.payload.get("sha256") == digest), None)
     if same is not None:
         check.notes.append(f"identical to the letter recorded as issued in event {same.seq}")
-        return LetterCheck(path, found.document, found.fingerprint, check.findings, check.notes, event, same)
+        return dataclasses.replace(check, issued=same)
     fresh = (renderer or Renderer()).render(letter_html(letter), letter.document)
     if hashlib.sha256(fresh).hexdigest() == digest:
         check.notes.append("identical to the letter the store produces now; it was never recorded as issued")
@@ -136,7 +138,11 @@ def verify_letter(office: LetterOffice, path: Path, renderer: Renderer | None = 
 def _pdf_text(pdf: bytes) -> str:
     from pypdf import PdfReader  # noqa: PLC0415
 
-    return "\n".join(page.extract_text() or "" for page in PdfReader(BytesIO(pdf)).pages)
+    return _text_of(PdfReader(BytesIO(pdf)))
+
+
+def _text_of(reader: Any) -> str:
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
 
 
 def _first_difference(found: str, expected: str) -> str | None:
