@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
+import time
 from collections.abc import Iterator
 from io import BytesIO
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from pypdf import PdfReader
@@ -14,6 +16,7 @@ from beoordeling import Store
 from beoordeling.errors import DocumentError
 from beoordeling.letters import Letter, LetterOffice, Renderer
 from beoordeling.letters.html import letter_html
+from beoordeling.letters.pdf import _Expired, _time_limit
 
 from .letters_support import build_walked_store
 
@@ -102,6 +105,47 @@ def test_a_render_that_takes_too_long_is_stopped() -> None:
     assert "lang.pdf: rendering took longer than 0.05 s and was stopped" == str(stopped.value)
     renderer.time_limit = 10.0
     assert renderer.render("<p>kort</p>", "kort").startswith(b"%PDF-")  # the renderer is still usable
+
+
+def _busy(seconds: float) -> None:
+    """Keep the interpreter running Python code (not sleeping) so that an alarm lands in it."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+class _SlowFinaliser:
+    finished: ClassVar[list[str]] = []
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.me = self  # a cycle, so that only the cyclic collector frees it
+
+    def __del__(self) -> None:
+        _busy(0.15)
+        _SlowFinaliser.finished.append(self.name)
+
+
+def _drop_a_slow_finaliser_then_spin(how: str) -> None:
+    slow = _SlowFinaliser(how)
+    if how == "refcount":
+        del slow.me
+        del slow  # __del__ runs here, and outlives the limit
+    else:
+        del slow
+        gc.collect()  # __del__ runs inside the collection
+    _busy(5.0)  # the next alarm stops this
+
+
+@pytest.mark.parametrize("how", ["refcount", "collector"])
+def test_the_time_limit_never_interrupts_a_finaliser(how: str) -> None:
+    """An exception in a finaliser is only printed and leaves the finaliser half done: the alarm waits."""
+    _SlowFinaliser.finished.clear()
+    hooks_before = list(gc.callbacks)
+    with pytest.raises(_Expired), _time_limit(0.02):
+        _drop_a_slow_finaliser_then_spin(how)
+    assert [how] == _SlowFinaliser.finished
+    assert hooks_before == gc.callbacks
 
 
 def test_letters_are_pdf_a_2a_with_their_number_in_the_metadata(letter: Letter) -> None:

@@ -19,6 +19,7 @@ fontTools, about 2.3 times slower, when it is not: :func:`font_subsetter` says w
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 from collections.abc import Iterator
@@ -96,6 +97,30 @@ class _Expired(BaseException):
     """Raised by the alarm; a BaseException so that no ``except Exception`` inside WeasyPrint swallows it."""
 
 
+class _Finalisers:
+    """Tells the alarm when Python is running finalisers, where an exception must not be raised.
+
+    Python ignores (and prints) an exception raised in a finaliser, and the finaliser stops half
+    way: a font configuration of an earlier render would keep its temporary files. So the alarm
+    waits while a cyclic collection runs (``gc.callbacks``) or a ``__del__`` is on the stack.
+    """
+
+    def __init__(self) -> None:
+        self.collecting = False
+
+    def __call__(self, phase: str, _info: dict[str, int]) -> None:
+        self.collecting = phase == "start"
+
+    def running(self, frame: FrameType | None) -> bool:
+        if self.collecting:
+            return True
+        while frame is not None:
+            if frame.f_code.co_name == "__del__":
+                return True
+            frame = frame.f_back
+        return False
+
+
 @contextmanager
 def _time_limit(seconds: float | None) -> Iterator[None]:
     """Stop the render after ``seconds`` (a SIGALRM timer; only in a process's main thread)."""
@@ -103,19 +128,22 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     if not seconds or not usable:
         yield
         return
+    finalisers = _Finalisers()
 
-    def expired(_signum: int, _frame: FrameType | None) -> None:
-        raise _Expired
+    def expired(_signum: int, frame: FrameType | None) -> None:
+        if not finalisers.running(frame):
+            raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expired)
-    # Repeat every 50 ms after the first: an exception raised while Python runs a finaliser is
-    # ignored, so the alarm keeps firing until one lands in ordinary code.
+    gc.callbacks.append(finalisers)
+    # After the first alarm, repeat every 50 ms until one lands outside a finaliser.
     signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        gc.callbacks.remove(finalisers)
 
 
 class Renderer:
