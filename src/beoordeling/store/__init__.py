@@ -1,7 +1,8 @@
 """The store: versions of plans and the hash-chained event log that records every change."""
 
 from .events import Actor, Event, EventType, NewEvent
-from .store import Head, PlanSummary, SaveResult, Store, StoredPlan, VersionInfo
+from .records import Head, PlanSummary, SaveResult, StoredPlan, VersionInfo
+from .store import Store
 from .verify import VerifyReport
 
 __all__ = [

@@ -12,7 +12,6 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Self
 
@@ -21,15 +20,27 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from .._canonical import canonical_json, sha256_hex
 from ..errors import ConflictError, InputError, PlanNotFound, Problem, StoreError
-from ..model import Plan, PlanState, Role
+from ..model import Plan, PlanState
 from ..planfile import plan_content
 from . import _tables as t
 from ._diff import changes
 from ._engine import DEFAULT_STORE, WRITE, make_engine, normalise_url, redact, sqlite_path
 from .events import GENESIS_HASH, Actor, Event, EventType, NewEvent, event_hash, plan_groups, utc_text
+from .records import (
+    Head,
+    PlanSummary,
+    SaveResult,
+    StoredPlan,
+    VersionInfo,
+    aware,
+    event_of,
+    projection_row,
+    summary_of,
+    version_info_of,
+)
 from .verify import VerifyReport, verify_records
 
-__all__ = ["Head", "PlanSummary", "SaveResult", "Store", "StoredPlan", "VersionInfo"]
+__all__ = ["Clock", "Store", "system_clock"]
 
 Clock = Callable[[], datetime]
 _PAGE = 5_000
@@ -37,63 +48,6 @@ _PAGE = 5_000
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Head:
-    """The end of the chain: how many events, and the hash of the last one."""
-
-    count: int
-    hash: str
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    plan_id: str
-    version: int
-    changed: bool
-    event: Event | None
-
-
-@dataclass(frozen=True)
-class VersionInfo:
-    plan_id: str
-    version: int
-    content_hash: str
-    created_at: datetime
-    created_seq: int
-
-
-@dataclass(frozen=True)
-class StoredPlan:
-    """A stored version of a plan; ``plan.version`` is set to it."""
-
-    plan: Plan
-    info: VersionInfo
-    state: PlanState
-    latest_version: int
-
-
-@dataclass(frozen=True)
-class PlanSummary:
-    """One line of the plan register."""
-
-    plan_id: str
-    title: str
-    latest_version: int
-    state: PlanState
-    region: str | None
-    theme: str | None
-    sectors: tuple[str, ...]
-    insurers: tuple[str, ...]
-    requests_funds: bool
-    amount_requested: str | None
-    updated_at: datetime
-
-
-def _aware(moment: datetime) -> datetime:
-    """The moment in UTC; SQLite hands back naive UTC, PostgreSQL its session's zone."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class Store:
@@ -278,12 +232,12 @@ class Store:
 
     def now(self) -> datetime:
         """The store's clock: the time events get (injectable for tests and `--on`)."""
-        return _aware(self._clock())
+        return aware(self._clock())
 
     def _append(self, conn: Connection, new_events: Sequence[NewEvent]) -> list[Event]:
         last = conn.execute(select(t.events.c.seq, t.events.c.hash).order_by(t.events.c.seq.desc()).limit(1)).first()
         seq, prev = (last.seq, last.hash) if last else (0, GENESIS_HASH)
-        moment = _aware(self._clock())
+        moment = aware(self._clock())
         moment_text = utc_text(moment)
         stored_moment = self._bind_time(conn, moment)
         # Events of one batch often share their groups; encode and copy each distinct mapping once.
@@ -350,13 +304,13 @@ class Store:
     def events(self, plan_id: str | None = None, *, after: int = 0) -> Iterator[Event]:
         """Events in order, optionally of one plan, read page by page."""
         for row in self._event_rows(plan_id, after):
-            yield _event(row)
+            yield event_of(row)
 
     def event(self, seq: int) -> Event | None:
         """Event number ``seq``, if the store has it."""
         with self._read() as conn:
             row = conn.execute(select(t.events).where(t.events.c.seq == seq)).first()
-        return _event(row) if row is not None else None
+        return event_of(row) if row is not None else None
 
     def _event_rows(self, plan_id: str | None = None, after: int = 0, until: int | None = None) -> Iterator[Row[Any]]:
         while True:
@@ -452,7 +406,7 @@ class Store:
                 "created_at": event.occurred_at,
             },
         )
-        summary = _projection(plan, version, event)
+        summary = projection_row(plan, version, event)
         if current is None:
             conn.execute(t.plans.insert(), {**summary, "state": PlanState.DRAFT.value, "created_at": event.occurred_at})
         else:
@@ -472,7 +426,7 @@ class Store:
         if row is None:
             raise PlanNotFound(plan_id, wanted)
         plan = Plan.model_validate({**json.loads(row.content), "version": row.version})
-        return StoredPlan(plan, _version_info(row), PlanState(current.state), current.latest_version)
+        return StoredPlan(plan, version_info_of(row), PlanState(current.state), current.latest_version)
 
     def latest_contents(self, plan_ids: Iterable[str]) -> Iterator[tuple[str, dict[str, Any]]]:
         """The latest version of each plan as stored JSON data, not validated again (it was when
@@ -501,7 +455,7 @@ class Store:
             ).all()
         if not rows:
             raise PlanNotFound(plan_id)
-        return [_version_info(row) for row in rows]
+        return [version_info_of(row) for row in rows]
 
     def plans(
         self,
@@ -517,7 +471,7 @@ class Store:
             query = query.where(t.plans.c.state == state.value)
         with self._read() as conn:
             rows = conn.execute(query).all()
-        found = [_summary(row) for row in rows]
+        found = [summary_of(row) for row in rows]
         if region:
             needle = region.casefold()
             found = [p for p in found if p.region and needle in p.region.casefold()]
@@ -546,58 +500,3 @@ class Store:
 def _reason(exc: SQLAlchemyError) -> str:
     original = exc.orig if isinstance(exc, DBAPIError) else None
     return str(original or exc).strip().splitlines()[0]
-
-
-def _version_info(row: Row[Any]) -> VersionInfo:
-    return VersionInfo(row.plan_id, row.version, row.content_hash, _aware(row.created_at), row.created_seq)
-
-
-def _projection(plan: Plan, version: int, event: Event) -> dict[str, Any]:
-    groups = plan_groups(plan)
-    return {
-        "plan_id": plan.id,
-        "title": plan.title,
-        "latest_version": version,
-        "region": groups["region"],
-        "region_reference": groups["region_reference"],
-        "theme": groups["theme"],
-        "sectors": json.dumps(groups["sectors"]),
-        "insurers": json.dumps(groups["insurers"], ensure_ascii=False),
-        "requests_funds": plan.requests_funds,
-        "amount_requested": format(plan.funding.total, "f") if plan.funding else None,
-        "updated_at": event.occurred_at,
-        "last_seq": event.seq,
-    }
-
-
-def _summary(row: Row[Any]) -> PlanSummary:
-    return PlanSummary(
-        plan_id=row.plan_id,
-        title=row.title,
-        latest_version=row.latest_version,
-        state=PlanState(row.state),
-        region=row.region,
-        theme=row.theme,
-        sectors=tuple(json.loads(row.sectors)),
-        insurers=tuple(json.loads(row.insurers)),
-        requests_funds=bool(row.requests_funds),
-        amount_requested=row.amount_requested,
-        updated_at=_aware(row.updated_at),
-    )
-
-
-def _event(row: Row[Any]) -> Event:
-    return Event(
-        seq=row.seq,
-        type=row.type,
-        actor=Actor(row.actor, row.organisation, Role(row.role)),
-        occurred_at=_aware(row.occurred_at),
-        plan_id=row.plan_id,
-        plan_version=row.plan_version,
-        reason=row.reason,
-        payload=json.loads(row.payload),
-        groups=json.loads(row.groups),
-        rules_version=row.rules_version,
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-    )

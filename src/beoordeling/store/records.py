@@ -1,0 +1,138 @@
+"""What the store hands back: its records as frozen data classes, and how a table row becomes one."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Row
+
+from ..model import Plan, PlanState, Role
+from .events import Actor, Event, plan_groups
+
+__all__ = [
+    "Head",
+    "PlanSummary",
+    "SaveResult",
+    "StoredPlan",
+    "VersionInfo",
+    "aware",
+    "event_of",
+    "summary_of",
+    "version_info_of",
+]
+
+
+@dataclass(frozen=True)
+class Head:
+    """The end of the chain: how many events, and the hash of the last one."""
+
+    count: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    plan_id: str
+    version: int
+    changed: bool
+    event: Event | None
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    plan_id: str
+    version: int
+    content_hash: str
+    created_at: datetime
+    created_seq: int
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    """A stored version of a plan; ``plan.version`` is set to it."""
+
+    plan: Plan
+    info: VersionInfo
+    state: PlanState
+    latest_version: int
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """One line of the plan register."""
+
+    plan_id: str
+    title: str
+    latest_version: int
+    state: PlanState
+    region: str | None
+    theme: str | None
+    sectors: tuple[str, ...]
+    insurers: tuple[str, ...]
+    requests_funds: bool
+    amount_requested: str | None
+    updated_at: datetime
+
+
+def aware(moment: datetime) -> datetime:
+    """The moment in UTC; SQLite hands back naive UTC, PostgreSQL its session's zone."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def version_info_of(row: Row[Any]) -> VersionInfo:
+    return VersionInfo(row.plan_id, row.version, row.content_hash, aware(row.created_at), row.created_seq)
+
+
+def summary_of(row: Row[Any]) -> PlanSummary:
+    return PlanSummary(
+        plan_id=row.plan_id,
+        title=row.title,
+        latest_version=row.latest_version,
+        state=PlanState(row.state),
+        region=row.region,
+        theme=row.theme,
+        sectors=tuple(json.loads(row.sectors)),
+        insurers=tuple(json.loads(row.insurers)),
+        requests_funds=bool(row.requests_funds),
+        amount_requested=row.amount_requested,
+        updated_at=aware(row.updated_at),
+    )
+
+
+def event_of(row: Row[Any]) -> Event:
+    return Event(
+        seq=row.seq,
+        type=row.type,
+        actor=Actor(row.actor, row.organisation, Role(row.role)),
+        occurred_at=aware(row.occurred_at),
+        plan_id=row.plan_id,
+        plan_version=row.plan_version,
+        reason=row.reason,
+        payload=json.loads(row.payload),
+        groups=json.loads(row.groups),
+        rules_version=row.rules_version,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+def projection_row(plan: Plan, version: int, event: Event) -> dict[str, Any]:
+    """The plan register's row for ``plan`` at ``version``, as ``event`` left it."""
+    groups = plan_groups(plan)
+    return {
+        "plan_id": plan.id,
+        "title": plan.title,
+        "latest_version": version,
+        "region": groups["region"],
+        "region_reference": groups["region_reference"],
+        "theme": groups["theme"],
+        "sectors": json.dumps(groups["sectors"]),
+        "insurers": json.dumps(groups["insurers"], ensure_ascii=False),
+        "requests_funds": plan.requests_funds,
+        "amount_requested": format(plan.funding.total, "f") if plan.funding else None,
+        "updated_at": event.occurred_at,
+        "last_seq": event.seq,
+    }
