@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from beoordeling import ConflictError, InputError, Plan, PlanNotFound, Store, StoreError
+from beoordeling.planfile import plan_content
 from beoordeling.store import EventType, NewEvent
 from beoordeling.store._engine import normalise_url
 
@@ -67,6 +68,29 @@ def test_new_plan_becomes_version_1(store: Store, example_plans: dict[str, Plan]
     stored = store.plan("TP-2024-0093")
     assert 1 == stored.plan.version
     assert example_plans["eerstelijn-zeeland"] == stored.plan.model_copy(update={"version": None})
+
+
+def test_latest_contents_gives_the_latest_version_or_the_value_at_a_path(
+    store: Store, example_plans: dict[str, Plan]
+) -> None:
+    """Bulk readers get each plan's latest content, or one value picked out by the database."""
+    funded, concept = example_plans["eerstelijn-zeeland"], example_plans["concept-acute-ggz"]
+    store.save_plans([funded, concept], SUBMITTER)
+    revised = _revise(store.plan(concept.id).plan, title='Acute "ggz" — Hollands Midden')
+    store.save_plan(revised, SUBMITTER)
+    ids = [funded.id, concept.id, "TP-BESTAAT-NIET"]
+    assert {funded.id: plan_content(funded), concept.id: plan_content(revised)} == dict(store.latest_contents(ids))
+    assert funded.funding is not None
+    assert concept.funding is None
+    assert {
+        funded.id: plan_content(funded)["funding"]["milestones"],
+        concept.id: None,
+    } == dict(store.latest_contents(ids, ("funding", "milestones")))
+    assert {funded.id: funded.title, concept.id: 'Acute "ggz" — Hollands Midden'} == dict(
+        store.latest_contents(ids, ("title",))
+    )
+    with pytest.raises(ValueError, match="a JSON path of plain keys is needed"):
+        list(store.latest_contents(ids, ("funding", "$.x")))
 
 
 def test_revision_needs_the_latest_version(store: Store, example_plans: dict[str, Plan]) -> None:

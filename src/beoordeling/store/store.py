@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, Row, func, inspect, select
+from sqlalchemy import Connection, Engine, Row, Text, cast, func, inspect, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from .._canonical import canonical_json, sha256_hex
@@ -428,14 +429,16 @@ class Store:
         plan = Plan.model_validate({**json.loads(row.content), "version": row.version})
         return StoredPlan(plan, version_info_of(row), PlanState(current.state), current.latest_version)
 
-    def latest_contents(self, plan_ids: Iterable[str]) -> Iterator[tuple[str, dict[str, Any]]]:
-        """The latest version of each plan as stored JSON data, not validated again (it was when
-        stored): for readers of many plans at once, such as the overview, that need a few fields."""
+    def latest_contents(self, plan_ids: Iterable[str], path: Sequence[str] = ()) -> Iterator[tuple[str, Any]]:
+        """The latest version of each plan as stored JSON data, or only the value at ``path`` in it
+        (None where it is absent), not validated again (it was when stored): for readers of many
+        plans at once, such as the overview. The database picks the value out, so a reader that
+        needs one field does not parse whole plans (a third of the overview's reading, bench/)."""
         wanted = list(plan_ids)
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             query = (
-                select(t.plan_versions.c.plan_id, t.plan_versions.c.content)
+                select(t.plan_versions.c.plan_id, self._json_at(t.plan_versions.c.content, path).label("content"))
                 .join(
                     t.plans,
                     (t.plans.c.plan_id == t.plan_versions.c.plan_id)
@@ -446,7 +449,18 @@ class Store:
             with self._read() as conn:
                 rows = conn.execute(query).all()
             for row in rows:
-                yield row.plan_id, json.loads(row.content)
+                yield row.plan_id, None if row.content is None else json.loads(row.content)
+
+    def _json_at(self, column: Any, path: Sequence[str]) -> Any:
+        """SQL for the JSON text at ``path`` (keys only) in the JSON text ``column``."""
+        if not path:
+            return column
+        if not all(key.isidentifier() for key in path):
+            raise ValueError(f"a JSON path of plain keys is needed, not {path!r}")
+        if self._postgres:
+            return cast(cast(column, JSONB)[tuple(path)], Text)  # JSONB's text is JSON, strings quoted
+        # json_extract gives a string bare; json_quote keeps JSON from json_extract as it is and quotes the rest
+        return func.json_quote(func.json_extract(column, "$." + ".".join(path)))
 
     def versions(self, plan_id: str) -> list[VersionInfo]:
         with self._read() as conn:
