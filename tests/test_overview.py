@@ -56,6 +56,7 @@ def test_register_row_has_typed_values_in_dutch_formats(workbook: Path) -> None:
     assert datetime(2023, 3, 6) == values["Eerste indiening"].value
     assert "dd-mm-yyyy" == values["Eerste indiening"].number_format
     assert 1 == values["Versie"].value
+    assert "General" == values["Versie"].number_format  # a version or event number needs no thousands separator
 
 
 def test_decisions_deadlines_milestones_and_payments(workbook: Path) -> None:

@@ -20,6 +20,8 @@ EXCEL_TEXT_LIMIT = 32_767
 def clean_text(value: str) -> str:
     """Text as a cell can hold it: line breaks as LF (XML reads a CR as one), no characters XML
     forbids, at most Excel's limit."""
+    if value.isprintable() and len(value) <= EXCEL_TEXT_LIMIT:
+        return value  # no control characters at all: nothing to do (most text, and the overview's hot path)
     value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value.replace("\r\n", "\n").replace("\r", "\n"))
     if len(value) > EXCEL_TEXT_LIMIT:
         value = value[: EXCEL_TEXT_LIMIT - 1] + "…"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from copy import copy
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,6 @@ __all__ = ["DATE_FORMAT", "EURO_FORMAT", "Styles"]
 DATE_FORMAT = "dd-mm-yyyy"
 EURO_FORMAT = '"€" #,##0.00;[Red]"€" -#,##0.00'
 """Excel shows it with the reader's separators: € 1.234,56 in a Dutch Excel."""
-INTEGER_FORMAT = "#,##0"
 
 _STYLES: dict[str, dict[str, Any]] = {
     "header": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="DCE6F0")},
@@ -27,18 +27,35 @@ _STYLES: dict[str, dict[str, Any]] = {
     "wrapped": {"alignment": Alignment(wrap_text=True, vertical="top")},
     "date": {"number_format": DATE_FORMAT},
     "euro": {"number_format": EURO_FORMAT},
-    "integer": {"number_format": INTEGER_FORMAT},
+    "integer": {},
 }
 
 
-class Styles:
-    """The overview's named styles, registered once per workbook.
+class _StyledCell(Cell):
+    """A write-only cell whose style id is known: openpyxl would otherwise hash the cell's style
+    array to look the id up again for every cell it writes."""
 
-    Each kind's style is resolved once; cells share that resolved style (a write-only cell is
-    written and dropped at once), and only a cell that changes it (a quote prefix) gets a copy.
-    Resolving the named style for every cell took a third of the overview's time (bench/)."""
+    __slots__ = ("_style_id",)
+    _style_id: int
+
+    @property
+    def style_id(self) -> int:
+        return self._style_id
+
+
+Maker = Callable[[Any], "Cell | str | int | None"]
+"""Turns one value of a column into what openpyxl's write-only ``append`` takes."""
+
+
+class Styles:
+    """The overview's named styles, registered once per workbook, and a cell maker per column kind.
+
+    Each kind's style is resolved once; its cells share that resolved style and its id (a write-only
+    cell is written and dropped at once), and only a cell that changes it (a quote prefix) gets its
+    own. Resolving the named style for every cell took a third of the overview's time (bench/)."""
 
     def __init__(self, workbook: Workbook) -> None:
+        self._workbook = workbook
         self._arrays: dict[str, StyleArray] = {}
         probe = workbook.create_sheet("_probe")
         for name, attributes in _STYLES.items():
@@ -51,25 +68,44 @@ class Styles:
             self._arrays[name] = cell._style  # type: ignore[attr-defined]  # resolved once, shared by the kind's cells
         workbook.remove(probe)
 
-    def cell(self, sheet: WriteOnlyWorksheet, value: Any, kind: str) -> Cell | str | None:
-        """A cell of ``kind`` (text, wrapped, date, euro, integer or header); None stays empty.
+    def maker(self, sheet: WriteOnlyWorksheet, kind: str) -> Maker:
+        """The cell maker for a column of ``kind`` (text, wrapped, date, euro, integer or header); None stays empty.
 
-        Plain text in the default style goes to openpyxl as a bare string, which it writes as a
-        string (only a leading ``=`` would make it a formula, and such text never takes this path)."""
-        if value is None:
-            return None
-        if isinstance(value, str) or kind in ("text", "wrapped", "header"):
-            text = str(value)
-            if kind == "text" and not text.startswith(FORMULA_TRIGGERS):
-                cleaned = clean_text(text)
-                if not cleaned.startswith(FORMULA_TRIGGERS):
-                    return cleaned
-            cell = WriteOnlyCell(sheet)
-            shared = self._arrays[kind]
-            cell._style = copy(shared) if text.startswith(FORMULA_TRIGGERS) else shared  # type: ignore[attr-defined]
-            put_text(cell, text)
+        Whole numbers keep Excel's General format: they are versions, days and event numbers, which
+        a thousands separator would only garble (event 1.234)."""
+        shared = self._arrays[kind]
+        style_id = self._workbook._cell_styles.add(shared)  # type: ignore[attr-defined]
+
+        def styled() -> Cell:
+            cell = _StyledCell(sheet, row=1, column=1)
+            cell._style = shared  # type: ignore[attr-defined]
+            cell._style_id = style_id
             return cell
-        cell = WriteOnlyCell(sheet)
-        cell._style = self._arrays[kind]  # type: ignore[attr-defined]
-        cell.value = value.replace(tzinfo=None) if isinstance(value, datetime) else value
-        return cell
+
+        def text(value: Any) -> Cell | str | None:
+            if value is None:
+                return None
+            cleaned = clean_text(str(value))
+            guarded = cleaned.startswith(FORMULA_TRIGGERS)
+            if kind == "text" and not guarded:
+                return cleaned  # plain text in the default style goes as a bare string
+            if guarded:
+                cell = WriteOnlyCell(sheet)
+                cell._style = copy(shared)  # type: ignore[attr-defined]  # the quote prefix is this cell's own
+            else:
+                cell = styled()
+            put_text(cell, cleaned)
+            return cell
+
+        def typed(value: Any) -> Cell | str | int | None:
+            if value is None:
+                return None
+            if isinstance(value, str):
+                return text(value)
+            if kind == "integer":
+                return int(value)  # General format: a version, a count of days, an event number
+            cell = styled()
+            cell.value = value.replace(tzinfo=None) if isinstance(value, datetime) else value
+            return cell
+
+        return text if kind in ("text", "wrapped", "header") else typed

@@ -195,9 +195,9 @@ def _milestone_rows(
     funded = [plan_id for plan_id, p in plans.items() if p.record.groups.get("requests_funds")]
     milestones: list[tuple[Any, ...]] = []
     payments: list[tuple[Any, ...]] = []
-    for plan_id, content in sorted(store.latest_contents(funded)):
+    for plan_id, schedule in sorted(store.latest_contents(funded, ("funding", "milestones"))):
         plan = plans[plan_id]
-        for m in _sorted_milestones((content.get("funding") or {}).get("milestones") or []):
+        for m in _sorted_milestones(schedule or []):
             ident, amount = m["id"], Decimal(str(m["amount"]))
             met = plan.record.milestones.get(ident)
             status = "open" if met is None else ("behaald" if met else "niet behaald")

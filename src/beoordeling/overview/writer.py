@@ -26,10 +26,11 @@ def write_overview(sheets: Sequence[Sheet], path: Path) -> Path:
         for number, column in enumerate(sheet.columns, start=1):
             ws.column_dimensions[get_column_letter(number)].width = column.width
         ws.freeze_panes = "A2"
-        ws.append([styles.cell(ws, column.header, "header") for column in sheet.columns])
-        kinds = [column.kind for column in sheet.columns]
+        header = styles.maker(ws, "header")
+        ws.append([header(column.header) for column in sheet.columns])
+        makers = [styles.maker(ws, column.kind) for column in sheet.columns]
         for row in sheet.rows:
-            ws.append([styles.cell(ws, value, kind) for value, kind in zip(row, kinds, strict=True)])
+            ws.append([make(value) for make, value in zip(makers, row, strict=True)])
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{len(sheet.rows) + 1}"
     workbook.properties.creator = "beoordeling"
     return atomic_write(path, workbook.save)
