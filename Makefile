@@ -27,6 +27,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy tests
+	$(BIN)/mypy bench
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest

@@ -24,7 +24,8 @@ def paired(baseline: Callable[[], object], ours: Callable[[], object], repeat: i
     noise; the ratio of each pair cancels most of what is left."""
     baseline()
     ours()
-    bare_times, our_times = [], []
+    bare_times: list[float] = []
+    our_times: list[float] = []
     for _ in range(repeat):
         for run, times in ((baseline, bare_times), (ours, our_times)):
             start = time.perf_counter()
