@@ -190,20 +190,44 @@ def test_a_batch_on_two_workers_writes_every_pending_letter(office: LetterOffice
 
 
 def test_letters_do_not_hold_up_the_workflow(walked: Path, tmp_path: Path) -> None:
-    """A letter is a note on the plan: the next action is stored as usual. A desk that read the record
-    before the letter is told to act again (optimistic concurrency), and then succeeds."""
+    """A letter is a note on the plan, not a move: an assessor who read the plan before the letter
+    went out acts without a conflict. A real move in between still conflicts (optimistic concurrency)."""
+    moment = datetime(2025, 9, 20, 10, tzinfo=UTC)
+    plan_id = "TP-2024-0178"
+    with Store.open(copy_store(walked, tmp_path / "store.db"), clock=lambda: moment) as store:
+        before, office = Desk(store), LetterOffice(store)
+        before.current(plan_id)
+        issued = office.write(office.decision(plan_id), tmp_path / "x.pdf", ISSUER)
+        after = Desk(store)
+        after.current(plan_id)
+        submitter = Actor("projectleider", store.plan(plan_id).plan.parties[0].name, Role.SUBMITTER)
+        result = before.act(plan_id, Trigger.ANSWER, submitter)
+        assert PlanState.QUICK_TEST_SUBMITTED == result.state
+        with pytest.raises(StoreError) as moved:
+            after.act(plan_id, Trigger.ANSWER, submitter)  # read after the letter, but before the answer
+        answered = result.events[-1].seq
+        assert (
+            f"plan {plan_id!r} changed while this action was being decided (event {answered}); "
+            "nothing was stored; run the command again"
+        ) == str(moved.value)
+        assert issued.event is not None
+        assert [issued.event.seq, answered] == [e.seq for e in store.events(plan_id)][-2:]
+        record = Desk(store).record(plan_id)
+        assert (answered, answered, moment.date()) == (record.last_seq, record.basis_seq, record.last_on)
+        assert store.verify().ok
+
+
+def test_a_record_read_after_a_letter_rests_on_the_event_before_it(walked: Path, tmp_path: Path) -> None:
     moment = datetime(2025, 9, 20, 10, tzinfo=UTC)
     with Store.open(copy_store(walked, tmp_path / "store.db"), clock=lambda: moment) as store:
-        stale, office = Desk(store), LetterOffice(store)
-        stale.current("TP-2024-0178")
-        office.write(office.decision("TP-2024-0178"), tmp_path / "x.pdf", ISSUER)
+        office = LetterOffice(store)
+        decision = office.decision("TP-2024-0178")
+        issued = office.write(decision, tmp_path / "x.pdf", ISSUER)
+        record = Desk(store).current("TP-2024-0178")
+        assert issued.event is not None
+        assert (issued.event.seq, decision.seq) == (record.last_seq, record.basis_seq)
         submitter = Actor("projectleider", store.plan("TP-2024-0178").plan.parties[0].name, Role.SUBMITTER)
-        with pytest.raises(StoreError):
-            stale.act("TP-2024-0178", Trigger.ANSWER, submitter)
-        result = stale.act("TP-2024-0178", Trigger.ANSWER, submitter)
-        assert PlanState.QUICK_TEST_SUBMITTED == result.state
-        assert moment.date() == stale.record("TP-2024-0178").last_on
-        assert store.verify().ok
+        assert PlanState.QUICK_TEST_SUBMITTED == Desk(store).act("TP-2024-0178", Trigger.ANSWER, submitter).state
 
 
 def test_verify_accepts_the_issued_letter(office: LetterOffice, tmp_path: Path) -> None:

@@ -134,7 +134,7 @@ class Desk:
             events = self.store.append_to_plan(
                 plan_id,
                 [_new_event(plan, d) for d in drafts],
-                expected_last_seq=record.last_seq,
+                expected_last_seq=record.basis_seq,
                 state=drafts[-1].state,
             )
         except StoreError:

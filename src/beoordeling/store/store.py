@@ -211,22 +211,20 @@ class Store:
 
     def append_notes(self, new_events: Sequence[NewEvent]) -> list[Event]:
         """Append events that note something about plans without moving them (a letter issued), in
-        one transaction. Each plan's register entry follows its last event, so that a workflow
-        action decided on the record before the note is refused and decided again."""
+        one transaction. The register's ``last_seq`` stays where it was: a note changes nothing an
+        action is decided on, so an assessor who read the plan before the letter went out can still
+        act (``PlanRecord.basis_seq``)."""
         try:
             with self._write() as conn:
                 stored = self._append(conn, new_events)
-                last: dict[str, int] = {}
+                named = set()
                 for event in stored:
                     if event.plan_id is None:
                         raise StoreError(f"a note must name its plan; event type {event.type!r} names none")
-                    last[event.plan_id] = event.seq
-                for plan_id, seq in last.items():
-                    updated = conn.execute(
-                        t.plans.update().where(t.plans.c.plan_id == plan_id).values(last_seq=seq)
-                    ).rowcount
-                    if updated != 1:
-                        raise PlanNotFound(plan_id)
+                    named.add(event.plan_id)
+                found = set(conn.execute(select(t.plans.c.plan_id).where(t.plans.c.plan_id.in_(named))).scalars())
+                if missing := sorted(named - found):
+                    raise PlanNotFound(missing[0])
                 return stored
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot append to the store {redact(self.url)}: {_reason(exc)}") from exc

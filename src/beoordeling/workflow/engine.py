@@ -117,6 +117,7 @@ def _advanced(record: PlanRecord, drafts: list[Draft]) -> PlanRecord:
         submitted_version=record.submitted_version,
         submitted_on=record.submitted_on,
         last_seq=record.last_seq,
+        basis_seq=record.basis_seq,
         last_on=record.last_on,
         entered_on=record.last_on,
         clock=record.clock if clock == "keep" else (RunningClock.from_dict(clock) if clock else None),

@@ -139,6 +139,9 @@ class PlanRecord:
     submitted_on: date | None = None
     """When the current step's submission came in: the criteria in force that day apply."""
     last_seq: int = 0
+    basis_seq: int = 0
+    """The last event that moved the plan (notes such as an issued letter left out): what an action
+    is decided on, and what the store holds it against (optimistic concurrency)."""
     last_on: date | None = None
     entered_on: date | None = None
     clock: RunningClock | None = None
@@ -166,7 +169,8 @@ class PlanRecord:
         self.last_seq = event.seq
         kind = event.type
         if kind.startswith(_NOTE_PREFIXES):
-            return  # a note about the plan (a letter issued), not a move: it sets no date for the workflow
+            return  # a note about the plan (a letter issued), not a move: no date, no new basis
+        self.basis_seq = event.seq
         on = local_date(event.occurred_at)
         self.last_on = on
         if event.groups:
