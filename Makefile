@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/workflow_walk.py
 	$(BIN)/python bench/workbook_read.py
 	$(BIN)/python bench/letters_render.py
+	$(BIN)/python bench/letters_memory.py
 	$(BIN)/python bench/overview_write.py
 
 clean:
