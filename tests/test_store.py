@@ -93,6 +93,29 @@ def test_latest_contents_gives_the_latest_version_or_the_value_at_a_path(
         list(store.latest_contents(ids, ("funding", "$.x")))
 
 
+def test_notes_are_appended_for_existing_plans_and_only_notes(store: Store, example_plans: dict[str, Plan]) -> None:
+    """A note (a letter issued) is stored beside a plan's events; anything else, or a note about a
+    plan that is not there, is refused whole."""
+    plan = example_plans["eerstelijn-zeeland"]
+    store.save_plan(plan, SUBMITTER)
+    head = store.head()
+    [note] = store.append_notes([NewEvent("letter.issued", INSURER, plan_id=plan.id, payload={"document": "x"})])
+    assert (head.count + 1, plan.id) == (note.seq, note.plan_id)
+    refusals: list[tuple[list[NewEvent], type[Exception], str]] = [
+        ([NewEvent("workflow.submit-quick-test", INSURER, plan_id=plan.id)], StoreError,
+         "event type 'workflow.submit-quick-test' is no note (those begin with ('letter.',))"),
+        ([NewEvent("letter.issued", INSURER, plan_id=plan.id), NewEvent("letter.issued", INSURER)], StoreError,
+         "a note must name its plan; event type 'letter.issued' names none"),
+        ([NewEvent("letter.issued", INSURER, plan_id="TP-ONBEKEND")], PlanNotFound,
+         "plan 'TP-ONBEKEND' is not in the store; `beoordeling list` shows the plans it holds"),
+    ]  # fmt: skip
+    for events, error, message in refusals:
+        with pytest.raises(error) as refused:
+            store.append_notes(events)
+        assert message == str(refused.value)
+    assert note.seq == store.head().count  # nothing of the refused batches was stored
+
+
 def test_revision_needs_the_latest_version(store: Store, example_plans: dict[str, Plan]) -> None:
     """A change based on the latest version is stored as the next one, with before and after."""
     store.save_plan(example_plans["concept-acute-ggz"], SUBMITTER)

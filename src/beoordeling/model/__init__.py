@@ -36,9 +36,10 @@ from .plan import (
     SmartAgreement,
     Urgency,
 )
-from .state import PlanState
+from .state import NOTE_EVENT_PREFIXES, PlanState
 
 __all__ = [
+    "NOTE_EVENT_PREFIXES",
     "BusinessCase",
     "Contact",
     "CostCategory",

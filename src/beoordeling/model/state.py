@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from ._types import LabelledEnum
 
-__all__ = ["PlanState"]
+__all__ = ["NOTE_EVENT_PREFIXES", "PlanState"]
+
+NOTE_EVENT_PREFIXES = ("letter.",)
+"""Event types that note something about a plan without moving it (a letter issued): they give it
+no state, no date and no new basis for the next action (optimistic concurrency)."""
 
 
 class PlanState(LabelledEnum):

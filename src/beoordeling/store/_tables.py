@@ -74,7 +74,7 @@ plans = Table(
     Column("amount_requested", String(32)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("last_seq", Integer, nullable=False),
+    Column("last_seq", Integer, nullable=False),  # the last event that moved the plan; notes leave it alone
 )
 
 APPEND_ONLY = ("events", "plan_versions")

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from .._canonical import canonical_json, sha256_hex
 from ..errors import ConflictError, InputError, PlanNotFound, Problem, StoreError
-from ..model import Plan, PlanState
+from ..model import NOTE_EVENT_PREFIXES, Plan, PlanState
 from ..planfile import plan_content
 from . import _tables as t
 from ._diff import changes
@@ -217,10 +217,14 @@ class Store:
         try:
             with self._write() as conn:
                 stored = self._append(conn, new_events)
-                named = set()
+                named: set[str] = set()
                 for event in stored:
                     if event.plan_id is None:
                         raise StoreError(f"a note must name its plan; event type {event.type!r} names none")
+                    if not event.type.startswith(NOTE_EVENT_PREFIXES):
+                        raise StoreError(
+                            f"event type {event.type!r} is no note (those begin with {NOTE_EVENT_PREFIXES})"
+                        )
                     named.add(event.plan_id)
                 found = set(conn.execute(select(t.plans.c.plan_id).where(t.plans.c.plan_id.in_(named))).scalars())
                 if missing := sorted(named - found):

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from ..criteria import Judgement
-from ..model import PlanState, Role
+from ..model import NOTE_EVENT_PREFIXES, PlanState, Role
 from .definition import ClockName, Trigger, transition_for
 
 __all__ = [
@@ -33,7 +33,6 @@ __all__ = [
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 VOTE_EVENT = "workflow.vote"
 _PLAN_EVENTS = ("plan.created", "plan.revised")
-_NOTE_PREFIXES = ("letter.",)
 
 
 def local_date(moment: datetime) -> date:
@@ -168,7 +167,7 @@ class PlanRecord:
             raise ReplayError(f"event {event.seq} of plan {self.plan_id} comes after event {self.last_seq}")
         self.last_seq = event.seq
         kind = event.type
-        if kind.startswith(_NOTE_PREFIXES):
+        if kind.startswith(NOTE_EVENT_PREFIXES):
             return  # a note about the plan (a letter issued), not a move: no date, no new basis
         self.basis_seq = event.seq
         on = local_date(event.occurred_at)
