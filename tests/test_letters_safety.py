@@ -117,22 +117,19 @@ def _busy(seconds: float) -> None:
 class _SlowFinaliser:
     finished: ClassVar[list[str]] = []
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, cyclic: bool) -> None:
         self.name = name
-        self.me = self  # a cycle, so that only the cyclic collector frees it
+        if cyclic:
+            self.me = self  # only the cyclic collector frees it
 
     def __del__(self) -> None:
-        _busy(0.15)
+        _busy(0.3)  # well past the limit
         _SlowFinaliser.finished.append(self.name)
 
 
-def _drop_a_slow_finaliser_then_spin(how: str) -> None:
-    slow = _SlowFinaliser(how)
-    if how == "refcount":
-        del slow.me
-        del slow  # __del__ runs here, and outlives the limit
-    else:
-        del slow
+def _drop_then_spin(held: list[_SlowFinaliser], how: str) -> None:
+    held.clear()  # the last reference: without a cycle, __del__ runs here
+    if how == "collector":
         gc.collect()  # __del__ runs inside the collection
     _busy(5.0)  # the next alarm stops this
 
@@ -141,9 +138,10 @@ def _drop_a_slow_finaliser_then_spin(how: str) -> None:
 def test_the_time_limit_never_interrupts_a_finaliser(how: str) -> None:
     """An exception in a finaliser is only printed and leaves the finaliser half done: the alarm waits."""
     _SlowFinaliser.finished.clear()
+    held = [_SlowFinaliser(how, cyclic=how == "collector")]  # made before the clock starts
     hooks_before = list(gc.callbacks)
-    with pytest.raises(_Expired), _time_limit(0.02):
-        _drop_a_slow_finaliser_then_spin(how)
+    with pytest.raises(_Expired), _time_limit(0.05):
+        _drop_then_spin(held, how)
     assert [how] == _SlowFinaliser.finished
     assert hooks_before == gc.callbacks
 
