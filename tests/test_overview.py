@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -111,3 +112,14 @@ def test_a_formula_looking_plan_title_stays_text(tmp_path: Path) -> None:
     write_overview([Sheet("Plannen", (Column("Titel", "text", 30),), [('=HYPERLINK("http://x","klik")',)])], path)
     cell = load_workbook(path)["Plannen"]["A2"]
     assert ('=HYPERLINK("http://x","klik")', "s", True) == (cell.value, cell.data_type, cell.quotePrefix)
+
+
+def test_an_unwritable_target_is_refused_before_the_workbook_is_made(tmp_path: Path) -> None:
+    """A target under a file fails at once: no half-built write-only workbook is left for the
+    garbage collector, whose open sheet streams would print tracebacks at exit."""
+    (tmp_path / "bestand").write_text("x")
+    sheets = [Sheet("Plannen", (Column("Plan", "text", 16),), [("TP-1",)])]
+    with pytest.raises(OSError, match="bestand"):
+        write_overview(sheets, tmp_path / "bestand" / "overzicht.xlsx")
+    gc.collect()  # an unraisable exception here fails the test (filterwarnings = error)
+    assert ["bestand"] == [p.name for p in tmp_path.iterdir()]

@@ -18,7 +18,15 @@ __all__ = ["write_overview"]
 
 
 def write_overview(sheets: Sequence[Sheet], path: Path) -> Path:
-    """Write ``sheets`` to ``path`` (atomically: a reader finds the old file or the new one)."""
+    """Write ``sheets`` to ``path`` (atomically: a reader finds the old file or the new one).
+
+    The workbook is made only once the temporary file beside ``path`` exists: a write-only sheet
+    streams to disk as rows arrive, and one abandoned because the target cannot be written would
+    print tracebacks when the garbage collector closes it."""
+    return atomic_write(path, lambda tmp: _workbook(sheets).save(tmp))
+
+
+def _workbook(sheets: Sequence[Sheet]) -> Workbook:
     workbook = Workbook(write_only=True)
     styles = Styles(workbook)
     for sheet in sheets:
@@ -33,4 +41,4 @@ def write_overview(sheets: Sequence[Sheet], path: Path) -> Path:
             ws.append([make(value) for make, value in zip(makers, row, strict=True)])
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{len(sheet.rows) + 1}"
     workbook.properties.creator = "beoordeling"
-    return atomic_write(path, workbook.save)
+    return workbook
