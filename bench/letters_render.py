@@ -45,7 +45,7 @@ TIMES = 3
 def walked_store(path: Path) -> None:
     story = DemoClock()
     with Store.open(str(path), create=True, clock=story) as store:
-        store.initialise(Actor("bench", "beoordeling", Role.SYSTEM))
+        store.initialise(Actor("bench", "beoordeling", Role.SYSTEM), practice=True)
         plans = load_plans(EXAMPLES)
         store.save_plans(plans, Actor("bench", "bench", Role.SUBMITTER))
         walk_examples(Desk(store), story, {p.id for p in plans})

@@ -39,7 +39,7 @@ ON = date(2025, 3, 31)
 def filled_store(path: Path, count: int) -> None:
     moment = datetime(2025, 3, 3, 10, tzinfo=UTC)
     with Store.open(str(path), create=True, clock=lambda: moment) as store:
-        store.initialise(Actor("bench", "beoordeling", Role.SYSTEM))
+        store.initialise(Actor("bench", "beoordeling", Role.SYSTEM), practice=True)
         examples = [p for p in load_plans(EXAMPLES) if p.parties and p.insurers.coordinating]
         plans = [examples[i % len(examples)].model_copy(update={"id": f"TP-B-{i:05d}"}) for i in range(count)]
         store.save_plans(plans, Actor("bench", "bench", Role.SUBMITTER))

@@ -73,7 +73,10 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def store(store_url: str, clock: Clock) -> Iterator[Store]:
-    """An initialised, empty store."""
+    """An initialised, empty practice store on the test's clock. It is made on 1 January 2020, so
+    that a test can walk a plan on any later date (a store's recorded time never runs backwards)."""
     with Store.open(store_url, create=True, clock=clock) as opened:
-        opened.initialise(INSURER)
+        start, clock.now = clock.now, datetime(2020, 1, 1, 9, 0, tzinfo=UTC)
+        opened.initialise(INSURER, practice=True)
+        clock.now = start
         yield opened

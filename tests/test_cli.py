@@ -131,7 +131,7 @@ def test_verify_exit_codes(db: str) -> None:
     run("--store", db, "import", *map(str, EXAMPLES))
     intact = run("--store", db, "verify", "--format", "json")
     report = json.loads(intact.output)
-    assert (0, True, 1 + len(EXAMPLES)) == (intact.exit_code, report["ok"], report["events"])
+    assert (0, True, 2 + len(EXAMPLES)) == (intact.exit_code, report["ok"], report["events"])
     wrong_head = run("--store", db, "verify", "--expect-head", "f" * 64)
     assert 1 == wrong_head.exit_code
     assert "is not in the chain" in wrong_head.output
@@ -183,7 +183,7 @@ def test_demo_writes_everything_under_its_folder(tmp_path: Path, monkeypatch: py
     for _ in range(2):
         result = run("demo", "-o", "out")
         assert 0 == result.exit_code, result.output
-    assert "Event chain intact: 86 events" in result.output
+    assert "Event chain intact: 87 events" in result.output
     assert "TP-2023-0014: goedgekeurd, gefinancierd, mijlpaal M1 behaald" in result.output
     assert not (tmp_path / "beoordeling.db").exists()
     written = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()}
@@ -200,20 +200,28 @@ def test_demo_writes_everything_under_its_folder(tmp_path: Path, monkeypatch: py
     assert "herindiening-gevraagd" == moves[-2]["payload"]["to"]
     assert "letter.issued" == history[-1]["type"]
     assert "Decision letters written: 13 (PDF/A, in brieven/)" in result.output
-    assert "verify-letter TP-2023-0014-B00018-snelle-toets-positief.pdf: matches the store" in result.output
-    assert "TP-2023-0014-B00041-definitief-besluit.pdf" in {p.name for p in (tmp_path / "out" / "brieven").iterdir()}
+    assert "verify-letter TP-2023-0014-B00019-snelle-toets-positief.pdf: matches the store" in result.output
+    assert "TP-2023-0014-B00042-definitief-besluit.pdf" in {p.name for p in (tmp_path / "out" / "brieven").iterdir()}
     assert "Overview on 2025-09-15 (overzicht.xlsx): Plannen 7, Besluiten 13, Termijnen 5" in result.output
 
 
-def test_demo_on_a_configured_store_is_repeatable(db: str, tmp_path: Path) -> None:
-    """On a configured store the demo adds the examples once; a second run changes nothing."""
+def test_demo_on_a_configured_store_is_repeatable(tmp_path: Path) -> None:
+    """On a configured practice store the demo adds the examples once; a second run changes nothing.
+    A real store refuses the demo's simulated clock."""
+    real = str(tmp_path / "real.db")
+    assert 0 == run("--store", real, "init", "--as", "Zilveren Kruis/J. Jansen").exit_code
+    refused = run("--store", real, "demo", "-o", str(tmp_path / "r"))
+    assert 2 == refused.exit_code
+    assert "is a real store: it records events by the system clock, never a simulated one" in refused.output
+    db = str(tmp_path / "practice.db")
+    assert 0 == run("--store", db, "init", "--practice", "--on", "2023-01-02", "--as", "Demo/beheer").exit_code
     first = run("--store", db, "demo", "-o", str(tmp_path / "a"))
     second = run("--store", db, "demo", "-o", str(tmp_path / "b"))
     assert 0 == first.exit_code == second.exit_code
     assert "Imported 7 of 7 example plans" in first.output
     assert "Imported 0 of 7 example plans" in second.output
-    assert "Event chain intact: 86 events" in first.output
-    assert "Event chain intact: 86 events" in second.output
+    assert "Event chain intact: 87 events" in first.output
+    assert "Event chain intact: 87 events" in second.output
 
 
 def test_real_entry_point_has_no_traceback(tmp_path: Path) -> None:

@@ -34,16 +34,16 @@ def test_letter_then_verify(db: str, tmp_path: Path) -> None:
     target = tmp_path / "brief.pdf"
     written = run("--store", db, "letter", "TP-2023-0014", "-o", str(target), "--as", "Coöperatie VGZ/P. Post")
     assert 0 == written.exit_code, written.output
-    assert f"{target}: TP-2023-0014-B00048 (mijlpaalbesluit), recorded as event 106\n" == written.output
+    assert f"{target}: TP-2023-0014-B00063 (mijlpaalbesluit), recorded as event 106\n" == written.output
     checked = run("--store", db, "verify-letter", str(target))
     assert 0 == checked.exit_code
-    assert f"{target}: letter TP-2023-0014-B00048 matches the store" in checked.output
+    assert f"{target}: letter TP-2023-0014-B00063 matches the store" in checked.output
 
 
 def test_verify_letter_exit_codes(db: str, tmp_path: Path) -> None:
     """1 for a letter that does not match the store, 2 for a file that is no letter."""
     target = tmp_path / "brief.pdf"
-    assert 0 == run("--store", db, "letter", "TP-2024-0093", "--event", "53", "-o", str(target)).exit_code
+    assert 0 == run("--store", db, "letter", "TP-2024-0093", "--event", "48", "-o", str(target)).exit_code
     target.write_bytes(target.read_bytes() + b"% changed\n")
     changed = run("--store", db, "verify-letter", str(target))
     assert 1 == changed.exit_code
@@ -58,7 +58,7 @@ def test_verify_letter_exit_codes(db: str, tmp_path: Path) -> None:
 def test_letter_for_an_event_without_one(db: str, tmp_path: Path) -> None:
     result = run("--store", db, "letter", "TP-2023-0014", "--event", "40", "-o", str(tmp_path / "x.pdf"))
     assert 2 == result.exit_code
-    assert "error: event 40 of plan TP-2023-0014 calls for no letter; events with a letter: 18, 36, 37, 41, 42, 48" in (
+    assert "error: event 40 of plan TP-2023-0014 calls for no letter; events with a letter: 18, 36, 37, 41, 42, 63" in (
         result.output
     )
     assert not (tmp_path / "x.pdf").exists()

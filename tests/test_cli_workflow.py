@@ -23,7 +23,7 @@ def run(db: str, *args: str) -> Result:
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     path = str(tmp_path / "cli.db")
-    assert 0 == run(path, "init", "--as", "beoordeling/test").exit_code
+    assert 0 == run(path, "init", "--practice", "--on", "2024-01-02", "--as", "beoordeling/test").exit_code
     plan = str(ROOT / "examples" / "thuismonitoring-ziekenhuizen.yaml")
     assert 0 == run(path, "import", plan, "--as", "Ziekenhuis Noordwest/A. Bakker", "--on", "2024-03-01").exit_code
     return path

@@ -40,7 +40,7 @@ def letter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Letter]:
     build_walked_store(path)
     with Store.open(str(path)) as store:
         office = LetterOffice(store)
-        yield office.letter(office.decision("TP-2025-0311", 69))
+        yield office.letter(office.decision("TP-2025-0311", 100))
 
 
 def _poisoned(value: Any, payload: str) -> Any:

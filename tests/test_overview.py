@@ -83,7 +83,7 @@ def test_decisions_deadlines_milestones_and_payments(workbook: Path) -> None:
         milestones[1][6],
     )
     payments = _rows(workbook, "Betalingen")
-    assert [("TP-2023-0014", "M1", 9_800_000, datetime(2025, 2, 3), 48, "TP-2023-0014-B00048", None)] == payments[1:]
+    assert [("TP-2023-0014", "M1", 9_800_000, datetime(2025, 2, 3), 63, "TP-2023-0014-B00063", None)] == payments[1:]
 
 
 TEXT = st.text(st.characters(codec="utf-8"), max_size=60) | st.sampled_from(FORMULA_TRIGGERS).flatmap(

@@ -225,7 +225,7 @@ def test_opening_a_missing_store_creates_nothing(tmp_path: Path) -> None:
 def test_initialising_twice_is_refused(store: Store) -> None:
     """An existing store is never initialised over."""
     with pytest.raises(StoreError, match="is already a beoordeling store"):
-        store.initialise(INSURER)
+        store.initialise(INSURER, practice=True)
 
 
 def test_append_is_chained_and_atomic(store: Store, clock: Clock) -> None:
@@ -320,7 +320,7 @@ def test_tampering_names_the_first_broken_event(
             else "UPDATE events SET occurred_at = occurred_at - interval '1 hour' WHERE seq = 2"
         ]
         problem = (
-            "event 2 (plan.created of plan TP-CONCEPT-ACUTE-GGZ v1) was altered: its time column differs from "
+            "event 2 (plan.created of plan TP-CONCEPT-ACUTE-GGZ v1) was altered: its occurred_at column differs from "
             "the hashed time"
         )
     _raw(filled, *statements)

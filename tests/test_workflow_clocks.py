@@ -12,7 +12,7 @@ from beoordeling.workflow import Trigger, is_working_day, legal_holidays, load_p
 from beoordeling.workflow.calendar import easter_sunday
 
 from .conftest import ROOT, Clock
-from .workflow_support import PLAN_ID, SUBMITTER, VGZ, set_day, stored_desk
+from .workflow_support import BO_IZA, PLAN_ID, SUBMITTER, VGZ, set_day, stored_desk
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ def test_an_information_request_and_the_clock(
         _policy_with(tmp_path, **{"on_information_request: suspend": f"on_information_request: {setting}"})
     )
     desk = stored_desk(store, example_plans["thuismonitoring-ziekenhuizen"], clock, date(2024, 3, 4))
-    desk.policy = policy
+    desk.adopt_policy(policy, BO_IZA, reason="Andere instelling van de termijnen")
     desk.submit(PLAN_ID, SUBMITTER)
     set_day(clock, date(2024, 3, 11))
     desk.act(PLAN_ID, Trigger.REQUEST_INFO, VGZ, reason="Begroting ontbreekt")
@@ -118,7 +118,7 @@ def test_calendar_weeks_when_the_policy_says_so(
 ) -> None:
     policy = load_policy(_policy_with(tmp_path, **{"working_days: algemene-termijnenwet": "working_days: calendar"}))
     desk = stored_desk(store, example_plans["thuismonitoring-ziekenhuizen"], clock, date(2025, 4, 7))
-    desk.policy = policy
+    desk.adopt_policy(policy, BO_IZA, reason="Andere instelling van de termijnen")
     desk.submit(PLAN_ID, SUBMITTER)
     record = desk.record(PLAN_ID)
     assert date(2025, 5, 5) == (record.clock and record.clock.due_on)

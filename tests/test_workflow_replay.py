@@ -62,7 +62,7 @@ def test_replay_equals_live_state(data: st.DataObject, steps: int, example_plans
     """The desk's record, a fresh replay and the store's register agree after every sequence."""
     clock = Clock()
     with tempfile.TemporaryDirectory() as folder, Store.open(f"{folder}/s.db", create=True, clock=clock) as store:
-        store.initialise(COORDINATOR)
+        store.initialise(COORDINATOR, practice=True)
         plan = example_plans["thuismonitoring-ziekenhuizen"]
         set_day(clock, date(2024, 3, 1))
         store.save_plan(plan, SUBMITTER)

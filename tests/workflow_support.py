@@ -17,6 +17,7 @@ VGZ = Actor("V. de Wit", "Coöperatie VGZ", Role.MARKET_LEADER)
 ZK = Actor("Z. Kok", "Zilveren Kruis", Role.MARKET_LEADER)
 CZ = Actor("C. Visser", "CZ", Role.OTHER_INSURER)
 NZA = Actor("N. Mulder", "NZa", Role.NZA)
+BO_IZA = Actor("B. de Vries", "BO IZA", Role.BO_IZA)
 LEADERS = (VGZ, ZK)
 
 

@@ -4,11 +4,14 @@ One plan is approved, funded and has its first milestone met; one is rejected af
 more information; one is sent back for rework; one waits for a quick-test decision long past its
 due date; one has just been submitted. Every step goes through the desk, so every refusal the
 workflow would give a real user applies here too.
+
+The stories are told together, in calendar order: the demo's store is a practice store whose
+simulated clock only moves forward, as a real store's does, so each step is recorded on its day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -17,7 +20,7 @@ from .model import Role
 from .store import Actor
 from .workflow import AMSTERDAM, Trigger
 
-__all__ = ["AS_OF", "DemoClock", "walk_examples"]
+__all__ = ["AS_OF", "DemoClock", "Story", "Walk", "walk_examples"]
 
 AS_OF = date(2025, 9, 15)
 """The day the demo's deadline list is drawn up: after the intake closed, before the 2026 halt."""
@@ -52,42 +55,69 @@ def _people(desk: Desk, plan_id: str) -> _People:
     )
 
 
-class _Walk:
-    """One plan's path, step by step, each on its own date."""
+class Walk:
+    """One plan's path, step by step, each on its own date: the steps are written down first and
+    taken later, in calendar order with every other plan's (:func:`walk_examples`)."""
 
-    def __init__(self, desk: Desk, clock: DemoClock, plan_id: str) -> None:
-        self.desk, self.clock, self.plan_id = desk, clock, plan_id
+    def __init__(self, desk: Desk, plan_id: str) -> None:
+        self.desk, self.plan_id = desk, plan_id
         self.people = _people(desk, plan_id)
+        self.day: date | None = None
+        self.steps: list[tuple[date, Callable[[], object]]] = []
 
-    def on(self, day: date) -> _Walk:
-        self.clock.day = day
+    def on(self, day: date) -> Walk:
+        self.day = day
         return self
 
+    def _later(self, step: Callable[[], object]) -> None:
+        if self.day is None:
+            raise ValueError(f"{self.plan_id}: a step needs a day (on(day) first)")
+        self.steps.append((self.day, step))
+
     def act(self, trigger: Trigger, actor: Actor, reason: str | None = None, milestone: str | None = None) -> None:
-        self.desk.act(self.plan_id, trigger, actor, reason=reason, milestone=milestone)
+        self._later(lambda: self.desk.act(self.plan_id, trigger, actor, reason=reason, milestone=milestone))
 
     def judge_all(self) -> None:
         """Both market leaders record 'pass' on every criterion of the step that asks for judgement."""
-        for criterion in self.desk.open_judgements(self.plan_id):
-            for leader in self.people.leaders:
-                self.desk.judge(self.plan_id, criterion, "pass", leader)
+
+        def judge() -> None:
+            for criterion in self.desk.open_judgements(self.plan_id):
+                for leader in self.people.leaders:
+                    self.desk.judge(self.plan_id, criterion, "pass", leader)
+
+        self._later(judge)
 
     def both(self, method: Callable[..., object], outcome: str, reason: str | None = None) -> None:
-        for leader in self.people.leaders:
-            method(self.plan_id, outcome, leader, reason=reason)
+        def vote() -> None:
+            for leader in self.people.leaders:
+                method(self.plan_id, outcome, leader, reason=reason)
+
+        self._later(vote)
 
 
-def walk_examples(desk: Desk, clock: DemoClock, present: set[str]) -> list[str]:
-    """Walk the example plans that are in the store (and still drafts); return what each went through."""
+Story = Callable[[Walk], str]
+"""A plan's path: it writes its steps into a walk and says in a line what the plan went through."""
+
+
+def walk_examples(
+    desk: Desk, clock: DemoClock, present: set[str], extra: Sequence[tuple[str, Story]] = ()
+) -> list[str]:
+    """Walk the example plans that are in the store (and still drafts), and the ``extra`` stories,
+    all together in calendar order; return what each went through."""
     told: list[str] = []
-    for plan_id, story in _STORIES:
+    steps: list[tuple[date, int, int, Callable[[], object]]] = []
+    for number, (plan_id, story) in enumerate((*_STORIES, *extra)):
         if plan_id in present and desk.current(plan_id).state.value == "concept":
-            walk = _Walk(desk, clock, plan_id)
+            walk = Walk(desk, plan_id)
             told.append(f"{plan_id}: {story(walk)}")
+            steps.extend((day, number, index, step) for index, (day, step) in enumerate(walk.steps))
+    for day, _number, _index, step in sorted(steps, key=lambda s: s[:3]):
+        clock.day = day
+        step()
     return told
 
 
-def _approved(w: _Walk) -> str:
+def _approved(w: Walk) -> str:
     p = w.people
     w.on(date(2023, 3, 6)).act(Trigger.SUBMIT_QUICK_TEST, p.submitter)
     w.on(date(2023, 3, 27)).judge_all()
@@ -107,7 +137,7 @@ def _approved(w: _Walk) -> str:
     return "goedgekeurd, gefinancierd, mijlpaal M1 behaald"
 
 
-def _rejected(w: _Walk) -> str:
+def _rejected(w: Walk) -> str:
     p = w.people
     w.on(date(2024, 2, 5)).act(Trigger.SUBMIT_QUICK_TEST, p.submitter)
     w.on(date(2024, 2, 19)).act(
@@ -120,7 +150,7 @@ def _rejected(w: _Walk) -> str:
     return "snelle toets negatief na een vraag om nadere informatie"
 
 
-def _rework(w: _Walk) -> str:
+def _rework(w: Walk) -> str:
     p = w.people
     w.on(date(2025, 3, 3)).act(Trigger.SUBMIT_QUICK_TEST, p.submitter)
     w.on(date(2025, 3, 24)).judge_all()
@@ -133,18 +163,18 @@ def _rework(w: _Walk) -> str:
     return "aanpassen en opnieuw indienen; het plan is weer in uitwerking"
 
 
-def _overdue(w: _Walk) -> str:
+def _overdue(w: Walk) -> str:
     w.on(date(2025, 6, 16)).act(Trigger.SUBMIT_QUICK_TEST, w.people.coordinator)
     return "snelle toets ingediend; de uitslag is over tijd"
 
 
-def _running(w: _Walk) -> str:
+def _running(w: Walk) -> str:
     w.on(date(2025, 6, 30)).act(Trigger.SUBMIT_QUICK_TEST, w.people.coordinator)
     w.on(date(2025, 9, 1)).act(Trigger.REQUEST_INFO, w.people.coordinator, "Graag de rol van de hospices toelichten.")
     return "snelle toets ingediend op de laatste dag; nadere informatie gevraagd (termijn opgeschort)"
 
 
-_STORIES: tuple[tuple[str, Callable[[_Walk], str]], ...] = (
+_STORIES: tuple[tuple[str, Story], ...] = (
     ("TP-2023-0014", _approved),
     ("TP-2024-0093", _rejected),
     ("TP-2025-0311", _rework),

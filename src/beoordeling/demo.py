@@ -3,7 +3,8 @@
 The library does the work and returns a report; the CLI shows it. Later capabilities (letters,
 Excel, statistics) add their steps here, so this stays the one place that shows it all. The store
 runs on the demo's own clock, so the example plans walk through the workflow on realistic dates
-(2023-2025); the self-check uses today's rules.
+(2023-2025): it is a declared practice store, and everything it produces says so. The self-check
+uses today's rules.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .reference import load_regions
 from .resources import bundled_dir
 from .store import Actor, PlanSummary, SaveResult, Store, VerifyReport
 from .store.store import Clock, system_clock
+from .workflow import default_policy
 from .workflow.diagram import diagram_dot, diagram_mermaid
 
 __all__ = ["DemoReport", "run_demo"]
@@ -64,7 +66,9 @@ def _fresh_store(out_dir: Path, clock: Clock) -> Store:
     for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         leftover.unlink(missing_ok=True)
     store = Store.open(str(path), create=True, clock=clock)
-    store.initialise(Actor("Demo", "beoordeling", Role.SYSTEM))
+    system = Actor("Demo", "beoordeling", Role.SYSTEM)
+    store.initialise(system, practice=True)
+    Desk(store).adopt_policy(default_policy(), system, reason="Meegeleverd beleid bij het aanmaken")
     return store
 
 

@@ -2,9 +2,13 @@
 
 Each action reads the plan's record (a replay of its events, kept per plan and checked against the
 store's register on append), asks the workflow what the action becomes, and appends those events
-together with the plan's new state in one transaction. The date of an action is the store's clock
-(``--on`` on the command line, a fixture in tests), so every clock and policy check is
-reproducible.
+together with the plan's new state in one transaction.
+
+An action takes effect on the day the store records it, or on an earlier day its actor states
+(``on``, ``--on`` on the command line) within the bounds of :func:`~.workflow.stated_date_refusals`:
+never after the store's clock, never before the plan's last event, at most the policy's
+``backdating-days`` back. The policy is the one the store adopted last (a ``policy.adopted``
+event by the BO IZA), or the shipped one in a store that adopted none.
 """
 
 from __future__ import annotations
@@ -12,15 +16,16 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from pydantic import ValidationError
 
+from ._time import AMSTERDAM
 from ._validation import problems_from
 from .criteria import Judgement, RuleBook, Status, Verdict, check_judgements, evaluate
 from .errors import InputError, Problem, Refused, StoreError
-from .model import Plan, PlanState
-from .store import Actor, Event, NewEvent, Store
+from .model import Plan, PlanState, Role
+from .store import Actor, Event, EventType, NewEvent, Reading, SaveResult, Store, events_as_of
 from .store.events import plan_groups
 from .workflow import (
     DECISIONS,
@@ -34,9 +39,11 @@ from .workflow import (
     default_policy,
     local_date,
 )
+from .workflow.engine import stated_date_refusals
 from .workflow.guards import judged_steps
+from .workflow.policy import policy_from_document
 
-__all__ = ["ActionResult", "Deadline", "Desk"]
+__all__ = ["ActionResult", "Deadline", "Desk", "policy_in_force"]
 
 _OPEN_ENDED = (PlanState.QUICK_TEST_NEGATIVE, PlanState.NOT_APPROVED, PlanState.COMPLETED, PlanState.WITHDRAWN)
 _PLAN_CACHE = 256
@@ -73,13 +80,23 @@ class Deadline:
         return self.days_left is not None and self.days_left < 0 and not self.halted
 
 
-class Desk:
-    """Workflow actions on the plans of one store."""
+def policy_in_force(store: Store, before: int | None = None) -> Policy:
+    """The policy the store adopted last (before event ``before``: the one in force when that event
+    was recorded), or the shipped one in a store that adopted none."""
+    adopted = store.adopted_policy(before)
+    if adopted is None:
+        return default_policy()
+    seq, document = adopted
+    return policy_from_document(document, f"het beleid vastgesteld in gebeurtenis {seq}")
 
-    def __init__(self, store: Store, *, rules: RuleBook | None = None, policy: Policy | None = None) -> None:
+
+class Desk:
+    """Workflow actions on the plans of one store, under the policy that store adopted."""
+
+    def __init__(self, store: Store, *, rules: RuleBook | None = None) -> None:
         self.store = store
         self.rules = rules
-        self.policy = policy or default_policy()
+        self._policy: Policy | None = None
         self._records: dict[str, PlanRecord] = {}
         self._plans: OrderedDict[tuple[str, int | None], Plan] = OrderedDict()
 
@@ -106,8 +123,69 @@ class Desk:
                 self._plans.popitem(last=False)
         return plan
 
+    @property
+    def policy(self) -> Policy:
+        """The policy in force in the store (read once per desk)."""
+        if self._policy is None:
+            self._policy = policy_in_force(self.store)
+        return self._policy
+
     def today(self) -> date:
+        """The day the store records an action now, by its own clock (Dutch calendar)."""
         return local_date(self.store.now())
+
+    def _effective(self, on: date | None, today: date) -> datetime | None:
+        """The moment an action stated for ``on`` takes effect (None: when it is recorded)."""
+        if on is None or on == today:
+            return None
+        return datetime.combine(on, time(12), AMSTERDAM)
+
+    # --- policy and plans ---------------------------------------------------------------------------
+
+    def adopt_policy(self, policy: Policy, actor: Actor, *, reason: str) -> Event:
+        """Adopt ``policy`` for the store: the BO IZA sets the policy (domain.md §3.8, §9 "BO IZA
+        (policy switches)"); every action after this uses it. Recorded with its content hash, who,
+        when and why."""
+        if actor.role not in (Role.BO_IZA, Role.SYSTEM):
+            raise Refused(
+                None, None, "adopt-policy",
+                [f"adopting a policy needs the role {Role.BO_IZA.value}, because the BO IZA sets the programme's "
+                 f"policy (its dated switches and clock settings); {actor.organisation}/{actor.name} acts as "
+                 f"{actor.role.value}"],
+            )  # fmt: skip
+        if not reason.strip():
+            raise InputError([Problem("adopting a policy needs a reason (--reason), recorded with the event")])
+        event = NewEvent(
+            EventType.POLICY_ADOPTED,
+            actor,
+            reason=reason,
+            payload={
+                "policy_id": policy.spec.id,
+                "title": policy.spec.title,
+                "stamp": policy.stamp,
+                "content_hash": policy.content_hash,
+                "file": policy.source,
+            },
+        )
+        stored = self.store.adopt_policy(
+            policy.document, policy_id=policy.spec.id, content_hash=policy.content_hash, event=event
+        )
+        self._policy = None
+        return stored
+
+    def save_plans(
+        self, plans: list[Plan], actor: Actor, *, reason: str | None = None, on: date | None = None
+    ) -> list[SaveResult]:
+        """Store plan versions (all or none), taking effect on ``on`` if stated, within its bounds."""
+        today = self.today()
+        if on is not None:
+            for plan in plans:
+                record = PlanRecord.replay(plan.id, self.store.events(plan.id))
+                dating = stated_date_refusals(on, today, record.last_on, self.policy)
+                if dating:
+                    state = record.state.label if record.last_seq else "nieuw"
+                    raise Refused(plan.id, state, "import", dating)
+        return self.store.save_plans(plans, actor, reason=reason, occurred_at=self._effective(on, today))
 
     # --- acting -----------------------------------------------------------------------------------
 
@@ -120,20 +198,24 @@ class Desk:
         reason: str | None = None,
         judgement: Judgement | None = None,
         milestone: str | None = None,
+        on: date | None = None,
     ) -> ActionResult:
-        """Fire ``trigger`` for ``actor``; refused with every reason, or stored in one transaction."""
+        """Fire ``trigger`` for ``actor``, taking effect today or on ``on`` (within its bounds);
+        refused with every reason, or stored in one transaction."""
         record = self.current(plan_id)
         submitting = trigger in (Trigger.SUBMIT_QUICK_TEST, Trigger.SUBMIT_PLAN, Trigger.ANSWER)
         version = record.latest_version if submitting else (record.submitted_version or record.latest_version)
         plan = self._plan(plan_id, version)
+        today = self.today()
         drafts = act(
-            record, plan, trigger, actor, self.today(), policy=self.policy, rules=self.rules, reason=reason,
-            judgement=judgement, milestone=milestone,
+            record, plan, trigger, actor, on or today, policy=self.policy, rules=self.rules, reason=reason,
+            judgement=judgement, milestone=milestone, recorded_on=today,
         )  # fmt: skip
+        effective = self._effective(on, today)
         try:
             events = self.store.append_to_plan(
                 plan_id,
-                [_new_event(plan, d) for d in drafts],
+                [_new_event(plan, d, effective) for d in drafts],
                 expected_last_seq=record.basis_seq,
                 state=drafts[-1].state,
             )
@@ -145,24 +227,36 @@ class Desk:
         notes = tuple(note for d in drafts for note in d.notes)
         return ActionResult(plan_id, events, record.state, notes)
 
-    def submit(self, plan_id: str, actor: Actor, *, reason: str | None = None) -> ActionResult:
+    def submit(self, plan_id: str, actor: Actor, *, reason: str | None = None, on: date | None = None) -> ActionResult:
         """Submit the quick test (a draft) or the worked-out plan (after a positive quick test)."""
         state = self._state(plan_id)
         trigger = Trigger.SUBMIT_QUICK_TEST if state is PlanState.DRAFT else Trigger.SUBMIT_PLAN
-        return self.act(plan_id, trigger, actor, reason=reason)
+        return self.act(plan_id, trigger, actor, reason=reason, on=on)
 
-    def decide(self, plan_id: str, outcome: str, actor: Actor, *, reason: str | None = None) -> ActionResult:
+    def decide(
+        self, plan_id: str, outcome: str, actor: Actor, *, reason: str | None = None, on: date | None = None
+    ) -> ActionResult:
         """Record a market leader's decision in the plan's current step (a vote until both agree)."""
         state = self._state(plan_id)
         step = PlanState.FINAL_DECISION if state is PlanState.CONSULTATION else state
-        return self.act(plan_id, self._decision(plan_id, step, outcome), actor, reason=reason)
+        return self.act(plan_id, self._decision(plan_id, step, outcome), actor, reason=reason, on=on)
 
-    def propose(self, plan_id: str, outcome: str, actor: Actor, *, reason: str | None = None) -> ActionResult:
+    def propose(
+        self, plan_id: str, outcome: str, actor: Actor, *, reason: str | None = None, on: date | None = None
+    ) -> ActionResult:
         """Record a market leader's proposed decision on a submitted plan (domain.md §4.3)."""
-        return self.act(plan_id, self._decision(plan_id, PlanState.PLAN_SUBMITTED, outcome), actor, reason=reason)
+        trigger = self._decision(plan_id, PlanState.PLAN_SUBMITTED, outcome)
+        return self.act(plan_id, trigger, actor, reason=reason, on=on)
 
     def judge(
-        self, plan_id: str, criterion: str, verdict: str, actor: Actor, *, reason: str | None = None
+        self,
+        plan_id: str,
+        criterion: str,
+        verdict: str,
+        actor: Actor,
+        *,
+        reason: str | None = None,
+        on: date | None = None,
     ) -> ActionResult:
         """Record an assessor's verdict on one criterion, for the actor's organisation."""
         try:
@@ -172,7 +266,7 @@ class Desk:
                 assessor=actor.name,
                 organisation=actor.organisation,
                 reason=reason,
-                recorded_on=self.today(),
+                recorded_on=on or self.today(),
             )
         except (ValidationError, ValueError) as exc:
             if isinstance(exc, ValidationError):
@@ -181,7 +275,7 @@ class Desk:
         record = self.current(plan_id)
         plan = self._plan(plan_id, record.submitted_version or record.latest_version)
         check_judgements(plan, record.submitted_on or self.today(), [judgement], rules=self.rules)
-        return self.act(plan_id, Trigger.JUDGE, actor, reason=reason, judgement=judgement)
+        return self.act(plan_id, Trigger.JUDGE, actor, reason=reason, judgement=judgement, on=on)
 
     def open_judgements(self, plan_id: str) -> list[str]:
         """The criteria of the step under assessment that still wait for the market leaders'
@@ -224,13 +318,14 @@ class Desk:
             self.store.plan(plan_id)
         return events
 
-    def deadlines(self, on: date | None = None) -> list[Deadline]:
-        """Every open clock and dated deadline on ``on`` (default: today), overdue first."""
+    def deadlines(self, on: date | None = None, reading: Reading = Reading.HAPPENED) -> list[Deadline]:
+        """Every open clock and dated deadline on ``on`` (default: today), overdue first, with the
+        record read as of that day as it happened or as it was known (:mod:`.store.asof`)."""
         on = on or self.today()
         records: dict[str, PlanRecord] = {}
         titles: dict[str, str] = {}
-        for event in self.store.events():
-            if event.plan_id is None or local_date(event.occurred_at) > on:
+        for event in events_as_of(self.store.events(), on, reading):
+            if event.plan_id is None:
                 continue
             record = records.get(event.plan_id)
             if record is None:
@@ -323,7 +418,7 @@ def _urgency(deadline: Deadline) -> tuple[int, int, str]:
     return (0, deadline.days_left, deadline.plan_id)
 
 
-def _new_event(plan: Plan, draft: Draft) -> NewEvent:
+def _new_event(plan: Plan, draft: Draft, effective: datetime | None) -> NewEvent:
     actor = (
         draft.actor
         if isinstance(draft.actor, Actor)
@@ -331,5 +426,5 @@ def _new_event(plan: Plan, draft: Draft) -> NewEvent:
     )
     return NewEvent(
         draft.type, actor, plan.id, draft.plan_version, draft.reason, dict(draft.payload), plan_groups(plan),
-        draft.rules_version,
+        draft.rules_version, effective,
     )  # fmt: skip

@@ -11,7 +11,8 @@
      ├── DocumentError         a letter or overview that cannot be produced, or a letter that cannot be read
      └── StoreError
           ├── PlanNotFound      no plan (or no such version) with that id
-          └── ConflictError     a change based on a stale version, or a concurrent writer won
+          ├── ConflictError     a change based on a stale version, or a concurrent writer won
+          └── ReplayError       an event log the workflow cannot follow (a stray or foreign event)
 
 Messages are built from the fields, so that a test can pin them and the CLI can print them without
 a traceback. Third-party errors are translated at the boundary with ``raise ... from exc``.
@@ -35,6 +36,7 @@ __all__ = [
     "PolicyError",
     "Problem",
     "Refused",
+    "ReplayError",
     "RulesError",
     "StoreError",
 ]
@@ -116,13 +118,18 @@ class Refused(BeoordelingError):
     """A workflow action that may not happen now: the message says what is required, in which
     state, and why (the role, the rule, the policy and its date)."""
 
-    def __init__(self, plan_id: str, state: str, action: str, reasons: Sequence[str]) -> None:
+    def __init__(self, plan_id: str | None, state: str | None, action: str, reasons: Sequence[str]) -> None:
         self.plan_id = plan_id
         self.state = state
         self.action = action
         self.reasons: tuple[str, ...] = tuple(reasons)
         detail = self.reasons[0] if len(self.reasons) == 1 else "; ".join(self.reasons)
-        super().__init__(f"refused: {action} on plan {plan_id} (state: {state}): {detail}")
+        super().__init__(f"refused: {self.what}: {detail}")
+
+    @property
+    def what(self) -> str:
+        """The action, and the plan and state it was tried on (a store-wide action names none)."""
+        return f"{self.action} on plan {self.plan_id} (state: {self.state})" if self.plan_id else self.action
 
 
 class ConfigurationError(BeoordelingError):
@@ -169,3 +176,8 @@ class ConflictError(StoreError):
             f"conflict: {detail}; export the latest version (`beoordeling export {plan_id}`), "
             "apply your change to it and import again"
         )
+
+
+class ReplayError(StoreError):
+    """An event log the workflow's definition cannot follow: an impossible move, an unknown event
+    type (a stray or foreign event); the message names the event."""

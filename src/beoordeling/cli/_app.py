@@ -17,7 +17,7 @@ from rich.table import Table
 from .. import _dutch
 from ..errors import BeoordelingError, InputError, Refused
 from ..model import Role
-from ..store import Actor, PlanSummary, Store
+from ..store import Actor, PlanSummary, Reading, Store
 from ..workflow import AMSTERDAM
 
 OK, FINDINGS, BAD_INPUT, REFUSED = 0, 1, 2, 3
@@ -55,7 +55,8 @@ class _Group(click.Group):
                 err.print(f"  {problem}", markup=False)
             sys.exit(BAD_INPUT)
         except Refused as exc:
-            err.print(f"[bold red]refused:[/] {exc.action} on plan {exc.plan_id} (state: {exc.state})", markup=True)
+            err.print("[bold red]refused:[/] ", markup=True, end="")
+            err.print(exc.what, markup=False)
             for reason in exc.reasons:
                 err.print(f"  - {reason}", markup=False)
             sys.exit(REFUSED)
@@ -73,11 +74,19 @@ def _store_url(ctx: click.Context) -> str | None:
 
 
 def open_store(ctx: click.Context, on: Any = None) -> Store:
-    """The store, with its clock set to ``on`` (noon, Dutch time) when a date is given."""
-    if on is None:
-        return Store.open(_store_url(ctx))
-    moment = datetime.combine(on.date(), time(12, 0), AMSTERDAM)
-    return Store.open(_store_url(ctx), clock=lambda: moment)
+    """The store. A practice store's simulated clock stands where its last event left it, and a
+    stated date (``--on``) moves it there (noon, Dutch time), so that a training session walks a
+    plan through on its own dates; a real store records by the system clock whatever is stated."""
+    store = Store.open(_store_url(ctx))
+    if store.practice:
+        moment = noon(on.date()) if on is not None else store.last_recorded_at() or store.now()
+        store.simulate(lambda: moment)
+    return store
+
+
+def noon(day: date) -> datetime:
+    """Noon on ``day``, Dutch time: the moment a practice store's clock is set to for that day."""
+    return datetime.combine(day, time(12, 0), AMSTERDAM)
 
 
 def _actor(identity: str | None, role: str) -> Actor:
@@ -117,6 +126,15 @@ def cli(store: str | None) -> None:
 
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+READING = click.option(
+    "--reading",
+    type=click.Choice([r.value for r in Reading]),
+    default=Reading.HAPPENED.value,
+    show_default=True,
+    help="As of --on: 'happened' reads events by the day they took effect (the history as the record tells "
+    "it now); 'known' by the day the store recorded them (what could be seen that day).",
+)
 
 
 def _day(value: Any) -> date:

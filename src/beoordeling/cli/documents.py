@@ -10,25 +10,18 @@ from typing import Any
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from ..desk import Desk
 from ..letters import IssuedLetter, LetterOffice, verify_letter
 from ..model import Role
 from ..overview import save_overview
-from ..workflow import load_policy
-from ._app import _DATE, FINDINGS, _actor, _day, cli, err, open_store, out
+from ..store import Reading
+from ._app import _DATE, FINDINGS, READING, _actor, _day, cli, err, open_store, out
 
 _OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
 
 
-_POLICY = click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A policy file to use instead of the shipped policy/iza.yaml.",
-)
-
-
 def _identity(command: Any) -> Any:
-    """Who issues the letters (recorded with each), and the policy whose clocks they quote."""
+    """Who issues the letters (recorded with each)."""
     options = [
         click.option(
             "--as", "identity", metavar="ORGANISATION/person", help="Who issues (default: $BEOORDELING_ACTOR)."
@@ -40,15 +33,14 @@ def _identity(command: Any) -> Any:
             show_default=True,
             help="The role issued in.",
         ),
-        _POLICY,
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _office(store: Any, policy_path: Path | None) -> LetterOffice:
-    return LetterOffice(store, policy=load_policy(policy_path) if policy_path else None)
+def _office(store: Any) -> LetterOffice:
+    return LetterOffice(store)
 
 
 def _issued(letter: IssuedLetter) -> str:
@@ -64,14 +56,13 @@ def _issued(letter: IssuedLetter) -> str:
 @click.pass_context
 def letter(
     ctx: click.Context, plan_id: str, seq: int | None, output: Path, identity: str | None, role: str,
-    policy_path: Path | None,
 ) -> None:  # fmt: skip
     """Write the decision letter of one plan (PDF/A, Dutch) and record it as issued.
 
     Without --event, the letter of the plan's latest decision that calls for one.
     """
     with open_store(ctx) as store:
-        office = _office(store, policy_path)
+        office = _office(store)
         out.print(_issued(office.write(office.decision(plan_id, seq), output, _actor(identity, role))), markup=False)
 
 
@@ -89,11 +80,10 @@ def letter(
 @click.pass_context
 def letters(
     ctx: click.Context, pending: bool, directory: Path, workers: int, identity: str | None, role: str,
-    policy_path: Path | None,
 ) -> None:  # fmt: skip
     """Write every pending decision letter into a folder and record them as issued."""
     with open_store(ctx) as store:
-        office = _office(store, policy_path)
+        office = _office(store)
         todo = office.pending()
         if not todo:
             out.print("no letters pending", markup=False)
@@ -111,12 +101,11 @@ def letters(
 
 @cli.command("verify-letter")
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_POLICY
 @click.pass_context
-def verify_letter_command(ctx: click.Context, path: Path, policy_path: Path | None) -> None:
+def verify_letter_command(ctx: click.Context, path: Path) -> None:
     """Check a letter against the store: its document, fingerprint and file (exit 1 when it does not match)."""
     with open_store(ctx) as store:
-        check = verify_letter(_office(store, policy_path), path)
+        check = verify_letter(_office(store), path)
     for note in check.notes:
         out.print(f"{path}: {note}", markup=False)
     if check.ok:
@@ -132,13 +121,14 @@ def verify_letter_command(ctx: click.Context, path: Path, policy_path: Path | No
 @click.option(
     "--on", "on", type=_DATE, metavar="YYYY-MM-DD", help="The store as it stood on this day (default: today)."
 )
-@_POLICY
+@READING
 @click.pass_context
-def overview(ctx: click.Context, output: Path, on: Any, policy_path: Path | None) -> None:
+def overview(ctx: click.Context, output: Path, on: Any, reading: str) -> None:
     """Write the Excel overview: plans, decisions, deadlines, milestones and payments, one sheet each."""
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter(f"expected a .xlsx file name; found {output.name!r}", param_hint="'-o'")
     with open_store(ctx) as store:
-        sheets = save_overview(store, output, on=_day(on), policy=load_policy(policy_path) if policy_path else None)
+        day = _day(on) if on is not None else Desk(store).today()
+        sheets = save_overview(store, output, on=day, reading=Reading(reading))
     counts = ", ".join(f"{sheet.name} {len(sheet.rows)}" for sheet in sheets)
     out.print(f"{output}: {counts}", markup=False)

@@ -13,23 +13,75 @@ from rich.table import Table
 
 from .. import _dutch
 from ..demo import run_demo
+from ..desk import Desk
 from ..model import PlanState, Role, Sector
 from ..planfile import load_plans, plan_json_schema_text, save_plan
 from ..reference import load_regions
 from ..store import Store
-from ._app import _DATE, _ROLE_CHOICE, FINDINGS, OK, _actor, _print_register, _store_url, cli, err, open_store, out
+from ..workflow import default_policy
+from ._app import (
+    _DATE,
+    _ROLE_CHOICE,
+    FINDINGS,
+    OK,
+    _actor,
+    _print_register,
+    _store_url,
+    cli,
+    err,
+    noon,
+    open_store,
+    out,
+)
 
 
 @cli.command()
 @click.option("--as", "identity", metavar="ORGANISATION/person", help="Who creates the store.")
+@click.option(
+    "--practice",
+    is_flag=True,
+    help="A practice store (demo, training): its clock follows --on, and everything it produces is marked "
+    "as an example (voorbeeld). A real store always records by the system clock.",
+)
+@click.option(
+    "--on",
+    "on",
+    type=_DATE,
+    metavar="YYYY-MM-DD",
+    help="For a practice store: the day its simulated clock starts (default: today).",
+)
 @click.pass_context
-def init(ctx: click.Context, identity: str | None) -> None:
-    """Create a new, empty store."""
+def init(ctx: click.Context, identity: str | None, practice: bool, on: Any) -> None:
+    """Create a new, empty store, with the shipped policy adopted."""
     actor = _actor(identity, Role.SYSTEM.value)
-    with Store.open(_store_url(ctx), create=True) as store:
-        event = store.initialise(actor)
-        out.print(f"Created store {store!r}")
-        out.print(f"store id {event.payload['store_id']}, head {event.hash}")
+    if on is not None and not practice:
+        raise click.BadParameter(
+            "a real store starts on the system clock; --on sets the clock of a practice store (--practice)",
+            param_hint="'--on'",
+        )
+    clock = (lambda: noon(on.date())) if on is not None else None
+    with Store.open(_store_url(ctx), create=True, clock=clock) as store:
+        event = store.initialise(actor, practice=practice)
+        adopted = Desk(store).adopt_policy(default_policy(), actor, reason="Meegeleverd beleid bij het aanmaken")
+        kind = "practice store" if practice else "store"
+        out.print(f"Created {kind} {store!r}", markup=False)
+        out.print(f"store id {event.payload['store_id']}, policy {adopted.payload['stamp']}, head {adopted.hash}")
+
+
+@cli.command()
+@click.option("--as", "identity", metavar="ORGANISATION/person", help="Who upgrades the store.")
+@click.pass_context
+def upgrade(ctx: click.Context, identity: str | None) -> None:
+    """Bring a store made by an earlier release up to this release (every event and hash is kept)."""
+    report = Store.upgrade(_store_url(ctx), _actor(identity, Role.SYSTEM.value))
+    if report.event is None:
+        out.print(f"the store is up to date (schema {report.to_version}); nothing was changed", markup=False)
+        return
+    out.print(
+        f"upgraded from schema {report.from_version} to {report.to_version}: the chain up to head "
+        f"{report.head_before} is kept, and event {report.event.seq} records the upgrade (head {report.head_after})",
+        markup=False,
+    )
 
 
 @cli.command("import")
@@ -37,7 +89,13 @@ def init(ctx: click.Context, identity: str | None) -> None:
 @click.option("--as", "identity", metavar="ORGANISATION/person", help="Who imports (default: $BEOORDELING_ACTOR).")
 @click.option("--role", type=_ROLE_CHOICE, default=Role.SUBMITTER.value, show_default=True, help="Role acted in.")
 @click.option("--reason", help="Why these versions are stored; kept with the event.")
-@click.option("--on", "on", type=_DATE, metavar="YYYY-MM-DD", help="Date of the import (default: today).")
+@click.option(
+    "--on",
+    "on",
+    type=_DATE,
+    metavar="YYYY-MM-DD",
+    help="The day the versions took effect, if earlier than today (bounded as for every action).",
+)
 @click.option(
     "--regions",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -65,7 +123,7 @@ def import_(
     actor = _actor(identity, role)
     plans = load_plans(files, load_regions(regions), complete_forms=not draft)
     with open_store(ctx, on) as store:
-        results = store.save_plans(plans, actor, reason=reason)
+        results = Desk(store).save_plans(plans, actor, reason=reason, on=on.date() if on else None)
     for result in results:
         what = f"version {result.version}" if result.changed else f"unchanged (version {result.version})"
         out.print(f"{result.plan_id}: {what}")

@@ -1,8 +1,9 @@
 """Commands that move plans through the workflow, and the views of it: history, deadlines, diagram.
 
 Every mutating command names who acts (``--as ORGANISATION/person`` and ``--role``, or
-``$BEOORDELING_ACTOR``) and takes its date from ``--on`` (default: today), so that a clock or a
-policy date can be replayed exactly.
+``$BEOORDELING_ACTOR``). The store records when it happens by its own clock; ``--on`` states an
+earlier day the action took effect, within the bounds the desk enforces. The policy is the one the
+store adopted (``policy adopt``), never a file named on the command line.
 """
 
 from __future__ import annotations
@@ -17,19 +18,19 @@ import click
 from rich.table import Table
 
 from .. import _dutch
-from ..desk import ActionResult, Desk
+from ..desk import ActionResult, Desk, policy_in_force
 from ..model import Role
-from ..store import Event, Store
+from ..store import Event, Reading, Store
 from ..workflow import Trigger, load_policy
 from ..workflow.diagram import diagram_dot, diagram_mermaid
 from ..workflow.policy import Policy
-from ._app import _DATE, FINDINGS, _actor, _day, _store_url, cli, open_store, out
+from ._app import _DATE, FINDINGS, READING, _actor, _day, _store_url, cli, open_store, out
 
 Command = Callable[..., None]
 
 
-def _desk(store: Store, policy_path: Path | None) -> Desk:
-    return Desk(store, policy=load_policy(policy_path) if policy_path else None)
+def _stated(on: Any) -> Any:
+    return on.date() if on is not None else None
 
 
 def _report(result: ActionResult) -> None:
@@ -61,12 +62,13 @@ def _acting(default_role: Role, *, reason: str = "optional") -> Callable[[Comman
                 required=reason == "required",
                 help="Why; kept with the event" + (" (required)." if reason == "required" else "."),
             ),
-            click.option("--on", "on", type=_DATE, metavar="YYYY-MM-DD", help="Date of the action (default: today)."),
             click.option(
-                "--policy",
-                "policy_path",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                help="A policy file to use instead of the shipped policy/iza.yaml.",
+                "--on",
+                "on",
+                type=_DATE,
+                metavar="YYYY-MM-DD",
+                help="The day the action took effect, if earlier than today: never after the day the store "
+                "records it, never before the plan's last event, at most the policy's backdating-days back.",
             ),
             click.pass_context,
         ]
@@ -83,10 +85,9 @@ def _simple(name: str, trigger: Trigger, role: Role, doc: str, *, reason: str = 
     @_acting(role, reason=reason)
     def command(
         ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any,
-        policy_path: Path | None,
     ) -> None:  # fmt: skip
         with open_store(ctx, on) as store:
-            _report(_desk(store, policy_path).act(plan_id, trigger, _actor(identity, role), reason=reason))
+            _report(Desk(store).act(plan_id, trigger, _actor(identity, role), reason=reason, on=_stated(on)))
 
     command.__doc__ = doc
     cli.command(name)(command)
@@ -96,7 +97,6 @@ def _simple(name: str, trigger: Trigger, role: Role, doc: str, *, reason: str = 
 @_acting(Role.SUBMITTER)
 def submit(
     ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any,
-    policy_path: Path | None,
 ) -> None:  # fmt: skip
     """Submit the quick test (a draft) or the worked-out plan (after a positive quick test).
 
@@ -104,7 +104,7 @@ def submit(
     outcome, or 4 weeks to the proposed decision.
     """
     with open_store(ctx, on) as store:
-        _report(_desk(store, policy_path).submit(plan_id, _actor(identity, role), reason=reason))
+        _report(Desk(store).submit(plan_id, _actor(identity, role), reason=reason, on=_stated(on)))
 
 
 _simple(
@@ -135,7 +135,7 @@ _simple("complete", Trigger.COMPLETE, Role.COORDINATING_INSURER, "Close a plan w
 @click.option("--verdict", type=click.Choice(["pass", "fail"]), required=True, help="The assessor's verdict.")
 def judge(
     ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any,
-    policy_path: Path | None, criterion: str, verdict: str,
+    criterion: str, verdict: str,
 ) -> None:  # fmt: skip
     """Record an assessor's verdict on one criterion for their insurer.
 
@@ -143,7 +143,8 @@ def judge(
     judgement counts once both market leaders recorded the same verdict.
     """
     with open_store(ctx, on) as store:
-        _report(_desk(store, policy_path).judge(plan_id, criterion, verdict, _actor(identity, role), reason=reason))
+        desk = Desk(store)
+        _report(desk.judge(plan_id, criterion, verdict, _actor(identity, role), reason=reason, on=_stated(on)))
 
 
 @cli.command()
@@ -151,7 +152,7 @@ def judge(
 @click.option("--outcome", type=click.Choice(["approve", "reject", "rework"]), required=True)
 def propose(
     ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any,
-    policy_path: Path | None, outcome: str,
+    outcome: str,
 ) -> None:  # fmt: skip
     """Record a market leader's proposed decision on a submitted plan.
 
@@ -159,7 +160,7 @@ def propose(
     weeks to comment.
     """
     with open_store(ctx, on) as store:
-        _report(_desk(store, policy_path).propose(plan_id, outcome, _actor(identity, role), reason=reason))
+        _report(Desk(store).propose(plan_id, outcome, _actor(identity, role), reason=reason, on=_stated(on)))
 
 
 @cli.command()
@@ -172,7 +173,7 @@ def propose(
 )
 def decide(
     ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any,
-    policy_path: Path | None, outcome: str,
+    outcome: str,
 ) -> None:  # fmt: skip
     """Record a market leader's decision in the plan's current step.
 
@@ -180,18 +181,17 @@ def decide(
     and a different vote from the other leader blocks the step.
     """
     with open_store(ctx, on) as store:
-        _report(_desk(store, policy_path).decide(plan_id, outcome, _actor(identity, role), reason=reason))
+        _report(Desk(store).decide(plan_id, outcome, _actor(identity, role), reason=reason, on=_stated(on)))
 
 
 @cli.command()
 @_acting(Role.OTHER_INSURER, reason="required")
 def comment(
     ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any,
-    policy_path: Path | None,
 ) -> None:  # fmt: skip
     """Record an other insurer's question or remark during the consultation window (--reason is the text)."""
     with open_store(ctx, on) as store:
-        result = _desk(store, policy_path).act(plan_id, Trigger.COMMENT, _actor(identity, role), reason=reason)
+        result = Desk(store).act(plan_id, Trigger.COMMENT, _actor(identity, role), reason=reason, on=_stated(on))
         _report(result)
 
 
@@ -200,12 +200,13 @@ def comment(
 @click.argument("milestone")
 def report_milestone(
     ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any,
-    policy_path: Path | None, milestone: str,
+    milestone: str,
 ) -> None:  # fmt: skip
     """Report that a milestone was achieved; the market leaders then decide met or missed."""
     with open_store(ctx, on) as store:
-        desk = _desk(store, policy_path)
-        _report(desk.act(plan_id, Trigger.REPORT_MILESTONE, _actor(identity, role), reason=reason, milestone=milestone))
+        actor = _actor(identity, role)
+        desk = Desk(store)
+        _report(desk.act(plan_id, Trigger.REPORT_MILESTONE, actor, reason=reason, milestone=milestone, on=_stated(on)))
 
 
 @cli.command()
@@ -263,21 +264,17 @@ def _detail(event: Event) -> str:
 
 @cli.command()
 @click.option("--on", "on", type=_DATE, metavar="YYYY-MM-DD", help="The date to count from (default: today).")
+@READING
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A policy file to use instead of the shipped policy/iza.yaml.",
-)
 @click.pass_context
-def deadlines(ctx: click.Context, on: Any, fmt: str, policy_path: Path | None) -> None:
+def deadlines(ctx: click.Context, on: Any, reading: str, fmt: str) -> None:
     """Open clocks and dated deadlines: due date, days left or overdue, who is responsible; overdue first.
 
     Exit 1 when anything is overdue, so that a scheduled job can alert on it.
     """
     with Store.open(_store_url(ctx)) as store:
-        found = _desk(store, policy_path).deadlines(_day(on))
+        desk = Desk(store)
+        found = desk.deadlines(_day(on) if on is not None else desk.today(), Reading(reading))
     if fmt == "json":
         rows = [
             {
@@ -355,3 +352,43 @@ def policy_show(path: Path | None) -> None:
         if rule.refuses:
             out.print(f"    refuses: {', '.join(t.value for t in rule.refuses)}", markup=False)
         out.print(f"    {rule.source}", markup=False)
+
+
+@policy.command("adopt")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--as", "identity", metavar="ORGANISATION/person", help="Who adopts (default: $BEOORDELING_ACTOR).")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.BO_IZA.value,
+    show_default=True,
+    help="The role acted in (adopting a policy is the BO IZA's).",
+)
+@click.option("--reason", required=True, help="Why this policy is adopted; kept with the event (required).")
+@click.pass_context
+def policy_adopt(ctx: click.Context, path: Path, identity: str | None, role: str, reason: str) -> None:
+    """Adopt a policy file for the store: every action from now on uses it (recorded with its hash)."""
+    loaded = load_policy(path)
+    with Store.open(_store_url(ctx)) as store:
+        event = Desk(store).adopt_policy(loaded, _actor(identity, role), reason=reason)
+    out.print(f"{loaded.stamp} adopted as event {event.seq} by {event.actor}", markup=False)
+
+
+@policy.command("history")
+@click.pass_context
+def policy_history(ctx: click.Context) -> None:
+    """The policies the store adopted: when, by whom, why, and which is in force."""
+    with Store.open(_store_url(ctx)) as store:
+        adopted = store.adopted_policies()
+        current = policy_in_force(store)
+    if not adopted:
+        out.print(f"no policy adopted; actions use the shipped policy {current.stamp}", markup=False)
+        return
+    table = Table("#", "Vastgesteld", "Beleid", "Door", "Reden", box=None, header_style="bold")
+    for event, _document in adopted:
+        table.add_row(
+            str(event.seq), _dutch.moment(event.recorded_at or event.occurred_at), str(event.payload.get("stamp")),
+            str(event.actor), event.reason or "",
+        )  # fmt: skip
+    out.print(table)
+    out.print(f"in force: {current.stamp}", markup=False)

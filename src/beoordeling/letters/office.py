@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._files import atomic_write
+from ..desk import policy_in_force
 from ..errors import DocumentError, PlanNotFound
 from ..model import Plan
 from ..store import Actor, Event, NewEvent, Store
-from ..workflow import Policy, Trigger, default_policy
+from ..workflow import Policy, Trigger
 from .compose import compose
 from .content import Letter, LetterSource
 from .fingerprint import document_number, fingerprint
@@ -51,9 +52,9 @@ class IssuedLetter:
 class LetterOffice:
     """Letters of the decisions in one store."""
 
-    def __init__(self, store: Store, *, policy: Policy | None = None) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
-        self.policy = policy or default_policy()
+        self._policies: dict[int, Policy] = {}
         self._store_id: str | None = None
         self._plans: dict[tuple[str, int | None], tuple[Plan, str]] = {}
 
@@ -109,7 +110,14 @@ class LetterOffice:
         position = self._queue_position(event) if event.type == Trigger.WAITLIST.event_type else None
         source = LetterSource(spec, event, kept, plan, plan_hash, position)
         number = document_number(event.plan_id, event.seq)
-        return compose(source, number, fingerprint(self.store_id, spec.kind, event, plan_hash), self.policy)
+        return compose(source, number, fingerprint(self.store_id, spec.kind, event, plan_hash), self.policy_for(event))
+
+    def policy_for(self, event: Event) -> Policy:
+        """The policy in force when ``event`` was recorded: the clocks its letter quotes."""
+        policy = self._policies.get(event.seq)
+        if policy is None:
+            policy = self._policies[event.seq] = policy_in_force(self.store, before=event.seq)
+        return policy
 
     def _plan(self, event: Event) -> tuple[Plan, str]:
         key = (str(event.plan_id), event.plan_version)

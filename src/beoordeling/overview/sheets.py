@@ -18,8 +18,8 @@ from ..desk import Desk
 from ..letters.fingerprint import document_number
 from ..letters.kinds import letter_for
 from ..model import Obligation, PlanState, Sector, Theme
-from ..store import Event, Store
-from ..workflow import PlanRecord, Policy, Trigger, local_date
+from ..store import Event, Reading, Store, events_as_of
+from ..workflow import PlanRecord, Trigger, local_date
 
 __all__ = ["Column", "Sheet", "overview_sheets"]
 
@@ -101,15 +101,14 @@ _SUBMISSIONS = (Trigger.SUBMIT_QUICK_TEST.event_type, Trigger.SUBMIT_PLAN.event_
 _MILESTONE_DECISIONS = (Trigger.MILESTONE_MET.event_type, Trigger.MILESTONE_MISSED.event_type)
 
 
-def overview_sheets(store: Store, *, on: date, policy: Policy | None = None) -> list[Sheet]:
-    """The overview's five sheets as the store stood at the end of ``on`` (Dutch time)."""
+def overview_sheets(store: Store, *, on: date, reading: Reading = Reading.HAPPENED) -> list[Sheet]:
+    """The overview's five sheets as the store stood at the end of ``on`` (Dutch time), as it
+    happened or as it was known then (:mod:`beoordeling.store.asof`)."""
     plans: dict[str, _Plan] = {}
     decisions: list[Event] = []
     letters: dict[str, date] = {}
-    for event in store.events():
+    for event in events_as_of(store.events(), on, reading):
         when = local_date(event.occurred_at)
-        if when > on:
-            break
         if event.plan_id is None:
             continue
         plan = plans.get(event.plan_id)
@@ -117,7 +116,7 @@ def overview_sheets(store: Store, *, on: date, policy: Policy | None = None) -> 
             plan = plans[event.plan_id] = _Plan(PlanRecord(event.plan_id))
         plan.record.apply(event)
         _note(plan, event, when, decisions, letters)
-    desk = Desk(store, policy=policy)
+    desk = Desk(store)
     records = {plan_id: p.record for plan_id, p in plans.items()}
     titles = {plan_id: p.title for plan_id, p in plans.items()}
     milestones, payments = _milestone_rows(store, plans, letters)

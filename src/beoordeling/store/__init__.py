@@ -1,8 +1,9 @@
 """The store: versions of plans and the hash-chained event log that records every change."""
 
+from .asof import Reading, events_as_of
 from .events import Actor, Event, EventType, NewEvent
 from .records import Head, PlanSummary, SaveResult, StoredPlan, VersionInfo
-from .store import Store
+from .store import Store, UpgradeReport
 from .verify import VerifyReport
 
 __all__ = [
@@ -12,9 +13,12 @@ __all__ = [
     "Head",
     "NewEvent",
     "PlanSummary",
+    "Reading",
     "SaveResult",
     "Store",
     "StoredPlan",
+    "UpgradeReport",
     "VerifyReport",
     "VersionInfo",
+    "events_as_of",
 ]

@@ -13,7 +13,9 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+"""Schema 2 added each event's recorded time and the adopted policies; `beoordeling upgrade` takes a
+store from 1 to 2 (store/migrations/)."""
 
 metadata = MetaData()
 
@@ -32,7 +34,7 @@ events = Table(
     Column("actor", String(300), nullable=False),
     Column("organisation", String(300), nullable=False),
     Column("role", String(40), nullable=False),
-    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),  # when it takes effect (stated, bounded)
     Column("occurred_at_text", String(40), nullable=False),
     Column("plan_id", String(64), index=True),
     Column("plan_version", Integer),
@@ -42,6 +44,9 @@ events = Table(
     Column("rules_version", String(100)),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # When the store wrote the event, by its own clock; NULL only for events of schema 1.
+    Column("recorded_at", DateTime(timezone=True)),
+    Column("recorded_at_text", String(40)),
     # No index on hash: random keys would triple the cost of every append (see bench/), and an
     # event is found by its sequence number; verify walks the chain anyway.
 )
@@ -55,6 +60,16 @@ plan_versions = Table(
     Column("content_hash", String(64), nullable=False),
     Column("created_seq", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# The policy files the BO IZA adopted, each recorded by a policy.adopted event (append-only).
+policy_versions = Table(
+    "policy_versions",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),  # the adopting event
+    Column("policy_id", String(64), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
 )
 
 # A projection of the event log for fast listing; rebuilt from events, checked by verify.
@@ -77,7 +92,7 @@ plans = Table(
     Column("last_seq", Integer, nullable=False),  # the last event that moved the plan; notes leave it alone
 )
 
-APPEND_ONLY = ("events", "plan_versions")
+APPEND_ONLY = ("events", "plan_versions", "policy_versions")
 
 
 def append_only_ddl(dialect: str) -> list[str]:

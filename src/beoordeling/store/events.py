@@ -3,6 +3,13 @@
 An event says what happened to which plan version, who did it for which organisation in which
 role, when, why, and with which rules version. Its hash covers all of that plus the previous hash,
 so changing, removing or reordering any stored event breaks the chain from that point on.
+
+An event has two times. ``recorded_at`` is when the store wrote it, by the store's own clock (UTC),
+never a value an actor typed; ``occurred_at`` is the moment the event takes effect, which an actor
+may state (``--on``) within bounds the desk enforces and the store checks: never after
+``recorded_at``. Clocks, dated policies and the rules edition count from ``occurred_at``. In a
+practice store (``init --practice``) the store's clock is a simulated one, and every event's hash
+says so: a practice event can never pass for a real one.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ class EventType(StrEnum):
     """What an event records. The workflow adds its own types; these are the store's."""
 
     STORE_INITIALISED = "store.initialised"
+    STORE_UPGRADED = "store.upgraded"
+    POLICY_ADOPTED = "policy.adopted"
     PLAN_CREATED = "plan.created"
     PLAN_REVISED = "plan.revised"
 
@@ -62,7 +71,9 @@ class Actor:
 
 @dataclass(frozen=True)
 class NewEvent:
-    """An event to append; the store assigns its number, time and hashes."""
+    """An event to append; the store assigns its number, its recorded time and its hashes.
+    ``occurred_at`` is the moment it takes effect when an actor stated one (default: when it is
+    recorded)."""
 
     type: str
     actor: Actor
@@ -72,11 +83,14 @@ class NewEvent:
     payload: Mapping[str, Any] = field(default_factory=dict)
     groups: Mapping[str, Any] = field(default_factory=dict)
     rules_version: str | None = None
+    occurred_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """A stored event."""
+    """A stored event. ``occurred_at`` is when it took effect (what clocks count from);
+    ``recorded_at`` when the store wrote it (None only for events written before the store kept
+    it, schema 1)."""
 
     seq: int
     type: str
@@ -90,6 +104,7 @@ class Event:
     rules_version: str | None
     prev_hash: str
     hash: str
+    recorded_at: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The event as JSON data (``history --format json``, the demo's history files)."""
@@ -97,6 +112,7 @@ class Event:
             "seq": self.seq,
             "type": self.type,
             "occurred_at": self.occurred_at.isoformat(),
+            "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None,
             "actor": self.actor.name,
             "organisation": self.actor.organisation,
             "role": self.actor.role.value,
@@ -130,13 +146,18 @@ def event_hash(  # noqa: PLR0917  (positional on purpose, see docstring)
     groups: str,
     rules_version: str | None,
     prev_hash: str,
+    recorded_at: str | None = None,
+    practice: bool = False,
 ) -> str:
     """SHA-256 over an event's stored fields and the previous hash, in the order of the table.
 
     Each field is written as ``<length>:<text>`` (``-`` for a missing value), one after the other:
-    a prefix code, so no two different events give the same text. ``payload`` and ``groups`` are
-    their stored canonical JSON texts, so the hash can be checked from the database row as it is,
-    on any database, without parsing. Positional on purpose: it runs once per appended event.
+    a prefix code, so no two different events give the same text. The recorded time comes last,
+    tagged ``R`` for the store's real clock and ``P`` for a practice store's simulated one; an event
+    written before the store kept that time (schema 1) has none, and hashes as it always did.
+    ``payload`` and ``groups`` are their stored canonical JSON texts, so the hash can be checked
+    from the database row as it is, on any database, without parsing. Positional on purpose: it
+    runs once per appended event.
     """
     n = str(seq)
     v = "-" if plan_version is None else f"{len(str(plan_version))}:{plan_version}"
@@ -148,6 +169,8 @@ def event_hash(  # noqa: PLR0917  (positional on purpose, see docstring)
         f"{len(role)}:{role}{len(occurred_at)}:{occurred_at}{p}{v}{r}{len(payload)}:{payload}"
         f"{len(groups)}:{groups}{rv}{len(prev_hash)}:{prev_hash}"
     )
+    if recorded_at is not None:
+        text += f"{'P' if practice else 'R'}{len(recorded_at)}:{recorded_at}"
     return sha256_hex(text)
 
 

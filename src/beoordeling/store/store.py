@@ -1,8 +1,13 @@
 """The store: plan versions and the event log, in SQLite by default or PostgreSQL.
 
 Every change is an event appended to one hash chain, in the same transaction as the data it
-describes. Versions of a plan are never changed: importing or editing a plan adds a version, and a
-change must say which version it was based on (optimistic concurrency). History tables are guarded
+describes. Each event is stamped with the store's own clock when it is written (``recorded_at``,
+never a value from the caller, never earlier than the event before it); the moment it takes effect
+may be stated by the caller, never later than that. A store made for practice (the demo, training,
+tests) runs on a simulated clock and says so in every event's hash; a real store refuses one.
+
+Versions of a plan are never changed: importing or editing a plan adds a version, and a change
+must say which version it was based on (optimistic concurrency). History tables are guarded
 by database triggers, so no code path, ours or another, can update or delete them unnoticed.
 """
 
@@ -10,8 +15,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Self
 
@@ -27,6 +33,7 @@ from . import _tables as t
 from ._diff import changes
 from ._engine import DEFAULT_STORE, WRITE, make_engine, normalise_url, redact, sqlite_path
 from .events import GENESIS_HASH, Actor, Event, EventType, NewEvent, event_hash, plan_groups, utc_text
+from .migrations import migrate, stamp_current
 from .records import (
     Head,
     PlanSummary,
@@ -41,23 +48,46 @@ from .records import (
 )
 from .verify import VerifyReport, verify_records
 
-__all__ = ["Clock", "Store", "system_clock"]
+__all__ = ["Clock", "Store", "UpgradeReport", "system_clock"]
 
 Clock = Callable[[], datetime]
 _PAGE = 5_000
+_RESERVED = {
+    "store.": "the store writes its own events",
+    "plan.": "plan versions are stored with save_plans",
+    "workflow.": "workflow events are appended by the desk (Desk.act), which checks them against the workflow",
+    "policy.": "a policy is adopted with adopt_policy",
+    NOTE_EVENT_PREFIXES[0]: "notes about a plan are appended with append_notes",
+}
 
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class UpgradeReport:
+    """What `beoordeling upgrade` did: the schema before and after, and the chain's head before it
+    and after the upgrade's own event (None when there was nothing to do)."""
+
+    from_version: str
+    to_version: str
+    head_before: str
+    head_after: str
+    event: Event | None
+
+
 class Store:
     """A beoordeling store. Open it with :meth:`open`; use it as a context manager to close it."""
 
-    def __init__(self, engine: Engine, url: str, clock: Clock = system_clock) -> None:
+    def __init__(self, engine: Engine, url: str, clock: Clock | None = None) -> None:
         self._engine = engine
         self.url = url
-        self._clock = clock
+        self._clock: Clock = clock or system_clock
+        self._simulated = clock is not None
+        self.practice = False
+        """A practice store (``init --practice``): its clock is simulated, and everything it
+        produces says it is an example."""
         self._postgres = engine.dialect.name == "postgresql"
         self._insert_sql: str | None = None
         self._insert_positional = True
@@ -65,11 +95,12 @@ class Store:
     # --- opening ------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, url: str | None = None, *, create: bool = False, clock: Clock = system_clock) -> Self:
+    def open(cls, url: str | None = None, *, create: bool = False, clock: Clock | None = None) -> Self:
         """Open the store at ``url`` (a file path or SQLAlchemy URL; default ``beoordeling.db``).
 
         Without ``create`` a store that does not exist yet is an error, so that a mistyped path
-        never silently starts an empty store.
+        never silently starts an empty store. A ``clock`` (a simulated one) is accepted only by a
+        practice store; a real store always records by the system clock.
         """
         url = normalise_url(url or DEFAULT_STORE)
         path = sqlite_path(url)
@@ -79,8 +110,24 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         store = cls(make_engine(url), url, clock)
         if not create:
-            store._check_initialised()
+            try:
+                store._check_initialised()
+                if clock is not None:
+                    store.simulate(clock)
+            except BaseException:
+                store.close()
+                raise
         return store
+
+    def simulate(self, clock: Clock) -> None:
+        """Run a practice store on ``clock`` from now on (the demo's story, a training session's
+        ``--on``). A real store refuses: its events are recorded by the system clock only."""
+        if not self.practice:
+            raise StoreError(
+                f"{redact(self.url)} is a real store: it records events by the system clock, never a simulated "
+                "one; a simulated clock is for a practice store (`beoordeling init --practice`)"
+            )
+        self._clock, self._simulated = clock, True
 
     def close(self) -> None:
         self._engine.dispose()
@@ -99,17 +146,31 @@ class Store:
             with self._engine.connect() as conn:
                 if not inspect(conn).has_table("meta"):
                     raise StoreError(f"{redact(self.url)} is not a beoordeling store yet; run `beoordeling init`")
-                version = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "schema_version")).scalar()
+                meta = {row.key: row.value for row in conn.execute(select(t.meta.c.key, t.meta.c.value))}
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the store {redact(self.url)}: {_reason(exc)}") from exc
+        version = meta.get("schema_version")
         if version != t.SCHEMA_VERSION:
+            hint = (
+                "; run `beoordeling upgrade` to bring it up to date (it keeps every event and its hash)"
+                if version is not None and version.isdigit() and int(version) < int(t.SCHEMA_VERSION)
+                else ""
+            )
             raise StoreError(
                 f"the store {redact(self.url)} has schema version {version}; this beoordeling reads version "
-                f"{t.SCHEMA_VERSION}"
+                f"{t.SCHEMA_VERSION}{hint}"
             )
+        self.practice = meta.get("practice") == "true"
 
-    def initialise(self, actor: Actor) -> Event:
-        """Create the tables and the first event, which names the store. Refuses an existing store."""
+    def initialise(self, actor: Actor, *, practice: bool = False) -> Event:
+        """Create the tables and the first event, which names the store and says whether it is a
+        practice store (a simulated clock). Refuses an existing store, and a simulated clock for a
+        real one."""
+        if self._simulated and not practice:
+            raise StoreError(
+                "a real store records events by the system clock; a simulated clock is only for a practice store "
+                "(initialise(..., practice=True), `beoordeling init --practice`)"
+            )
         try:
             t.metadata.create_all(self._engine)
             with self._write() as conn:
@@ -124,12 +185,20 @@ class Store:
                     [
                         {"key": "schema_version", "value": t.SCHEMA_VERSION},
                         {"key": "store_id", "value": store_id},
+                        {"key": "practice", "value": "true" if practice else "false"},
                     ],
                 )
+                stamp_current(conn)
+                self.practice = practice
                 genesis = NewEvent(
                     EventType.STORE_INITIALISED,
                     actor,
-                    payload={"store_id": store_id, "schema_version": t.SCHEMA_VERSION},
+                    payload={
+                        "store_id": store_id,
+                        "schema_version": t.SCHEMA_VERSION,
+                        "practice": practice,
+                        "clock": "simulated" if practice else "system",
+                    },
                 )
                 return self._append(conn, [genesis])[0]
         except SQLAlchemyError as exc:
@@ -169,7 +238,13 @@ class Store:
     # --- events -------------------------------------------------------------------------------
 
     def append(self, new_events: Sequence[NewEvent]) -> list[Event]:
-        """Append events in one transaction: all of them are stored, or none."""
+        """Append events of other kinds than the store's own in one transaction: all of them are
+        stored, or none. Store, plan, workflow, policy and note events have their own paths, each
+        with the checks its kind needs, and are refused here."""
+        for new in new_events:
+            for prefix, why in _RESERVED.items():
+                if str(new.type).startswith(prefix):
+                    raise StoreError(f"event type {str(new.type)!r} cannot be appended as it is: {why}")
         try:
             with self._write() as conn:
                 return self._append(conn, new_events)
@@ -234,15 +309,32 @@ class Store:
             raise StoreError(f"cannot append to the store {redact(self.url)}: {_reason(exc)}") from exc
 
     def now(self) -> datetime:
-        """The store's clock: the time events get (injectable for tests and `--on`)."""
+        """The store's clock: the time the next event is recorded at (a practice store's simulated
+        clock, else the system's)."""
         return aware(self._clock())
 
+    def last_recorded_at(self) -> datetime | None:
+        """When the store recorded its last event (None before schema 2 recorded any)."""
+        with self._read() as conn:
+            text = conn.execute(select(t.events.c.recorded_at_text).order_by(t.events.c.seq.desc()).limit(1)).scalar()
+        return datetime.fromisoformat(text) if text else None
+
     def _append(self, conn: Connection, new_events: Sequence[NewEvent]) -> list[Event]:
-        last = conn.execute(select(t.events.c.seq, t.events.c.hash).order_by(t.events.c.seq.desc()).limit(1)).first()
+        last = conn.execute(
+            select(t.events.c.seq, t.events.c.hash, t.events.c.recorded_at_text)
+            .order_by(t.events.c.seq.desc())
+            .limit(1)
+        ).first()
         seq, prev = (last.seq, last.hash) if last else (0, GENESIS_HASH)
         moment = aware(self._clock())
         moment_text = utc_text(moment)
+        if last is not None and last.recorded_at_text and last.recorded_at_text > moment_text:
+            # The record's time never runs backwards, whatever the machine's clock does: the same
+            # fixed-width UTC text compares as the moments do.
+            moment_text = last.recorded_at_text
+            moment = datetime.fromisoformat(moment_text)
         stored_moment = self._bind_time(conn, moment)
+        practice = self.practice
         # Events of one batch often share their groups; encode and copy each distinct mapping once.
         encoded_groups: dict[int, tuple[str, dict[str, Any]]] = {}
         rows: list[tuple[Any, ...]] = []
@@ -257,20 +349,31 @@ class Store:
             groups, groups_copy = shared
             role = actor.role.value
             kind = str(new.type)
+            occurred, occurred_text, stored_occurred = moment, moment_text, stored_moment
+            if new.occurred_at is not None and new.occurred_at != moment:
+                occurred = aware(new.occurred_at)
+                occurred_text = utc_text(occurred)
+                if occurred_text > moment_text:
+                    raise StoreError(
+                        f"event {kind!r} would take effect at {occurred_text}, after the store records it "
+                        f"({moment_text}); an event cannot take effect in the future; nothing was stored"
+                    )
+                stored_occurred = self._bind_time(conn, occurred)
             digest = event_hash(
-                seq, kind, actor.name, actor.organisation, role, moment_text, new.plan_id, new.plan_version,
-                new.reason, payload, groups, new.rules_version, prev,
+                seq, kind, actor.name, actor.organisation, role, occurred_text, new.plan_id, new.plan_version,
+                new.reason, payload, groups, new.rules_version, prev, moment_text, practice,
             )  # fmt: skip
             rows.append(
                 (
-                    seq, kind, actor.name, actor.organisation, role, stored_moment, moment_text,
+                    seq, kind, actor.name, actor.organisation, role, stored_occurred, occurred_text,
                     new.plan_id, new.plan_version, new.reason, payload, groups, new.rules_version, prev, digest,
+                    stored_moment, moment_text,
                 )
             )  # fmt: skip
             stored.append(
                 Event(
-                    seq, kind, actor, moment, new.plan_id, new.plan_version, new.reason, dict(new.payload),
-                    groups_copy, new.rules_version, prev, digest,
+                    seq, kind, actor, occurred, new.plan_id, new.plan_version, new.reason, dict(new.payload),
+                    groups_copy, new.rules_version, prev, digest, moment,
                 )
             )  # fmt: skip
             prev = digest
@@ -280,7 +383,8 @@ class Store:
 
     _EVENT_COLUMNS = (
         "seq", "type", "actor", "organisation", "role", "occurred_at", "occurred_at_text", "plan_id",
-        "plan_version", "reason", "payload", "groups", "rules_version", "prev_hash", "hash",
+        "plan_version", "reason", "payload", "groups", "rules_version", "prev_hash", "hash", "recorded_at",
+        "recorded_at_text",
     )  # fmt: skip
 
     def _insert_events(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
@@ -339,12 +443,23 @@ class Store:
 
     # --- plans --------------------------------------------------------------------------------
 
-    def save_plan(self, plan: Plan, actor: Actor, *, reason: str | None = None) -> SaveResult:
+    def save_plan(
+        self, plan: Plan, actor: Actor, *, reason: str | None = None, occurred_at: datetime | None = None
+    ) -> SaveResult:
         """Store a plan as a new version; see :meth:`save_plans`."""
-        return self.save_plans([plan], actor, reason=reason)[0]
+        return self.save_plans([plan], actor, reason=reason, occurred_at=occurred_at)[0]
 
-    def save_plans(self, plans: Sequence[Plan], actor: Actor, *, reason: str | None = None) -> list[SaveResult]:
-        """Store plans in one transaction: every plan is saved, or none is.
+    def save_plans(
+        self,
+        plans: Sequence[Plan],
+        actor: Actor,
+        *,
+        reason: str | None = None,
+        occurred_at: datetime | None = None,
+    ) -> list[SaveResult]:
+        """Store plans in one transaction: every plan is saved, or none is. ``occurred_at`` is
+        when the versions take effect if the caller states it (the desk bounds it); by default,
+        when they are recorded.
 
         A plan new to the store becomes version 1. A plan already stored must name the version it
         was based on (``plan.version``), and that must still be the latest; otherwise the change is
@@ -359,14 +474,16 @@ class Store:
             )
         try:
             with self._write() as conn:
-                return [self._save(conn, plan, actor, reason) for plan in plans]
+                return [self._save(conn, plan, actor, reason, occurred_at) for plan in plans]
         except IntegrityError as exc:
             # Only reachable if the database's locking was bypassed; the constraint still holds.
             raise StoreError(f"a concurrent change won; nothing was stored ({_reason(exc)})") from exc
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot save to the store {redact(self.url)}: {_reason(exc)}") from exc
 
-    def _save(self, conn: Connection, plan: Plan, actor: Actor, reason: str | None) -> SaveResult:
+    def _save(
+        self, conn: Connection, plan: Plan, actor: Actor, reason: str | None, occurred_at: datetime | None
+    ) -> SaveResult:
         content = plan_content(plan)
         text = canonical_json(content)
         digest = sha256_hex(text)
@@ -396,7 +513,7 @@ class Store:
             payload["changes"] = changes(before, content)
         [event] = self._append(
             conn,
-            [NewEvent(event_type, actor, plan.id, version, reason, payload, plan_groups(plan))],
+            [NewEvent(event_type, actor, plan.id, version, reason, payload, plan_groups(plan), None, occurred_at)],
         )
         conn.execute(
             t.plan_versions.insert(),
@@ -406,7 +523,7 @@ class Store:
                 "content": text,
                 "content_hash": digest,
                 "created_seq": event.seq,
-                "created_at": event.occurred_at,
+                "created_at": event.recorded_at or event.occurred_at,
             },
         )
         summary = projection_row(plan, version, event)
@@ -498,6 +615,99 @@ class Store:
             found = [p for p in found if sector in p.sectors]
         return found
 
+    # --- policies -----------------------------------------------------------------------------
+
+    def adopt_policy(self, document: Mapping[str, Any], *, policy_id: str, content_hash: str, event: NewEvent) -> Event:
+        """Record ``document`` (a policy file as data) as adopted, by ``event`` (a policy.adopted
+        event the caller has checked: who, why), in one transaction. Actions from then on use it."""
+        if event.type != EventType.POLICY_ADOPTED or event.plan_id is not None:
+            raise StoreError("a policy is adopted by a policy.adopted event that names no plan")
+        text = canonical_json(document)
+        if sha256_hex(text) != content_hash:
+            raise StoreError(f"policy {policy_id}: its content does not match the hash it is adopted under")
+        try:
+            with self._write() as conn:
+                [stored] = self._append(conn, [event])
+                conn.execute(
+                    t.policy_versions.insert(),
+                    {"seq": stored.seq, "policy_id": policy_id, "document": text, "content_hash": content_hash},
+                )
+                return stored
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot adopt a policy in the store {redact(self.url)}: {_reason(exc)}") from exc
+
+    def adopted_policy(self, before: int | None = None) -> tuple[int, dict[str, Any]] | None:
+        """The policy adopted last (before event ``before``, if given): the adopting event's number
+        and the document; None when none was."""
+        query = select(t.policy_versions.c.seq, t.policy_versions.c.document)
+        if before is not None:
+            query = query.where(t.policy_versions.c.seq < before)
+        with self._read() as conn:
+            row = conn.execute(query.order_by(t.policy_versions.c.seq.desc()).limit(1)).first()
+        return (row.seq, json.loads(row.document)) if row is not None else None
+
+    def adopted_policies(self) -> list[tuple[Event, dict[str, Any]]]:
+        """Every policy adoption, in order: the event (who, when, why) and the document."""
+        with self._read() as conn:
+            rows = conn.execute(select(t.policy_versions).order_by(t.policy_versions.c.seq)).all()
+        found = []
+        for row in rows:
+            event = self.event(row.seq)
+            if event is not None:
+                found.append((event, json.loads(row.document)))
+        return found
+
+    # --- upgrading ----------------------------------------------------------------------------
+
+    @classmethod
+    def upgrade(cls, url: str | None, actor: Actor) -> UpgradeReport:
+        """Bring a store made by an earlier release up to this release's schema (Alembic
+        migrations, store/migrations/), keeping every event and its hash, and record that as an
+        event. A store already up to date is left as it is."""
+        url = normalise_url(url or DEFAULT_STORE)
+        path = sqlite_path(url)
+        if path is not None and not path.exists():
+            raise StoreError(f"no store at {path}; nothing to upgrade")
+        store = cls(make_engine(url), url)
+        try:
+            with store._engine.connect() as probe:
+                if not inspect(probe).has_table("meta"):
+                    raise StoreError(f"{redact(url)} is not a beoordeling store; nothing to upgrade")
+            before = store._schema_version()
+            head_before = store.head()
+            if before == t.SCHEMA_VERSION:
+                store._check_initialised()
+                return UpgradeReport(before, before, head_before.hash, head_before.hash, None)
+            with store._write() as conn:
+                migrate(conn, before)
+                store.practice = False  # stores of schema 1 kept no recorded time: none was a declared practice store
+                [event] = store._append(
+                    conn,
+                    [
+                        NewEvent(
+                            EventType.STORE_UPGRADED,
+                            actor,
+                            payload={
+                                "from": before,
+                                "to": t.SCHEMA_VERSION,
+                                "head_before": head_before.hash,
+                                "events_before": head_before.count,
+                            },
+                        )
+                    ],
+                )
+            store._check_initialised()
+            return UpgradeReport(before, t.SCHEMA_VERSION, head_before.hash, event.hash, event)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot upgrade the store {redact(url)}: {_reason(exc)}") from exc
+        finally:
+            store.close()
+
+    def _schema_version(self) -> str:
+        with self._read() as conn:
+            version = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "schema_version")).scalar()
+        return str(version)
+
     # --- verification -------------------------------------------------------------------------
 
     def verify(self, expect_head: str | None = None) -> VerifyReport:
@@ -508,9 +718,12 @@ class Store:
             store_id = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "store_id")).scalar()
             versions = conn.execute(select(t.plan_versions)).all()
             register = conn.execute(select(t.plans)).all()
+            policies = conn.execute(select(t.policy_versions)).all()
             last = conn.execute(select(func.max(t.events.c.seq))).scalar()
         rows = self._event_rows(until=last or 0)
-        return verify_records(rows, versions, register, store_id, expect_head)
+        return verify_records(
+            rows, versions, register, store_id, expect_head, practice=self.practice, policies=policies
+        )
 
 
 def _reason(exc: SQLAlchemyError) -> str:

@@ -3,6 +3,10 @@
 The chain proves that no stored event was changed, removed or moved. It cannot see events cut off
 at the end, or a chain recomputed from scratch; a head hash recorded elsewhere (a letter carries
 one) can: ``expect_head`` must still be a link of the chain.
+
+Time is checked as well: from the first event that has a recorded time (schema 2 on) every event
+has one, recorded times never run backwards, no event takes effect after it was recorded, and a
+plan's events take effect in the order they were recorded (by Dutch calendar day).
 """
 
 from __future__ import annotations
@@ -10,12 +14,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Row
 
 from .._canonical import sha256_hex
+from .._time import local_date
 from ..model import PlanState
 from .events import GENESIS_HASH, EventType, event_hash, utc_text
 
@@ -50,10 +55,11 @@ class VerifyReport:
         }
 
 
-def _row_hash(row: Row[Any]) -> str:
+def _row_hash(row: Row[Any], practice: bool) -> str:
     return event_hash(
         row.seq, row.type, row.actor, row.organisation, row.role, row.occurred_at_text, row.plan_id,
         row.plan_version, row.reason, row.payload, row.groups, row.rules_version, row.prev_hash,
+        row.recorded_at_text, practice,
     )  # fmt: skip
 
 
@@ -62,18 +68,60 @@ def _describe(row: Row[Any]) -> str:
     return f"event {row.seq} ({row.type}{plan})"
 
 
-def _check_row(row: Row[Any], expected_seq: int, prev_hash: str) -> str | None:
+def _check_row(row: Row[Any], expected_seq: int, prev_hash: str, practice: bool) -> str | None:
     if row.seq != expected_seq:
         gap = f"events {expected_seq}-{row.seq - 1} are" if row.seq - expected_seq > 1 else f"event {expected_seq} is"
         return f"{gap} missing: the chain jumps from {expected_seq - 1} to {row.seq}"
     if row.prev_hash != prev_hash:
         return f"{_describe(row)} does not follow event {row.seq - 1}: events were removed, inserted or reordered"
-    if _row_hash(row) != row.hash:
+    if _row_hash(row, practice) != row.hash:
+        if row.recorded_at_text is not None and _row_hash(row, not practice) == row.hash:
+            kind = "a practice store's (simulated clock)" if not practice else "a real store's"
+            return f"{_describe(row)} was recorded as {kind}, which this store is not"
         return f"{_describe(row)} was altered: its content no longer matches its hash"
-    moment = row.occurred_at if row.occurred_at.tzinfo else row.occurred_at.replace(tzinfo=UTC)
-    if utc_text(moment) != row.occurred_at_text:
-        return f"{_describe(row)} was altered: its time column differs from the hashed time"
+    for column in ("occurred_at", "recorded_at"):
+        moment, text = getattr(row, column), getattr(row, f"{column}_text")
+        if (moment is None) != (text is None):
+            return f"{_describe(row)} was altered: its {column} column differs from the hashed time"
+        if moment is not None and utc_text(moment if moment.tzinfo else moment.replace(tzinfo=UTC)) != text:
+            return f"{_describe(row)} was altered: its {column} column differs from the hashed time"
     return None
+
+
+@dataclass
+class _Times:
+    """What the time checks remember while walking the chain."""
+
+    recorded_from: int | None = None
+    last_recorded: str | None = None
+    last_effective: dict[str, tuple[Any, int]] = field(default_factory=dict)
+
+    def check(self, row: Row[Any]) -> str | None:
+        recorded = row.recorded_at_text
+        if recorded is None:
+            if self.recorded_from is not None:
+                return (
+                    f"{_describe(row)} has no recorded time, but every event from event {self.recorded_from} on "
+                    "must have one"
+                )
+            return None
+        if self.recorded_from is None:
+            self.recorded_from = row.seq
+        if self.last_recorded is not None and recorded < self.last_recorded:
+            return f"{_describe(row)} is recorded at {recorded}, before the event ahead of it ({self.last_recorded})"
+        self.last_recorded = recorded
+        if row.occurred_at_text > recorded:
+            return f"{_describe(row)} takes effect at {row.occurred_at_text}, after it was recorded ({recorded})"
+        if row.plan_id is not None:
+            effective = local_date(datetime.fromisoformat(row.occurred_at_text))
+            before = self.last_effective.get(row.plan_id)
+            if before is not None and effective < before[0]:
+                return (
+                    f"{_describe(row)} takes effect on {effective.isoformat()}, before event {before[1]} of the same "
+                    f"plan ({before[0].isoformat()})"
+                )
+            self.last_effective[row.plan_id] = (effective, row.seq)
+        return None
 
 
 def verify_records(
@@ -82,14 +130,19 @@ def verify_records(
     register: Iterable[Row[Any]],
     store_id: str | None,
     expect_head: str | None,
+    *,
+    practice: bool = False,
+    policies: Iterable[Row[Any]] = (),
 ) -> VerifyReport:
     problems: list[str] = []
+    times = _Times()
+    adopted: dict[int, str] = {}
     prev_hash, count, first_broken, expected_at = GENESIS_HASH, 0, None, None
     created: dict[tuple[str, int], str] = {}
     latest: dict[str, int] = {}
     states: dict[str, str] = {}
     for row in event_rows:
-        problem = _check_row(row, count + 1, prev_hash)
+        problem = _check_row(row, count + 1, prev_hash, practice) or times.check(row)
         if problem:
             problems.append(problem)
             first_broken = count + 1
@@ -103,9 +156,14 @@ def verify_records(
                 problems.append(
                     "event 1 does not name this store: the log was copied from, or mixed with, another store"
                 )
+            elif bool(genesis.get("practice", False)) != practice:
+                said = "a practice store" if genesis.get("practice") else "a real store"
+                problems.append(f"event 1 made {said}, but the store's settings say otherwise")
         if row.type in (EventType.PLAN_CREATED, EventType.PLAN_REVISED):
             created[(row.plan_id, row.plan_version)] = json.loads(row.payload)["content_hash"]
             latest[row.plan_id] = max(latest.get(row.plan_id, 0), row.plan_version)
+        elif row.type == EventType.POLICY_ADOPTED:
+            adopted[row.seq] = json.loads(row.payload).get("content_hash", "")
         elif row.type.startswith("workflow.") and row.plan_id:
             moved_to = json.loads(row.payload).get("to")
             if moved_to:
@@ -118,6 +176,7 @@ def verify_records(
         )
     if first_broken is None:
         problems.extend(_check_versions(versions, created))
+        problems.extend(_check_policies(policies, adopted))
         problems.extend(_check_register(register, latest, states))
     return VerifyReport(count, prev_hash, store_id, first_broken, expected_at, problems)
 
@@ -136,6 +195,21 @@ def _check_versions(versions: Iterable[Row[Any]], created: dict[tuple[str, int],
             problems.append(f"version {row.version} of plan {row.plan_id} is not the version its event recorded")
     for plan_id, version in sorted(set(created) - seen):
         problems.append(f"version {version} of plan {plan_id} was recorded by an event but is missing")
+    return problems
+
+
+def _check_policies(policies: Iterable[Row[Any]], adopted: dict[int, str]) -> list[str]:
+    """Each stored policy must be the one its policy.adopted event recorded, and each adoption stored."""
+    problems = []
+    seen = set()
+    for row in policies:
+        seen.add(row.seq)
+        if sha256_hex(row.document) != row.content_hash:
+            problems.append(f"the policy adopted by event {row.seq} was altered: its content does not match its hash")
+        elif adopted.get(row.seq) != row.content_hash:
+            problems.append(f"the policy stored for event {row.seq} is not the one that event adopted")
+    for seq in sorted(set(adopted) - seen):
+        problems.append(f"the policy adopted by event {seq} is missing")
     return problems
 
 

@@ -23,7 +23,7 @@ from .machine import fire
 from .policy import Policy
 from .record import VOTE_EVENT, ActorLike, PlanRecord, RunningClock
 
-__all__ = ["Draft", "SystemActor", "act"]
+__all__ = ["Draft", "SystemActor", "act", "stated_date_refusals"]
 
 
 @dataclass(frozen=True)
@@ -63,17 +63,15 @@ def act(
     reason: str | None = None,
     judgement: Judgement | None = None,
     milestone: str | None = None,
+    recorded_on: date | None = None,
 ) -> list[Draft]:
-    """The events ``actor`` causes by ``trigger`` on ``on``; :class:`Refused` with every reason when
-    the state, the role, a guard or a policy does not allow it."""
+    """The events ``actor`` causes by ``trigger`` on ``on`` (the date the action takes effect),
+    recorded on ``recorded_on`` (the store's clock; default ``on``); :class:`Refused` with every
+    reason when the dates, the state, the role, a guard or a policy do not allow it."""
     state = PlanState(record.state)
-    if record.last_on is not None and on < record.last_on:
-        raise Refused(
-            plan.id,
-            state.label,
-            trigger.value,
-            [f"the plan's last event is dated {record.last_on.isoformat()}; an action cannot be dated before it"],
-        )
+    dating = stated_date_refusals(on, recorded_on or on, record.last_on, policy)
+    if dating:
+        raise Refused(plan.id, state.label, trigger.value, dating)
     drafts: list[Draft] = []
     work = record
     if state is PlanState.CONSULTATION and trigger in DECISIONS[PlanState.FINAL_DECISION].values():
@@ -102,6 +100,33 @@ def act(
         )
         drafts.extend(opened)
     return drafts
+
+
+def stated_date_refusals(on: date, recorded_on: date, last_on: date | None, policy: Policy) -> list[str]:
+    """Why an action may not take effect on ``on`` when the store records it on ``recorded_on``
+    after a plan event of ``last_on``: the bounds on a stated date (``--on``). Empty when it may.
+
+    An action never takes effect after it is recorded, never before the plan's last event, and at
+    most ``clocks.backdating-days`` of the policy in force before it is recorded (the sources are
+    silent on recording decisions after the fact; the number is the policy's)."""
+    reasons = []
+    if on > recorded_on:
+        reasons.append(
+            f"the action is dated {on.isoformat()}, after the day the store records it ({recorded_on.isoformat()}, "
+            "by its own clock): an action cannot take effect in the future"
+        )
+    else:
+        allowed = policy.clocks.backdating_days
+        if (recorded_on - on).days > allowed:
+            earliest = recorded_on - timedelta(days=allowed)
+            reasons.append(
+                f"the action is dated {on.isoformat()}, {(recorded_on - on).days} days before the store records it "
+                f"({recorded_on.isoformat()}); policy {policy.stamp} allows an action to be dated at most {allowed} "
+                f"days back (clocks.backdating-days), so not before {earliest.isoformat()}"
+            )
+    if last_on is not None and on < last_on:
+        reasons.append(f"the plan's last event is dated {last_on.isoformat()}; an action cannot be dated before it")
+    return reasons
 
 
 def _advanced(record: PlanRecord, drafts: list[Draft]) -> PlanRecord:

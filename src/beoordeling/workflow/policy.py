@@ -26,7 +26,7 @@ from ..resources import bundled_dir
 from .calendar import next_working_day
 from .definition import ClockName, Trigger
 
-__all__ = ["ClockSetting", "Policy", "PolicyRule", "default_policy", "load_policy"]
+__all__ = ["ClockSetting", "Policy", "PolicyRule", "default_policy", "load_policy", "policy_from_document"]
 
 _HINT = "see policy/README.md for the format"
 Text = Annotated[str, StringConstraints(min_length=1, max_length=400, strip_whitespace=True)]
@@ -45,6 +45,9 @@ class ClockSetting(_Strict):
 class Clocks(_Strict):
     working_days: Literal["algemene-termijnenwet", "calendar"]
     on_information_request: Literal["suspend", "restart", "continue"]
+    backdating_days: Annotated[int, Field(ge=0, le=92, alias="backdating-days")] = 14
+    """How many days before the store records it an actor may date an action (``--on``). The
+    sources are silent; the default of 14 days is ours (see policy/iza.yaml)."""
     quick_test: ClockSetting = Field(alias="quick-test")
     proposed_decision: ClockSetting = Field(alias="proposed-decision")
     consultation: ClockSetting
@@ -151,6 +154,11 @@ class Policy:
         return f"{self.spec.id}@{self.content_hash[:12]}"
 
     @property
+    def document(self) -> dict[str, object]:
+        """The policy as data, the way a store keeps an adopted one (its hash is ``content_hash``)."""
+        return self.spec.model_dump(mode="json", by_alias=True)
+
+    @property
     def clocks(self) -> Clocks:
         return self.spec.clocks
 
@@ -185,6 +193,20 @@ class Policy:
         return {rule.id: on <= rule.deadline for rule in self.deadlines(plan.theme, on) if rule.deadline}
 
 
+def policy_from_document(document: object, source: str) -> Policy:
+    """A policy as adopted in a store (its document as data); raise :class:`PolicyError` naming
+    ``source`` when it does not validate."""
+    try:
+        spec = PolicyFile.model_validate(document)
+    except ValidationError as exc:
+        raise PolicyError(problems_from(exc, source, None, _HINT)) from None
+    return Policy(spec, source, _content_hash(spec))
+
+
+def _content_hash(spec: PolicyFile) -> str:
+    return sha256_hex(canonical_json(spec.model_dump(mode="json", by_alias=True)))
+
+
 def load_policy(path: Path | str | None = None) -> Policy:
     """Read and check a policy file (default: the shipped ``policy/iza.yaml``); raise
     :class:`PolicyError` naming the file, line and key of every problem."""
@@ -198,7 +220,7 @@ def load_policy(path: Path | str | None = None) -> Policy:
         spec = PolicyFile.model_validate(document.data)
     except ValidationError as exc:
         raise PolicyError(problems_from(exc, source, document.line_of, _HINT)) from None
-    return Policy(spec, source, sha256_hex(canonical_json(spec.model_dump(mode="json", by_alias=True))))
+    return Policy(spec, source, _content_hash(spec))
 
 
 @cache

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
+from .._time import AMSTERDAM, local_date
 from ..criteria import Judgement
+from ..errors import ReplayError
 from ..model import NOTE_EVENT_PREFIXES, PlanState, Role
 from .definition import ClockName, Trigger, transition_for
 
@@ -30,14 +31,8 @@ __all__ = [
     "local_date",
 ]
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 VOTE_EVENT = "workflow.vote"
 _PLAN_EVENTS = ("plan.created", "plan.revised")
-
-
-def local_date(moment: datetime) -> date:
-    """The Dutch calendar day of a moment: the clocks count days as the people involved do."""
-    return moment.astimezone(AMSTERDAM).date()
 
 
 class ActorLike(Protocol):
@@ -68,10 +63,6 @@ class EventLike(Protocol):
     def payload(self) -> Mapping[str, Any]: ...
     @property
     def groups(self) -> Mapping[str, Any]: ...
-
-
-class ReplayError(Exception):
-    """An event log the definition cannot follow (a broken or foreign log); the store reports it."""
 
 
 @dataclass(frozen=True)
