@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -54,3 +58,51 @@ def test_readme_error_example_is_real(tmp_path: Path) -> None:
     shown = [line.strip() for line in README.splitlines() if line.strip().startswith("plan.yaml:")]
     printed = [line.strip().replace(str(tmp_path) + "/", "") for line in result.output.splitlines()[1:]]
     assert shown == printed
+
+
+def _shell_blocks(markdown: str) -> list[str]:
+    """The README's ```sh blocks, except the set-up one (make demo, make test), which CI runs itself."""
+    blocks = re.findall(r"^```sh\n(.*?)^```$", markdown, flags=re.MULTILINE | re.DOTALL)
+    return [block for block in blocks if not block.lstrip().startswith("make ")]
+
+
+def _console_commands(markdown: str) -> list[str]:
+    """The commands of the README's ```console blocks (their `$ ` lines)."""
+    blocks = re.findall(r"^```console\n(.*?)^```$", markdown, flags=re.MULTILINE | re.DOTALL)
+    return [line[2:] for block in blocks for line in block.splitlines() if line.startswith("$ ")]
+
+
+def _scratch(tmp_path: Path) -> dict[str, str]:
+    """A folder with the examples, as a user's clone has them; the installed command first on PATH."""
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BEOORDELING_")}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def test_every_readme_shell_block_runs_as_written(tmp_path: Path) -> None:
+    """Each ```sh block of the README runs in a fresh folder, every command exiting 0 (bash -e)."""
+    blocks = _shell_blocks(README)
+    assert len(blocks) >= 2
+    for number, block in enumerate(blocks):
+        folder = tmp_path / f"block{number}"
+        folder.mkdir()
+        env = _scratch(folder)
+        result = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", block], cwd=folder, env=env, capture_output=True, text=True, check=False
+        )
+        assert 0 == result.returncode, f"README block {number} failed:\n{block}\n{result.stdout}\n{result.stderr}"
+        assert "Traceback" not in result.stderr
+
+
+def test_every_readme_console_command_runs(tmp_path: Path) -> None:
+    """The README's `$ ` commands run as written: a finding may exit 1, never bad input (2) or a traceback."""
+    commands = _console_commands(README)
+    assert commands
+    env = _scratch(tmp_path)
+    for command in commands:
+        result = subprocess.run(
+            ["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+        )
+        assert result.returncode in (0, 1), f"{command}\n{result.stdout}\n{result.stderr}"
+        assert "Traceback" not in result.stderr

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
+from .. import _dutch
 from .._report import assessment_report, edition_report
 from ..criteria import Step, default_steps, evaluate, load_rules
 from ..errors import Problem, RulesError, format_loc
+from ..model import Plan, PlanState
 from ..planfile import read_plan
+from ..workflow import Policy, Trigger, default_policy, load_policy
 from ._app import _DATE, FINDINGS, OK, _day, cli, exit_with_findings, out
 
 _RULES_OPTION = click.option(
@@ -71,28 +75,76 @@ def rules_show(on: Any, insurers: tuple[str, ...], step: str | None, rules_path:
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_RULES_OPTION
-def zelftoets(plan_file: Path, step: str | None, on: Any, fmt: str, rules_path: Path | None) -> None:
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A policy file whose dated policies apply (default: the shipped policy/iza.yaml).",
+)
+def zelftoets(
+    plan_file: Path, step: str | None, on: Any, fmt: str, rules_path: Path | None, policy_path: Path | None
+) -> None:
     """Self-check a plan before submitting it: what is complete, and what is missing or failing.
 
     PLAN is a YAML or JSON file or a filled-in form workbook (.xlsx); for a workbook the cells its
-    form still needs are listed first. No store is needed. Exit 0 when nothing blocks the step(s),
-    1 when something does, 2 for a plan file that cannot be read.
+    form still needs are listed first. The dated policies apply too: on a day when intake is closed
+    or assessments are halted, the plan cannot be submitted. No store is needed. Exit 0 when nothing
+    blocks the step(s), 1 when something does, 2 for a plan file that cannot be read.
     """
     reading = read_plan(plan_file)
     plan = reading.plan
     book = load_rules(rules_path) if rules_path else None
+    policy = load_policy(policy_path) if policy_path else default_policy()
+    day = _day(on)
     steps = (Step(step),) if step else default_steps(plan)
-    assessment = evaluate(plan, _day(on), steps, rules=book)
+    assessment = evaluate(plan, day, steps, rules=book)
+    closed = submission_refusals(policy, plan, steps, day)
     if fmt == "json":
-        report = assessment.as_dict() | {"form_missing": [_missing(p) for p in reading.missing]}
+        report = assessment.as_dict() | {
+            "form_missing": [_missing(p) for p in reading.missing],
+            "policy_refusals": [
+                {"policy": rule.id, "title": rule.title, "trigger": trigger.value, "source": rule.source}
+                for trigger, rule in closed
+            ],
+        }
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         if reading.missing:
             out.print(f"Nog leeg in het werkboek ({len(reading.missing)}):", style="bold", markup=False)
             for problem in reading.missing:
                 out.print(f"  {problem.sheet} {problem.cell}: {problem.message}", markup=False)
+        for trigger, rule in closed:
+            what = "De snelle toets" if trigger is Trigger.SUBMIT_QUICK_TEST else "Het transformatieplan"
+            out.print(
+                f"{what} kan op {_dutch.day(day)} niet worden ingediend: beleid {rule.id}, {rule.title} "
+                f"({_since(rule, day)}; {rule.source})",
+                style="bold",
+                markup=False,
+            )
         out.print(assessment_report(plan, assessment))
-    sys.exit(FINDINGS if assessment.outcome.blocks or reading.missing else OK)
+    sys.exit(FINDINGS if assessment.outcome.blocks or reading.missing or closed else OK)
+
+
+def submission_refusals(policy: Policy, plan: Plan, steps: tuple[Step, ...], day: date) -> list[tuple[Trigger, Any]]:
+    """The dated policies that refuse submitting ``plan`` for ``steps`` on ``day``: the quick test
+    from a draft, the worked-out plan after a positive quick test."""
+    wanted = []
+    if Step.QUICK_TEST in steps:
+        wanted.append((Trigger.SUBMIT_QUICK_TEST, PlanState.DRAFT))
+    if any(s is not Step.QUICK_TEST for s in steps):
+        wanted.append((Trigger.SUBMIT_PLAN, PlanState.QUICK_TEST_POSITIVE))
+    found = []
+    for trigger, state in wanted:
+        rule = policy.refusing(trigger, day, plan.theme, plan.intake_announced_on, state)
+        if rule is not None:
+            found.append((trigger, rule))
+    return found
+
+
+def _since(rule: Any, day: date) -> str:
+    if rule.before is not None and day < rule.before:
+        return f"pas vanaf {_dutch.day(rule.before)}"
+    return f"sinds {_dutch.day(rule.starts)}" if rule.starts else "nu"
 
 
 def _missing(problem: Problem) -> dict[str, Any]:

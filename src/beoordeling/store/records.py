@@ -116,6 +116,7 @@ def event_of(row: Row[Any]) -> Event:
         rules_version=row.rules_version,
         prev_hash=row.prev_hash,
         hash=row.hash,
+        recorded_at=aware(row.recorded_at) if row.recorded_at is not None else None,
     )
 
 

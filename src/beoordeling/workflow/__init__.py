@@ -11,7 +11,7 @@ from .calendar import is_working_day, legal_holidays, next_working_day
 from .definition import DECISIONS, TRANSITIONS, ClockName, Transition, Trigger, states_where, transition_for
 from .engine import Draft, SystemActor, act
 from .guards import organisations_for
-from .policy import ClockSetting, Policy, PolicyRule, default_policy, load_policy
+from .policy import ClockSetting, Policy, PolicyRule, default_policy, load_policy, policy_from_document
 from .record import AMSTERDAM, VOTE_EVENT, Comment, PlanRecord, ReplayError, RunningClock, Vote, local_date
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "local_date",
     "next_working_day",
     "organisations_for",
+    "policy_from_document",
     "states_where",
     "transition_for",
 ]
