@@ -20,7 +20,7 @@ import yaml
 from yaml.events import AliasEvent, CollectionStartEvent, Event, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Loc, Problem
+from .errors import BeoordelingError, Loc, Problem
 
 MAX_BYTES = 4 * 1024 * 1024
 TOO_LARGE = f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB"
@@ -35,7 +35,7 @@ _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-class YamlRefused(Exception):
+class YamlRefused(BeoordelingError):
     """Internal: the document uses something plain data must not have."""
 
     def __init__(self, message: str, line: int | None, loc: Loc = ()) -> None:
@@ -186,7 +186,7 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-class YamlProblem(Exception):
+class YamlProblem(BeoordelingError):
     """A document refused by :func:`parse`; the caller wraps it in the right public error."""
 
     def __init__(self, problem: Problem) -> None:

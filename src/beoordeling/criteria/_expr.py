@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from ..errors import BeoordelingError
+
 __all__ = [
     "QUANTIFIERS",
     "Binary",
@@ -42,7 +44,7 @@ QUANTIFIERS = frozenset({"any", "all", "count", "sum", "min", "max", "list"})
 _KEYWORDS = frozenset({"and", "or", "not", "in", "for", "if", "true", "false", "null"})
 
 
-class SyntaxProblem(Exception):
+class SyntaxProblem(BeoordelingError):
     """An expression that cannot be parsed or checked; ``column`` is 1-based within the text."""
 
     def __init__(self, message: str, column: int | None = None) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from ..errors import BeoordelingError
 from ._expr import Quantifier
 
 __all__ = [
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 
-class Undecided(Exception):
+class Undecided(BeoordelingError):
     """The expression needs a value that is not filled in; ``what`` is the expression that was empty."""
 
     def __init__(self, what: str) -> None:

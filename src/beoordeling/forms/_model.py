@@ -19,6 +19,7 @@ from annotated_types import Ge, Le, MaxLen
 from pydantic import BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
 
+from ..errors import BeoordelingError
 from ..model import Plan
 from ..model import _types as t
 
@@ -73,7 +74,7 @@ Shape = Leaf | Table | type[BaseModel]
 """A path leads to a value, a table, or a nested part (which a form cannot bind to a cell)."""
 
 
-class PathError(ValueError):
+class PathError(BeoordelingError, ValueError):
     """A path the model does not have, with a message that says which part is wrong."""
 
 

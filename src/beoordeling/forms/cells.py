@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from ..errors import BeoordelingError
 from ..model._types import LabelledEnum
 from ._model import Leaf
 
@@ -31,7 +32,7 @@ AMOUNT_FORMAT = "#,##0.00"
 TEXT_FORMAT = "@"
 
 
-class CellError(ValueError):
+class CellError(BeoordelingError, ValueError):
     """A cell whose value cannot become the model's value; the message says expected and found."""
 
 

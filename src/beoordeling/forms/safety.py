@@ -15,6 +15,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import BeoordelingError
+
 __all__ = ["Limits", "PackageRefused", "check_package"]
 
 
@@ -47,7 +49,7 @@ _FORBIDDEN = (
 _SAVE_AS = "save it as an Excel workbook (.xlsx) without macros, links or a password"
 
 
-class PackageRefused(ValueError):
+class PackageRefused(BeoordelingError, ValueError):
     """The file is refused as a package; the message says why."""
 
 
