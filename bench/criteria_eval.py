@@ -23,6 +23,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,8 @@ ON = date(2025, 7, 1)
 P, F, INC, J, NA = Status.PASS, Status.FAIL, Status.INCOMPLETE, Status.NEEDS_JUDGEMENT, Status.NOT_APPLICABLE
 VGZ = {"vgz", "coöperatie vgz", "cooperatie vgz"}
 PRIORITY = {"mgn", "zorgcoordinatie", "spreiding-en-concentratie"}
+SUSTAINABLE = ("zonnepane", "zonne-energie", "zonnecollector", "isolatie", "isoleren", "warmtepomp", "ledverlichting",
+               "led-verlichting", "verduurzam", "energiebesparing", "energielabel", "hr++", "laadpa")  # fmt: skip
 
 
 def present(value: Any) -> bool:
@@ -100,7 +103,7 @@ def hand(plan: Plan) -> dict[str, Status]:  # noqa: PLR0915 - the point is to wr
         out["C10"] = INC
     else:
         limit = plus_five(fp.start)
-        within = fp.end <= limit and all(a.due is None or a.due <= limit for a in agreements)
+        within = fp.end < limit and all(a.due is None or a.due < limit for a in agreements)
         out["C10"] = P if within else F
     out["C11"] = J if present(fp.sustainability) else INC
     sit = fp.situational
@@ -118,8 +121,25 @@ def hand(plan: Plan) -> dict[str, Status]:  # noqa: PLR0915 - the point is to wr
             out["F2"] = INC
         else:
             structural = any(line.nature == "structureel" or line.category == "structureel" for line in lines)
-            years = [line.year for line in lines]
-            out["F2"] = P if not structural and max(years) - min(years) < 5 else F
+            out["F2"] = P if not structural else F
+        if not lines or fp.start is None or fp.end is None:
+            out["F9"] = INC
+        else:
+            start, end = fp.start, fp.end
+            in_years = all(start.year <= line.year <= end.year for line in lines)
+            in_period = all(m.due is None or start <= m.due <= end for m in fu.milestones)
+            out["F9"] = P if in_years and in_period else F
+        if fu.milestones:
+            paid: dict[int, Decimal] = {}
+            budget: dict[int, Decimal] = {}
+            for m in fu.milestones:
+                if m.due is not None:
+                    paid[m.due.year] = paid.get(m.due.year, Decimal(0)) + m.amount
+            for line in lines:
+                budget[line.year] = budget.get(line.year, Decimal(0)) + line.amount
+            out["F10"] = P if all(amount <= budget.get(y, Decimal(0)) for y, amount in paid.items()) else F
+        else:
+            out["F10"] = NA
         if not fu.milestones or not all(present(m.evidence) for m in fu.milestones):
             out["F3"] = INC
         else:
@@ -128,11 +148,18 @@ def hand(plan: Plan) -> dict[str, Status]:  # noqa: PLR0915 - the point is to wr
         out["F5"] = INC if fu.double_funding is None else (P if fu.double_funding.declared else F)
         out["F6"] = F if any(line.category == "duurzaamheidsinvestering" for line in lines) else P
         if any(line.category == "planvorming" for line in lines):
-            out["F7"] = P if fu.plan_writing_agreed_on is not None else F
+            agreed = fu.plan_writing_agreed_on
+            out["F7"] = INC if agreed is None else (P if agreed <= ON else F)
         else:
             out["F7"] = NA
         others = [line for line in lines if line.category == "overig"]
         out["F8"] = (J if all(present(line.description) for line in others) else INC) if others else NA
+        named = [
+            line for line in lines
+            if line.category != "duurzaamheidsinvestering" and line.description
+            and any(word in line.description.casefold() for word in SUSTAINABLE)
+        ]  # fmt: skip
+        out["F11"] = J if named else NA
     return out
 
 

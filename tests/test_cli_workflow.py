@@ -50,7 +50,7 @@ def test_a_quick_test_from_submission_to_a_joint_positive_outcome(db: str) -> No
     assert ["plan.created", "workflow.submit-quick-test", *["workflow.judge"] * 6, "workflow.vote",
             "workflow.pass-quick-test"] == [e["type"] for e in history]  # fmt: skip
     decision = history[-1]
-    assert ("Zilveren Kruis", "market-leader", "2023-01-19+vgz@9f7448d43fe8") == (
+    assert ("Zilveren Kruis", "market-leader", "2023-01-19+vgz@5ea351c34581") == (
         decision["organisation"], decision["role"], decision["rules_version"]
     )  # fmt: skip
     text = run(db, "history", PLAN).output

@@ -132,7 +132,7 @@ def test_rules_check_command_exit_codes(monkeypatch: pytest.MonkeyPatch) -> None
     runner = CliRunner()
     ok = runner.invoke(cli, ["rules", "check"])
     assert 0 == ok.exit_code, ok.output
-    assert "26 criteria: OK" in ok.output
+    assert "29 criteria: OK" in ok.output
     monkeypatch.chdir(BROKEN.parent)
     broken = runner.invoke(cli, ["rules", "check", "rules"])
     assert 1 == broken.exit_code

@@ -91,7 +91,7 @@ def test_approval_needs_every_judgement_of_both_leaders(desk: Desk, clock: Clock
         desk.decide(PLAN_ID, "positive", VGZ)
     assert (
         "pass-quick-test needs every criterion of 'Snelle toets' met: Kan door zodra de beoordelaars C1, C3 en C4 "
-        "hebben beoordeeld. (rules 2023-01-19+vgz@9f7448d43fe8; `beoordeling zelftoets` shows each criterion)",
+        "hebben beoordeeld. (rules 2023-01-19+vgz@5ea351c34581; `beoordeling zelftoets` shows each criterion)",
     ) == refused.value.reasons
 
 
@@ -243,12 +243,13 @@ def test_milestone_report_names_a_known_milestone(desk: Desk, clock: Clock) -> N
 def test_an_override_of_a_failed_computed_check_is_recorded_with_its_reason(
     store: Store, clock: Clock, example_plans: dict[str, Plan]
 ) -> None:
-    """F7 fails (plan-writing costs not agreed beforehand); both leaders override it with a reason, and
-    the approval's stored criteria result carries the override and the reason."""
+    """F7 fails (plan-writing costs agreed only after the submission); both leaders override it with a
+    reason, and the approval's stored criteria result carries the override and the reason."""
     plan = example_plans["thuismonitoring-ziekenhuizen"]
     assert plan.funding is not None
     lines = [plan.funding.lines[0].model_copy(update={"category": CostCategory.PLAN_WRITING}), *plan.funding.lines[1:]]
-    variant = plan.model_copy(update={"funding": plan.funding.model_copy(update={"lines": lines})})
+    funding = plan.funding.model_copy(update={"lines": lines, "plan_writing_agreed_on": date(2025, 1, 1)})
+    variant = plan.model_copy(update={"funding": funding})
     desk = stored_desk(store, variant, clock, date(2024, 3, 1))
     _to_plan_submitted(desk, clock)
     with pytest.raises(Refused) as refused:

@@ -30,10 +30,12 @@ from ._runtime import (
     Env,
     Fn,
     Undecided,
+    add_days,
     add_years,
     both,
     either,
     is_present,
+    mentions,
     path_reader,
     plain_quantifier,
     present_of,
@@ -424,6 +426,9 @@ _FUNCTIONS: dict[str, _Spec] = {
     "lower": ((("text",),), lambda t: t, lambda v: None if v is None else v.casefold(), True),
     "label": ((("enum",),), TEXT, lambda v: None if v is None else v.label, True),
     "add_years": ((("date",), ("number",)), DATE, add_years, False),
+    "add_days": ((("date",), ("number",)), DATE, add_days, False),
+    "year": ((("date",),), NUMBER, lambda d: d.year, False),
+    "mentions": ((("text",), ("list",)), BOOL, mentions, True),
     "years_between": ((("date",), ("date",)), NUMBER, years_between, False),
 }
 _QUANTIFIER_NAMES = ("any", "all", "count", "sum", "min", "max", "list")

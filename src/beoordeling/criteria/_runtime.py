@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ..errors import BeoordelingError
@@ -20,10 +20,12 @@ __all__ = [
     "Env",
     "Fn",
     "Undecided",
+    "add_days",
     "add_years",
     "both",
     "either",
     "is_present",
+    "mentions",
     "path_reader",
     "plain_quantifier",
     "present_of",
@@ -94,6 +96,18 @@ def present_of(f: Fn) -> Fn:
 
 def years_between(start: date, end: date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def add_days(day: date, days: int) -> date:
+    return day + timedelta(days=int(days))
+
+
+def mentions(text: str | None, words: list[str] | None) -> bool:
+    """Whether ``text`` contains any of ``words``, ignoring case (an empty text mentions nothing)."""
+    if not text or not words:
+        return False
+    folded = text.casefold()
+    return any(str(word).casefold() in folded for word in words)
 
 
 def add_years(day: date, years: int) -> date:
