@@ -10,6 +10,7 @@ from sqlalchemy import text
 from beoordeling import Actor, Plan, PlanState, Role, Store
 from beoordeling.desk import Desk
 from beoordeling.errors import Refused
+from beoordeling.letters import LetterOffice
 from beoordeling.model import CostCategory
 from beoordeling.workflow import PlanRecord, Trigger
 
@@ -264,3 +265,38 @@ def test_an_override_of_a_failed_computed_check_is_recorded_with_its_reason(
     [f7] = [c for c in funding["criteria"] if c["id"] == "F7"]
     assert (True, "pass") == (f7["override"], f7["status"])
     assert [reason, reason] == [j["reason"] for j in f7["judgements"]]
+
+
+def test_judgements_of_unchanged_fields_carry_over_to_the_answered_version(
+    desk: Desk, store: Store, clock: Clock
+) -> None:
+    """A judgement names its version; after an answer with a new version, judgements of criteria whose
+    fields did not change carry over (marked so), and the one whose field changed is asked again."""
+    set_day(clock, date(2024, 3, 4))
+    desk.submit(PLAN_ID, SUBMITTER)
+    judge_all(desk)
+    assert {1} == {j.plan_version for j in desk.record(PLAN_ID).judgements}
+    set_day(clock, date(2024, 3, 6))
+    desk.act(PLAN_ID, Trigger.REQUEST_INFO, VGZ, reason="Waarom moeten alle verzekeraars meedoen?")
+    current = store.plan(PLAN_ID).plan
+    assert current.quick_test is not None
+    quick_test = current.quick_test.model_copy(update={"alignment_justification": "Eén centrum, één contract."})
+    desk.save_plans([current.model_copy(update={"quick_test": quick_test})], SUBMITTER)
+    set_day(clock, date(2024, 3, 8))
+    desk.act(PLAN_ID, Trigger.ANSWER, SUBMITTER)
+    assert ["C4"] == desk.open_judgements(PLAN_ID)
+    judge_all(desk)
+    both(desk, "decide", "positive")
+    decision = desk.history(PLAN_ID)[-1]
+    assert "workflow.pass-quick-test" == decision.type
+    judged = {
+        (j["criterion"], j["plan_version"], j["carried_over"])
+        for c in decision.payload["assessment"]["steps"][0]["criteria"]
+        for j in c["judgements"]
+    }
+    assert {("C1", 1, True), ("C3", 1, True), ("C4", 2, False)} == judged
+    letter = LetterOffice(store).letter(decision)
+    [c1] = [line for line in letter.criteria if line.id == "C1"]
+    assert c1.explanation.endswith(
+        "Het oordeel is overgenomen van versie 1: wat dit criterium leest, is in de nieuwe versie niet gewijzigd."
+    )

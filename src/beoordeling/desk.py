@@ -14,7 +14,7 @@ event by the BO IZA), or the shipped one in a store that adopted none.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from ._time import AMSTERDAM
 from ._validation import problems_from
-from .criteria import Judgement, RuleBook, Status, Verdict, check_judgements, evaluate
+from .criteria import Judgement, RuleBook, Status, Verdict, carry_over, check_judgements, edition_for, evaluate
 from .errors import InputError, Problem, Refused, StoreError
 from .model import Plan, PlanState, Role
 from .store import Actor, Event, EventType, NewEvent, Reading, SaveResult, Store, events_as_of
@@ -130,6 +130,10 @@ class Desk:
             self._policy = policy_in_force(self.store)
         return self._policy
 
+    def _earlier(self, plan_id: str) -> Callable[[int], Plan]:
+        """Reads an earlier version of the plan (judgements carry over from it when they still hold)."""
+        return lambda version: self._plan(plan_id, version)
+
     def today(self) -> date:
         """The day the store records an action now, by its own clock (Dutch calendar)."""
         return local_date(self.store.now())
@@ -185,7 +189,10 @@ class Desk:
                 if dating:
                     state = record.state.label if record.last_seq else "nieuw"
                     raise Refused(plan.id, state, "import", dating)
-        return self.store.save_plans(plans, actor, reason=reason, occurred_at=self._effective(on, today))
+        saved = self.store.save_plans(plans, actor, reason=reason, occurred_at=self._effective(on, today))
+        for plan in plans:
+            self._records.pop(plan.id, None)  # replayed afresh on next use, with the new version
+        return saved
 
     # --- acting -----------------------------------------------------------------------------------
 
@@ -209,7 +216,7 @@ class Desk:
         today = self.today()
         drafts = act(
             record, plan, trigger, actor, on or today, policy=self.policy, rules=self.rules, reason=reason,
-            judgement=judgement, milestone=milestone, recorded_on=today,
+            judgement=judgement, milestone=milestone, recorded_on=today, earlier=self._earlier(plan_id),
         )  # fmt: skip
         effective = self._effective(on, today)
         try:
@@ -267,6 +274,7 @@ class Desk:
                 organisation=actor.organisation,
                 reason=reason,
                 recorded_on=on or self.today(),
+                plan_version=self.current(plan_id).submitted_version,
             )
         except (ValidationError, ValueError) as exc:
             if isinstance(exc, ValidationError):
@@ -283,11 +291,15 @@ class Desk:
         record = self.current(plan_id)
         plan = self._plan(plan_id, record.submitted_version or record.latest_version)
         milestones = plan.funding.milestones if plan.funding else []
+        on = record.submitted_on or self.today()
+        judgements = carry_over(
+            record.judgements, plan, plan.version, self._earlier(plan_id), edition_for(plan, on, self.rules)
+        )
         assessment = evaluate(
             plan,
-            record.submitted_on or self.today(),
+            on,
             judged_steps(record.state),
-            record.judgements,
+            judgements,
             rules=self.rules,
             milestone=next((m for m in milestones if m.id == record.milestone), None),
             judges=plan.insurers.market_leaders,

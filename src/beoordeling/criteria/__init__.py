@@ -6,6 +6,7 @@ compiled once per rules version and applied to plans with a trace of what they r
 """
 
 from .book import Criterion, Edition, RuleBook, default_rules, load_rules
+from .carry import carry_over
 from .evaluate import check_judgements, deciding_insurers, default_steps, edition_for, evaluate, statuses
 from .results import (
     Assessment,
@@ -37,6 +38,7 @@ __all__ = [
     "Step",
     "StepResult",
     "Verdict",
+    "carry_over",
     "check_judgements",
     "deciding_insurers",
     "default_rules",

@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from ..model._types import LabelledEnum
 from .spec import Kind, Step
@@ -78,6 +78,10 @@ class Judgement(BaseModel):
     organisation: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     reason: Annotated[str, StringConstraints(min_length=1, max_length=4000)] | None = None
     recorded_on: date | None = None
+    plan_version: Annotated[int, Field(ge=1)] | None = None
+    """The plan version judged."""
+    carried_over: bool = False
+    """Judged on an earlier version whose fields this criterion reads did not change since."""
 
     @model_validator(mode="after")
     def _reason_for_no(self) -> Self:

@@ -124,8 +124,16 @@ def _criterion_line(result: CriterionResult) -> CriterionLine:
     )
     missing = tuple(e.missing for e in result.evidence if e.present is False and e.missing)
     citation = f"{result.citation.reference} ({result.citation.section})"
+    explanation = result.explanation
+    carried = sorted({j.plan_version for j in result.judgements if j.carried_over and j.plan_version})
+    if carried:
+        versions = " en ".join(str(v) for v in carried)
+        explanation += (
+            f" Het oordeel is overgenomen van versie {versions}: wat dit criterium leest, is in de nieuwe versie "
+            "niet gewijzigd."
+        )
     return CriterionLine(
-        result.id, result.title, result.step.label, status.label, passed, result.explanation, citation,
+        result.id, result.title, result.step.label, status.label, passed, explanation, citation,
         result.citation.link, reasons, missing,
     )  # fmt: skip
 

@@ -9,7 +9,7 @@ the workflow's own move, and so is the close of a window that has run out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -64,6 +64,7 @@ def act(
     judgement: Judgement | None = None,
     milestone: str | None = None,
     recorded_on: date | None = None,
+    earlier: Callable[[int], Plan] | None = None,
 ) -> list[Draft]:
     """The events ``actor`` causes by ``trigger`` on ``on`` (the date the action takes effect),
     recorded on ``recorded_on`` (the store's clock; default ``on``); :class:`Refused` with every
@@ -91,6 +92,7 @@ def act(
             reason=reason,
             judgement=judgement,
             milestone=milestone,
+            earlier=earlier,
         )
     )
     last = drafts[-1]
@@ -166,10 +168,12 @@ def _attempt(
     reason: str | None = None,
     judgement: Judgement | None = None,
     milestone: str | None = None,
+    earlier: Callable[[int], Plan] | None = None,
 ) -> list[Draft]:
     context = Context(
-        record.state.value, plan, record, actor, on, reason, policy, rules, judgement=judgement, milestone=milestone
-    )
+        record.state.value, plan, record, actor, on, reason, policy, rules, judgement=judgement, milestone=milestone,
+        earlier=earlier,
+    )  # fmt: skip
     moved = fire(context, trigger)
     if context.refusals:
         raise Refused(plan.id, record.state.label, trigger.value, context.refusals)

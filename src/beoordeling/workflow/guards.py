@@ -12,7 +12,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..criteria import Assessment, Edition, Judgement, Outcome, RuleBook, Step, default_steps, edition_for, evaluate
+from ..criteria import (
+    Assessment,
+    Edition,
+    Judgement,
+    Outcome,
+    RuleBook,
+    Step,
+    carry_over,
+    default_steps,
+    edition_for,
+    evaluate,
+)
 from ..model import Milestone, Plan, PlanState, Role
 from .definition import Transition, Trigger
 from .policy import Policy
@@ -75,6 +86,8 @@ class Context:
     rules: RuleBook | None
     judgement: Judgement | None = None
     milestone: str | None = None
+    earlier: Callable[[int], Plan] | None = None
+    """Reads an earlier version of the plan, to carry judgements over to a new one."""
     refusals: list[str] = field(default_factory=list)
     vote_only: bool = False
     fired: Transition | None = None
@@ -90,13 +103,20 @@ class Context:
                 self.plan,
                 self.record.submitted_on or self.on,
                 steps,
-                self.record.judgements,
+                self.judgements(),
                 rules=self.rules,
                 milestone=self.milestone_under_review(),
                 judges=self.plan.insurers.market_leaders,
             )
             self._assessed_for = steps
         return self._assessment
+
+    def judgements(self) -> list[Judgement]:
+        """The judgements that hold for the version under assessment: its own, and those of an
+        earlier version whose criterion reads nothing that changed since (carried over)."""
+        if self.earlier is None:
+            return list(self.record.judgements)
+        return carry_over(self.record.judgements, self.plan, self.plan.version, self.earlier, self.edition())
 
     def edition(self) -> Edition:
         """The criteria in force for this plan on its submission date."""

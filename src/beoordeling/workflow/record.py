@@ -208,6 +208,7 @@ class PlanRecord:
                     organisation=event.actor.organisation,
                     reason=event.reason,
                     recorded_on=on,
+                    plan_version=event.plan_version,
                 )
             )
         elif trigger is Trigger.COMMENT:
