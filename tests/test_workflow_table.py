@@ -23,6 +23,7 @@ JUDGING = {
     S.QUICK_TEST_SUBMITTED, S.MORE_INFO_REQUESTED, S.PLAN_SUBMITTED, S.PROPOSED_DECISION, S.CONSULTATION,
     S.FINAL_DECISION, S.MILESTONE_REVIEW,
 }  # fmt: skip
+JOINT = {S.QUICK_TEST_SUBMITTED, S.PLAN_SUBMITTED, S.FINAL_DECISION, S.MILESTONE_REVIEW}
 
 EXPECTED: dict[Trigger, tuple[set[PlanState], set[Role]]] = {
     Trigger.SUBMIT_QUICK_TEST: ({S.DRAFT}, SUBMITTERS),
@@ -50,6 +51,10 @@ EXPECTED: dict[Trigger, tuple[set[PlanState], set[Role]]] = {
     Trigger.WITHDRAW: (OPEN, SUBMITTERS),
     Trigger.JUDGE: (JUDGING, LEADER),
     Trigger.COMMENT: ({S.CONSULTATION}, {Role.OTHER_INSURER}),
+    # A disagreement of the leaders in a joint decision goes to the BO IZA (domain.md §3.8).
+    Trigger.ESCALATE: (JOINT, LEADER),
+    Trigger.UPHOLD: (JOINT, {Role.BO_IZA}),
+    Trigger.SEND_BACK: (JOINT, {Role.BO_IZA}),
 }
 
 ORGANISATION = {

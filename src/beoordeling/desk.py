@@ -206,6 +206,7 @@ class Desk:
         judgement: Judgement | None = None,
         milestone: str | None = None,
         on: date | None = None,
+        ruling: Trigger | None = None,
     ) -> ActionResult:
         """Fire ``trigger`` for ``actor``, taking effect today or on ``on`` (within its bounds);
         refused with every reason, or stored in one transaction."""
@@ -216,7 +217,7 @@ class Desk:
         today = self.today()
         drafts = act(
             record, plan, trigger, actor, on or today, policy=self.policy, rules=self.rules, reason=reason,
-            judgement=judgement, milestone=milestone, recorded_on=today, earlier=self._earlier(plan_id),
+            judgement=judgement, milestone=milestone, recorded_on=today, earlier=self._earlier(plan_id), ruling=ruling,
         )  # fmt: skip
         effective = self._effective(on, today)
         try:
@@ -254,6 +255,21 @@ class Desk:
         """Record a market leader's proposed decision on a submitted plan (domain.md §4.3)."""
         trigger = self._decision(plan_id, PlanState.PLAN_SUBMITTED, outcome)
         return self.act(plan_id, trigger, actor, reason=reason, on=on)
+
+    def escalate(self, plan_id: str, actor: Actor, *, reason: str, on: date | None = None) -> ActionResult:
+        """A market leader puts the leaders' disagreement before the BO IZA (domain.md §3.8)."""
+        return self.act(plan_id, Trigger.ESCALATE, actor, reason=reason, on=on)
+
+    def rule(self, plan_id: str, outcome: str, actor: Actor, *, reason: str, on: date | None = None) -> ActionResult:
+        """The BO IZA's ruling on an escalated disagreement: uphold one of the leaders' decisions
+        (``outcome`` as for ``decide``: it takes effect), or ``send-back`` (the leaders decide again)."""
+        if outcome == "send-back":
+            return self.act(plan_id, Trigger.SEND_BACK, actor, reason=reason, on=on)
+        state = self._state(plan_id)
+        upheld = self._decision(
+            plan_id, PlanState.FINAL_DECISION if state is PlanState.CONSULTATION else state, outcome
+        )
+        return self.act(plan_id, Trigger.UPHOLD, actor, reason=reason, on=on, ruling=upheld)
 
     def judge(
         self,
@@ -359,6 +375,13 @@ class Desk:
         leaders = tuple(groups.get("market_leaders") or ())
         coordinating = groups.get("coordinating")
         others = tuple(name for name in groups.get("insurers") or () if name not in leaders and name != coordinating)
+        if record.escalation is not None:
+            escalation = record.escalation
+            due = escalation.due_on
+            yield Deadline(
+                record.plan_id, title, record.state, ClockName.ESCALATION.label, due, (due - on).days, ("BO IZA",),
+                f"voorgelegd door {escalation.organisation} op {escalation.on.isoformat()}: {escalation.reason or ''}",
+            )  # fmt: skip
         clock = record.clock
         if clock is not None and record.state not in _OPEN_ENDED:
             name, due = clock.name, clock.due_on

@@ -185,6 +185,34 @@ def decide(
 
 
 @cli.command()
+@_acting(Role.MARKET_LEADER, reason="required")
+def escalate(
+    ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any,
+) -> None:  # fmt: skip
+    """Put the market leaders' disagreement before the BO IZA, the escalation body; it rules within
+    the policy's escalation term (see `deadlines`)."""
+    with open_store(ctx, on) as store:
+        _report(Desk(store).escalate(plan_id, _actor(identity, role), reason=reason or "", on=_stated(on)))
+
+
+@cli.command()
+@_acting(Role.BO_IZA, reason="required")
+@click.option(
+    "--outcome",
+    type=click.Choice(["positive", "negative", "approve", "reject", "rework", "met", "missed", "send-back"]),
+    required=True,
+    help="The decision of one of the market leaders that the BO IZA upholds (it takes effect), or send-back: "
+    "the market leaders decide again.",
+)
+def rule(
+    ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any, outcome: str,
+) -> None:  # fmt: skip
+    """The BO IZA's ruling on an escalated disagreement of the market leaders."""
+    with open_store(ctx, on) as store:
+        _report(Desk(store).rule(plan_id, outcome, _actor(identity, role), reason=reason or "", on=_stated(on)))
+
+
+@cli.command()
 @_acting(Role.OTHER_INSURER, reason="required")
 def comment(
     ctx: click.Context, plan_id: str, identity: str | None, role: str, reason: str | None, on: Any,

@@ -172,6 +172,11 @@ def _deciders(plan: Plan, payload: dict[str, Any]) -> tuple[Decider, ...]:
     found.extend(
         Decider(v["organisation"], v["person"], date.fromisoformat(v["on"]), v["reason"]) for v in votes.values()
     )
+    ruling = payload.get("ruling")
+    if ruling:
+        found.append(
+            Decider(ruling["organisation"], ruling["person"], date.fromisoformat(ruling["on"]), ruling["reason"])
+        )
     return tuple(found)
 
 
@@ -212,7 +217,45 @@ class _Writer:
         kind = self.source.spec.kind
         method = getattr(self, "_" + kind.name.lower())
         decision, body, steps = method()
+        ruling = self.source.event.payload.get("ruling")
+        if ruling:
+            body = [
+                f"De twee marktleidende zorgverzekeraars waren het over dit besluit niet eens; "
+                f"{ruling.get('escalated_by') or 'een van hen'} heeft het voorgelegd aan het Bestuurlijk Overleg IZA "
+                f"(BO IZA). Het BO IZA heeft op {_day(date.fromisoformat(ruling['on']))} dit besluit bevestigd: "
+                f"{ruling['reason']}",
+                *body,
+            ]
         return decision, tuple(body), tuple(steps), self._amounts()
+
+    # --- escalation to the BO IZA ------------------------------------------------------------------
+
+    def _escalation(self) -> tuple[str, list[str], list[NextStep]]:
+        escalation = self.source.event.payload.get("escalation") or {}
+        views = "; ".join(
+            f"{v['organisation']}: {Trigger(v['trigger']).label.lower()}" for v in escalation.get("votes", [])
+        )
+        who = self.source.event.actor.organisation
+        body = [
+            f"De twee marktleidende zorgverzekeraars, die samen over uw plan besluiten, zijn het niet eens geworden "
+            f"({views}). {who} heeft het verschil daarom voorgelegd aan het Bestuurlijk Overleg IZA (BO IZA), het "
+            "escalatieorgaan van de partijen van het Integraal Zorgakkoord. De reden staat onder 'Toelichting'.",
+            "Het BO IZA bevestigt het besluit van een van beide marktleiders, of vraagt hen opnieuw samen te "
+            "besluiten.",
+        ]
+        due = escalation.get("due_on")
+        steps = [NextStep("Het BO IZA doet uitspraak; u ontvangt daarover bericht, uiterlijk op",
+                          date.fromisoformat(due) if due else None)]  # fmt: skip
+        return "Uw transformatieplan is voorgelegd aan het BO IZA.", body, steps
+
+    def _escalation_ruling(self) -> tuple[str, list[str], list[NextStep]]:
+        body = [
+            "Het Bestuurlijk Overleg IZA (BO IZA) heeft het verschil van inzicht tussen de marktleidende "
+            "zorgverzekeraars over uw plan beoordeeld en bevestigt geen van beide besluiten. Het vraagt de "
+            "marktleiders opnieuw samen te besluiten; de reden staat onder 'Toelichting'.",
+        ]
+        steps = [NextStep("De marktleidende zorgverzekeraars nemen opnieuw samen een besluit en laten u dat weten.")]
+        return "Het BO IZA vraagt de marktleiders opnieuw te besluiten.", body, steps
 
     # --- one method per kind of letter ---------------------------------------------------------------
 

@@ -26,6 +26,8 @@ class LetterKind(LabelledEnum):
     MILESTONE_DECISION = "mijlpaalbesluit", "Besluit over een mijlpaal"
     WAITING_LIST = "wachtrij", "Plaatsing op de wachtrij voor transformatiemiddelen"
     FUNDING = "financiering", "Toekenning van transformatiemiddelen"
+    ESCALATION = "escalatie", "Uw transformatieplan is voorgelegd aan het BO IZA"
+    ESCALATION_RULING = "uitspraak-bo-iza", "Uitspraak van het BO IZA over uw transformatieplan"
 
 
 class Audience(LabelledEnum):
@@ -60,6 +62,9 @@ LETTERS: dict[str, LetterSpec] = {
     },
     Trigger.WAITLIST.event_type: LetterSpec(LetterKind.WAITING_LIST, Audience.SUBMITTERS, "§4.4"),
     Trigger.FUND.event_type: LetterSpec(LetterKind.FUNDING, Audience.SUBMITTERS, "§4.4"),
+    # An upheld decision is announced by the decision's own letter, which says the BO IZA ruled.
+    Trigger.ESCALATE.event_type: LetterSpec(LetterKind.ESCALATION, Audience.SUBMITTERS, "§3.8"),
+    Trigger.SEND_BACK.event_type: LetterSpec(LetterKind.ESCALATION_RULING, Audience.SUBMITTERS, "§3.8"),
 }
 
 

@@ -12,7 +12,17 @@ from .definition import DECISIONS, TRANSITIONS, ClockName, Transition, Trigger, 
 from .engine import Draft, SystemActor, act
 from .guards import organisations_for
 from .policy import ClockSetting, Policy, PolicyRule, default_policy, load_policy, policy_from_document
-from .record import AMSTERDAM, VOTE_EVENT, Comment, PlanRecord, ReplayError, RunningClock, Vote, local_date
+from .record import (
+    AMSTERDAM,
+    VOTE_EVENT,
+    Comment,
+    Escalation,
+    PlanRecord,
+    ReplayError,
+    RunningClock,
+    Vote,
+    local_date,
+)
 
 __all__ = [
     "AMSTERDAM",
@@ -23,6 +33,7 @@ __all__ = [
     "ClockSetting",
     "Comment",
     "Draft",
+    "Escalation",
     "PlanRecord",
     "Policy",
     "PolicyRule",

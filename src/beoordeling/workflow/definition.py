@@ -60,6 +60,9 @@ class Trigger(LabelledEnum):
     WITHDRAW = "withdraw", "Ingetrokken"
     JUDGE = "judge", "Oordeel vastgelegd"
     COMMENT = "comment", "Reactie overige verzekeraar"
+    ESCALATE = "escalate", "Voorgelegd aan het BO IZA"
+    UPHOLD = "uphold", "Uitspraak BO IZA: besluit bevestigd"
+    SEND_BACK = "send-back", "Uitspraak BO IZA: terug naar de marktleiders"
 
     @property
     def event_type(self) -> str:
@@ -73,6 +76,7 @@ class ClockName(LabelledEnum):
     PROPOSED_DECISION = "proposed-decision", "Voorgenomen besluit"
     CONSULTATION = "consultation", "Consultatie overige verzekeraars"
     FINAL_DECISION = "final-decision", "Definitief besluit"
+    ESCALATION = "escalation", "Uitspraak BO IZA na escalatie"
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,9 @@ _ASSESSING = (S.QUICK_TEST_SUBMITTED, S.MORE_INFO_REQUESTED)
 _PLAN_OPEN = (S.PLAN_SUBMITTED, S.PROPOSED_DECISION, S.CONSULTATION, S.FINAL_DECISION)
 _ENDED = (S.QUICK_TEST_NEGATIVE, S.NOT_APPROVED, S.COMPLETED, S.WITHDRAWN)
 _LEADERS = "the two market leaders decide for all insurers (domain.md §3.2)"
+_JOINT = (S.QUICK_TEST_SUBMITTED, S.PLAN_SUBMITTED, S.FINAL_DECISION, S.MILESTONE_REVIEW)
+"""The states in which the market leaders take a joint decision, and so can disagree."""
+_BO_IZA = "the BO IZA is the escalation body of the IZA parties (domain.md §3.8)"
 _INTAKE = "plans are submitted to the coordinating insurer by the submitters (domain.md §3.1, §3.3)"
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -179,6 +186,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Trigger.COMMENT, (S.CONSULTATION,), None, (R.OTHER_INSURER,), "§3.4", ("window_open",),
                needs_reason=True, clock="keep",
                why="other insurers may only comment, within two weeks of the proposed decision (§3.4)"),
+    # Escalation (§3.8): a disagreement of the market leaders goes to the BO IZA, which upholds one of
+    # the outcomes (the decision then takes effect) or sends it back to the leaders to decide again.
+    Transition(Trigger.ESCALATE, _JOINT, None, (R.MARKET_LEADER,), "§3.8", ("disagreement",), needs_reason=True,
+               clock="keep", why="either market leader may put a disagreement before the BO IZA (§3.8)"),
+    Transition(Trigger.UPHOLD, _JOINT, None, (R.BO_IZA,), "§3.8", ("escalated",), needs_reason=True,
+               clock="keep", why=_BO_IZA),
+    Transition(Trigger.SEND_BACK, _JOINT, None, (R.BO_IZA,), "§3.8", ("escalated",), needs_reason=True,
+               clock="keep", why=_BO_IZA),
 )  # fmt: skip
 
 # The decisions a market leader can vote for, per state: what `propose` and `decide` map to.

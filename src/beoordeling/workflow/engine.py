@@ -65,6 +65,7 @@ def act(
     milestone: str | None = None,
     recorded_on: date | None = None,
     earlier: Callable[[int], Plan] | None = None,
+    ruling: Trigger | None = None,
 ) -> list[Draft]:
     """The events ``actor`` causes by ``trigger`` on ``on`` (the date the action takes effect),
     recorded on ``recorded_on`` (the store's clock; default ``on``); :class:`Refused` with every
@@ -93,8 +94,17 @@ def act(
             judgement=judgement,
             milestone=milestone,
             earlier=earlier,
+            ruling=ruling,
         )
     )
+    if trigger is Trigger.UPHOLD and ruling is not None:
+        # The BO IZA's ruling makes the decision it upholds, in the same transaction.
+        drafts.extend(
+            _attempt(
+                work, plan, ruling, actor, on=on, policy=policy, rules=rules, reason=reason, earlier=earlier,
+                by_ruling=True,
+            )
+        )  # fmt: skip
     last = drafts[-1]
     if last.transition is not None and last.state is PlanState.PROPOSED_DECISION:
         opened = _attempt(
@@ -169,10 +179,12 @@ def _attempt(
     judgement: Judgement | None = None,
     milestone: str | None = None,
     earlier: Callable[[int], Plan] | None = None,
+    ruling: Trigger | None = None,
+    by_ruling: bool = False,
 ) -> list[Draft]:
     context = Context(
         record.state.value, plan, record, actor, on, reason, policy, rules, judgement=judgement, milestone=milestone,
-        earlier=earlier,
+        earlier=earlier, ruling=ruling, by_ruling=by_ruling,
     )  # fmt: skip
     moved = fire(context, trigger)
     if context.refusals:
@@ -229,6 +241,27 @@ def _event(context: Context, transition: Transition) -> Draft:
         payload["milestone"] = context.milestone
     if trigger in (Trigger.MILESTONE_MET, Trigger.MILESTONE_MISSED):
         payload["milestone"] = record.milestone
+    if trigger is Trigger.ESCALATE:
+        setting = context.policy.clock(ClockName.ESCALATION)
+        due = context.policy.due(context.on + timedelta(weeks=setting.weeks))
+        payload["escalation"] = {
+            "due_on": due.isoformat(),
+            "votes": [
+                {"organisation": v.organisation, "person": v.person, "trigger": v.trigger.value, "reason": v.reason}
+                for v in record.votes.values()
+            ],
+        }
+    if trigger is Trigger.UPHOLD and context.ruling is not None:
+        payload["outcome"] = context.ruling.value
+    if context.by_ruling:
+        escalation = record.escalation
+        payload["ruling"] = {
+            "organisation": context.actor.organisation,
+            "person": context.actor.name,
+            "on": context.on.isoformat(),
+            "reason": context.reason,
+            "escalated_by": escalation.organisation if escalation else None,
+        }
     if trigger is Trigger.APPROVE:
         payload["deadlines"] = context.policy.within(plan, context.on)
     rules_version = context.assessment(trigger).rules_stamp if context.has_assessment else _rules_version(context)
@@ -240,6 +273,13 @@ _EXPLAINED = (Trigger.REQUEST_INFO, Trigger.FUND, Trigger.WAITLIST)
 
 
 def _votes(context: Context) -> list[dict[str, Any]]:
+    if context.by_ruling:
+        # The market leaders' own votes, both of them, as they stood when the BO IZA ruled.
+        return [
+            {"organisation": v.organisation, "person": v.person, "on": v.on.isoformat(), "reason": v.reason,
+             "decision": v.trigger.value}
+            for v in context.record.votes.values()
+        ]  # fmt: skip
     mine = context.actor.organisation.casefold()
     votes = [
         {"organisation": v.organisation, "person": v.person, "on": v.on.isoformat(), "reason": v.reason}

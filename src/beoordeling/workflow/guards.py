@@ -88,6 +88,10 @@ class Context:
     milestone: str | None = None
     earlier: Callable[[int], Plan] | None = None
     """Reads an earlier version of the plan, to carry judgements over to a new one."""
+    ruling: Trigger | None = None
+    """For the BO IZA's uphold: the decision it upholds."""
+    by_ruling: bool = False
+    """The decision is made by the BO IZA's ruling, not by the votes of the market leaders."""
     refusals: list[str] = field(default_factory=list)
     vote_only: bool = False
     fired: Transition | None = None
@@ -143,7 +147,8 @@ def check(transition: Transition, ctx: Context) -> bool:
     """Run every check of ``transition``; record why each failing one fails. For a joint decision
     whose checks pass but whose other market leader has not (yet) decided the same, record a vote."""
     before = len(ctx.refusals)
-    _role(transition, ctx)
+    if not ctx.by_ruling:  # the BO IZA's ruling was checked as the uphold before it
+        _role(transition, ctx)
     if len(ctx.refusals) > before:
         return False  # the other checks mean nothing to someone who may not act
     if transition.needs_reason and not (ctx.reason and ctx.reason.strip()):
@@ -152,7 +157,7 @@ def check(transition: Transition, ctx: Context) -> bool:
         GUARDS[name](transition, ctx)
     if len(ctx.refusals) > before:
         return False
-    if transition.joint and not _other_leader_agrees(transition, ctx):
+    if transition.joint and not ctx.by_ruling and not _other_leader_agrees(transition, ctx):
         ctx.vote_only = True
         return False
     ctx.fired = transition
@@ -278,6 +283,34 @@ def _judge_step(transition: Transition, ctx: Context) -> None:
         )
 
 
+def _disagreement(transition: Transition, ctx: Context) -> None:
+    escalation = ctx.record.escalation
+    if escalation is not None:
+        ctx.refusals.append(
+            f"{escalation.organisation} put this disagreement before the BO IZA on {escalation.on.isoformat()}; "
+            f"its ruling is due by {escalation.due_on.isoformat()}"
+        )
+    elif ctx.record.disagreement is None:
+        ctx.refusals.append(
+            "escalate is for a disagreement: the two market leaders must have recorded different decisions in this "
+            "step first (domain.md §3.8)"
+        )
+
+
+def _escalated(transition: Transition, ctx: Context) -> None:
+    if ctx.record.escalation is None:
+        ctx.refusals.append(
+            f"no disagreement about plan {ctx.plan.id} is before the BO IZA; a market leader puts one there with "
+            "escalate"
+        )
+        return
+    if transition.trigger is Trigger.UPHOLD:
+        recorded = {vote.trigger for vote in ctx.record.votes.values()}
+        if ctx.ruling not in recorded:
+            names = " or ".join(sorted(t.value for t in recorded))
+            ctx.refusals.append(f"the BO IZA upholds one of the decisions the market leaders recorded: {names}")
+
+
 GUARDS: dict[str, Callable[[Transition, Context], None]] = {
     "policy": _policy,
     "criteria": _criteria,
@@ -288,4 +321,6 @@ GUARDS: dict[str, Callable[[Transition, Context], None]] = {
     "window_open": _window_open,
     "window_closed": _window_closed,
     "judge_step": _judge_step,
+    "disagreement": _disagreement,
+    "escalated": _escalated,
 }

@@ -52,6 +52,13 @@ class Clocks(_Strict):
     proposed_decision: ClockSetting = Field(alias="proposed-decision")
     consultation: ClockSetting
     final_decision: ClockSetting = Field(alias="final-decision")
+    escalation: ClockSetting = ClockSetting(
+        weeks=4,
+        section="§3.8",
+        reference="Eigen instelling: het Beoordelingskader noemt geen termijn voor een uitspraak van het BO IZA",
+    )
+    """How long the BO IZA has to rule on an escalated disagreement. The sources are silent; four
+    weeks (as long as the framework's assessment steps) is our default, set in policy/iza.yaml."""
 
 
 class Grace(_Strict):

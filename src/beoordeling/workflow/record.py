@@ -110,6 +110,18 @@ class Vote:
 
 
 @dataclass(frozen=True)
+class Escalation:
+    """A disagreement of the market leaders put before the BO IZA, waiting for its ruling."""
+
+    organisation: str
+    person: str
+    on: date
+    due_on: date
+    reason: str | None
+    seq: int
+
+
+@dataclass(frozen=True)
 class Comment:
     organisation: str
     person: str
@@ -142,6 +154,8 @@ class PlanRecord:
     """The milestone under review."""
     milestones: dict[str, bool] = field(default_factory=dict)
     """Decided milestones: met (True) or missed (False)."""
+    escalation: Escalation | None = None
+    """The disagreement before the BO IZA, if one is."""
     groups: Mapping[str, Any] = field(default_factory=dict)
     """The plan's groups as its latest event gave them: insurers, theme, region (for deadlines)."""
 
@@ -214,12 +228,20 @@ class PlanRecord:
         elif trigger is Trigger.COMMENT:
             text = event.reason or ""
             self.comments.append(Comment(event.actor.organisation, event.actor.name, on, text, event.seq))
+        elif trigger is Trigger.ESCALATE:
+            due = date.fromisoformat(payload["escalation"]["due_on"])
+            self.escalation = Escalation(event.actor.organisation, event.actor.name, on, due, event.reason, event.seq)
+        elif trigger is Trigger.SEND_BACK:
+            # The leaders decide again: their earlier votes no longer count.
+            self.escalation = None
+            self.votes = {}
 
     def _move(self, trigger: Trigger, dest: PlanState, clock: str, event: EventLike, on: date) -> None:
         payload = event.payload
         self.state = dest
         self.entered_on = on
         self.votes = {}
+        self.escalation = None
         stored_clock = payload.get("clock")
         if clock == "stop":
             self.clock = None
