@@ -202,7 +202,7 @@ def test_demo_writes_everything_under_its_folder(tmp_path: Path, monkeypatch: py
     assert "Decision letters written: 13 (PDF/A, in brieven/)" in result.output
     assert "verify-letter TP-2023-0014-B00019-snelle-toets-positief.pdf: matches the store" in result.output
     assert "TP-2023-0014-B00042-definitief-besluit.pdf" in {p.name for p in (tmp_path / "out" / "brieven").iterdir()}
-    assert "Overview on 2025-09-15 (overzicht.xlsx): Plannen 7, Besluiten 13, Termijnen 5" in result.output
+    assert "Overview on 2025-09-15 (overzicht.xlsx): Voorbeeld 1, Plannen 7, Besluiten 13, Termijnen 5" in result.output
 
 
 def test_demo_on_a_configured_store_is_repeatable(tmp_path: Path) -> None:

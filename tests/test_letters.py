@@ -296,3 +296,15 @@ def test_a_letter_for_an_event_without_one_is_refused(office: LetterOffice) -> N
     assert "event 40 of plan TP-2023-0014 calls for no letter; events with a letter: 18, 36, 37, 41, 42, 63" == str(
         refused.value
     )
+
+
+def test_a_practice_stores_letters_say_they_are_examples(texts: dict[str, str], office: LetterOffice) -> None:
+    """A letter from a practice store is marked at the top and in every page's margin; a letter from
+    a real store carries no mark."""
+    funded = texts[f"{WAITLISTED} workflow.fund"]
+    assert funded.startswith("VOORBEELD · uit een oefenomgeving; geen echt besluit")
+    pages = funded.count("Pagina ")
+    assert pages + 1 == funded.count("VOORBEELD")
+    letter = office.letter(office.decision("TP-2025-0311", 100))
+    assert letter.practice
+    assert "VOORBEELD" not in letter_html(dataclasses.replace(letter, practice=False))

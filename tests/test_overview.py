@@ -35,7 +35,9 @@ def _rows(path: Path, sheet: str) -> list[tuple[object, ...]]:
 
 def test_one_sheet_each_with_frozen_header_filter_and_widths(workbook: Path) -> None:
     book = load_workbook(workbook)
-    assert ["Plannen", "Besluiten", "Termijnen", "Mijlpalen", "Betalingen"] == book.sheetnames
+    assert ["Voorbeeld", "Plannen", "Besluiten", "Termijnen", "Mijlpalen", "Betalingen"] == book.sheetnames
+    assert str(book["Voorbeeld"]["A2"].value).startswith("VOORBEELD: dit overzicht komt uit een oefenomgeving")
+    assert "voorbeeld" == book.properties.keywords
     for ws in book:
         assert "A2" == ws.freeze_panes
         assert ws.auto_filter.ref == f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"

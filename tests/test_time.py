@@ -189,7 +189,7 @@ def test_overview_and_deadlines_read_as_it_happened_or_as_it_was_known(
     desk.submit(PLAN_ID, SUBMITTER, on=date(2024, 3, 10))
 
     def plans(on: date, reading: Reading) -> dict[str, str]:
-        register = overview_sheets(store, on=on, reading=reading)[0]
+        [register] = [s for s in overview_sheets(store, on=on, reading=reading) if s.name == "Plannen"]
         return {row[0]: row[3] for row in register.rows}
 
     happened = plans(date(2024, 3, 10), Reading.HAPPENED)

@@ -120,6 +120,8 @@ class Letter:
     amounts: tuple[AmountLine, ...]
     next_steps: tuple[NextStep, ...]
     section: str
+    practice: bool = False
+    """From a practice store (demo, training): the letter says on every page it is an example."""
 
     @property
     def subject(self) -> str:

@@ -9,6 +9,7 @@ the store, composes the HTML, writes the files and records them.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 from collections import defaultdict
@@ -110,7 +111,10 @@ class LetterOffice:
         position = self._queue_position(event) if event.type == Trigger.WAITLIST.event_type else None
         source = LetterSource(spec, event, kept, plan, plan_hash, position)
         number = document_number(event.plan_id, event.seq)
-        return compose(source, number, fingerprint(self.store_id, spec.kind, event, plan_hash), self.policy_for(event))
+        letter = compose(
+            source, number, fingerprint(self.store_id, spec.kind, event, plan_hash), self.policy_for(event)
+        )
+        return dataclasses.replace(letter, practice=True) if self.store.practice else letter
 
     def policy_for(self, event: Event) -> Policy:
         """The policy in force when ``event`` was recorded: the clocks its letter quotes."""

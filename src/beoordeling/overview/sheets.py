@@ -88,6 +88,13 @@ PAYMENTS = (
 )  # fmt: skip
 
 
+PRACTICE = (Column("Let op", "wrapped", 100),)
+PRACTICE_NOTE = (
+    "VOORBEELD: dit overzicht komt uit een oefenomgeving (een opslag met een gesimuleerde klok, voor de demo of "
+    "een training). De plannen, besluiten en datums zijn geen echte."
+)
+
+
 @dataclass
 class _Plan:
     record: PlanRecord
@@ -120,7 +127,9 @@ def overview_sheets(store: Store, *, on: date, reading: Reading = Reading.HAPPEN
     records = {plan_id: p.record for plan_id, p in plans.items()}
     titles = {plan_id: p.title for plan_id, p in plans.items()}
     milestones, payments = _milestone_rows(store, plans, letters)
+    practice = [Sheet("Voorbeeld", PRACTICE, [(PRACTICE_NOTE,)])] if store.practice else []
     return [
+        *practice,
         Sheet("Plannen", REGISTER, _register_rows(store, plans, on)),
         Sheet("Besluiten", DECISIONS, [_decision_row(e, titles, letters) for e in decisions]),
         Sheet("Termijnen", DEADLINES, [

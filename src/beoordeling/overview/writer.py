@@ -41,4 +41,7 @@ def _workbook(sheets: Sequence[Sheet]) -> Workbook:
             ws.append([make(value) for make, value in zip(makers, row, strict=True)])
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{len(sheet.rows) + 1}"
     workbook.properties.creator = "beoordeling"
+    if any(sheet.name == "Voorbeeld" for sheet in sheets):
+        workbook.properties.title = "Voorbeeld: overzicht uit een oefenomgeving"
+        workbook.properties.keywords = "voorbeeld"
     return workbook
