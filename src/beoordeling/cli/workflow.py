@@ -242,16 +242,18 @@ def report_milestone(
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def history(ctx: click.Context, plan_id: str, fmt: str) -> None:
-    """Every event of one plan: what happened, when, by whom in which role, why, and on which rules."""
+    """Every event of one plan: what happened, when it took effect and when the store recorded it, by whom
+    in which role, why, and on which rules."""
     with Store.open(_store_url(ctx)) as store:
         events = Desk(store).history(plan_id)
     if fmt == "json":
         click.echo(json.dumps([e.as_dict() for e in events], ensure_ascii=False, indent=2))
         return
-    table = Table("#", "Datum", "Wat", "Wie", "Rol", "Toelichting", box=None, header_style="bold")
+    table = Table("#", "Datum", "Vastgelegd", "Wat", "Wie", "Rol", "Toelichting", box=None, header_style="bold")
     for event in events:
+        recorded = _dutch.moment(event.recorded_at) if event.recorded_at else "-"
         table.add_row(
-            str(event.seq), _dutch.moment(event.occurred_at), _what(event),
+            str(event.seq), _dutch.moment(event.occurred_at), recorded, _what(event),
             f"{event.actor.organisation}/{event.actor.name}", event.actor.role.label, _detail(event),
         )  # fmt: skip
     out.print(table)
