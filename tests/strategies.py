@@ -67,3 +67,17 @@ def plans(draw: st.DrawFn) -> Plan:
         "funding": {"lines": lines, "milestones": milestones} if draw(st.booleans()) else None,
     }
     return Plan.model_validate(data)
+
+
+# A day's worth of workflow: how far the store's clock moves on, which action on which plan, and how
+# many days back its actor dates it (negative: a date in the future; None: not stated).
+dated_actions = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=9),
+        st.sampled_from(["submit", "request-info", "answer", "withdraw", "note"]),
+        st.sampled_from([0, 1]),
+        st.one_of(st.none(), st.integers(min_value=-3, max_value=20)),
+    ),
+    min_size=1,
+    max_size=14,
+)

@@ -123,9 +123,14 @@ def test_recorded_time_never_runs_backwards(store: Store, clock: Clock, example_
 
 
 def test_the_store_refuses_an_event_that_takes_effect_after_it_is_recorded(store: Store, clock: Clock) -> None:
+    """Only the desk states when an event took effect; and even on the desk's path the store refuses a
+    moment after it records the event."""
     future = clock.now + timedelta(days=1)
-    with pytest.raises(StoreError) as refused:
-        store.append([NewEvent("test.ping", SUBMITTER, occurred_at=future)])
+    with pytest.raises(StoreError) as undated:
+        store.append([NewEvent("test.ping", SUBMITTER, occurred_at=clock.now - timedelta(days=1))])
+    assert "only the desk dates an event, within the bounds of the policy in force" in str(undated.value)
+    with pytest.raises(StoreError) as refused, store._write() as conn:
+        store._append(conn, [NewEvent("test.ping", SUBMITTER, occurred_at=future)])
     assert "an event cannot take effect in the future; nothing was stored" in str(refused.value)
     assert ["store.initialised"] == [e.type for e in store.events()]
 

@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from .._canonical import canonical_json, sha256_hex
+from .._time import local_date
 from ..errors import ConflictError, InputError, PlanNotFound, Problem, StoreError
 from ..model import NOTE_EVENT_PREFIXES, Plan, PlanState
 from ..planfile import plan_content
@@ -245,6 +246,11 @@ class Store:
             for prefix, why in _RESERVED.items():
                 if str(new.type).startswith(prefix):
                     raise StoreError(f"event type {str(new.type)!r} cannot be appended as it is: {why}")
+            if new.occurred_at is not None:
+                raise StoreError(
+                    f"event type {str(new.type)!r} states when it took effect; only the desk dates an event, within "
+                    "the bounds of the policy in force; nothing was stored"
+                )
         try:
             with self._write() as conn:
                 return self._append(conn, new_events)
@@ -359,6 +365,8 @@ class Store:
                         f"({moment_text}); an event cannot take effect in the future; nothing was stored"
                     )
                 stored_occurred = self._bind_time(conn, occurred)
+                if new.plan_id is not None:
+                    self._check_plan_order(conn, new.plan_id, occurred, stored, kind)
             digest = event_hash(
                 seq, kind, actor.name, actor.organisation, role, occurred_text, new.plan_id, new.plan_version,
                 new.reason, payload, groups, new.rules_version, prev, moment_text, practice,
@@ -380,6 +388,24 @@ class Store:
         if rows:
             self._insert_events(conn, rows)
         return stored
+
+    @staticmethod
+    def _check_plan_order(conn: Connection, plan_id: str, occurred: datetime, batch: list[Event], kind: str) -> None:
+        """A stated moment is never on a day before the plan's last event (by Dutch calendar day)."""
+        earlier = [e.occurred_at for e in batch if e.plan_id == plan_id]
+        if not earlier:
+            text = conn.execute(
+                select(t.events.c.occurred_at_text)
+                .where(t.events.c.plan_id == plan_id)
+                .order_by(t.events.c.seq.desc())
+                .limit(1)
+            ).scalar()
+            earlier = [datetime.fromisoformat(text)] if text else []
+        if earlier and local_date(occurred) < local_date(earlier[-1]):
+            raise StoreError(
+                f"event {kind!r} of plan {plan_id} would take effect on {local_date(occurred).isoformat()}, before the "
+                f"plan's last event ({local_date(earlier[-1]).isoformat()}); nothing was stored"
+            )
 
     _EVENT_COLUMNS = (
         "seq", "type", "actor", "organisation", "role", "occurred_at", "occurred_at_text", "plan_id",
