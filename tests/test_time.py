@@ -3,6 +3,7 @@ the two readings of "as of a date"."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from beoordeling.cli import cli
 from beoordeling.desk import Desk
 from beoordeling.errors import Refused, StoreError
 from beoordeling.overview import overview_sheets
+from beoordeling.planfile import save_plan
 from beoordeling.store import NewEvent, Reading
 from beoordeling.workflow import Trigger, default_policy, local_date, policy_from_document
 
@@ -259,3 +261,33 @@ def test_actor_roles_for_adoption_on_the_cli(tmp_path: Path) -> None:
     assert 0 == code
     assert "Opnieuw" in output
     assert "in force: iza-2023-2026@" in output
+
+
+@pytest.mark.parametrize(
+    ("on", "announced", "refused_by"),
+    [
+        ("2025-06-30", None, []),
+        ("2025-07-01", None, ["intake-closed-2025"]),
+        ("2025-07-15", "2025-06-20", []),
+        ("2025-07-16", "2025-06-20", ["intake-closed-2025"]),
+        ("2026-02-01", None, ["intake-closed-2025", "assessment-halt-2026"]),
+    ],
+)
+def test_zelftoets_applies_the_dated_policies(
+    on: str, announced: str | None, refused_by: list[str], tmp_path: Path
+) -> None:
+    """On a day intake is closed or assessments are halted the self-check says the plan cannot be
+    submitted, names the policy, its date and source, and exits 1."""
+    plan = load_plan(next(p for p in EXAMPLES if p.stem == CZ_PLAN))
+    if announced:
+        plan = plan.model_copy(update={"intake_announced_on": date.fromisoformat(announced)})
+    path = save_plan(plan, tmp_path / "plan.yaml")
+    code, output = run("zelftoets", str(path), "--on", on, "--format", "json")
+    report = json.loads(output)
+    assert refused_by == [r["policy"] for r in report["policy_refusals"]]
+    if refused_by:
+        assert 1 == code
+        code, text = run("zelftoets", str(path), "--on", on)
+        assert "kan op" in text
+        assert "niet worden ingediend: beleid intake-closed-2025" in " ".join(text.split())
+        assert "https://icthealth.nl/nieuws/voorlopige-stop-op-aanvragen-snelle-toets-iza" in text
