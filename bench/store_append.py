@@ -63,7 +63,7 @@ CREATE TABLE events (
     organisation VARCHAR(300) NOT NULL, role VARCHAR(40) NOT NULL, occurred_at DATETIME NOT NULL,
     occurred_at_text VARCHAR(40) NOT NULL, plan_id VARCHAR(64), plan_version INTEGER, reason TEXT,
     payload TEXT NOT NULL, groups TEXT NOT NULL, rules_version VARCHAR(100), prev_hash VARCHAR(64) NOT NULL,
-    hash VARCHAR(64) NOT NULL
+    hash VARCHAR(64) NOT NULL, recorded_at DATETIME, recorded_at_text VARCHAR(40)
 );
 CREATE INDEX ix_events_plan_id ON events (plan_id);
 """
@@ -80,14 +80,14 @@ def run_raw(folder: Path, events: list[NewEvent], batch: int) -> float:
         (
             i + 1, e.type, e.actor.name, e.actor.organisation, e.actor.role.value, now.isoformat(" "),
             now.isoformat(), e.plan_id, e.plan_version, e.reason, canonical_json(e.payload),
-            canonical_json(e.groups), e.rules_version, hashes[i], hashes[i + 1],
+            canonical_json(e.groups), e.rules_version, hashes[i], hashes[i + 1], now.isoformat(" "), now.isoformat(),
         )
         for i, e in enumerate(events)
     ]  # fmt: skip
     start = time.perf_counter()
     for i in range(0, len(rows), batch):
         connection.execute("BEGIN IMMEDIATE")
-        connection.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows[i : i + batch])
+        connection.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows[i : i + batch])
         connection.execute("COMMIT")
     elapsed = time.perf_counter() - start
     connection.close()

@@ -17,7 +17,6 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Self
 
@@ -27,14 +26,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from .._canonical import canonical_json, sha256_hex
 from .._time import local_date
-from ..errors import ConflictError, InputError, PlanNotFound, Problem, StoreError
+from ..errors import InputError, PlanNotFound, Problem, StoreError
 from ..model import NOTE_EVENT_PREFIXES, Plan, PlanState
-from ..planfile import plan_content
 from . import _tables as t
-from ._diff import changes
 from ._engine import DEFAULT_STORE, WRITE, make_engine, normalise_url, redact, sqlite_path
-from .events import GENESIS_HASH, Actor, Event, EventType, NewEvent, event_hash, plan_groups, utc_text
-from .migrations import migrate, stamp_current
+from .events import GENESIS_HASH, Actor, Event, EventType, NewEvent, event_hash, utc_text
+from .migrations import stamp_current
 from .records import (
     Head,
     PlanSummary,
@@ -43,11 +40,13 @@ from .records import (
     VersionInfo,
     aware,
     event_of,
-    projection_row,
     summary_of,
     version_info_of,
 )
+from .upgrade import upgrade_store
+from .upgrade_report import UpgradeReport
 from .verify import VerifyReport, verify_records
+from .versions import save_version
 
 __all__ = ["Clock", "Store", "UpgradeReport", "system_clock"]
 
@@ -64,18 +63,6 @@ _RESERVED = {
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class UpgradeReport:
-    """What `beoordeling upgrade` did: the schema before and after, and the chain's head before it
-    and after the upgrade's own event (None when there was nothing to do)."""
-
-    from_version: str
-    to_version: str
-    head_before: str
-    head_after: str
-    event: Event | None
 
 
 class Store:
@@ -510,54 +497,7 @@ class Store:
     def _save(
         self, conn: Connection, plan: Plan, actor: Actor, reason: str | None, occurred_at: datetime | None
     ) -> SaveResult:
-        content = plan_content(plan)
-        text = canonical_json(content)
-        digest = sha256_hex(text)
-        current = conn.execute(select(t.plans).where(t.plans.c.plan_id == plan.id)).first()
-        if current is None and plan.version is not None:
-            raise StoreError(
-                f"plan {plan.id!r} says it is based on version {plan.version}, but this store does not hold "
-                "that plan; remove the `version` line to import it as a new plan"
-            )
-        before: dict[str, Any] | None = None
-        if current is not None:
-            latest = conn.execute(
-                select(t.plan_versions.c.content, t.plan_versions.c.content_hash).where(
-                    t.plan_versions.c.plan_id == plan.id, t.plan_versions.c.version == current.latest_version
-                )
-            ).one()
-            if latest.content_hash == digest:
-                return SaveResult(plan.id, current.latest_version, False, None)
-            if plan.version != current.latest_version:
-                raise ConflictError(plan.id, plan.version, current.latest_version)
-            before = json.loads(latest.content)
-        version = 1 if current is None else current.latest_version + 1
-        event_type = EventType.PLAN_CREATED if version == 1 else EventType.PLAN_REVISED
-        payload: dict[str, Any] = {"version": version, "content_hash": digest, "title": plan.title}
-        if before is not None:
-            payload["based_on"] = version - 1
-            payload["changes"] = changes(before, content)
-        [event] = self._append(
-            conn,
-            [NewEvent(event_type, actor, plan.id, version, reason, payload, plan_groups(plan), None, occurred_at)],
-        )
-        conn.execute(
-            t.plan_versions.insert(),
-            {
-                "plan_id": plan.id,
-                "version": version,
-                "content": text,
-                "content_hash": digest,
-                "created_seq": event.seq,
-                "created_at": event.recorded_at or event.occurred_at,
-            },
-        )
-        summary = projection_row(plan, version, event)
-        if current is None:
-            conn.execute(t.plans.insert(), {**summary, "state": PlanState.DRAFT.value, "created_at": event.occurred_at})
-        else:
-            conn.execute(t.plans.update().where(t.plans.c.plan_id == plan.id), summary)
-        return SaveResult(plan.id, version, True, event)
+        return save_version(conn, self._append, plan, actor, reason=reason, occurred_at=occurred_at)
 
     def plan(self, plan_id: str, version: int | None = None) -> StoredPlan:
         """A stored version of a plan (the latest unless ``version`` is given)."""
@@ -687,47 +627,9 @@ class Store:
 
     @classmethod
     def upgrade(cls, url: str | None, actor: Actor) -> UpgradeReport:
-        """Bring a store made by an earlier release up to this release's schema (Alembic
-        migrations, store/migrations/), keeping every event and its hash, and record that as an
-        event. A store already up to date is left as it is."""
-        url = normalise_url(url or DEFAULT_STORE)
-        path = sqlite_path(url)
-        if path is not None and not path.exists():
-            raise StoreError(f"no store at {path}; nothing to upgrade")
-        store = cls(make_engine(url), url)
-        try:
-            with store._engine.connect() as probe:
-                if not inspect(probe).has_table("meta"):
-                    raise StoreError(f"{redact(url)} is not a beoordeling store; nothing to upgrade")
-            before = store._schema_version()
-            head_before = store.head()
-            if before == t.SCHEMA_VERSION:
-                store._check_initialised()
-                return UpgradeReport(before, before, head_before.hash, head_before.hash, None)
-            with store._write() as conn:
-                migrate(conn, before)
-                store.practice = False  # stores of schema 1 kept no recorded time: none was a declared practice store
-                [event] = store._append(
-                    conn,
-                    [
-                        NewEvent(
-                            EventType.STORE_UPGRADED,
-                            actor,
-                            payload={
-                                "from": before,
-                                "to": t.SCHEMA_VERSION,
-                                "head_before": head_before.hash,
-                                "events_before": head_before.count,
-                            },
-                        )
-                    ],
-                )
-            store._check_initialised()
-            return UpgradeReport(before, t.SCHEMA_VERSION, head_before.hash, event.hash, event)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot upgrade the store {redact(url)}: {_reason(exc)}") from exc
-        finally:
-            store.close()
+        """Bring a store made by an earlier release up to this release's schema, keeping every event
+        and its hash, and record that as an event (see :mod:`.upgrade`)."""
+        return upgrade_store(cls, url, actor)
 
     def _schema_version(self) -> str:
         with self._read() as conn:
