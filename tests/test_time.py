@@ -291,3 +291,17 @@ def test_zelftoets_applies_the_dated_policies(
         assert "kan op" in text
         assert "niet worden ingediend: beleid intake-closed-2025" in " ".join(text.split())
         assert "https://icthealth.nl/nieuws/voorlopige-stop-op-aanvragen-snelle-toets-iza" in text
+
+
+def test_an_action_is_never_dated_before_a_letter_about_the_plan(
+    store: Store, clock: Clock, example_plans: dict[str, Plan]
+) -> None:
+    """A letter issued is a note, not a move, but it is an event of the plan: nothing is dated before it."""
+    desk = stored_desk(store, example_plans[CZ_PLAN], clock, date(2024, 3, 1))
+    set_day(clock, date(2024, 3, 4))
+    desk.submit(PLAN_ID, SUBMITTER)
+    set_day(clock, date(2024, 3, 6))
+    store.append_notes([NewEvent("letter.issued", VGZ, PLAN_ID, 1, payload={"document": "TP-2023-0014-B00004"})])
+    with pytest.raises(Refused) as refused:
+        Desk(store).act(PLAN_ID, Trigger.WITHDRAW, SUBMITTER, reason="Toch niet", on=date(2024, 3, 5))
+    assert "the plan's last event is dated 2024-03-06; an action cannot be dated before it" in refused.value.reasons

@@ -185,7 +185,7 @@ class Desk:
         if on is not None:
             for plan in plans:
                 record = PlanRecord.replay(plan.id, self.store.events(plan.id))
-                dating = stated_date_refusals(on, today, record.last_on, self.policy)
+                dating = stated_date_refusals(on, today, record.dated_on, self.policy)
                 if dating:
                     state = record.state.label if record.last_seq else "nieuw"
                     raise Refused(plan.id, state, "import", dating)

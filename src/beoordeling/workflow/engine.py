@@ -71,7 +71,7 @@ def act(
     recorded on ``recorded_on`` (the store's clock; default ``on``); :class:`Refused` with every
     reason when the dates, the state, the role, a guard or a policy do not allow it."""
     state = PlanState(record.state)
-    dating = stated_date_refusals(on, recorded_on or on, record.last_on, policy)
+    dating = stated_date_refusals(on, recorded_on or on, record.dated_on, policy)
     if dating:
         raise Refused(plan.id, state.label, trigger.value, dating)
     drafts: list[Draft] = []

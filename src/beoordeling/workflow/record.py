@@ -145,6 +145,9 @@ class PlanRecord:
     """The last event that moved the plan (notes such as an issued letter left out): what an action
     is decided on, and what the store holds it against (optimistic concurrency)."""
     last_on: date | None = None
+    dated_on: date | None = None
+    """The day the plan's last event of any kind took effect (a letter issued included): no action
+    on the plan can be dated before it."""
     entered_on: date | None = None
     clock: RunningClock | None = None
     votes: dict[str, Vote] = field(default_factory=dict)
@@ -171,6 +174,7 @@ class PlanRecord:
         if event.seq <= self.last_seq:
             raise ReplayError(f"event {event.seq} of plan {self.plan_id} comes after event {self.last_seq}")
         self.last_seq = event.seq
+        self.dated_on = local_date(event.occurred_at)
         kind = event.type
         if kind.startswith(NOTE_EVENT_PREFIXES):
             return  # a note about the plan (a letter issued), not a move: no date, no new basis
