@@ -85,6 +85,8 @@ _DATE_LABELS = {
     LetterKind.INFORMATION_REQUEST: "Datum verzoek",
     LetterKind.PROPOSED_DECISION: "Datum voorgenomen besluit",
     LetterKind.CONSULTATION: "Datum voorgenomen besluit",
+    LetterKind.ESCALATION: "Voorgelegd aan het BO IZA",
+    LetterKind.ESCALATION_RULING: "Datum uitspraak BO IZA",
 }
 
 _ANSWERS_A_CLOCK = (
