@@ -350,7 +350,12 @@ def test_truncation_is_found_with_a_recorded_head(filled: Store) -> None:
     """Cutting events off the end leaves a valid chain; a head recorded earlier exposes it."""
     recorded = filled.head()
     _raw(filled, "DELETE FROM events WHERE seq = 9", "DELETE FROM plan_versions WHERE version = 2")
-    _raw(filled, "UPDATE plans SET latest_version = 1")
+    # A careful forger puts the register back as version 1 left it, column by column.
+    _raw(
+        filled,
+        "UPDATE plans SET latest_version = 1, last_seq = 2, updated_at = (SELECT occurred_at FROM events WHERE seq = 2) "
+        "WHERE plan_id = 'TP-CONCEPT-ACUTE-GGZ'",
+    )
     assert filled.verify().ok
     report = filled.verify(expect_head=recorded.hash)
     assert [
@@ -396,3 +401,33 @@ def test_times_are_stored_in_utc(store: Store, clock: Clock, example_plans: dict
     assert result.event is not None
     assert datetime(2025, 7, 1, 21, 30, tzinfo=UTC) == result.event.occurred_at
     assert [datetime(2025, 7, 1, 21, 30, tzinfo=UTC)] == [e.occurred_at for e in store.events("TP-CONCEPT-ACUTE-GGZ")]
+
+
+@pytest.mark.parametrize(
+    ("statement", "column"),
+    [
+        ("UPDATE plans SET title = 'Vervalst' WHERE plan_id = 'TP-2024-0093'", "title"),
+        ("UPDATE plans SET amount_requested = '1.00' WHERE plan_id = 'TP-2024-0093'", "amount_requested"),
+        ("UPDATE plans SET region = 'Elders' WHERE plan_id = 'TP-2024-0093'", "region"),
+        ("UPDATE plans SET insurers = '[\"CZ\"]' WHERE plan_id = 'TP-2024-0093'", "insurers"),
+        ("UPDATE plans SET theme = NULL WHERE plan_id = 'TP-2024-0093'", "theme"),
+        ("UPDATE plans SET requests_funds = false WHERE plan_id = 'TP-2024-0093'", "requests_funds"),
+        ("UPDATE plans SET last_seq = 1 WHERE plan_id = 'TP-2024-0093'", "last_seq"),
+    ],
+    ids=lambda v: v if v.isidentifier() else "",
+)
+def test_verify_compares_every_register_column_with_a_replay(filled: Store, statement: str, column: str) -> None:
+    """The register is a projection of the events: a column edited behind the store's back is named."""
+    _raw(filled, statement)
+    report = filled.verify()
+    assert 1 == len(report.problems)
+    assert report.problems[0].startswith(f"the register's {column} of plan TP-2024-0093 is ")
+    assert report.problems[0].endswith("the register was changed outside beoordeling")
+
+
+def test_a_forged_title_is_named_with_both_values(filled: Store) -> None:
+    _raw(filled, "UPDATE plans SET title = 'Vervalst' WHERE plan_id = 'TP-2024-0093'")
+    assert [
+        "the register's title of plan TP-2024-0093 is 'Vervalst', but its events and latest version give "
+        "'Huisartsenzorg Zeeland toekomstbestendig - samen in de w...: the register was changed outside beoordeling"
+    ] == filled.verify().problems

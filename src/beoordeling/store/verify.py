@@ -21,8 +21,9 @@ from sqlalchemy import Row
 
 from .._canonical import sha256_hex
 from .._time import local_date
-from ..model import PlanState
+from ..model import Plan, PlanState
 from .events import GENESIS_HASH, EventType, event_hash, utc_text
+from .records import projection_row
 
 __all__ = ["VerifyReport", "verify_records"]
 
@@ -141,6 +142,7 @@ def verify_records(
     created: dict[tuple[str, int], str] = {}
     latest: dict[str, int] = {}
     states: dict[str, str] = {}
+    moves: dict[str, _Moves] = {}
     for row in event_rows:
         problem = _check_row(row, count + 1, prev_hash, practice) or times.check(row)
         if problem:
@@ -159,6 +161,8 @@ def verify_records(
             elif bool(genesis.get("practice", False)) != practice:
                 said = "a practice store" if genesis.get("practice") else "a real store"
                 problems.append(f"event 1 made {said}, but the store's settings say otherwise")
+        if row.plan_id and row.type.startswith(_REGISTERED):
+            moves.setdefault(row.plan_id, _Moves(_aware(row.occurred_at))).last = (row.seq, _aware(row.occurred_at))
         if row.type in (EventType.PLAN_CREATED, EventType.PLAN_REVISED):
             created[(row.plan_id, row.plan_version)] = json.loads(row.payload)["content_hash"]
             latest[row.plan_id] = max(latest.get(row.plan_id, 0), row.plan_version)
@@ -175,9 +179,12 @@ def verify_records(
             "or the whole chain was recomputed"
         )
     if first_broken is None:
+        versions = list(versions)
         problems.extend(_check_versions(versions, created))
         problems.extend(_check_policies(policies, adopted))
-        problems.extend(_check_register(register, latest, states))
+        # Only versions whose content still matches its hash say what the register should hold.
+        contents = {(v.plan_id, v.version): v.content for v in versions if sha256_hex(v.content) == v.content_hash}
+        problems.extend(_check_register(register, latest, states, contents, moves))
     return VerifyReport(count, prev_hash, store_id, first_broken, expected_at, problems)
 
 
@@ -213,8 +220,38 @@ def _check_policies(policies: Iterable[Row[Any]], adopted: dict[int, str]) -> li
     return problems
 
 
-def _check_register(register: Iterable[Row[Any]], latest: dict[str, int], states: dict[str, str]) -> list[str]:
-    """The register must list each plan at the version and in the state its events give."""
+_REGISTERED = ("plan.", "workflow.")
+"""The events that write the register (plan versions and workflow moves); notes and other events leave it."""
+
+
+@dataclass
+class _Moves:
+    created_at: datetime
+    last: tuple[int, datetime] = (0, datetime.min)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+_COLUMNS = ("title", "region", "region_reference", "theme", "sectors", "insurers", "requests_funds",
+            "amount_requested", "created_at", "updated_at", "last_seq")  # fmt: skip
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_register(
+    register: Iterable[Row[Any]],
+    latest: dict[str, int],
+    states: dict[str, str],
+    contents: dict[tuple[str, int], str],
+    moves: dict[str, _Moves],
+) -> list[str]:
+    """The register must list each plan at the version and in the state its events give, and every
+    other column as a replay of its events and its latest version gives it, column by column."""
     problems = []
     listed = {}
     for row in register:
@@ -222,6 +259,22 @@ def _check_register(register: Iterable[Row[Any]], latest: dict[str, int], states
         replayed = states.get(row.plan_id, PlanState.DRAFT.value)
         if row.state != replayed:
             problems.append(f"the register lists plan {row.plan_id} as {row.state}, its events as {replayed}")
+        content = contents.get((row.plan_id, latest.get(row.plan_id, 0)))
+        moved = moves.get(row.plan_id)
+        if content is None or moved is None:
+            continue  # reported below as a version the register and the events disagree on
+        expected = _expected_row(content, row.latest_version, moved)
+        for column in _COLUMNS:
+            found = getattr(row, column)
+            if isinstance(found, datetime):
+                found = _aware(found)
+            if column == "requests_funds":
+                found = bool(found)
+            if found != expected[column]:
+                problems.append(
+                    f"the register's {column} of plan {row.plan_id} is {_shown(found)}, but its events and latest "
+                    f"version give {_shown(expected[column])}: the register was changed outside beoordeling"
+                )
     for plan_id in sorted(set(listed) | set(latest)):
         if listed.get(plan_id) != latest.get(plan_id):
             problems.append(
@@ -229,3 +282,20 @@ def _check_register(register: Iterable[Row[Any]], latest: dict[str, int], states
                 f"{latest.get(plan_id)}"
             )
     return problems
+
+
+def _expected_row(content: str, version: int, moved: _Moves) -> dict[str, Any]:
+    """The register row that the plan's latest version and its last registered event give."""
+    plan = Plan.model_validate(json.loads(content))
+    seq, moment = moved.last
+    row = projection_row(plan, version, _Moment(seq, moment))  # type: ignore[arg-type]
+    row["created_at"] = moved.created_at
+    return row
+
+
+@dataclass(frozen=True)
+class _Moment:
+    """What projection_row reads of an event."""
+
+    seq: int
+    occurred_at: datetime
