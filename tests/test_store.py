@@ -353,8 +353,8 @@ def test_truncation_is_found_with_a_recorded_head(filled: Store) -> None:
     # A careful forger puts the register back as version 1 left it, column by column.
     _raw(
         filled,
-        "UPDATE plans SET latest_version = 1, last_seq = 2, updated_at = (SELECT occurred_at FROM events WHERE seq = 2) "
-        "WHERE plan_id = 'TP-CONCEPT-ACUTE-GGZ'",
+        "UPDATE plans SET latest_version = 1, last_seq = 2, "
+        "updated_at = (SELECT occurred_at FROM events WHERE seq = 2) WHERE plan_id = 'TP-CONCEPT-ACUTE-GGZ'",
     )
     assert filled.verify().ok
     report = filled.verify(expect_head=recorded.hash)
