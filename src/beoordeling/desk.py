@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 
 from pydantic import ValidationError
 
+from ._terminal import UNSAFE, visible
 from ._time import AMSTERDAM
 from ._validation import problems_from
 from .criteria import Judgement, RuleBook, Status, Verdict, carry_over, check_judgements, edition_for, evaluate
@@ -78,6 +79,32 @@ class Deadline:
     @property
     def overdue(self) -> bool:
         return self.days_left is not None and self.days_left < 0 and not self.halted
+
+
+_NAME_MAX, _REASON_MAX = 200, 4000
+
+
+def checked_input(actor: Actor, reason: str | None) -> None:
+    """Refuse an actor or a reason that could not be shown as plain text (control characters, bidi
+    overrides, invisible separators) or that is longer than the record keeps."""
+    problems = []
+    for what, text, limit in (("the actor's name", actor.name, _NAME_MAX),
+                              ("the actor's organisation", actor.organisation, _NAME_MAX),
+                              ("the reason", reason, _REASON_MAX)):  # fmt: skip
+        if text is None:
+            continue
+        unsafe = UNSAFE.search(text)
+        if unsafe:
+            problems.append(
+                Problem(
+                    f"{what} contains a control or invisible character ({visible(unsafe.group())}); "
+                    "only plain text, newlines and tabs are allowed"
+                )
+            )
+        elif len(text) > limit:
+            problems.append(Problem(f"{what} is {len(text):,} characters long; at most {limit:,} are kept"))
+    if problems:
+        raise InputError(problems)
 
 
 def policy_in_force(store: Store, before: int | None = None) -> Policy:
@@ -159,6 +186,7 @@ class Desk:
             )  # fmt: skip
         if not reason.strip():
             raise InputError([Problem("adopting a policy needs a reason (--reason), recorded with the event")])
+        checked_input(actor, reason)
         event = NewEvent(
             EventType.POLICY_ADOPTED,
             actor,
@@ -181,6 +209,7 @@ class Desk:
         self, plans: list[Plan], actor: Actor, *, reason: str | None = None, on: date | None = None
     ) -> list[SaveResult]:
         """Store plan versions (all or none), taking effect on ``on`` if stated, within its bounds."""
+        checked_input(actor, reason)
         today = self.today()
         if on is not None:
             for plan in plans:
@@ -210,6 +239,7 @@ class Desk:
     ) -> ActionResult:
         """Fire ``trigger`` for ``actor``, taking effect today or on ``on`` (within its bounds);
         refused with every reason, or stored in one transaction."""
+        checked_input(actor, reason)
         record = self.current(plan_id)
         submitting = trigger in (Trigger.SUBMIT_QUICK_TEST, Trigger.SUBMIT_PLAN, Trigger.ANSWER)
         version = record.latest_version if submitting else (record.submitted_version or record.latest_version)

@@ -13,8 +13,10 @@ from typing import Any, NoReturn
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .. import _dutch
+from .._terminal import visible
 from ..errors import BeoordelingError, InputError, Refused
 from ..model import Role
 from ..store import Actor, PlanSummary, Reading, Store
@@ -22,14 +24,26 @@ from ..workflow import AMSTERDAM
 
 OK, FINDINGS, BAD_INPUT, REFUSED = 0, 1, 2, 3
 
+
+class _TextConsole(Console):
+    """A console that shows text as text: no markup, no emoji codes, no highlighting unless a call
+    asks for its own markup, and every control sequence made visible (:mod:`.._terminal`), in
+    printed strings and table cells alike."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(visible(text), **kwargs)
+
+
 # Piped output (files, CI logs) gets room for the whole register instead of a guessed 80 columns.
 _WIDTH = None if sys.stdout.isatty() else 160
-out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
-err = Console(stderr=True, highlight=False, soft_wrap=True, width=None if sys.stderr.isatty() else 160)
+_PLAIN: dict[str, Any] = {"highlight": False, "markup": False, "emoji": False, "soft_wrap": True}
+out = _TextConsole(width=_WIDTH, **_PLAIN)
+err = _TextConsole(stderr=True, width=None if sys.stderr.isatty() else 160, **_PLAIN)
 
 
 def _fail(message: str) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", markup=True)
+    err.print("[bold red]error:[/] ", markup=True, end="")
+    err.print(message)
     sys.exit(BAD_INPUT)
 
 
@@ -49,7 +63,7 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except InputError as exc:
             if len(exc.problems) == 1:
-                _fail(str(exc.problems[0]).replace("[", r"\["))
+                _fail(str(exc.problems[0]))
             err.print(f"[bold red]error:[/] {len(exc.problems)} problems found; nothing was changed", markup=True)
             for problem in exc.problems:
                 err.print(f"  {problem}", markup=False)
@@ -61,7 +75,7 @@ class _Group(click.Group):
                 err.print(f"  - {reason}", markup=False)
             sys.exit(REFUSED)
         except BeoordelingError as exc:
-            _fail(str(exc).replace("[", r"\["))
+            _fail(str(exc))
         except OSError as exc:
             # A file or folder named on the command line that cannot be read or written.
             where = f"{exc.filename}: " if exc.filename else ""
