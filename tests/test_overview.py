@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from beoordeling import Store
 from beoordeling._xlsx import FORMULA_TRIGGERS, clean_text
+from beoordeling.errors import OutputError
 from beoordeling.overview import Column, Sheet, save_overview, write_overview
 
 from .letters_support import WAITLISTED, build_walked_store
@@ -121,7 +122,7 @@ def test_an_unwritable_target_is_refused_before_the_workbook_is_made(tmp_path: P
     garbage collector, whose open sheet streams would print tracebacks at exit."""
     (tmp_path / "bestand").write_text("x")
     sheets = [Sheet("Plannen", (Column("Plan", "text", 16),), [("TP-1",)])]
-    with pytest.raises(OSError, match="bestand"):
+    with pytest.raises(OutputError, match="bestand is not a folder; create it first"):
         write_overview(sheets, tmp_path / "bestand" / "overzicht.xlsx")
     gc.collect()  # an unraisable exception here fails the test (filterwarnings = error)
     assert ["bestand"] == [p.name for p in tmp_path.iterdir()]

@@ -1,20 +1,56 @@
-"""Writing output files atomically: a reader finds the old file or the new one, never half of one."""
+"""Writing output files atomically: a reader finds the old file or the new one, never half of one.
+
+Output goes only where it may: a new file in an existing folder, or in place of a regular file.
+A folder, a device (``/dev/full``, a terminal), a fifo, a socket or a symbolic link at the target is
+refused, and so is a folder that does not exist (a typo is never created silently)."""
 
 from __future__ import annotations
 
 import os
 import secrets
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from .errors import OutputError
+
+__all__ = ["atomic_write", "check_output", "write_text"]
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def check_output(path: Path) -> None:
+    """Refuse ``path`` as an output unless it is a regular file or a new name in an existing folder."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        mode = None  # a new file, or a path under something that is not a folder (checked below)
+    except OSError as exc:
+        raise OutputError(path, exc.strerror or str(exc)) from exc
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        raise OutputError(path, f"this is {kind}; output replaces only a regular file")
+    parent = path.parent
+    if not parent.is_dir():
+        what = "is not a folder" if parent.exists() else "does not exist"
+        raise OutputError(path, f"the folder {parent} {what}; create it first")
+
 
 def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
-    """Let ``write`` fill a temporary file beside ``path``, then put it in place in one step.
+    """Let ``write`` fill a temporary file beside ``path``, then put it in place in one step
+    (after :func:`check_output`).
 
     The temporary file is created with the usual permissions (the umask applies), so the result is
     as readable as any file the user writes; it is removed if ``write`` fails.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    check_output(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
@@ -26,3 +62,8 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write ``text`` (UTF-8, ``\n`` line ends) to ``path`` atomically, where output may go."""
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))

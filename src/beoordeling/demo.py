@@ -126,10 +126,7 @@ def run_demo(
         letters, letter_check, overview = _documents(store, out_dir, outputs)
 
         progress("Exporting every plan (YAML, and the plan form filled in for Excel)")
-        for summary in store.plans():
-            stored = store.plan(summary.plan_id)
-            for suffix in (".yaml", ".xlsx"):
-                outputs.append(save_plan(stored.plan, out_dir / "plans" / f"{summary.plan_id}{suffix}"))
+        outputs.extend(_export_plans(store, out_dir / "plans"))
         progress("Self-checking every plan (zelftoets) against the rules in force today")
         today = clock().date()
         self_checks = []
@@ -181,9 +178,21 @@ def _documents(
     return letters, letter_check, overview
 
 
+def _export_plans(store: Store, folder: Path) -> list[Path]:
+    """Every plan as YAML and as its filled-in plan form, to edit and import again."""
+    folder.mkdir(exist_ok=True)
+    written = []
+    for summary in store.plans():
+        stored = store.plan(summary.plan_id)
+        for suffix in (".yaml", ".xlsx"):
+            written.append(save_plan(stored.plan, folder / f"{summary.plan_id}{suffix}"))
+    return written
+
+
 def _forms(folder: Path) -> list[Path]:
     """The blank workbooks and the JSON Schema of every form, for care providers and portals."""
     written: list[Path] = []
+    folder.mkdir(parents=True, exist_ok=True)
     forms = default_forms()
     for form_id in forms.ids:
         form = forms[form_id]

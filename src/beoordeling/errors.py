@@ -9,6 +9,7 @@
      ├── Refused               a workflow action the plan's state, the actor's role, a guard or a policy refuses
      ├── ConfigurationError    a store URL, reference list or bundled resource that cannot be used
      ├── DocumentError         a letter or overview that cannot be produced, or a letter that cannot be read
+     ├── OutputError           an output path that is not a regular file or new name in an existing folder
      └── StoreError
           ├── PlanNotFound      no plan (or no such version) with that id
           ├── ConflictError     a change based on a stale version, or a concurrent writer won
@@ -31,6 +32,7 @@ __all__ = [
     "DocumentError",
     "FormError",
     "InputError",
+    "OutputError",
     "PlanFileError",
     "PlanNotFound",
     "PolicyError",
@@ -181,3 +183,13 @@ class ConflictError(StoreError):
 class ReplayError(StoreError):
     """An event log the workflow's definition cannot follow: an impossible move, an unknown event
     type (a stray or foreign event); the message names the event."""
+
+
+class OutputError(BeoordelingError):
+    """An output path the tool will not write to: not a regular file (a folder, device, fifo,
+    socket or symbolic link), or in a folder that does not exist."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}; nothing was written")

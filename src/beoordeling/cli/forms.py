@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .._files import write_text
 from ..errors import FormError
 from ..forms import default_forms, form_json_schema, load_forms, save_workbook
 from ..planfile import read_plan
@@ -68,5 +69,5 @@ def form_schema(form_id: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_text(output, text)
         out.print(f"schema written to {output}", markup=False)

@@ -12,6 +12,7 @@ import click
 from rich.table import Table
 
 from .. import _dutch
+from .._files import write_text
 from ..demo import run_demo
 from ..desk import Desk
 from ..model import PlanState, Role, Sector
@@ -237,7 +238,7 @@ def schema(output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_text(output, text)
         out.print(f"schema written to {output}")
 
 

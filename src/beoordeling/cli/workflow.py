@@ -18,6 +18,7 @@ import click
 from rich.table import Table
 
 from .. import _dutch
+from .._files import write_text
 from ..desk import ActionResult, Desk, policy_in_force
 from ..model import Role
 from ..store import Event, Reading, Store
@@ -344,7 +345,7 @@ def diagram(output: Path) -> None:
         text = f"```mermaid\n{diagram_mermaid()}```\n"
     else:
         raise click.BadParameter(f"{output.name}: expected a .dot, .mmd or .md file", param_hint="--output")
-    output.write_text(text, encoding="utf-8")
+    write_text(output, text)
     out.print(f"diagram written to {output}")
 
 

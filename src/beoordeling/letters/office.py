@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .._files import atomic_write
 from ..desk import policy_in_force
-from ..errors import DocumentError, PlanNotFound
+from ..errors import DocumentError, OutputError, PlanNotFound
 from ..model import Plan
 from ..store import Actor, Event, NewEvent, Store
 from ..workflow import Policy, Trigger
@@ -167,8 +167,13 @@ class LetterOffice:
         progress: Callable[[IssuedLetter], None] = lambda _letter: None,
     ) -> list[IssuedLetter]:
         """Render the letters of ``events`` into ``directory`` (named after their document number) and
-        record them; ``workers`` processes render in parallel."""
-        directory.mkdir(parents=True, exist_ok=True)
+        record them; ``workers`` processes render in parallel. The folder is made if it is new; its
+        parent must exist."""
+        if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
+            raise OutputError(directory, "this is not a folder; the letters go into a folder")
+        if not directory.parent.is_dir():
+            raise OutputError(directory, f"the folder {directory.parent} does not exist; create it first")
+        directory.mkdir(exist_ok=True)
         histories: dict[str, list[Event]] = defaultdict(list)
         for e in self.store.events():
             if e.plan_id:
