@@ -235,3 +235,128 @@ def test_entity_expansion_is_refused_by_the_xml_parser_too(good: Path) -> None:
     """Defence in depth: openpyxl parses with defusedxml, so a DTD the package check missed still fails."""
     with pytest.raises((EntitiesForbidden, DTDForbidden)):
         fromstring(LAUGHS)
+
+
+def _sheet_part(workbook: Path, title: str) -> str:
+    opened = openpyxl.load_workbook(workbook, read_only=True)
+    try:
+        return str(opened[title]._worksheet_path).lstrip("/")  # type: ignore[attr-defined]
+    finally:
+        opened.close()
+
+
+def _edit_sheet_xml(good: Path, target: Path, title: str, change: Callable[[bytes], bytes]) -> Path:
+    part = _sheet_part(good, title)
+    with zipfile.ZipFile(good) as package:
+        xml = package.read(part)
+    return rewrite(good, target, {part: change(xml)})
+
+
+def _dimension(ref: str) -> Callable[[bytes], bytes]:
+    return lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="%s"' % ref.encode(), xml, count=1)
+
+
+def _timed_read(path: Path) -> tuple[Plan | PlanFileError, float, int]:
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        try:
+            outcome: Plan | PlanFileError = read_workbook(path).plan
+        except PlanFileError as exc:
+            outcome = exc
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return outcome, elapsed, peak
+
+
+def test_a_sheet_claiming_the_whole_grid_is_read_by_the_cells_it_holds(
+    good: Path, tmp_path: Path, example_plans: dict[str, Plan]
+) -> None:
+    """A 50 KB form whose sheet declares A1:XFD1048576 and ends in an empty row 1048576 took 465 s,
+    because iter_rows pads the declared range; the cells that exist are read instead."""
+    path = _edit_sheet_xml(
+        good,
+        tmp_path / "grid.xlsx",
+        "Middelen",
+        lambda xml: _dimension("A1:XFD1048576")(xml).replace(b"</sheetData>", b'<row r="1048576"/></sheetData>'),
+    )
+    plan, elapsed, peak = _timed_read(path)
+    assert example_plans["thuismonitoring-ziekenhuizen"] == plan
+    assert elapsed < 2.0, f"took {elapsed:.2f} s"
+    assert peak < 24 * 1024 * 1024, f"used {peak / 1024 / 1024:.1f} MiB"
+
+
+def test_cells_outside_a_too_small_declared_dimension_are_read(
+    good: Path, tmp_path: Path, example_plans: dict[str, Plan]
+) -> None:
+    """Set to A1:H8, the Middelen sheet lost 4 of its 7 cost lines (the total shown was € 9,1 mln
+    of the € 15,6 mln in the file)."""
+    expected = example_plans["thuismonitoring-ziekenhuizen"]
+    assert expected.funding is not None
+    assert len(expected.funding.lines) > 3
+    path = _edit_sheet_xml(good, tmp_path / "small.xlsx", "Middelen", _dimension("A1:H8"))
+    plan = read_workbook(path).plan
+    assert plan.funding is not None
+    assert expected.funding.lines == plan.funding.lines
+    assert expected.funding.total == plan.funding.total
+
+
+def test_a_value_far_outside_the_declared_dimension_is_reported(good: Path, tmp_path: Path) -> None:
+    def far_value(xml: bytes) -> bytes:
+        xml = _dimension("A1:H8")(xml)
+        cell = b'<c r="XFD30" t="inlineStr"><is><t>verstopt</t></is></c>'
+        return re.sub(rb'(<row r="30"[^>]*>.*?)</row>', lambda m: m[1] + cell + b"</row>", xml, count=1)
+
+    path = _edit_sheet_xml(good, tmp_path / "far.xlsx", "Middelen", far_value)
+    with pytest.raises(PlanFileError) as caught:
+        read_workbook(path)
+    assert [
+        f"{path}: sheet 'Middelen' cell XFD30: a value outside the form's input cells would be lost; move it into a "
+        "yellow input cell or delete it"
+    ] == [str(p) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("case", "extra"),
+    [
+        ("120,000 empty rows", b"".join(b'<row r="%d"/>' % i for i in range(300, 120_300))),
+        ("one row of 120,000 empty cells", b'<row r="300">' + b"<c/>" * 120_000 + b"</row>"),
+        (
+            "120,000 filled cells",
+            b"".join(b'<row r="%d"><c r="Z%d"><v>1</v></c></row>' % (i, i) for i in range(300, 40_300)),
+        ),
+    ],
+)
+def test_more_xml_than_any_form_needs_is_refused_before_parsing(
+    case: str, extra: bytes, good: Path, tmp_path: Path
+) -> None:
+    path = _edit_sheet_xml(
+        good, tmp_path / "many.xlsx", "Middelen", lambda xml: xml.replace(b"</sheetData>", extra + b"</sheetData>")
+    )
+    outcome, elapsed, peak = _timed_read(path)
+    assert isinstance(outcome, PlanFileError)
+    part = _sheet_part(good, "Middelen")
+    assert [
+        f"{path}: the workbook holds more than 100,000 XML elements (cells, rows, texts, styles; the limit was "
+        f"passed in {part}); a filled form needs far fewer"
+    ] == [str(p) for p in outcome.problems]
+    assert elapsed < 2.0, f"{case} took {elapsed:.2f} s"
+    assert peak < 24 * 1024 * 1024, f"{case} used {peak / 1024 / 1024:.1f} MiB"
+
+
+def test_a_damaged_deflate_stream_is_refused_as_a_damaged_package(good: Path, tmp_path: Path) -> None:
+    """Found by the fuzz suite: counting a part's elements reads it, and zlib's error escaped."""
+    part = _sheet_part(good, "Middelen")
+    raw = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as package:
+        info = package.getinfo(part)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    raw[start + 40 : start + 56] = b"\xff" * 16
+    path = tmp_path / "beschadigd.xlsx"
+    path.write_bytes(bytes(raw))
+    with pytest.raises(PlanFileError) as caught:
+        read_workbook(path)
+    [problem] = caught.value.problems
+    assert str(problem).startswith(f"{path}: the zip package is damaged or unsupported (")

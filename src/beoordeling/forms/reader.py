@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
+from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 from pydantic import ValidationError
 
 from .. import _yaml
+from .._numbers import excerpt
 from .._validation import problems_from
 from ..errors import ConfigurationError, Loc, PlanFileError, Problem
 from ..model import Plan
@@ -34,6 +37,36 @@ _HINT = "start from a template made by `beoordeling form template`"
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
 Place = tuple[str, str]
 """A sheet and a cell coordinate."""
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    """A cell whose XML value openpyxl cannot convert (a number of 5,000 digits): reported at its cell."""
+
+    why: str
+
+
+class _SheetParser(WorkSheetParser):
+    """openpyxl's sheet parser, with a cell it cannot convert kept as :class:`_Unreadable` instead of
+    an exception that would end the whole sheet without a place."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        try:
+            return super().parse_cell(element)
+        except (ValueError, OverflowError, IndexError, KeyError, TypeError) as exc:
+            coordinate = element.get("r")
+            if coordinate:
+                row, column = coordinate_to_tuple(coordinate)
+            else:
+                self.col_counter += 1
+                row, column = self.row_counter, self.col_counter
+            raw = element.findtext(VALUE_TAG) or ""
+            why = (
+                f"the value {excerpt(raw)} cannot be read as a number or text"
+                if not isinstance(exc, IndexError | KeyError)
+                else "the cell points at a text the workbook does not hold"
+            )
+            return {"row": row, "column": column, "value": _Unreadable(why), "data_type": "e", "style_id": 0}
 
 
 @dataclass(frozen=True)
@@ -129,6 +162,10 @@ class _Reader:
         self, sheet: SheetLayout, coordinate: str, spot: Input, value: Any, *, into: dict[str, Any], loc: Loc
     ) -> None:
         self.place[loc] = (sheet.name, coordinate)
+        if isinstance(value, _Unreadable):
+            self.failed.add(loc)
+            self.problem(value.why, sheet.name, coordinate, loc)
+            return
         if isinstance(value, _Formula):
             self.failed.add(loc)
             self.problem(
@@ -246,13 +283,32 @@ def _get(data: Any, keys: tuple[str | int, ...]) -> Any:
 
 
 def _cells(worksheet: Any) -> dict[str, tuple[Any, str]]:
+    """Every cell the sheet's XML holds a value for, by coordinate, with its data type.
+
+    The cells are taken as the XML lists them, not as the sheet's ``<dimension>`` declares them:
+    ``iter_rows`` pads every row to the declared width and adds the declared empty rows (a sheet that
+    claims ``A1:XFD1048576`` costs minutes), and it drops cells outside a declared range that is too
+    small. openpyxl's own sheet parser (what ``iter_rows`` uses underneath) yields exactly the cells
+    present; the package check has already bounded how many there can be.
+    """
+    workbook = worksheet.parent
     found: dict[str, tuple[Any, str]] = {}
-    for row in worksheet.iter_rows():
-        for cell in row:
-            value = getattr(cell, "value", None)
-            if value is None or (isinstance(value, str) and value == ""):
-                continue
-            found[cell.coordinate] = (value, cell.data_type)
+    with workbook._archive.open(worksheet._worksheet_path) as source:
+        parser = _SheetParser(
+            source,
+            worksheet._shared_strings,
+            data_only=False,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for _, row in parser.parse():
+            for cell in row:
+                value = cell["value"]
+                if value is None or (isinstance(value, str) and value == ""):
+                    continue
+                coordinate = f"{get_column_letter(cell['column'])}{cell['row']}"
+                found[coordinate] = (value, cell["data_type"])
     return found
 
 
@@ -305,7 +361,7 @@ def read_workbook(path: Path | str, forms: Forms | None = None, limits: Limits =
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged package; all mean the same here
         raise PlanFileError(
-            path, [Problem(f"the workbook cannot be read ({type(exc).__name__}: {exc})", source)]
+            path, [Problem(f"the workbook cannot be read ({type(exc).__name__}: {str(exc)[:200]})", source)]
         ) from exc
     try:
         form = _meta(workbook, forms, source)
@@ -330,7 +386,7 @@ def read_workbook(path: Path | str, forms: Forms | None = None, limits: Limits =
         if isinstance(exc, PlanFileError):
             raise
         raise PlanFileError(
-            path, [Problem(f"the workbook cannot be read ({type(exc).__name__}: {exc})", source)]
+            path, [Problem(f"the workbook cannot be read ({type(exc).__name__}: {str(exc)[:200]})", source)]
         ) from exc
     finally:
         workbook.close()

@@ -4,14 +4,17 @@ An .xlsx file is a zip of XML parts, and everything about it comes from the subm
 openpyxl reads a byte of XML, the package is refused when it is too large, when a part inflates to
 more than a workbook needs or by more than a workbook compresses (a zip bomb), when any part
 declares a DTD (the door to entity expansion), or when it carries macros, external links, data
-connections or embedded objects. Only the zip directory and the first bytes of each XML part are
-read here, so a hostile file costs little time and memory.
+connections or embedded objects, or when its XML parts hold more elements than any filled form
+needs (every element costs the XML parser time, whatever the sheet's declared size says). Only the zip
+directory and the XML parts' bytes are read here, streamed in chunks and never parsed, so a hostile
+file costs little time and memory.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +37,9 @@ class Limits:
     ratio_from: int = 1024 * 1024
     prologue: int = 64 * 1024
     """Bytes of an XML part searched for its root element; a DTD would stand before it."""
+    elements: int = 100_000
+    """XML elements (cells, rows, strings, styles) in all parts together, counted before parsing. A
+    blank plan template has about 8,000; the limit keeps the worst case within a second and 32 MiB."""
 
 
 DEFAULT_LIMITS = Limits()
@@ -57,16 +63,38 @@ def _too_large(limit: int) -> str:
     return f"{limit // (1024 * 1024)} MiB"
 
 
-def _prologue_problem(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> str | None:
+_CHUNK = 1024 * 1024
+
+
+def _xml_problem(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, counted: int
+) -> tuple[str | None, int]:
+    """Check an XML part's prologue for a DTD and count its elements (start and empty-element tags)
+    on top of ``counted``; the part is streamed, never parsed. Comments and CDATA holding ``<`` count
+    too, which only errs on the strict side."""
     with archive.open(info) as part:
         head = part.read(limits.prologue)
-    root = _ROOT.search(head)
-    before = head[: root.start()] if root else head
-    if b"<!DOCTYPE" in before or b"<!ENTITY" in before:
-        return f"the part {info.filename} declares a DTD, which workbooks never need (entity expansion is refused)"
-    if root is None and len(head) == limits.prologue:
-        return f"the part {info.filename} does not start its XML within {limits.prologue // 1024} KiB"
-    return None
+        root = _ROOT.search(head)
+        before = head[: root.start()] if root else head
+        if b"<!DOCTYPE" in before or b"<!ENTITY" in before:
+            return (
+                f"the part {info.filename} declares a DTD, which workbooks never need (entity expansion is refused)",
+                counted,
+            )
+        if root is None and len(head) == limits.prologue:
+            return f"the part {info.filename} does not start its XML within {limits.prologue // 1024} KiB", counted
+        chunk, last = head, b""
+        while chunk:
+            joined = last + chunk
+            counted += chunk.count(b"<") - joined.count(b"</") - joined.count(b"<?") - joined.count(b"<!")
+            if counted > limits.elements:
+                return (
+                    f"the workbook holds more than {limits.elements:,} XML elements (cells, rows, texts, styles; "
+                    f"the limit was passed in {info.filename}); a filled form needs far fewer",
+                    counted,
+                )
+            last, chunk = chunk[-1:], part.read(_CHUNK)
+    return None, counted
 
 
 def check_package(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
@@ -108,14 +136,16 @@ def check_package(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
             names = {info.filename for info in infos}
             if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
                 raise PackageRefused("not an Excel workbook (.xlsx): the zip has no workbook in it")
+            elements = 0
             for info in infos:
                 if info.filename.endswith((".xml", ".rels", ".vml")):
-                    problem = _prologue_problem(archive, info, limits)
+                    problem, elements = _xml_problem(archive, info, limits, elements)
                     if problem:
                         raise PackageRefused(problem)
             content_types = archive.read("[Content_Types].xml")
             if b"macroEnabled" in content_types:
                 raise PackageRefused(f"refused because it is a macro-enabled workbook; {_SAVE_AS}")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
-        # zipfile raises NotImplementedError for a compression method it cannot unpack (e.g. deflate64)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, zlib.error) as exc:
+        # zipfile raises NotImplementedError for a compression method it cannot unpack (e.g. deflate64),
+        # and zlib.error for a damaged deflate stream found while a part is read
         raise PackageRefused(f"the zip package is damaged or unsupported ({exc})") from exc
