@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -75,6 +77,38 @@ CASES = {
     "nan.json": "nan.json: not usable JSON: NaN is not a number a plan can hold",
     "wrong-suffix.txt": "wrong-suffix.txt: unknown file type '.txt'; use .yaml, .yml, .json or .xlsx",
     "not-utf8.yaml": "not-utf8.yaml: not UTF-8 text (byte 17); save the file as UTF-8",
+    # numbers are bounded before they are built: this one once took 7.9 GB and printed a 1 GB message
+    "huge-exponent.json": (
+        "huge-exponent.json:1: '1e999999999' is not read as a number: it has more than 15 digits before the decimal "
+        "point"
+    ),
+    "huger-exponent.json": (
+        "huger-exponent.json:1: '1e99999999999' is not read as a number: it has more than 15 digits before the "
+        "decimal point"
+    ),
+    "long-version.json": (
+        f"long-version.json:2: '{'7' * 39}…' (4,301 characters) is not read as a number: it has more than 18 digits"
+    ),
+    "quoted-huge-amount.yaml": (
+        "quoted-huge-amount.yaml:7: funding.lines[0].amount: '1e999999999' is not read as a number: it has more "
+        "than 15 digits before the decimal point"
+    ),
+    "year-typo.yaml": "year-typo.yaml:5: funding.lines[0].year: must be at most 2035; found 20251",
+    "far-date.yaml": (
+        "far-date.yaml:4: full_plan.start: a date in a plan lies between 2000-01-01 and 2099-12-31; found 9999-01-01"
+    ),
+    # the YAML reader refuses what it cannot read, with the line
+    "vertical-tab.yaml": (
+        "vertical-tab.yaml:2: the file contains the control character U+000B, which YAML cannot hold; remove it"
+    ),
+    "delete-character.yaml": (
+        "delete-character.yaml:2: the file contains the control character U+007F, which YAML cannot hold; remove it"
+    ),
+    "nul-character.yaml": (
+        "nul-character.yaml:2: the file contains the control character U+0000, which YAML cannot hold; remove it"
+    ),
+    "deep-brackets.yaml": "deep-brackets.yaml:3: the document is nested deeper than 40 levels",
+    "sexagesimal-version.yaml": "sexagesimal-version.yaml:2: version: expected a whole number; found '1:30'",
 }
 
 
@@ -145,3 +179,73 @@ def test_float_amount_from_python_is_refused() -> None:
     """Money is never a float, even from Python callers."""
     with pytest.raises(ValidationError, match="not a float"):
         CostLine(year=2025, sector="ggz", party="A", category="opstartkosten", amount=0.1)
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("0x1F", "0x1F"),  # YAML 1.1: 31
+        ("1:30", "1:30"),  # YAML 1.1: 90
+        ("017", "017"),  # YAML 1.1: octal 15
+        ("yes", "yes"),  # YAML 1.1: true
+        ("off", "off"),  # YAML 1.1: false
+        ("1_000", "1_000"),  # YAML 1.1: 1000
+        ("'1e5'", "1e5"),
+    ],
+)
+def test_yaml_reads_text_as_written_not_as_yaml_1_1_numbers(written: str, read: str) -> None:
+    plan = parse_plan(f"id: TP-1\ntitle: {written}\n", "plan.yaml", "yaml")
+    assert read == plan.title
+
+
+def test_a_huge_decimal_from_python_is_refused_before_its_digits_are_counted() -> None:
+    """pydantic's max_digits check would expand Decimal('1e999999999') to a billion digits."""
+    started = time.perf_counter()
+    with pytest.raises(ValidationError, match="at most 15 digits before the decimal point"):
+        CostLine(year=2025, sector="ggz", party="A", category="opstartkosten", amount=Decimal("1e999999999"))
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize("written", ["1.5e+3", "1500", "1500.0", "1500.00", "'1.5E3'"])
+def test_every_written_form_of_an_amount_is_the_same_amount_in_cents(written: str) -> None:
+    text = (
+        "id: TP-1\ntitle: x\nparties: [{name: a, role: zorgaanbieder}]\n"
+        f"funding:\n  lines:\n    - {{year: 2025, sector: ggz, party: a, category: opstartkosten, amount: {written}}}\n"
+    )
+    plan = parse_plan(text, "plan.yaml", "yaml")
+    assert plan.funding is not None
+    assert "1500.00" == str(plan.funding.lines[0].amount)
+
+
+def test_a_number_where_text_belongs_says_how_to_make_it_text() -> None:
+    with pytest.raises(PlanFileError) as caught:
+        parse_plan("id: TP-1\ntitle: 2025\n", "plan.yaml", "yaml")
+    assert ["plan.yaml:2: title: expected text; found 2025 (put it in quotes to make it text)"] == [
+        str(p) for p in caught.value.problems
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [
+        ("\\u200b", "text shows nothing (only spaces or invisible characters); write something or leave it out"),
+        (
+            " \\u200d\\ufeff ",
+            "text shows nothing (only spaces or invisible characters); write something or leave it out",
+        ),
+        ("a\\x85b", "text contains an invisible control or direction character (U+0085); remove it"),
+        ("Plan \\u202eesrever", "text contains an invisible control or direction character (U+202E); remove it"),
+        ("Plan \\u2066x\\u2069", "text contains an invisible control or direction character (U+2066); remove it"),
+        ("regel\\u2028regel", "a short text must be a single line"),
+        ("regel\\u2029regel", "a short text must be a single line"),
+    ],
+)
+def test_single_line_text_refuses_what_shows_nothing_or_reorders_what_is_read(title: str, message: str) -> None:
+    with pytest.raises(PlanFileError) as caught:
+        parse_plan(f'id: TP-1\ntitle: "{title}"\n', "plan.yaml", "yaml")
+    assert [f"plan.yaml:2: title: {message}"] == [str(p) for p in caught.value.problems]
+
+
+def test_visible_text_with_joiners_is_kept() -> None:
+    """A zero-width joiner inside text (emoji sequences, some scripts) is not refused on its own."""
+    assert "Zorg 👩\u200d⚕️ thuis" == parse_plan('id: TP-1\ntitle: "Zorg 👩\\u200d⚕️ thuis"\n', "p.yaml", "yaml").title

@@ -78,6 +78,8 @@ def _message(error: ErrorDetails, schema_hint: str) -> str:
         return f"must be at least {ctx.get('ge')}; found {found}"
     if kind == "less_than_equal":
         return f"must be at most {ctx.get('le')}; found {found}"
+    if kind == "string_type":
+        return f"expected text; found {found} (put it in quotes to make it text)"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"expected a whole number; found {found}"
     if kind in ("decimal_parsing", "decimal_type"):

@@ -3,15 +3,23 @@
 PyYAML's safe loader still accepts aliases (the "billion laughs" shape), merge keys and explicit
 tags, and silently keeps the last of two duplicate keys. Here every one of those is an error with
 its line, decimals become ``Decimal`` (money is never a float), and timestamps stay text so that the
-model decides what a date is. The result is the data plus a map from field path to line, so that
-a validation error later can say where in the file it is.
+model decides what a date is.
+
+Plain scalars are read as YAML 1.2's core schema reads them, not as PyYAML's YAML 1.1 does: only
+``true``/``false`` are booleans and only decimal digits are numbers, so ``1:30`` (1.1: the
+sexagesimal 90), ``0x1F`` (31), ``017`` (octal 15), ``1_000`` and ``yes``/``no``/``on``/``off`` stay the
+text that was written, for the model to accept or refuse. Numbers are bounded before they are built
+(``_numbers``), nesting is bounded before it is followed, and characters YAML cannot hold are refused
+with their line. The result is the data plus a map from field path to line, so that a validation
+error later can say where in the file it is.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any, cast
@@ -19,7 +27,9 @@ from typing import Any, cast
 import yaml
 from yaml.events import AliasEvent, CollectionStartEvent, Event, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
 
+from ._numbers import NumberRefused, decimal_from_text, whole_from_text
 from .errors import BeoordelingError, Loc, Problem
 
 MAX_BYTES = 4 * 1024 * 1024
@@ -33,6 +43,15 @@ _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+# YAML 1.2 core schema, without its octal and hexadecimal forms (kept as text, as written).
+_CORE_NULL = re.compile(r"~|null|Null|NULL|")
+_CORE_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_CORE_INT = re.compile(r"[-+]?[0-9]+")
+_CORE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]")
+"""``017``: YAML 1.1 reads it as octal 15, 1.2 as 17; a postcode-like text is kept as written."""
+_CORE_SPECIAL = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 
 
 class YamlRefused(BeoordelingError):
@@ -62,7 +81,10 @@ class Document:
 
 
 class _Composer(yaml.SafeLoader):
-    """Composes the node tree and refuses aliases, anchors and explicit tags as they appear."""
+    """Composes the node tree and refuses aliases, anchors, explicit tags and deep nesting as they
+    appear (PyYAML's composer recurses per level: 400 nested ``[`` end in RecursionError)."""
+
+    depth = 0
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         event = cast(Event, self.peek_event())  # type: ignore[no-untyped-call]
@@ -75,6 +97,14 @@ class _Composer(yaml.SafeLoader):
             if event.tag is not None and event.tag != "!":
                 tag = event.tag.replace("tag:yaml.org,2002:", "!!")
                 raise YamlRefused(f"tags ({tag}) are not allowed; write plain values", line)
+        if isinstance(event, CollectionStartEvent):
+            if self.depth >= MAX_DEPTH:
+                raise YamlRefused(f"the document is nested deeper than {MAX_DEPTH} levels", line)
+            self.depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
         return super().compose_node(parent, index)
 
 
@@ -123,31 +153,35 @@ class _Builder:
         return out
 
     def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
-        tag = node.tag
-        if tag in (_STR, _TIMESTAMP):
-            return node.value
-        if tag == _NULL:
-            return None
-        if tag == _BOOL:
-            return self.loader.construct_yaml_bool(node)
-        if tag == _INT:
-            return self.loader.construct_yaml_int(node)
-        if tag == _FLOAT:
-            try:
-                number = Decimal(node.value.replace("_", ""))
-            except InvalidOperation:
-                number = None
-            if number is None or not number.is_finite():
-                raise YamlRefused(f"{node.value!r} is not a finite number", _line(node), loc)
-            return number
-        raise YamlRefused(f"values of type {tag} are not allowed", _line(node), loc)
+        text = node.value
+        if node.style is not None:
+            return text  # quoted or block text
+        try:
+            if _CORE_NULL.fullmatch(text):
+                return None
+            if text in _CORE_BOOL:
+                return _CORE_BOOL[text]
+            if _LEADING_ZERO.match(text):
+                return text
+            if _CORE_INT.fullmatch(text):
+                return whole_from_text(text)
+            if _CORE_FLOAT.fullmatch(text):
+                return decimal_from_text(text)
+        except NumberRefused as exc:
+            raise YamlRefused(str(exc), _line(node), loc) from None
+        if _CORE_SPECIAL.fullmatch(text):
+            raise YamlRefused(f"{text!r} is not a finite number", _line(node), loc)
+        return text  # YAML 1.1 would read 1:30, 0x1F, 017, 1_000 or yes as numbers or booleans
 
 
 def parse(text: str, source: str) -> Document:
     """Parse one YAML document into plain data; raise ``YamlProblem`` with the place on refusal."""
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise YamlProblem(Problem(TOO_LARGE, source))
-    loader = _Composer(text)
+    try:
+        loader = _Composer(text)
+    except ReaderError as exc:
+        raise YamlProblem(_unreadable(exc, text, source)) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -166,6 +200,18 @@ def parse(text: str, source: str) -> Document:
         raise YamlProblem(Problem(f"not valid YAML: {exc}", source)) from exc
     finally:
         loader.dispose()
+
+
+def _unreadable(exc: ReaderError, text: str, source: str) -> Problem:
+    """A character YAML cannot hold (a control character such as NUL, vertical tab or DEL), with its line."""
+    position = exc.position if isinstance(exc.position, int) else 0
+    line = text.count("\n", 0, position) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return Problem(
+        f"the file contains the control character U+{code:04X}, which YAML cannot hold; remove it",
+        source,
+        line=line,
+    )
 
 
 def read(path: Path, source: str) -> Document:
@@ -213,7 +259,19 @@ def _represent_enum(dumper: _Dumper, value: Enum) -> yaml.ScalarNode:
 
 def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None
+    if style is None and _reads_as_other_than_text(value):
+        style = "'"  # 1e5, true, null: text that :func:`parse` would read as a number, boolean or null
     return dumper.represent_scalar(_STR, value, style=style)
+
+
+def _reads_as_other_than_text(value: str) -> bool:
+    return bool(
+        _CORE_NULL.fullmatch(value)
+        or value in _CORE_BOOL
+        or _CORE_INT.fullmatch(value)
+        or _CORE_FLOAT.fullmatch(value)
+        or _CORE_SPECIAL.fullmatch(value)
+    )
 
 
 _Dumper.add_representer(Decimal, _represent_decimal)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +18,7 @@ from pydantic import ValidationError
 
 from . import _yaml
 from ._files import atomic_write
+from ._numbers import NumberRefused, decimal_from_text, whole_from_text
 from ._validation import problems_from
 from .errors import InputError, PlanFileError, Problem
 from .forms import default_forms, read_workbook, save_workbook
@@ -90,10 +90,23 @@ def _parse_json(text: str, source: str) -> Any:
         raise ValueError(f"{name} is not a number a plan can hold")
 
     try:
-        return json.loads(text, parse_float=Decimal, object_pairs_hook=no_duplicates, parse_constant=no_constants)
+        return json.loads(
+            text,
+            parse_float=decimal_from_text,
+            parse_int=whole_from_text,
+            object_pairs_hook=no_duplicates,
+            parse_constant=no_constants,
+        )
     except json.JSONDecodeError as exc:
         raise PlanFileError(source, [Problem(f"not valid JSON: {exc.msg}", source, line=exc.lineno)]) from exc
-    except (ValueError, RecursionError) as exc:
+    except NumberRefused as exc:
+        # json hands the hook only the number's text: its first occurrence gives the line
+        line = text.count("\n", 0, max(text.find(exc.text), 0)) + 1
+        raise PlanFileError(source, [Problem(str(exc), source, line=line)]) from None
+    except RecursionError:
+        message = "not usable JSON: it is nested too deeply for a plan"
+        raise PlanFileError(source, [Problem(message, source)]) from None
+    except ValueError as exc:
         raise PlanFileError(source, [Problem(f"not usable JSON: {exc}", source)]) from exc
 
 

@@ -50,7 +50,13 @@ def _issued(letter: IssuedLetter) -> str:
 
 @cli.command()
 @click.argument("plan_id", metavar="PLAN")
-@click.option("--event", "seq", type=int, metavar="N", help="The decision event (default: the plan's latest letter).")
+@click.option(
+    "--event",
+    "seq",
+    type=click.IntRange(1, 2**63 - 1),
+    metavar="N",
+    help="The decision event (default: the plan's latest letter).",
+)
 @click.option("-o", "--output", type=_OUTPUT, required=True, help="The PDF to write.")
 @_identity
 @click.pass_context

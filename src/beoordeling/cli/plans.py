@@ -16,6 +16,7 @@ from .._files import write_text
 from ..demo import run_demo
 from ..desk import Desk
 from ..model import PlanState, Role, Sector
+from ..model._types import VERSION_MAX
 from ..planfile import load_plans, plan_json_schema_text, save_plan
 from ..reference import load_regions
 from ..store import Store
@@ -171,7 +172,7 @@ def list_(
 
 @cli.command()
 @click.argument("plan_id", metavar="PLAN")
-@click.option("--version", "version", type=click.IntRange(min=1), help="Show this version (default: latest).")
+@click.option("--version", "version", type=click.IntRange(1, VERSION_MAX), help="Show this version (default: latest).")
 @click.pass_context
 def show(ctx: click.Context, plan_id: str, version: int | None) -> None:
     """One plan: its content, versions and events."""
@@ -218,7 +219,9 @@ def show(ctx: click.Context, plan_id: str, version: int | None) -> None:
     required=True,
     help="File to write: .yaml, .yml, .json, or .xlsx for a filled-in workbook of the plan form.",
 )
-@click.option("--version", "version", type=click.IntRange(min=1), help="Export this version (default: latest).")
+@click.option(
+    "--version", "version", type=click.IntRange(1, VERSION_MAX), help="Export this version (default: latest)."
+)
 @click.pass_context
 def export(ctx: click.Context, plan_id: str, output: Path, version: int | None) -> None:
     """Write a stored plan to a file (YAML, JSON or a workbook), to edit and import again."""

@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from .._numbers import MAX_CHARS, MAX_MAGNITUDE, MAX_WHOLE_DIGITS, excerpt
 from ..errors import BeoordelingError
 from ..model._types import LabelledEnum
 from ._model import Leaf
@@ -42,9 +43,9 @@ def _found(raw: Any) -> str:
     if isinstance(raw, bool):
         return "TRUE" if raw else "FALSE"
     if isinstance(raw, int | float):
-        return f"the number {_plain_number(raw)}"
-    text = str(raw)
-    return repr(text if len(text) <= 60 else text[:57] + "...")
+        digits = _plain_number(raw)
+        return f"the number {digits if len(digits) <= 40 else digits[:39] + f'… ({len(digits)} digits)'}"
+    return excerpt(str(raw), 60)
 
 
 def _plain_number(raw: float | int) -> str:
@@ -88,7 +89,7 @@ def _amount(raw: Any) -> Decimal:
         value = Decimal(repr(raw))
     elif isinstance(raw, str):
         text = raw.replace("€", "").replace("\u00a0", "").replace(" ", "")
-        if not _DUTCH_AMOUNT.match(text):
+        if len(text) > MAX_CHARS or not _DUTCH_AMOUNT.match(text):
             raise CellError(
                 f"expected an amount as a number, or in Dutch notation such as 1.234,56; found {_found(raw)}"
             )
@@ -97,17 +98,19 @@ def _amount(raw: Any) -> Decimal:
         raise CellError(f"expected an amount in euros; found {_found(raw)}")
     if not value.is_finite():
         raise CellError(f"expected an amount in euros; found {_found(raw)}")
+    if value and value.adjusted() >= MAX_MAGNITUDE:
+        raise CellError(f"an amount has at most {MAX_MAGNITUDE} digits before the decimal point; found {_found(raw)}")
     return value.quantize(_CENT) if value == value.quantize(_CENT) else value
 
 
 def _whole(raw: Any) -> int:
-    if isinstance(raw, int) and not isinstance(raw, bool):
+    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) < 10**MAX_WHOLE_DIGITS:
         return raw
-    if isinstance(raw, float) and raw.is_integer():
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 10**MAX_WHOLE_DIGITS:
         return int(raw)
-    if isinstance(raw, str) and _WHOLE.match(raw.strip()):
+    if isinstance(raw, str) and len(raw.strip()) <= MAX_WHOLE_DIGITS and _WHOLE.match(raw.strip()):
         return int(raw.strip())
-    raise CellError(f"expected a whole number; found {_found(raw)}")
+    raise CellError(f"expected a whole number of at most {MAX_WHOLE_DIGITS} digits; found {_found(raw)}")
 
 
 def _yes_no(raw: Any) -> bool:

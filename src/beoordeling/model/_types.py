@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from .._numbers import MAX_MAGNITUDE, NumberRefused, decimal_from_text
 
 # Control characters never belong in plan text; newline and tab do (paragraphs, pasted tables).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -17,14 +20,28 @@ LONG_TEXT_MAX = 20_000
 """A long text holds about eight pages; the framework asks for proportionate plans (domain.md §4.3)."""
 
 
+_C1_OR_BIDI = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+"""C1 controls, and the bidirectional embeddings, overrides and isolates that reorder what a reader
+sees (the "Trojan Source" characters); no plan text needs them."""
+_INVISIBLE = re.compile("[\\s\u00ad\u061c\u180e\u200b-\u200f\u2060-\u2064\ufeff]*")
+"""Whitespace and characters that show nothing (zero-width spaces and joiners, marks, BOM)."""
+
+
 def _no_control_characters(value: str) -> str:
     if _CONTROL.search(value):
         raise ValueError("text contains control characters; remove them (only newlines and tabs are allowed)")
+    found = _C1_OR_BIDI.search(value)
+    if found:
+        raise ValueError(
+            f"text contains an invisible control or direction character (U+{ord(found.group()):04X}); remove it"
+        )
+    if _INVISIBLE.fullmatch(value):
+        raise ValueError("text shows nothing (only spaces or invisible characters); write something or leave it out")
     return value
 
 
 def _no_newlines(value: str) -> str:
-    if "\n" in value or "\r" in value:
+    if "\n" in value or "\r" in value or "\u2028" in value or "\u2029" in value:
         raise ValueError("a short text must be a single line")
     return value
 
@@ -71,18 +88,61 @@ Year = Annotated[int, Field(ge=2022, le=2035)]
 """A year in a funds request; the range only catches typing errors."""
 
 
-def _refuse_float(value: Any) -> Any:
+def _bounded_amount(value: Any) -> Any:
+    """Refuse a float, and bound an amount's size before pydantic counts its digits (a Decimal such
+    as ``1e999999999`` would be expanded to a billion digits)."""
     if isinstance(value, float):
         raise ValueError("an amount must be exact: write it as a decimal number or text, not a float")
+    if isinstance(value, str):
+        try:
+            return decimal_from_text(value.strip())
+        except NumberRefused as exc:
+            raise ValueError(str(exc)) from None
+    if isinstance(value, Decimal) and value.is_finite() and value and abs(value.adjusted()) >= MAX_MAGNITUDE:
+        raise ValueError(f"an amount has at most {MAX_MAGNITUDE} digits before the decimal point")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MAX_MAGNITUDE:
+        raise ValueError(f"an amount has at most {MAX_MAGNITUDE} digits before the decimal point")
     return value
 
 
+def _in_cents(value: Decimal) -> Decimal:
+    """One written form per amount, whole cents: ``1.5e+3``, ``1500`` and ``1500.00`` are the same
+    amount and must not make a new version when a plan is exported and imported unchanged."""
+    return value.quantize(_CENT)
+
+
+_CENT = Decimal("0.01")
+
 Euro = Annotated[
     Decimal,
-    BeforeValidator(_refuse_float),
+    BeforeValidator(_bounded_amount),
     Field(ge=0, max_digits=15, decimal_places=2, allow_inf_nan=False),
+    AfterValidator(_in_cents),
 ]
-"""An amount in euros: a non-negative Decimal with at most two decimals, never a float."""
+"""An amount in euros: a non-negative Decimal in whole cents, never a float, below 10^13."""
+
+DATE_MIN = date(2000, 1, 1)
+DATE_MAX = date(2099, 12, 31)
+"""The dates a plan may hold. The IZA runs from 2022; the range only catches typing errors (9999-01-01)
+and keeps date arithmetic (a term of years after a start) within the calendar."""
+
+
+def _sane_date(value: date) -> date:
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise ValueError(
+            f"a date in a plan lies between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}; "
+            f"found {value.isoformat()}"
+        )
+    return value
+
+
+PlanDate = Annotated[date, AfterValidator(_sane_date)]
+"""A date in a plan, within :data:`DATE_MIN` and :data:`DATE_MAX`."""
+
+VERSION_MAX = 1_000_000
+"""The highest version number a plan can have: far beyond any real plan, well inside 64 bits."""
+
+Version = Annotated[int, Field(ge=1, le=VERSION_MAX)]
 
 
 class LabelledEnum(StrEnum):

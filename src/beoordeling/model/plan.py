@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable
-from datetime import date
 from decimal import Decimal
-from typing import Annotated, Self, TypeVar
+from typing import Self, TypeVar
 
 from pydantic import Field, model_validator
 
 from .._validation import Issue, refuse
-from ._types import Email, Euro, LongText, Part, Phone, PlanId, ShortId, ShortText, Url, Year
+from ._types import Email, Euro, LongText, Part, Phone, PlanDate, PlanId, ShortId, ShortText, Url, Version, Year
 from .enums import (
     CostCategory,
     CostNature,
@@ -172,7 +171,7 @@ class InsurerContact(Part):
 
     insurer: ShortText
     contact_person: ShortText
-    since: date | None = None
+    since: PlanDate | None = None
     note: LongText | None = None
 
 
@@ -221,7 +220,7 @@ class SmartAgreement(Part):
     goal: LongText
     indicator: ShortText | None = None
     target: ShortText | None = None
-    due: date | None = None
+    due: PlanDate | None = None
     responsible: ShortText | None = None
 
 
@@ -280,8 +279,8 @@ class FullPlan(Part):
     business_case: BusinessCase | None = None
     impact_analysis: ImpactAnalysis | None = None
     implementation: Implementation | None = None
-    start: date | None = None
-    end: date | None = None
+    start: PlanDate | None = None
+    end: PlanDate | None = None
     sustainability: LongText | None = None
     situational: SituationalAspects | None = None
 
@@ -323,7 +322,7 @@ class Milestone(Part):
     description: LongText
     obligation: Obligation
     amount: Euro
-    due: date
+    due: PlanDate
     evidence: LongText | None = None
     """How the participants will show the milestone was achieved."""
 
@@ -344,7 +343,7 @@ class FundingRequest(Part):
     allocation: LongText | None = None
     """How the funds are spread over sectors and parties (§5.6 item 4)."""
     double_funding: DoubleFunding | None = None
-    plan_writing_agreed_on: date | None = None
+    plan_writing_agreed_on: PlanDate | None = None
     """Date the market leaders agreed beforehand to fund plan-writing costs (§4.2)."""
     milestones: list[Milestone] = Field(default_factory=list, max_length=200)
 
@@ -407,7 +406,7 @@ class Plan(Part):
     """A transformation plan, from first proposal to funded plan."""
 
     id: PlanId
-    version: Annotated[int, Field(ge=1)] | None = None
+    version: Version | None = None
     """The stored version this text is based on (set by export); None for a plan new to the store."""
     title: ShortText
     summary: LongText | None = None
@@ -419,7 +418,7 @@ class Plan(Part):
     region: Region | None = None
     insurers: Insurers = Field(default_factory=Insurers)
     parties: list[Party] = Field(default_factory=list, max_length=500)
-    intake_announced_on: date | None = None
+    intake_announced_on: PlanDate | None = None
     """Date the plan was announced to the coordinating insurer (the 2025 grace rule, domain.md §1)."""
     quick_test: QuickTest = Field(default_factory=QuickTest)
     full_plan: FullPlan = Field(default_factory=FullPlan)
