@@ -24,7 +24,7 @@ from ._terminal import UNSAFE, visible
 from ._time import AMSTERDAM
 from ._validation import problems_from
 from .criteria import Judgement, RuleBook, Status, Verdict, carry_over, check_judgements, edition_for, evaluate
-from .errors import InputError, Problem, Refused, StoreError
+from .errors import InputError, Problem, Refused, StoreError, format_loc
 from .model import Plan, PlanState, Role
 from .store import Actor, Event, EventType, NewEvent, Reading, SaveResult, Store, events_as_of
 from .store.events import plan_groups
@@ -210,6 +210,12 @@ class Desk:
     ) -> list[SaveResult]:
         """Store plan versions (all or none), taking effect on ``on`` if stated, within its bounds."""
         checked_input(actor, reason)
+        for plan in plans:
+            too_large = self.policy.amount_refusals(plan)
+            if too_large:
+                record = PlanRecord.replay(plan.id, self.store.events(plan.id))
+                state = record.state.label if record.last_seq else "nieuw"
+                raise Refused(plan.id, state, "import", [f"{format_loc(loc)}: {why}" for loc, why in too_large])
         today = self.today()
         if on is not None:
             for plan in plans:

@@ -99,6 +99,7 @@ def zelftoets(
     steps = (Step(step),) if step else default_steps(plan)
     assessment = evaluate(plan, day, steps, rules=book)
     closed = submission_refusals(policy, plan, steps, day)
+    too_large = policy.amount_refusals(plan)
     if fmt == "json":
         report = assessment.as_dict() | {
             "form_missing": [_missing(p) for p in reading.missing],
@@ -106,6 +107,7 @@ def zelftoets(
                 {"policy": rule.id, "title": rule.title, "trigger": trigger.value, "source": rule.source}
                 for trigger, rule in closed
             ],
+            "amount_refusals": [{"field": format_loc(loc), "reason": why} for loc, why in too_large],
         }
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -121,8 +123,10 @@ def zelftoets(
                 style="bold",
                 markup=False,
             )
+        for loc, why in too_large:
+            out.print(f"{format_loc(loc)}: {why}", style="bold", markup=False)
         out.print(assessment_report(plan, assessment))
-    sys.exit(FINDINGS if assessment.outcome.blocks or reading.missing or closed else OK)
+    sys.exit(FINDINGS if assessment.outcome.blocks or reading.missing or closed or too_large else OK)
 
 
 def submission_refusals(policy: Policy, plan: Plan, steps: tuple[Step, ...], day: date) -> list[tuple[Trigger, Any]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal, Self
@@ -19,8 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from .. import _yaml
 from .._canonical import canonical_json, sha256_hex
+from .._dutch import euro
 from .._validation import problems_from
-from ..errors import PolicyError
+from ..errors import Loc, PolicyError
 from ..model import Plan, PlanState, Theme
 from ..resources import bundled_dir
 from .calendar import next_working_day
@@ -59,6 +61,17 @@ class Clocks(_Strict):
     )
     """How long the BO IZA has to rule on an escalated disagreement. The sources are silent; four
     weeks (as long as the framework's assessment steps) is our default, set in policy/iza.yaml."""
+
+
+class Limits(_Strict):
+    """Bounds on what a plan may ask for. The framework names no maximum for a funds request; the
+    default is the programme's whole budget, €2.8 bn for 2023–2027 (Integraal Zorgakkoord, 2022),
+    so that only a typing error or a hostile number is refused. A deployment may set a lower one."""
+
+    max_amount: Annotated[Decimal, Field(gt=0, le=Decimal("1e13"), decimal_places=2, alias="max-amount")] = Decimal(
+        "2800000000.00"
+    )
+    """The largest amount a cost line, a milestone payment or a plan's whole request may be."""
 
 
 class Grace(_Strict):
@@ -136,6 +149,7 @@ class PolicyFile(_Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
     title: Text
     clocks: Clocks
+    limits: Limits = Limits()
     policies: list[PolicyRule] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -187,6 +201,24 @@ class Policy:
         """The first policy that refuses ``trigger`` on ``on`` for a plan of ``theme`` in ``state``."""
         return next((r for r in self.spec.policies if r.refuses_on(trigger, on, theme, announced, state)), None)
 
+    def amount_refusals(self, plan: Plan) -> list[tuple[Loc, str]]:
+        """Each amount of ``plan`` above ``limits.max-amount`` (a cost line, a milestone, the whole
+        request), with its field path and the reason."""
+        limit = self.spec.limits.max_amount
+        funding = plan.funding
+        if funding is None:
+            return []
+        amounts: list[tuple[Loc, Decimal]] = [
+            *((("funding", "lines", i, "amount"), line.amount) for i, line in enumerate(funding.lines)),
+            *((("funding", "milestones", i, "amount"), m.amount) for i, m in enumerate(funding.milestones)),
+            (("funding",), funding.total),
+        ]
+        return [
+            (loc, f"{euro(amount)} is more than the policy allows for an amount ({euro(limit)}, limits.max-amount)")
+            for loc, amount in amounts
+            if amount > limit
+        ]
+
     def deadlines(self, theme: str | None, on: date) -> list[PolicyRule]:
         """The dated deadlines that concern a plan of ``theme`` on ``on`` (theme reservations)."""
         return [
@@ -207,7 +239,9 @@ def policy_from_document(document: object, source: str) -> Policy:
         spec = PolicyFile.model_validate(document)
     except ValidationError as exc:
         raise PolicyError(problems_from(exc, source, None, _HINT)) from None
-    return Policy(spec, source, _content_hash(spec))
+    # the hash of the document as adopted, not of its re-dump: a setting added to the format later
+    # (with its default) must not change the stamp of a policy adopted before it existed
+    return Policy(spec, source, sha256_hex(canonical_json(document)))
 
 
 def _content_hash(spec: PolicyFile) -> str:
