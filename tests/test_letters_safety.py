@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import re
 import time
 from collections.abc import Iterator
 from io import BytesIO
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -17,6 +19,7 @@ from beoordeling.errors import DocumentError
 from beoordeling.letters import Letter, LetterOffice, Renderer
 from beoordeling.letters.html import letter_html
 from beoordeling.letters.pdf import _Expired, _time_limit
+from beoordeling.letters.verify import read_letter
 
 from .letters_support import build_walked_store
 
@@ -159,3 +162,74 @@ def test_letters_are_pdf_a_2a_with_their_number_in_the_metadata(letter: Letter) 
     assert 'pdfaid:part="2" pdfaid:conformance="A"' in xmp
     assert "/StructTreeRoot" in root
     assert "nl" == root["/Lang"]
+
+
+_MARGINS = re.compile(r"^(VOORBEELD · .*|Kenmerk \S+ Pagina \d+ van \d+)$")
+
+
+def _body_text(pdf: bytes) -> list[str]:
+    """The letter's lines of text, without the page margins' header and footer."""
+    lines = []
+    for page in PdfReader(BytesIO(pdf)).pages:
+        lines += [line for line in (page.extract_text() or "").splitlines() if not _MARGINS.match(line.strip())]
+    return lines
+
+
+def test_a_long_unbroken_reason_wraps_and_keeps_every_character(letter: Letter) -> None:
+    """A 20,000-character token once showed 81 characters; the rest ran off the right margin."""
+    token = "0123456789" * 2_000
+    started = time.perf_counter()
+    pdf = Renderer().render(letter_html(dataclasses.replace(letter, reason=token)), "lang")
+    assert time.perf_counter() - started < 10
+    lines = _body_text(pdf)
+    assert max(len(line) for line in lines) <= 110
+    assert token in "".join(lines)
+
+
+def test_verify_reads_a_letter_with_a_60000_character_reason(letter: Letter, tmp_path: Path) -> None:
+    """Unwrapped, such a letter held one text array longer than pypdf reads (LimitReachedError)."""
+    path = tmp_path / "lang.pdf"
+    path.write_bytes(Renderer().render(letter_html(dataclasses.replace(letter, reason="x" * 60_000)), "lang"))
+    assert "x" * 1_000 in "".join(read_letter(path).text.split())
+
+
+def _pdf_with_content(content: bytes) -> bytes:
+    """A one-page PDF (without a cross-reference table; pypdf rebuilds it) whose page draws ``content``."""
+    return (
+        b"%%PDF-1.7\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n"
+        b"2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n"
+        b"3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+        b"/Resources<</Font<</F1 5 0 R>>>>>> endobj\n"
+        b"5 0 obj <</Type/Font/Subtype/Type1/BaseFont/Helvetica>> endobj\n"
+        b"4 0 obj <</Length %d>> stream\n%s\nendstream endobj\ntrailer <</Root 1 0 R>>\nstartxref\n0\n%%%%EOF\n"
+        % (len(content), content)
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "raised"),
+    [
+        (b"BT /F1 12 Tf [" + b"(a) " * 200_000 + b"] TJ ET", "LimitReachedError: Reached maximum array element count."),
+        (b"BT /F1 12 Tf " + b"[" * 5_000 + b" ET", None),
+    ],
+)
+def test_whatever_pypdf_raises_on_a_hostile_pdf_becomes_our_error(
+    content: bytes, raised: str | None, tmp_path: Path
+) -> None:
+    path = tmp_path / "vijandig.pdf"
+    path.write_bytes(_pdf_with_content(content))
+    if raised is None:
+        assert "" == read_letter(path).text.strip()  # pypdf gives up on the page quietly: nothing escapes
+        return
+    with pytest.raises(DocumentError) as caught:
+        read_letter(path)
+    assert f"{path}: not a readable PDF ({raised})" == str(caught.value)
+
+
+def test_a_file_too_large_to_be_a_letter_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "groot.pdf"
+    with path.open("wb") as handle:
+        handle.write(b"%PDF-1.7\n")
+        handle.truncate(17 * 1024 * 1024)
+    with pytest.raises(DocumentError, match="larger than 16 MiB"):
+        read_letter(path)

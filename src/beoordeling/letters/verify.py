@@ -56,12 +56,25 @@ class LetterCheck:
         return not self.findings
 
 
-def read_letter(path: Path) -> LetterText:
-    """The document number, fingerprint and text of a PDF; :class:`DocumentError` when it is not a PDF."""
-    from pypdf import PdfReader  # noqa: PLC0415 - only verification reads PDFs
-    from pypdf.errors import PdfReadError  # noqa: PLC0415
+MAX_LETTER_BYTES = 16 * 1024 * 1024
+"""A letter is tens of kilobytes; a file larger than this is not read."""
 
-    data = path.read_bytes()
+
+def read_letter(path: Path) -> LetterText:
+    """The document number, fingerprint and text of a PDF; :class:`DocumentError` when it is not a
+    PDF this tool can read. The file is bounded in size before it is read, and whatever pypdf raises
+    on a damaged or hostile file (its limits, parse errors, anything else) becomes that error."""
+    from pypdf import PdfReader  # noqa: PLC0415 - only verification reads PDFs
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_LETTER_BYTES:
+            raise DocumentError(
+                f"{path}: the file is larger than {MAX_LETTER_BYTES // (1024 * 1024)} MiB; not a letter"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot read the file ({exc.strerror})") from exc
     if not data.startswith(b"%PDF-"):
         raise DocumentError(f"{path}: not a PDF (it does not start with %PDF-)")
     quiet = logging.getLogger("pypdf")
@@ -71,8 +84,8 @@ def read_letter(path: Path) -> LetterText:
         reader = PdfReader(BytesIO(data), strict=False)
         info: Mapping[str, object] = reader.metadata or {}
         text = _text_of(reader)
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise DocumentError(f"{path}: not a readable PDF ({exc})") from exc
+    except Exception as exc:  # pypdf raises many kinds (PyPdfError and its limits, ValueError, ...) on a bad file
+        raise DocumentError(f"{path}: not a readable PDF ({type(exc).__name__}: {str(exc)[:200]})") from exc
     finally:
         quiet.setLevel(level)
     document = _text(info.get("/beoordelingdocument"))
