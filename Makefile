@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test check lint typecheck pytest bench clean
+.PHONY: demo test check lint typecheck pytest fuzz bench clean
 
 $(STAMP): pyproject.toml scripts/system-packages
 	scripts/system-packages
@@ -32,6 +32,10 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The fuzz suite runs in `make test` on a fixed budget; this runs twenty times as many cases, freshly random.
+fuzz: $(STAMP)
+	BEOORDELING_FUZZ=long $(BIN)/python -m pytest -q tests/test_fuzz.py
+
 bench: $(STAMP)
 	$(BIN)/python bench/store_append.py
 	$(BIN)/python bench/criteria_eval.py
@@ -40,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/letters_render.py
 	$(BIN)/python bench/letters_memory.py
 	$(BIN)/python bench/overview_write.py
+	$(BIN)/python bench/hostile_inputs.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

@@ -2,7 +2,7 @@
 
 Two workbooks of the plan form: the largest example (5 cost lines, 4 milestones) and the same plan
 with every table full (60 parties, 200 cost lines, 40 milestones, 40 SMART agreements), about the
-most a form holds. Per file, median of the repeats:
+most a form holds. Per file, the two run in turns (``bench/_timing.paired``), median of the repeats:
 
 - baseline: ``openpyxl.load_workbook(read_only=True)`` and every cell of every sheet visited, which
   is the least any reader must do;
@@ -15,11 +15,9 @@ most a form holds. Per file, median of the repeats:
 from __future__ import annotations
 
 import argparse
-import statistics
+import functools
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +26,7 @@ import openpyxl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _timing import paired
 from beoordeling import load_plan
 from beoordeling.forms import default_forms, read_workbook, save_workbook
 from beoordeling.model import (
@@ -92,15 +91,6 @@ def ours(path: Path) -> int:
     return len(read_workbook(path).plan.parties)
 
 
-def median_seconds(work: Callable[[Path], int], path: Path, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work(path)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
@@ -111,11 +101,10 @@ def main() -> None:
         for name, plan in (("example", example), ("full tables", full_tables(example))):
             path = save_workbook(form, Path(folder) / f"{name}.xlsx", plan)
             assert read_workbook(path).plan == Plan.model_validate(plan.model_dump())
-            base = median_seconds(bare, path, args.repeat)
-            mine = median_seconds(ours, path, args.repeat)
+            base, mine, ratio = paired(functools.partial(bare, path), functools.partial(ours, path), args.repeat)
             size = path.stat().st_size // 1024
             timings = f"openpyxl {base * 1000:6.1f} ms  ours {mine * 1000:6.1f} ms"
-            print(f"{name:12} {size:4} KiB  {timings}  ratio {mine / base:.2f}")
+            print(f"{name:12} {size:4} KiB  {timings}  median ratio of pairs {ratio:.2f}")
 
 
 if __name__ == "__main__":
