@@ -201,8 +201,8 @@ def plan_json_schema_text() -> str:
 
 
 def plan_content(plan: Plan) -> dict[str, Any]:
-    """The plan's content as JSON data, without the version it was based on."""
-    return plan.model_dump(mode="json", exclude_defaults=True, exclude={"version"})
+    """The plan's content as JSON data, without the version it was based on (:meth:`Plan.content`)."""
+    return plan.content()
 
 
 def load_plans(

@@ -11,13 +11,13 @@ from typing import Any
 import click
 
 from .. import _dutch
-from .._report import assessment_report, edition_report
 from ..criteria import Step, default_steps, evaluate, load_rules
 from ..errors import Problem, RulesError, format_loc
 from ..model import Plan, PlanState
 from ..planfile import read_plan
 from ..workflow import Policy, Trigger, default_policy, load_policy
 from ._app import _DATE, FINDINGS, OK, _day, cli, exit_with_findings, out
+from ._report import assessment_report, edition_report
 
 _RULES_OPTION = click.option(
     "--rules",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable
 from decimal import Decimal
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from pydantic import Field, model_validator
 
@@ -458,3 +458,8 @@ class Plan(Part):
     @property
     def requests_funds(self) -> bool:
         return self.funding is not None
+
+    def content(self) -> dict[str, Any]:
+        """The plan's content as JSON data, without the version it was based on: what a stored
+        version holds and what its content hash is taken over."""
+        return self.model_dump(mode="json", exclude_defaults=True, exclude={"version"})

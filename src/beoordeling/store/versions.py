@@ -13,7 +13,6 @@ from sqlalchemy import Connection, select
 from .._canonical import canonical_json, sha256_hex
 from ..errors import ConflictError, StoreError
 from ..model import Plan, PlanState
-from ..planfile import plan_content
 from . import _tables as t
 from ._diff import changes
 from .events import Actor, Event, EventType, NewEvent, plan_groups
@@ -29,7 +28,7 @@ def save_version(
 ) -> SaveResult:
     """Store ``plan`` as its next version (version 1 when new); unchanged content stores nothing, and
     a change based on a version that is no longer the latest is a :class:`ConflictError`."""
-    content = plan_content(plan)
+    content = plan.content()
     text = canonical_json(content)
     digest = sha256_hex(text)
     current = conn.execute(select(t.plans).where(t.plans.c.plan_id == plan.id)).first()

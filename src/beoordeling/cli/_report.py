@@ -12,9 +12,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from . import _dutch
-from .criteria import Assessment, CriterionResult, Edition, Kind, Status, Step
-from .model import Plan
+from .. import _dutch
+from ..criteria import Assessment, CriterionResult, Edition, Kind, Status, Step
+from ..model import Plan
 
 __all__ = ["assessment_report", "edition_report"]
 
