@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/letters_memory.py
 	$(BIN)/python bench/overview_write.py
 	$(BIN)/python bench/hostile_inputs.py
+	$(BIN)/python bench/cli_start.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

@@ -7,8 +7,7 @@ reported as one clear message naming the file and field path, never as a traceba
 
 from __future__ import annotations
 
-from . import criteria, documents, forms, plans, workflow  # noqa: F401  (the commands register themselves)
-from ._app import cli
+from ._root import cli  # commands are loaded when used: see _root.SECTIONS
 
 __all__ = ["cli", "main"]
 

@@ -21,6 +21,9 @@ from ..errors import BeoordelingError, InputError, Refused
 from ..model import Role
 from ..store import Actor, PlanSummary, Reading, Store
 from ..workflow import AMSTERDAM
+from ._root import cli
+
+__all__ = ["cli"]  # the root group lives in _root (cheap to import); commands register on it from here
 
 OK, FINDINGS, BAD_INPUT, REFUSED = 0, 1, 2, 3
 
@@ -55,31 +58,27 @@ def exit_with_findings(what: str, exc: InputError) -> NoReturn:
     sys.exit(FINDINGS)
 
 
-class _Group(click.Group):
-    """Turns the package's errors into a message and exit code 2, without a traceback."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except InputError as exc:
-            if len(exc.problems) == 1:
-                _fail(str(exc.problems[0]))
-            err.print(f"[bold red]error:[/] {len(exc.problems)} problems found; nothing was changed", markup=True)
-            for problem in exc.problems:
-                err.print(f"  {problem}", markup=False)
-            sys.exit(BAD_INPUT)
-        except Refused as exc:
-            err.print("[bold red]refused:[/] ", markup=True, end="")
-            err.print(exc.what, markup=False)
-            for reason in exc.reasons:
-                err.print(f"  - {reason}", markup=False)
-            sys.exit(REFUSED)
-        except BeoordelingError as exc:
-            _fail(str(exc))
-        except OSError as exc:
-            # A file or folder named on the command line that cannot be read or written.
-            where = f"{exc.filename}: " if exc.filename else ""
-            _fail(f"{where}{exc.strerror or exc}")
+def report_error(exc: BeoordelingError | OSError) -> NoReturn:
+    """The one place the package's errors become a message and an exit code: a bad input 2, a
+    refusal 3, any other error of ours 2; a file named on the command line that cannot be read or
+    written 2. Never a traceback."""
+    if isinstance(exc, InputError):
+        if len(exc.problems) == 1:
+            _fail(str(exc.problems[0]))
+        err.print(f"[bold red]error:[/] {len(exc.problems)} problems found; nothing was changed", markup=True)
+        for problem in exc.problems:
+            err.print(f"  {problem}", markup=False)
+        sys.exit(BAD_INPUT)
+    if isinstance(exc, Refused):
+        err.print("[bold red]refused:[/] ", markup=True, end="")
+        err.print(exc.what, markup=False)
+        for reason in exc.reasons:
+            err.print(f"  - {reason}", markup=False)
+        sys.exit(REFUSED)
+    if isinstance(exc, BeoordelingError):
+        _fail(str(exc))
+    where = f"{exc.filename}: " if exc.filename else ""
+    _fail(f"{where}{exc.strerror or exc}")
 
 
 def _store_url(ctx: click.Context) -> str | None:
@@ -124,19 +123,6 @@ def _print_register(plans: Sequence[PlanSummary]) -> None:
         table.add_row(p.plan_id, p.title, str(p.latest_version), p.state.label, p.region or "-", amount)
     out.print(table)
     out.print(f"{len(plans)} plan(s)")
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option(
-    "--store",
-    envvar="BEOORDELING_STORE",
-    metavar="URL",
-    help="Store to use: a SQLite file path or sqlite:///FILE or postgresql://USER@HOST/DB "
-    "(default: $BEOORDELING_STORE, else beoordeling.db in this directory).",
-)
-@click.version_option(package_name="beoordeling")
-def cli(store: str | None) -> None:
-    """Carry transformation plans (transformatieplannen) through the IZA assessment framework."""
 
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
