@@ -140,14 +140,18 @@ def plan_files(draw: st.DrawFn) -> tuple[str, bytes]:
     for _ in range(draw(st.integers(1, 2))):
         payload = draw(payloads)
         how = draw(st.sampled_from(["value", "value", "insert", "truncate"]))
+        yaml_spots = list(_SCALAR.finditer(text))
+        json_spots = list(re.finditer(r'(?<=": )("[^"]*"|[0-9.eE+-]+)', text))
+        if how == "value" and not (json_spots if as_json else yaml_spots):
+            how = "insert"  # an earlier change left no value to replace
         if how == "value" and not as_json:
-            spots = list(_SCALAR.finditer(text))
+            spots = yaml_spots
             spot = spots[draw(st.integers(0, len(spots) - 1))]
             quoted = draw(st.booleans())
             value = json.dumps(payload, ensure_ascii=False) if quoted else payload
             text = text[: spot.start(2)] + value + text[spot.end(2) :]
         elif how == "value":
-            spots = list(re.finditer(r'(?<=": )("[^"]*"|[0-9.eE+-]+)', text))
+            spots = json_spots
             spot = spots[draw(st.integers(0, len(spots) - 1))]
             raw = draw(st.booleans())
             value = payload if raw else json.dumps(payload, ensure_ascii=False)
