@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
+import shutil
+import subprocess
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -12,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from pypdf import PdfReader
 
 from beoordeling import Store
 from beoordeling._xlsx import FORMULA_TRIGGERS, clean_text
@@ -41,9 +45,54 @@ def test_one_sheet_each_with_frozen_header_filter_and_widths(workbook: Path) -> 
     assert "voorbeeld" == book.properties.keywords
     for ws in book:
         assert "A2" == ws.freeze_panes
-        assert ws.auto_filter.ref == f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
+        last = ws.max_row - 2 if str(ws.cell(ws.max_row, 1).value).startswith("Totaal") else ws.max_row
+        assert ws.auto_filter.ref == f"A1:{get_column_letter(ws.max_column)}{last}"
         assert ws["A1"].font.b
         assert ws.column_dimensions["A"].width >= 10
+
+
+def test_every_sheet_prints_landscape_on_a4_fitted_to_width_with_its_header_on_each_page(workbook: Path) -> None:
+    for ws in load_workbook(workbook):
+        setup = ws.page_setup
+        assert ("landscape", 9, 1, 0) == (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight)
+        assert ws.sheet_properties.pageSetUpPr is not None
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert "$1:$1" == ws.print_title_rows
+
+
+def test_every_cell_names_its_font(workbook: Path) -> None:
+    """A style without a font name falls back to a serif font in LibreOffice."""
+    for ws in load_workbook(workbook):
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    assert "Calibri" == cell.font.name, (ws.title, cell.coordinate)
+
+
+def test_amount_columns_have_a_total_and_wrapped_rows_are_as_tall_as_their_text(workbook: Path) -> None:
+    book = load_workbook(workbook)
+    ws = book["Mijlpalen"]
+    rows = list(ws.iter_rows(values_only=True))
+    data = [r for r in rows[1:] if r[0] and not str(r[0]).startswith("Totaal")]
+    assert (f"Totaal ({len(data)} rijen)", sum(r[4] for r in data)) == (rows[-1][0], rows[-1][4])
+    assert rows[-2] == (None,) * len(rows[0])
+    assert ws.cell(ws.max_row, 5).font.b
+    register = book["Plannen"]
+    assert "Totaal" in str(register.cell(register.max_row, 1).value)
+    for number in range(2, register.max_row - 1):
+        title = str(register.cell(number, 2).value)
+        height = register.row_dimensions[number].height
+        if len(title) > 52:  # the title column is 48 wide: 52 characters a line
+            assert height is not None
+            assert height >= 30
+        else:
+            assert height is None
+
+
+def test_decisions_leave_out_the_steps_the_workflow_takes_by_itself(workbook: Path) -> None:
+    decisions = _rows(workbook, "Besluiten")
+    assert "Consultatie overige verzekeraars geopend" not in {r[3] for r in decisions}
+    assert "beoordeling" not in {r[5] for r in decisions}
 
 
 def test_register_row_has_typed_values_in_dutch_formats(workbook: Path) -> None:
@@ -86,7 +135,8 @@ def test_decisions_deadlines_milestones_and_payments(workbook: Path) -> None:
         milestones[1][6],
     )
     payments = _rows(workbook, "Betalingen")
-    assert [("TP-2023-0014", "M1", 9_800_000, datetime(2025, 2, 3), 63, "TP-2023-0014-B00063", None)] == payments[1:]
+    assert [("TP-2023-0014", "M1", 9_800_000, datetime(2025, 2, 3), 63, "TP-2023-0014-B00063", None)] == payments[1:2]
+    assert ("Totaal (1 rij)", 9_800_000) == (payments[-1][0], payments[-1][2])
 
 
 TEXT = st.text(st.characters(codec="utf-8"), max_size=60) | st.sampled_from(FORMULA_TRIGGERS).flatmap(
@@ -126,3 +176,31 @@ def test_an_unwritable_target_is_refused_before_the_workbook_is_made(tmp_path: P
         write_overview(sheets, tmp_path / "bestand" / "overzicht.xlsx")
     gc.collect()  # an unraisable exception here fails the test (filterwarnings = error)
     assert ["bestand"] == [p.name for p in tmp_path.iterdir()]
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    SOFFICE is None and os.environ.get("CI") != "true",
+    reason="LibreOffice (soffice) is not installed; .ci/run installs it",
+)
+def test_libreoffice_prints_every_sheet_whole_on_few_pages(workbook: Path, tmp_path: Path) -> None:
+    """Converted by LibreOffice, every page holds every column of its sheet (nothing is cut off at
+    the right), and the whole overview takes a handful of landscape pages (22 portrait ones before)."""
+    assert SOFFICE is not None, "CI must have LibreOffice: .ci/run installs it"
+    command = [SOFFICE, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--norestore",
+               "--convert-to", "pdf", "--outdir", str(tmp_path), str(workbook)]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+    assert 0 == done.returncode, done.stderr
+    reader = PdfReader(tmp_path / "overzicht.pdf")
+    headers = {ws.title: [str(c.value) for c in ws[1]] for ws in load_workbook(workbook)}
+    for number, page in enumerate(reader.pages, start=1):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert width > height, f"page {number} is not landscape"
+        text = " ".join((page.extract_text() or "").split())
+        squashed = text.replace(" ", "")  # a header may wrap onto two lines; pypdf may glue neighbours
+        whole = [sheet for sheet, names in headers.items() if all(n.replace(" ", "") in squashed for n in names)]
+        assert whole, f"page {number} lacks a column of its sheet: {text[:200]}"
+    assert len(reader.pages) <= 8

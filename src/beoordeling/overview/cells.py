@@ -21,13 +21,22 @@ DATE_FORMAT = "dd-mm-yyyy"
 EURO_FORMAT = '"€" #,##0.00;[Red]"€" -#,##0.00'
 """Excel shows it with the reader's separators: € 1.234,56 in a Dutch Excel."""
 
+FONT = "Calibri"
+"""Every style names its font (Excel's own default): a style without one falls back to a serif
+font in LibreOffice."""
+
 _STYLES: dict[str, dict[str, Any]] = {
-    "header": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="DCE6F0")},
-    "text": {},
-    "wrapped": {"alignment": Alignment(wrap_text=True, vertical="top")},
-    "date": {"number_format": DATE_FORMAT},
-    "euro": {"number_format": EURO_FORMAT},
-    "integer": {},
+    "header": {
+        "font": Font(name=FONT, size=11, bold=True),
+        "fill": PatternFill("solid", fgColor="DCE6F0"),
+        "alignment": Alignment(wrap_text=True, vertical="top"),
+    },
+    "text": {"font": Font(name=FONT, size=11), "alignment": Alignment(vertical="top")},
+    "wrapped": {"font": Font(name=FONT, size=11), "alignment": Alignment(wrap_text=True, vertical="top")},
+    "date": {"font": Font(name=FONT, size=11), "number_format": DATE_FORMAT, "alignment": Alignment(vertical="top")},
+    "euro": {"font": Font(name=FONT, size=11), "number_format": EURO_FORMAT, "alignment": Alignment(vertical="top")},
+    "integer": {"font": Font(name=FONT, size=11), "alignment": Alignment(vertical="top")},
+    "total": {"font": Font(name=FONT, size=11, bold=True), "number_format": EURO_FORMAT},
 }
 
 
@@ -108,4 +117,4 @@ class Styles:
             cell.value = value.replace(tzinfo=None) if isinstance(value, datetime) else value
             return cell
 
-        return text if kind in ("text", "wrapped", "header") else typed
+        return text if kind in ("text", "wrapped", "header") else typed  # "total": a label or a sum

@@ -20,6 +20,7 @@ from ..letters.kinds import letter_for
 from ..model import Obligation, PlanState, Sector, Theme
 from ..store import Event, Reading, Store, events_as_of
 from ..workflow import PlanRecord, Trigger, local_date
+from ..workflow.definition import TRANSITIONS
 
 __all__ = ["Column", "Sheet", "overview_sheets"]
 
@@ -106,6 +107,8 @@ class _Plan:
 
 _SUBMISSIONS = (Trigger.SUBMIT_QUICK_TEST.event_type, Trigger.SUBMIT_PLAN.event_type)
 _MILESTONE_DECISIONS = (Trigger.MILESTONE_MET.event_type, Trigger.MILESTONE_MISSED.event_type)
+_AUTOMATIC = frozenset(t.trigger.event_type for t in TRANSITIONS if t.automatic)
+"""Steps the workflow takes by itself (opening and closing the consultation): not decisions."""
 
 
 def overview_sheets(store: Store, *, on: date, reading: Reading = Reading.HAPPENED) -> list[Sheet]:
@@ -155,7 +158,7 @@ def _note(plan: _Plan, event: Event, when: date, decisions: list[Event], letters
         plan.reported[str(payload.get("milestone"))] = when
     if kind in _MILESTONE_DECISIONS:
         plan.decided[str(payload.get("milestone"))] = (when, event.seq)
-    if letter_for(kind) is not None:
+    if letter_for(kind) is not None and kind not in _AUTOMATIC:
         decisions.append(event)
 
 

@@ -1,18 +1,23 @@
 """The overview as an Excel workbook: openpyxl's write-only mode, so memory stays flat however
 many plans there are. Every sheet gets a bold frozen header row, an autofilter over its rows and
-column widths that fit its content; cells keep their types with Dutch formats."""
+column widths that fit its content; cells keep their types with Dutch formats. Every sheet prints:
+A4 landscape, fitted to the page width, the header row repeated on every page, rows with wrapped
+text as tall as their text, and a total under each column of amounts."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from .._files import atomic_write
 from .cells import Styles
-from .sheets import Sheet
+from .sheets import Column, Sheet
 
 __all__ = ["write_overview"]
 
@@ -26,22 +31,79 @@ def write_overview(sheets: Sequence[Sheet], path: Path) -> Path:
     return atomic_write(path, lambda tmp: _workbook(sheets).save(tmp))
 
 
+_LINE_POINTS = 15.0
+"""The height of one line of 11-point text in a row, in points (Excel's default row height)."""
+_MAX_ROW_POINTS = 409.0
+"""Excel's largest row height."""
+
+
 def _workbook(sheets: Sequence[Sheet]) -> Workbook:
     workbook = Workbook(write_only=True)
     styles = Styles(workbook)
     for sheet in sheets:
         ws = workbook.create_sheet(sheet.name)
         for number, column in enumerate(sheet.columns, start=1):
-            ws.column_dimensions[get_column_letter(number)].width = column.width
+            ws.column_dimensions[get_column_letter(number)].width = _width(column)
         ws.freeze_panes = "A2"
+        _print_setup(ws)
         header = styles.maker(ws, "header")
         ws.append([header(column.header) for column in sheet.columns])
         makers = [styles.maker(ws, column.kind) for column in sheet.columns]
-        for row in sheet.rows:
+        wrapped = [(i, _width(column)) for i, column in enumerate(sheet.columns) if column.kind == "wrapped"]
+        for number, row in enumerate(sheet.rows, start=2):
+            lines = max((_lines(row[i], width) for i, width in wrapped), default=1)
+            if lines > 1:
+                ws.row_dimensions[number].height = min(lines * _LINE_POINTS, _MAX_ROW_POINTS)
             ws.append([make(value) for make, value in zip(makers, row, strict=True)])
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{len(sheet.rows) + 1}"
+        totals = _totals(sheet)
+        if totals is not None:
+            total = styles.maker(ws, "total")
+            ws.append([])
+            ws.append([total(value) for value in totals])
     workbook.properties.creator = "beoordeling"
     if any(sheet.name == "Voorbeeld" for sheet in sheets):
         workbook.properties.title = "Voorbeeld: overzicht uit een oefenomgeving"
         workbook.properties.keywords = "voorbeeld"
     return workbook
+
+
+def _print_setup(ws: Any) -> None:
+    """A4 landscape, as wide as the page and as many pages long as needed, the header on each."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4 in SpreadsheetML's numbering
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
+    ws.print_options.horizontalCentered = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+
+
+def _width(column: Column) -> int:
+    """The column's width, at least its longest header word in bold with the filter button beside
+    it: a header may wrap between words, never inside one."""
+    return max(column.width, max(len(word) for word in column.header.split()) + 5)
+
+
+def _lines(value: object, width: int) -> int:
+    """How many lines a wrapped text takes in a column ``width`` characters wide (a close estimate:
+    Excel measures glyphs, this counts characters at slightly under the column width)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(int(width * 1.1), 1)
+    return sum(max(-(-len(paragraph) // per_line), 1) for paragraph in value.split("\n"))
+
+
+def _totals(sheet: Sheet) -> list[object] | None:
+    """The total row of a sheet with columns of amounts: 'Totaal' and the sum under each."""
+    amounts = [i for i, column in enumerate(sheet.columns) if column.kind == "euro"]
+    if not amounts or not sheet.rows:
+        return None
+    row: list[object] = [None] * len(sheet.columns)
+    count = len(sheet.rows)
+    row[0] = f"Totaal ({count} {'rij' if count == 1 else 'rijen'})"
+    for i in amounts:
+        row[i] = sum((value for value in (r[i] for r in sheet.rows) if isinstance(value, Decimal)), Decimal("0.00"))
+    return row
