@@ -1,8 +1,8 @@
 """Where the project's data folders are, in a source checkout and in an installed copy alike.
 
-``rules/``, ``policy/``, ``forms/`` and ``examples/`` live at the repository root, where people edit them. The
-wheel carries copies inside the package (``beoordeling/_bundled``, see pyproject.toml), so that a
-non-editable install run from any directory finds them too.
+``rules/``, ``policy/``, ``forms/``, ``profiles/`` and ``examples/`` live at the repository root,
+where people edit them. The wheel carries copies inside the package (``beoordeling/_bundled``, see
+pyproject.toml), so that a non-editable install run from any directory finds them too.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .errors import ConfigurationError
 
 __all__ = ["Folder", "bundled_dir", "data_file", "tool_version"]
 
-Folder = Literal["rules", "policy", "forms", "examples"]
+Folder = Literal["rules", "policy", "forms", "examples", "profiles"]
 
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -73,6 +73,8 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("overview", "documents", "Write the Excel overview: plans, decisions, deadlines, milestones and payments, "
                                   "one sheet each."),
         ("diagram", "workflow", "Draw the lifecycle from the workflow's transition table."),
+        ("profiles", "documents", "Check the organisation profiles the letters take their sender and signatures "
+                                  "from (profiles/)."),
     )),
     ("Administration", (
         ("init", "plans", "Create a new, empty store, with the shipped policy adopted."),

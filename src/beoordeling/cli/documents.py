@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..desk import Desk
 from ..letters import IssuedLetter, LetterOffice, verify_letter
+from ..letters.profiles import load_profiles
 from ..model import Role
 from ..overview import save_overview
 from ..store import Reading
@@ -138,3 +139,21 @@ def overview(ctx: click.Context, output: Path, on: Any, reading: str) -> None:
         sheets = save_overview(store, output, on=day, reading=Reading(reading))
     counts = ", ".join(f"{sheet.name} {len(sheet.rows)}" for sheet in sheets)
     out.print(f"{output}: {counts}", markup=False)
+
+
+@cli.group()
+def profiles() -> None:
+    """Check the organisation profiles the letters take their sender and signatures from (profiles/)."""
+
+
+@profiles.command("check")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def profiles_check(path: Path | None) -> None:
+    """Validate a profiles file (default: $BEOORDELING_PROFILES, else the shipped examples); each
+    problem names file, line and key (exit 2 on problems)."""
+    loaded = load_profiles(path)
+    kind = "example profiles" if loaded.example else "profiles"
+    out.print(f"{loaded.source}: {len(loaded.organisations)} {kind}: OK", markup=False)
+    for profile in loaded.organisations:
+        signs = f"{profile.signatory.name}, {profile.signatory.function}" if profile.signatory else "no signatory"
+        out.print(f"  {profile.name}: {signs}", markup=False)

@@ -1,0 +1,140 @@
+"""Who writes and who signs: the organisation profiles the letters take their sender, signatures and
+paragraph on questions from (``profiles/organisations.yaml``, replaced by a deployment).
+
+Read as strictly as the policy file: plain YAML, unknown keys refused, every problem with its file,
+line and key. An organisation is found by its name or an alias, ignoring case, as the plans and the
+actors name it; one without a profile is shown by its name only.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+
+from .. import _yaml
+from .._validation import problems_from
+from ..errors import ConfigurationError, InputError
+from ..model._types import Email, Phone
+from ..resources import bundled_dir
+
+__all__ = ["ENVIRONMENT", "OrganisationProfile", "Profiles", "ProfilesError", "default_profiles", "load_profiles"]
+
+ENVIRONMENT = "BEOORDELING_PROFILES"
+"""The environment variable that points a deployment at its own profiles file."""
+_HINT = "see profiles/README.md for the format"
+
+Line = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+Paragraph = Annotated[str, StringConstraints(min_length=1, max_length=2_000, strip_whitespace=True)]
+
+
+class ProfilesError(InputError):
+    """A profiles file that cannot be used; each problem names the file, line and key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Person(_Strict):
+    name: Line
+    phone: Phone | None = None
+    email: Email | None = None
+
+
+class Signatory(_Strict):
+    name: Line
+    function: Line
+
+
+class OrganisationProfile(_Strict):
+    name: Line
+    aliases: list[Line] = Field(default_factory=list, max_length=10)
+    department: Line | None = None
+    visiting_address: list[Line] = Field(default_factory=list, max_length=4)
+    postal_address: list[Line] = Field(default_factory=list, max_length=4)
+    contact: Person | None = None
+    signatory: Signatory | None = None
+
+
+class _File(_Strict):
+    format: Literal[1]
+    example: bool
+    questions: Paragraph
+    escalation: Paragraph
+    organisations: list[OrganisationProfile] = Field(max_length=200)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        seen: set[str] = set()
+        for profile in self.organisations:
+            for name in (profile.name, *profile.aliases):
+                if name.casefold() in seen:
+                    raise ValueError(f"the organisation name {name!r} is given twice")
+                seen.add(name.casefold())
+        return self
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """The loaded profiles, and the paragraph texts."""
+
+    source: str
+    example: bool
+    questions: str
+    escalation: str
+    organisations: tuple[OrganisationProfile, ...]
+
+    def find(self, name: str | None) -> OrganisationProfile | None:
+        """The profile of ``name`` (or one of its aliases), ignoring case."""
+        if not name:
+            return None
+        wanted = name.casefold()
+        return next(
+            (p for p in self.organisations if wanted in {n.casefold() for n in (p.name, *p.aliases)}),
+            None,
+        )
+
+    def questions_paragraph(self, organisation: str | None, *, escalation: bool) -> str:
+        """The paragraph on questions and disagreement, filled in with ``organisation``'s contact."""
+        profile = self.find(organisation)
+        contact = profile.contact if profile else None
+        text = self.questions.format(
+            organisation=profile.name if profile else (organisation or "de coördinerend zorgverzekeraar"),
+            contact=contact.name if contact else "de contactpersoon",
+            email=contact.email if contact and contact.email else "het bekende adres",
+        )
+        return f"{text} {self.escalation}" if escalation else text
+
+
+def load_profiles(path: Path | str | None = None) -> Profiles:
+    """Read a profiles file (default: ``$BEOORDELING_PROFILES``, else the shipped examples)."""
+    if path is None:
+        path = os.environ.get(ENVIRONMENT) or bundled_dir("profiles") / "organisations.yaml"
+    file = Path(path)
+    source = _yaml.display_path(file)
+    try:
+        document = _yaml.read(file, source)
+    except _yaml.YamlProblem as exc:
+        raise ProfilesError([exc.problem]) from None
+    try:
+        spec = _File.model_validate(document.data)
+    except ValidationError as exc:
+        raise ProfilesError(problems_from(exc, source, document.line_of, _HINT)) from None
+    try:
+        spec.questions.format(organisation="", contact="", email="")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigurationError(
+            f"{source}: questions may use only {{organisation}}, {{contact}} and {{email}} ({exc})"
+        ) from None
+    return Profiles(source, spec.example, spec.questions, spec.escalation, tuple(spec.organisations))
+
+
+@cache
+def default_profiles() -> Profiles:
+    """The profiles in use (``$BEOORDELING_PROFILES`` or the shipped examples), loaded once."""
+    return load_profiles()
