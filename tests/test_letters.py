@@ -20,7 +20,7 @@ from beoordeling.letters import Letter, LetterOffice, Renderer, font_subsetter, 
 from beoordeling.letters.html import letter_html
 from beoordeling.workflow import Trigger
 
-from .letters_support import ISSUER, WAITLISTED, build_walked_store, copy_store
+from .letters_support import ISSUER, WAITLISTED, build_walked_store, copy_store, letter_problems
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -44,16 +44,21 @@ def office(walked: Path, tmp_path: Path) -> Iterator[LetterOffice]:
 
 
 @pytest.fixture(scope="session")
-def texts(walked: Path, renderer: Renderer) -> dict[str, str]:
-    """The text of every letter the walked store calls for, by event type and plan."""
+def pdfs(walked: Path, renderer: Renderer) -> dict[str, tuple[Letter, bytes]]:
+    """Every letter the walked store calls for, rendered once, by plan and event type."""
     found = {}
     with Store.open(str(walked)) as store:
         office = LetterOffice(store)
         for event in office.pending():
             letter = office.letter(event)
-            pdf = renderer.render(letter_html(letter), letter.document)
-            found[f"{event.plan_id} {event.type}"] = _text(pdf)
+            found[f"{event.plan_id} {event.type}"] = (letter, renderer.render(letter_html(letter), letter.document))
     return found
+
+
+@pytest.fixture(scope="session")
+def texts(pdfs: dict[str, tuple[Letter, bytes]]) -> dict[str, str]:
+    """The text of every letter the walked store calls for, by plan and event type."""
+    return {key: _text(pdf) for key, (_, pdf) in pdfs.items()}
 
 
 def _text(pdf: bytes) -> str:
@@ -84,50 +89,62 @@ def test_final_approval_tells_the_submitters_everything(texts: dict[str, str]) -
     """Addressees, plan, version, dates and clock, criteria with citation, deciders, next steps, number."""
     text = texts["TP-2023-0014 workflow.approve"]
     for expected in (
-        "Aan de indieners van transformatieplan TP-2023-0014",
-        "Stichting Samenwerkende Topklinische Ziekenhuizen Thuis, t.a.v. drs. M. de Vries",
-        "Kenmerk TP-2023-0014-B00041",
-        "Datum 17 juli 2023",
-        "Landelijk centrum voor digitale thuismonitoring",
-        "Versie 1",
-        "Uw transformatieplan is goedgekeurd.",
-        "Ingediend op 5 juni 2023",
-        "gestart op 10 juli 2023, uiterlijk op 24 juli 2023: besluit binnen de termijn",
-        "C6 SMART-afspraken",
-        "Beoordelingskader, stap 3, voorwaarde 1 (SMART- afspraken) (§5.4 item 1)",
+        # who writes: both market leaders, from their profiles (examples, and the letter says so)
+        "Coöperatie VGZ Zorginkoop, programma Transformatie Postbus 00000 6500 AA Nijmegen",
+        "Contact: C. Bakker T 030 000 00 02 E transformatie@zilverenkruis.example",
+        "Voorbeeldgegevens: de afdelingen, adressen en personen van de afzender zijn verzonnen.",
+        "Stichting Samenwerkende Topklinische Ziekenhuizen Thuis t.a.v. drs. M. de Vries",
+        "Kenmerk TP-2023-0014-B00041 Datum 17 juli 2023 Onderwerp Definitief besluit over uw transformatieplan",
+        "Landelijk centrum voor digitale thuismonitoring van samenwerkende ziekenhuizen (versie 1)",
+        "Uw transformatieplan is goedgekeurd, met een aanvraag van € 24.600.000,00 aan transformatiemiddelen.",
         "De NZa toetst of uw aanvraag past binnen de beschikbare transformatiemiddelen",
-        "Coöperatie VGZ beoordelaar 17 juli 2023",
-        "Zilveren Kruis beoordelaar 17 juli 2023",
+        "Vragen en bezwaar Heeft u vragen over deze brief, neem dan contact op met A. de Vries van Coöperatie VGZ",
+        # who signs: the signatories by name and function
+        "Besluit genomen door de marktleidende zorgverzekeraars van dit plan. mr. B. Jansen directeur Zorginkoop "
+        "Coöperatie VGZ drs. D. Visser directeur Zorginkoop Zilveren Kruis",
+        # the appendix, after the signature
+        "Bijlage bij brief TP-2023-0014-B00041",
+        "Ingediend op 5 juni 2023",
+        "Beoordelingskader, stap 3 (definitief besluit binnen twee weken): gestart op 10 juli 2023, uiterlijk op "
+        "24 juli 2023; besluit binnen de termijn",
+        "C6 SMART-afspraken",
+        "Beoordelingskader, stap 3, voorwaarde 1 (SMART- afspraken)",
+        "Verantwoording Deze brief hoort bij stap 3 (definitief besluit) van het Beoordelingskader",
         "criteria 2023-01-19+vgz@",
         "Pagina 1 van",
     ):
-        assert expected in text, expected
-    assert re.search(r"Vingerafdruk [0-9a-f]{64}", text)
+        assert expected in text.replace("\u00a0", " "), expected
+    assert re.search(r"Vingerafdruk: [0-9a-f]{64}", text)
+    page_one = text[: text.index("Pagina 1 van")]
+    assert "Vingerafdruk" not in page_one  # provenance is in the appendix and the metadata, not on page 1
 
 
 def test_negative_quick_test_gives_the_reason(texts: dict[str, str]) -> None:
     text = texts["TP-2024-0093 workflow.fail-quick-test"]
     assert "Uw voorstel is negatief beoordeeld in de snelle toets." in text
     assert "Geen aantoonbare impact op passende zorg" in text
-    assert "zonder transformatiemiddelen (§4.1)" in text
+    assert "zonder transformatiemiddelen." in text
+    assert "Waarom Het plan voldoet niet aan deze criteria van het Beoordelingskader: C3" in text
 
 
 def test_information_request_says_what_is_missing_and_the_clock(texts: dict[str, str]) -> None:
     text = texts["TP-2024-0178 workflow.request-info"]
     assert "Graag de rol van de hospices toelichten." in text
     assert "Wat nog ontbreekt" in text
-    assert "De termijn van de snelle toets staat stil tot u de informatie levert" in text
+    assert "De termijn van de snelle toets staat stil vanaf vandaag tot u de informatie levert" in text
+    assert "Lever de gevraagde informatie uiterlijk op 29 september 2025 aan bij Zilveren Kruis" in text
+    assert "Besluit genomen door" not in text  # one insurer asked; the market leaders decided nothing yet
 
 
 def test_proposed_decision_names_the_consultation_window(texts: dict[str, str]) -> None:
     """To the submitters and, separately, to the other insurers: the window end and the final decision date."""
     submitters = texts["TP-2023-0014 workflow.propose-approval"]
     others = texts["TP-2023-0014 workflow.open-consultation"]
-    assert "Voorgenomen besluit: het transformatieplan goed te keuren." in submitters
-    assert "Aan de overige zorgverzekeraars van transformatieplan TP-2023-0014: CZ Menzis" in others
+    assert "Voorgenomen besluit: het transformatieplan goed te keuren, met een aanvraag van" in submitters
+    assert "CZ Menzis DSW Zorgverzekeraar Zorg en Zekerheid ONVZ Afschrift: de indieners" in others
     for text in (submitters, others):
-        assert "Reacties van de overige zorgverzekeraars tot en met 10 juli 2023" in text
-        assert "Definitief besluit van de marktleidende zorgverzekeraars uiterlijk op (§4.3) 24 juli 2023" in text
+        assert "De overige zorgverzekeraars kunnen reageren tot en met 10 juli 2023." in text
+        assert "De marktleidende zorgverzekeraars nemen uiterlijk op 24 juli 2023 een definitief besluit." in text
 
 
 def test_rework_lists_what_must_change(texts: dict[str, str]) -> None:
@@ -140,16 +157,21 @@ def test_rework_lists_what_must_change(texts: dict[str, str]) -> None:
 
 def test_milestone_met_says_which_payment_is_due(texts: dict[str, str]) -> None:
     text = texts["TP-2023-0014 workflow.milestone-met"]
-    assert "De zorgverzekeraars stellen vast dat mijlpaal M1 is behaald." in text
-    assert "De betaling voor mijlpaal M1 is verschuldigd: € 9.800.000,00." in text
-    assert "Volgende mijlpaal: M2" in text
+    text = text.replace("\u00a0", " ")
+    assert (
+        "De zorgverzekeraars stellen vast dat mijlpaal M1 is behaald: Coöperatie VGZ betaalt € 9.800.000,00 "
+        "uiterlijk op 3 maart 2025." in text
+    )
+    assert "De volgende mijlpaal is M2 (€ 9.600.000,00), gepland op 31 december 2025." in text
 
 
 def test_waiting_list_and_funding_notices(texts: dict[str, str]) -> None:
     """The queue position (first come, first served) and, later, the amount granted."""
     waiting = texts[f"{WAITLISTED} workflow.waitlist"]
     assert "Uw plan is geplaatst op plaats 1 van de wachtrij." in waiting
-    assert "wie het eerst komt, wie het eerst maalt (§4.4)" in waiting
+    assert "wie het eerst komt, wie het eerst maalt." in waiting
+    assert "L. Peters teamleider Transformatiemiddelen NZa" in waiting  # the NZa sends and signs its own
+    assert "Besluit genomen door" not in waiting
     funded = texts[f"{WAITLISTED} workflow.fund"]
     assert "Er worden transformatiemiddelen toegekend: € 24.600.000,00." in funded
     assert "Datum besluit 3 november 2025" in funded
@@ -308,3 +330,29 @@ def test_a_practice_stores_letters_say_they_are_examples(texts: dict[str, str], 
     letter = office.letter(office.decision("TP-2025-0311", 100))
     assert letter.practice
     assert "VOORBEELD" not in letter_html(dataclasses.replace(letter, practice=False))
+
+
+def test_no_letter_holds_anything_internal_or_runs_off_the_page(pdfs: dict[str, tuple[Letter, bytes]]) -> None:
+    """Every letter of the walk, read back from its PDF: no section numbers of our domain brief, no
+    internal notes, no command lines, no date dangling after a sentence, and no character placed past
+    the right margin (the PDF's own character positions)."""
+    for key, (_, pdf) in pdfs.items():
+        assert [] == letter_problems(pdf), key
+    assert len({letter.kind for letter, _ in pdfs.values()}) >= 8
+
+
+def test_the_check_finds_what_it_looks_for(office: LetterOffice, renderer: Renderer) -> None:
+    """The checks of the test above fail on a letter that has the faults."""
+    letter = office.letter(office.decision("TP-2023-0014", 41))
+    faulty = dataclasses.replace(
+        letter,
+        body=("Zie §4.3 en domain.md.", "Meld deze wanneer zij is behaald. 31 december 2025"),
+        plan_title="W" * 40,
+    )
+    html = letter_html(faulty).replace("\u200b", "")  # unbreakable: runs past the margin
+    html = html.replace("<body>", '<body><p style="white-space: nowrap">' + "W" * 120 + "</p>")
+    found = letter_problems(renderer.render(html, "fout"))
+    assert any(f.startswith("a section number") for f in found)
+    assert any(f.startswith("an internal note") for f in found)
+    assert any(f.startswith("a dangling date") for f in found)
+    assert any("past the right margin" in f for f in found)

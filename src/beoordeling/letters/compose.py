@@ -2,9 +2,10 @@
 
 A letter's content is a pure function of the store's record: the decision event, the plan version
 it concerns, the plan's earlier events (and those appended in the same transaction), the policy
-and, for a waiting-list notice, the queue as it stood. The same record always gives the same
-letter, so a letter can be produced again, compared and verified. Texts are Dutch; every rule a
-sentence applies names its section of the framework (domain.md).
+and, for a waiting-list notice, the queue as it stood; who sends and signs it comes from the
+organisation profiles. The same record always gives the same letter, so a letter can be produced
+again, compared and verified. Texts are Dutch and cite the framework as an addressee knows it (its
+steps and conditions); the code comments name the section of the domain brief each rule comes from.
 """
 
 from __future__ import annotations
@@ -27,8 +28,11 @@ from .content import (
     Letter,
     LetterSource,
     NextStep,
+    Sender,
+    Signature,
 )
 from .kinds import Audience, LetterKind
+from .profiles import Profiles, default_profiles
 
 __all__ = ["compose"]
 
@@ -36,8 +40,11 @@ __all__ = ["compose"]
 # --- composing -----------------------------------------------------------------------------------------
 
 
-def compose(source: LetterSource, document: str, fingerprint: str, policy: Policy) -> Letter:
+def compose(
+    source: LetterSource, document: str, fingerprint: str, policy: Policy, profiles: Profiles | None = None
+) -> Letter:
     """The letter ``source`` calls for."""
+    profiles = profiles or default_profiles()
     event, plan, spec = source.event, source.plan, source.spec
     before = PlanRecord.replay(plan.id, source.earlier)
     on = local_date(event.occurred_at)
@@ -45,6 +52,10 @@ def compose(source: LetterSource, document: str, fingerprint: str, policy: Polic
     criteria = tuple(_criterion_line(c) for step in (assessment.steps if assessment else ()) for c in step.criteria)
     writer = _Writer(source, before, on, policy, criteria)
     decision, body, next_steps, amounts = writer.write()
+    senders = _sender_names(source)
+    contact = plan.insurers.coordinating or (senders[0] if senders else None)
+    if spec.kind in (LetterKind.FUNDING, LetterKind.WAITING_LIST, LetterKind.ESCALATION_RULING):
+        contact = senders[0] if senders else contact  # questions about the NZa's or the BO IZA's decision go there
     return Letter(
         kind=spec.kind,
         audience=spec.audience,
@@ -62,7 +73,7 @@ def compose(source: LetterSource, document: str, fingerprint: str, policy: Polic
         body=body,
         reason=event.reason,
         dates=_dates(before, _DATE_LABELS.get(spec.kind, "Datum besluit"), on),
-        clock=_clock_line(before.clock, on) if spec.kind in _ANSWERS_A_CLOCK else None,
+        clock=_clock_line(before.clock, on, policy) if spec.kind in _ANSWERS_A_CLOCK else None,
         criteria=criteria,
         criteria_note=_criteria_note(assessment, source),
         deciders=_deciders(plan, event.payload),
@@ -71,7 +82,53 @@ def compose(source: LetterSource, document: str, fingerprint: str, policy: Polic
         must_change_title="Wat nog ontbreekt" if spec.kind is LetterKind.INFORMATION_REQUEST else "Wat moet veranderen",
         amounts=amounts,
         next_steps=next_steps,
-        section=spec.section,
+        framework=spec.framework,
+        senders=tuple(_sender(name, profiles) for name in senders),
+        senders_are_examples=profiles.example,
+        signatures=tuple(_signature(name, profiles) for name in senders),
+        signed_by_market_leaders=spec.by_market_leaders,
+        grounds=writer.grounds(),
+        questions=profiles.questions_paragraph(contact, escalation=writer.trigger is Trigger.REJECT),
+        check=_check(contact, profiles),
+    )
+
+
+def _sender_names(source: LetterSource) -> list[str]:
+    """Who the letter is from: the two market leaders for their decisions; otherwise the organisation
+    that acted (the NZa, the BO IZA, the insurer that asked for information or escalated)."""
+    if source.spec.by_market_leaders and source.plan.insurers.market_leaders:
+        return list(source.plan.insurers.market_leaders)
+    ruling = source.event.payload.get("ruling")
+    return [str(ruling["organisation"]) if ruling else source.event.actor.organisation]
+
+
+def _sender(name: str, profiles: Profiles) -> Sender:
+    profile = profiles.find(name)
+    if profile is None:
+        return Sender(name)
+    contact = profile.contact
+    return Sender(
+        profile.name, profile.department, tuple(profile.visiting_address), tuple(profile.postal_address),
+        contact.name if contact else None, contact.phone if contact else None, contact.email if contact else None,
+    )  # fmt: skip
+
+
+def _signature(name: str, profiles: Profiles) -> Signature:
+    profile = profiles.find(name)
+    signatory = profile.signatory if profile else None
+    if signatory is None:
+        return Signature(profile.name if profile else name)
+    return Signature(profile.name if profile else name, signatory.name, signatory.function)
+
+
+def _check(organisation: str | None, profiles: Profiles) -> str:
+    profile = profiles.find(organisation)
+    contact = profile.contact if profile else None
+    who = f"{contact.name} van {profile.name}" if profile and contact else (organisation or "de afzender")
+    email = f" ({contact.email})" if contact and contact.email else ""
+    return (
+        f"Twijfelt u of deze brief echt is, of wilt u weten op welk dossier hij berust? Vraag het {who}{email} "
+        "en noem het kenmerk: zij controleren de brief tegen het vastgelegde besluit."
     )
 
 
@@ -113,8 +170,8 @@ def _criteria_note(assessment: Assessment | None, source: LetterSource) -> str:
     stored = source.event.payload.get("assessment")
     where = "bij dit besluit" if stored else "bij het laatste besluit over dit plan"
     return (
-        f"Toetsing van versie {assessment.plan_version} aan de criteria {assessment.rules_stamp}, "
-        f"geldend op {_day(assessment.on)}, vastgelegd {where}."
+        f"Versie {assessment.plan_version} van het plan is getoetst aan de criteria van het Beoordelingskader "
+        f"zoals die golden op {_day(assessment.on)}; de toetsing is vastgelegd {where}."
     )
 
 
@@ -125,7 +182,7 @@ def _criterion_line(result: CriterionResult) -> CriterionLine:
         f"{j.organisation} ({j.assessor}): {j.reason}" for j in result.judgements if result.override and j.reason
     )
     missing = tuple(e.missing for e in result.evidence if e.present is False and e.missing)
-    citation = f"{result.citation.reference} ({result.citation.section})"
+    citation = result.citation.reference  # the framework's own words; the section is the code's
     explanation = result.explanation
     carried = sorted({j.plan_version for j in result.judgements if j.carried_over and j.plan_version})
     if carried:
@@ -190,19 +247,11 @@ def _dates(before: PlanRecord, label: str, on: date) -> tuple[tuple[str, date], 
     return tuple(dates)
 
 
-def _clock_line(clock: RunningClock | None, on: date) -> ClockLine | None:
+def _clock_line(clock: RunningClock | None, on: date, policy: Policy) -> ClockLine | None:
     if clock is None:
         return None
-    return ClockLine(clock.name.label, _CLOCK_SECTIONS[clock.name], clock.started_on, clock.due_on, on,
-                     clock.suspended_on)  # fmt: skip
-
-
-_CLOCK_SECTIONS = {
-    ClockName.QUICK_TEST: "§4.1",
-    ClockName.PROPOSED_DECISION: "§4.3",
-    ClockName.CONSULTATION: "§3.4, §4.3",
-    ClockName.FINAL_DECISION: "§4.3",
-}
+    reference = policy.clock(clock.name).reference  # "Beoordelingskader, stap 1 (snelle toets binnen vier weken)"
+    return ClockLine(clock.name.label, reference, clock.started_on, clock.due_on, on, clock.suspended_on)
 
 
 class _Writer:
@@ -230,7 +279,7 @@ class _Writer:
             ]
         return decision, tuple(body), tuple(steps), self._amounts()
 
-    # --- escalation to the BO IZA ------------------------------------------------------------------
+    # --- escalation to the BO IZA (domain brief §3.8) ----------------------------------------------
 
     def _escalation(self) -> tuple[str, list[str], list[NextStep]]:
         escalation = self.source.event.payload.get("escalation") or {}
@@ -246,7 +295,8 @@ class _Writer:
             "besluiten.",
         ]
         due = escalation.get("due_on")
-        steps = [NextStep("Het BO IZA doet uitspraak; u ontvangt daarover bericht, uiterlijk op",
+        steps = [NextStep(f"Het BO IZA doet uitspraak uiterlijk op {_day(date.fromisoformat(due))}; u ontvangt "
+                          "daarover bericht." if due else "Het BO IZA doet uitspraak; u ontvangt daarover bericht.",
                           date.fromisoformat(due) if due else None)]  # fmt: skip
         return "Uw transformatieplan is voorgelegd aan het BO IZA.", body, steps
 
@@ -261,168 +311,181 @@ class _Writer:
 
     # --- one method per kind of letter ---------------------------------------------------------------
 
-    def _quick_test_positive(self) -> tuple[str, list[str], list[NextStep]]:
+    def _quick_test_positive(self) -> tuple[str, list[str], list[NextStep]]:  # domain brief §4.1
         body = [
-            "De marktleidende zorgverzekeraars hebben uw voorstel beoordeeld met de snelle toets (stap 1 van het "
-            "Beoordelingskader, §4.1). Zij vinden het een impactvolle transformatie die kan slagen.",
+            "De marktleidende zorgverzekeraars hebben uw voorstel beoordeeld met de snelle toets, stap 1 van het "
+            "Beoordelingskader. Zij vinden het een impactvolle transformatie die kan slagen.",
             "Een positieve snelle toets betekent nog geen toekenning van geld: het transformatieplan moet nog worden "
-            "uitgewerkt en goedgekeurd (§4.1).",
+            "uitgewerkt en goedgekeurd.",
         ]
         steps = [NextStep("Werk het transformatieplan samen met de marktleidende zorgverzekeraars uit en dien het "
-                          "in (stap 2 en 3, §4.2). Het kader noemt voor het uitwerken geen termijn.")]  # fmt: skip
+                          "in (stap 2 en 3 van het Beoordelingskader). Het Beoordelingskader stelt voor het "
+                          "uitwerken geen termijn.")]  # fmt: skip
         return "Uw voorstel is positief beoordeeld in de snelle toets.", body, [*steps, *self._policy_deadlines()]
 
-    def _quick_test_negative(self) -> tuple[str, list[str], list[NextStep]]:
+    def _quick_test_negative(self) -> tuple[str, list[str], list[NextStep]]:  # domain brief §4.1
         body = [
-            "De marktleidende zorgverzekeraars hebben uw voorstel beoordeeld met de snelle toets (stap 1, §4.1). "
-            "Het voorstel voldoet niet aan de voorwaarden van het Beoordelingskader; de redenen staan hieronder.",
+            "De marktleidende zorgverzekeraars hebben uw voorstel beoordeeld met de snelle toets, stap 1 van het "
+            "Beoordelingskader. Het voorstel voldoet niet aan de voorwaarden van het Beoordelingskader; de redenen "
+            "staan hieronder.",
         ]
-        steps = [NextStep("U kunt het idee buiten het kader uitwerken met individuele afspraken tussen "
-                          "zorgaanbieders en zorgverzekeraars, zonder transformatiemiddelen (§4.1).")]  # fmt: skip
+        steps = [NextStep("U kunt het idee buiten het Beoordelingskader uitwerken met individuele afspraken "
+                          "tussen zorgaanbieders en zorgverzekeraars, zonder transformatiemiddelen.")]  # fmt: skip
         return "Uw voorstel is negatief beoordeeld in de snelle toets.", body, steps
 
-    def _information_request(self) -> tuple[str, list[str], list[NextStep]]:
+    def _information_request(self) -> tuple[str, list[str], list[NextStep]]:  # domain brief §4.1, §4.8
         after = self._after_clock()
-        body = ["Om de snelle toets af te ronden hebben de zorgverzekeraars meer informatie van u nodig (§4.1). "
-                "Wat zij vragen staat onder 'Toelichting'."]  # fmt: skip
-        coordinating = self.plan.insurers.coordinating or "de coördinerend zorgverzekeraar"
-        steps = [NextStep(f"Lever de gevraagde informatie aan bij {coordinating}. Het kader noemt hiervoor geen "
-                          "termijn (domain.md §10).")]  # fmt: skip
+        body = ["Om de snelle toets af te ronden hebben de zorgverzekeraars meer informatie van u nodig. Wat zij "
+                "vragen staat onder 'Toelichting'."]  # fmt: skip
+        coordinating = self.plan.insurers.coordinating or self.source.event.actor.organisation
+        answer_by = self.policy.due(self.on + timedelta(weeks=self.policy.clocks.answer_weeks))
+        steps = [NextStep(f"Lever de gevraagde informatie uiterlijk op {_day(answer_by)} aan bij {coordinating} "
+                          "(de contactgegevens staan boven deze brief).", answer_by)]  # fmt: skip
         if after is not None and after.suspended_on is not None:
-            steps.append(NextStep("De termijn van de snelle toets staat stil tot u de informatie levert (beleid: "
-                                  "het kader zegt niet of de termijn stilstaat, §4.8)."))  # fmt: skip
+            steps.append(NextStep("De termijn van de snelle toets staat stil vanaf vandaag tot u de informatie "
+                                  "levert; daarna loopt hij verder."))  # fmt: skip
         elif after is not None:
-            steps.append(NextStep("De termijn van de snelle toets loopt door (beleid, §4.8); de uitslag volgt "
-                                  "uiterlijk op", after.due_on))  # fmt: skip
+            steps.append(NextStep(f"De termijn van de snelle toets loopt door; de uitslag volgt uiterlijk op "
+                                  f"{_day(after.due_on)}.", after.due_on))  # fmt: skip
         return "De zorgverzekeraars vragen om nadere informatie.", body, steps
 
-    def _proposed_decision(self) -> tuple[str, list[str], list[NextStep]]:
+    def _proposed_decision(self) -> tuple[str, list[str], list[NextStep]]:  # domain brief §4.3, §3.4
         what = _PROPOSALS[self.trigger]
         body = [
-            f"De marktleidende zorgverzekeraars zijn voornemens {what} (stap 3, §4.3). Dit is nog geen definitief "
-            "besluit.",
+            f"De marktleidende zorgverzekeraars zijn voornemens {what} (stap 3 van het Beoordelingskader). Dit is "
+            "nog geen definitief besluit.",
             "Zij informeren tegelijk de overige zorgverzekeraars, die twee weken hebben om vragen te stellen of "
-            "onduidelijke of onvolledige onderdelen te benoemen (§3.4, §4.3).",
+            "onduidelijke of onvolledige onderdelen te benoemen.",
         ]
-        return f"Voorgenomen besluit: {what}.", body, self._consultation_steps()
+        return f"Voorgenomen besluit: {what}{self._requested()}.", body, self._consultation_steps()
 
-    def _consultation(self) -> tuple[str, list[str], list[NextStep]]:
+    def _consultation(self) -> tuple[str, list[str], list[NextStep]]:  # domain brief §3.4, §4.3
         proposal = next((e for e in reversed(self.source.earlier) if e.type.startswith("workflow.propose-")), None)
         what = _PROPOSALS[Trigger(proposal.type.removeprefix("workflow."))] if proposal else "een besluit te nemen"
         body = [
-            f"De marktleidende zorgverzekeraars zijn voornemens {what} (voorgenomen besluit, §4.3). Het plan en "
-            "de toetsing aan de criteria staan hieronder.",
+            f"De marktleidende zorgverzekeraars zijn voornemens {what}. Het plan en de toetsing aan de criteria "
+            "staan in de bijlage.",
             "Als overige zorgverzekeraar kunt u binnen twee weken vragen stellen of onduidelijke of onvolledige "
-            "onderdelen benoemen, voor zover relevant voor uw volgend gedrag (§3.4). Over het plan beslissen de "
-            "marktleiders (§3.2).",
+            "onderdelen benoemen, voor zover die relevant zijn voor uw eigen inkoop. Over het plan beslissen de "
+            "marktleidende zorgverzekeraars.",
         ]
         return f"Voorgenomen besluit ter consultatie: {what}.", body, self._consultation_steps()
 
-    def _final_decision(self) -> tuple[str, list[str], list[NextStep]]:
+    def _final_decision(self) -> tuple[str, list[str], list[NextStep]]:  # domain brief §4.3
         if self.trigger is Trigger.APPROVE:
-            body = ["De marktleidende zorgverzekeraars hebben uw transformatieplan goedgekeurd (§4.3)."]
-            steps = self._approved_steps()
-            return "Uw transformatieplan is goedgekeurd.", body, steps
+            body = ["De marktleidende zorgverzekeraars hebben uw transformatieplan goedgekeurd (stap 3 van het "
+                    "Beoordelingskader)."]  # fmt: skip
+            return f"Uw transformatieplan is goedgekeurd{self._requested()}.", body, self._approved_steps()
         if self.trigger is Trigger.REJECT:
-            body = ["De marktleidende zorgverzekeraars hebben uw transformatieplan niet goedgekeurd (§4.3). De "
-                    "redenen staan hieronder."]  # fmt: skip
-            steps = [
-                NextStep("Afspraken met zorgverzekeraars buiten het kader blijven mogelijk, zonder "
-                         "transformatiemiddelen."),
-                NextStep("Escalatie is mogelijk via het Bestuurlijk Overleg IZA (§4.3)."),
-            ]  # fmt: skip
+            body = ["De marktleidende zorgverzekeraars hebben uw transformatieplan niet goedgekeurd. De redenen "
+                    "staan hieronder."]  # fmt: skip
+            steps = [NextStep("Afspraken met zorgverzekeraars buiten het Beoordelingskader blijven mogelijk, zonder "
+                              "transformatiemiddelen.")]  # fmt: skip
             return "Uw transformatieplan is niet goedgekeurd.", body, steps
         body = [
             "Het plan voldoet (nog) niet aan alle voorwaarden, maar de transformatie is wenselijk of nodig. U kunt het "
-            "plan samen met de zorgverzekeraars aanpassen en opnieuw indienen (§4.3). Wat moet veranderen staat "
-            "hieronder.",
+            "plan samen met de zorgverzekeraars aanpassen en opnieuw indienen. Wat moet veranderen staat hieronder.",
         ]
         weeks = self.policy.clock(ClockName.PROPOSED_DECISION).weeks
         steps = [NextStep(f"Dien het aangepaste plan opnieuw in; daarna volgt binnen {weeks} weken een nieuw "
-                          "voorgenomen besluit (§4.3).")]  # fmt: skip
+                          "voorgenomen besluit.")]  # fmt: skip
         return "Pas uw transformatieplan aan en dien het opnieuw in.", body, [*steps, *self._policy_deadlines()]
 
-    def _milestone_decision(self) -> tuple[str, list[str], list[NextStep]]:
+    def _milestone_decision(self) -> tuple[str, list[str], list[NextStep]]:  # domain brief §4.5
         milestone = self._milestone()
         name = f"mijlpaal {milestone.id}" if milestone else "de mijlpaal"
+        steps = []
         if self.trigger is Trigger.MILESTONE_MET:
             decision = f"De zorgverzekeraars stellen vast dat {name} is behaald."
-            body = ["Betaling volgt op het realiseren van de afgesproken transformatieafspraken, per mijlpaal (§4.5)."]
-            steps = []
+            body = ["Betaling volgt op het realiseren van de gemaakte transformatieafspraken, per mijlpaal."]
             if milestone is not None:
-                steps.append(NextStep(f"De betaling voor {name} is verschuldigd: {_euro(milestone.amount)}."))
+                payer = self.plan.insurers.coordinating or "de zorgverzekeraars van het plan"
+                by = self.policy.due(self.on + timedelta(weeks=self.policy.clocks.payment_weeks))
+                decision = (f"De zorgverzekeraars stellen vast dat {name} is behaald: {payer} betaalt "
+                            f"{_euro(milestone.amount)} uiterlijk op {_day(by)}.")  # fmt: skip
+                steps.append(NextStep(f"{payer} betaalt {_euro(milestone.amount)} voor {name} uiterlijk op "
+                                      f"{_day(by)}.", by))  # fmt: skip
         else:
             decision = f"De zorgverzekeraars stellen vast dat {name} niet is behaald."
             body = ["Voor deze mijlpaal wordt niet betaald. Eerder betaalde middelen worden niet teruggevorderd of "
-                    "verrekend (§4.5)."]  # fmt: skip
-            steps = []
+                    "verrekend."]  # fmt: skip
         following = self._next_milestone(milestone.id if milestone else None)
         if following is not None:
-            steps.append(NextStep(f"Volgende mijlpaal: {following.id} ({_euro(following.amount)}). Meld deze "
-                                  "wanneer zij is behaald.", following.due))  # fmt: skip
+            steps.append(NextStep(f"De volgende mijlpaal is {following.id} ({_euro(following.amount)}), gepland op "
+                                  f"{_day(following.due)}. Meld die mijlpaal zodra hij is behaald.",
+                                  following.due))  # fmt: skip
         return decision, body, steps
 
-    def _waiting_list(self) -> tuple[str, list[str], list[NextStep]]:
+    def _waiting_list(self) -> tuple[str, list[str], list[NextStep]]:  # domain brief §3.6, §4.4
         position = self.source.queue_position
         where = f"op plaats {position} van" if position else "op"
-        body = [
-            "Uw plan is goedgekeurd, maar de beschikbare transformatiemiddelen zijn op dit moment niet toereikend "
-            "(toets van de NZa, §3.6).",
-            f"Uw plan staat daarom {where} de wachtrij. De volgorde is wie het eerst komt, wie het eerst maalt (§4.4).",
-        ]
-        steps = [NextStep("Komen er middelen vrij, dan schuift het bovenste plan van de wachtrij automatisch door "
-                          "naar financiering; u ontvangt dan bericht (§4.4).")]  # fmt: skip
-        return f"Uw plan is geplaatst {where} de wachtrij.", body, steps
-
-    def _funding(self) -> tuple[str, list[str], list[NextStep]]:
         total = self.plan.funding.total if self.plan.funding else Decimal("0.00")
         body = [
-            f"Na de toets van de NZa op de beschikbare middelen (§3.6) worden voor uw plan transformatiemiddelen "
-            f"toegekend tot een bedrag van {_euro(total)} (§4.4).",
-            "Betaling volgt per mijlpaal, nadat de mijlpaal is behaald (§4.5).",
+            "Uw plan is goedgekeurd, maar de beschikbare transformatiemiddelen zijn op dit moment niet toereikend "
+            f"voor de gevraagde {_euro(total)}. Dat blijkt uit de toets van de NZa op de beschikbare middelen.",
+            f"Uw plan staat daarom {where} de wachtrij. De volgorde is wie het eerst komt, wie het eerst maalt.",
         ]
-        steps = [NextStep("Start de implementatie en meld elke mijlpaal wanneer zij is behaald (§4.5).")]
+        steps = [NextStep("Komen er middelen vrij, dan komt het eerstvolgende plan op de wachtrij voor financiering "
+                          "in aanmerking; u ontvangt dan bericht.")]  # fmt: skip
+        return f"Uw plan is geplaatst {where} de wachtrij.", body, steps
+
+    def _funding(self) -> tuple[str, list[str], list[NextStep]]:  # domain brief §3.6, §4.4, §4.5
+        total = self.plan.funding.total if self.plan.funding else Decimal("0.00")
+        body = [
+            "Na de toets van de NZa op de beschikbare middelen worden voor uw plan transformatiemiddelen toegekend "
+            f"tot een bedrag van {_euro(total)}.",
+            "Betaling volgt per mijlpaal, nadat de mijlpaal is behaald.",
+        ]
+        steps = [NextStep("Start de implementatie en meld elke mijlpaal zodra hij is behaald.")]
         first = self._next_milestone(None)
         if first is not None:
-            steps.append(NextStep(f"Eerste mijlpaal: {first.id} ({_euro(first.amount)}).", first.due))
+            steps.append(NextStep(f"De eerste mijlpaal is {first.id} ({_euro(first.amount)}), gepland op "
+                                  f"{_day(first.due)}.", first.due))  # fmt: skip
         return f"Er worden transformatiemiddelen toegekend: {_euro(total)}.", body, steps
 
     # --- shared pieces -----------------------------------------------------------------------------------
+
+    def _requested(self) -> str:
+        """', met een aanvraag van € ... aan transformatiemiddelen' for a plan that asks for funds."""
+        funding = self.plan.funding
+        if funding is None or not funding.lines:
+            return ""
+        return f", met een aanvraag van {_euro(funding.total)} aan transformatiemiddelen"
 
     def _after_clock(self) -> RunningClock | None:
         record = PlanRecord.replay(self.plan.id, [*self.source.earlier, self.source.event, *self.source.same_action])
         return record.clock
 
-    def _consultation_steps(self) -> list[NextStep]:
+    def _consultation_steps(self) -> list[NextStep]:  # domain brief §4.3
         clock = self._after_clock()
         if clock is None or clock.name is not ClockName.CONSULTATION:
-            return [NextStep("De consultatie van de overige zorgverzekeraars volgt (§4.3).")]
-        final = clock.due_on + timedelta(weeks=self.policy.clock(ClockName.FINAL_DECISION).weeks)
+            return [NextStep("De consultatie van de overige zorgverzekeraars volgt.")]
+        final = self.policy.due(clock.due_on + timedelta(weeks=self.policy.clock(ClockName.FINAL_DECISION).weeks))
         return [
-            NextStep("Reacties van de overige zorgverzekeraars tot en met", clock.due_on),
-            NextStep("Definitief besluit van de marktleidende zorgverzekeraars uiterlijk op (§4.3)",
-                     self.policy.due(final)),
+            NextStep(f"De overige zorgverzekeraars kunnen reageren tot en met {_day(clock.due_on)}.", clock.due_on),
+            NextStep(f"De marktleidende zorgverzekeraars nemen uiterlijk op {_day(final)} een definitief besluit.",
+                     final),
         ]  # fmt: skip
 
-    def _approved_steps(self) -> list[NextStep]:
+    def _approved_steps(self) -> list[NextStep]:  # domain brief §3.6, §4.4, §4.5
         steps = [NextStep("De zorgverzekeraars publiceren een samenvatting van het plan op "
-                          "www.dejuistezorgopdejuisteplek.nl (§4.5).")]  # fmt: skip
+                          "www.dejuistezorgopdejuisteplek.nl.")]  # fmt: skip
         if self.plan.requests_funds:
             steps.insert(
                 0,
                 NextStep(
                     "De NZa toetst of uw aanvraag past binnen de beschikbare transformatiemiddelen. "
-                    "U ontvangt bericht over financiering of plaatsing op de wachtrij (§3.6, §4.4)."
+                    "U ontvangt bericht over financiering of plaatsing op de wachtrij."
                 ),
             )
         else:
             steps.insert(0, NextStep("Uw plan vraagt geen transformatiemiddelen: u kunt met de implementatie "
-                                     "beginnen (§4.5)."))  # fmt: skip
+                                     "beginnen."))  # fmt: skip
         return steps
 
     def _policy_deadlines(self) -> list[NextStep]:
         return [
-            NextStep(f"{rule.title} ({rule.section}): uiterste datum", rule.deadline)
+            NextStep(f"{rule.title}: de uiterste datum is {_day(rule.deadline)}.", rule.deadline)
             for rule in self.policy.deadlines(self.plan.theme, self.on)
             if rule.deadline and rule.deadline >= self.on
         ]
@@ -454,6 +517,18 @@ class _Writer:
                 for m in sorted(self.plan.funding.milestones, key=lambda m: m.due)
             )
         return ()
+
+    def grounds(self) -> tuple[str, ...]:
+        """For a refusal (a negative quick test, a plan not approved): each criterion that failed,
+        with the reasons the market leaders gave for their judgement of it."""
+        if self.trigger not in (Trigger.REJECT, Trigger.FAIL_QUICK_TEST, Trigger.PROPOSE_REJECTION):
+            return ()
+        return tuple(
+            f"{c.id} {c.title}: {c.explanation}" + (f" Oordeel: {'; '.join(c.override_reasons)}" if c.override_reasons
+                                                   else "")
+            for c in self.criteria
+            if c.passed is False
+        )  # fmt: skip
 
     def must_change(self) -> tuple[str, ...]:
         """For a rework or an information request: the reason and every criterion that blocks, with what

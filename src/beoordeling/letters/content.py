@@ -21,6 +21,8 @@ __all__ = [
     "Letter",
     "LetterSource",
     "NextStep",
+    "Sender",
+    "Signature",
 ]
 
 
@@ -29,6 +31,28 @@ class Addressee:
     name: str
     contact: str | None = None
     email: str | None = None
+
+
+@dataclass(frozen=True)
+class Sender:
+    """An organisation the letter comes from, as its profile gives it."""
+
+    name: str
+    department: str | None = None
+    visiting_address: tuple[str, ...] = ()
+    postal_address: tuple[str, ...] = ()
+    contact: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Who signs for an organisation: its signatory's name and function from its profile."""
+
+    organisation: str
+    name: str | None = None
+    function: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +143,20 @@ class Letter:
     must_change_title: str
     amounts: tuple[AmountLine, ...]
     next_steps: tuple[NextStep, ...]
-    section: str
+    framework: str
+    """The step of the framework the letter belongs to (stap 1 (snelle toets), ...)."""
+    senders: tuple[Sender, ...] = ()
+    senders_are_examples: bool = False
+    """The profiles are the shipped examples: the letter says its sender details are made up."""
+    signatures: tuple[Signature, ...] = ()
+    signed_by_market_leaders: bool = False
+    """The two market leaders decided what the letter announces (the 'Besluit genomen door' block)."""
+    grounds: tuple[str, ...] = ()
+    """For a refusal: each criterion that failed, with the market leaders' reasons."""
+    questions: str = ""
+    """What to do with questions or disagreement (from the profiles file)."""
+    check: str = ""
+    """How an addressee can check that the letter is genuine."""
     practice: bool = False
     """From a practice store (demo, training): the letter says on every page it is an example."""
 

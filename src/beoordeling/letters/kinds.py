@@ -40,7 +40,37 @@ class LetterSpec:
     kind: LetterKind
     audience: Audience
     section: str
-    """Where the framework says this is to be made known (domain.md)."""
+    """Where the framework says this is to be made known (for the code: a section of the team's
+    domain brief; never shown to an addressee)."""
+
+    @property
+    def framework(self) -> str:
+        """The step of the framework the letter belongs to, as an addressee reads it."""
+        return _FRAMEWORK[self.kind]
+
+    @property
+    def by_market_leaders(self) -> bool:
+        """Whether the two market leaders decided what the letter announces (and sign it)."""
+        return self.kind in _LEADERS_DECIDE
+
+
+_FRAMEWORK = {
+    LetterKind.QUICK_TEST_POSITIVE: "stap 1 (snelle toets)",
+    LetterKind.QUICK_TEST_NEGATIVE: "stap 1 (snelle toets)",
+    LetterKind.INFORMATION_REQUEST: "stap 1 (snelle toets)",
+    LetterKind.PROPOSED_DECISION: "stap 3 (voorgenomen besluit)",
+    LetterKind.CONSULTATION: "stap 3 (consultatie van de overige zorgverzekeraars)",
+    LetterKind.FINAL_DECISION: "stap 3 (definitief besluit)",
+    LetterKind.MILESTONE_DECISION: "stap 4 (implementatie en mijlpalen)",
+    LetterKind.WAITING_LIST: "de toets van de NZa op de beschikbare middelen",
+    LetterKind.FUNDING: "de toets van de NZa op de beschikbare middelen",
+    LetterKind.ESCALATION: "de escalatie naar het Bestuurlijk Overleg IZA",
+    LetterKind.ESCALATION_RULING: "de escalatie naar het Bestuurlijk Overleg IZA",
+}
+_LEADERS_DECIDE = frozenset({
+    LetterKind.QUICK_TEST_POSITIVE, LetterKind.QUICK_TEST_NEGATIVE, LetterKind.PROPOSED_DECISION,
+    LetterKind.CONSULTATION, LetterKind.FINAL_DECISION, LetterKind.MILESTONE_DECISION,
+})  # fmt: skip
 
 
 LETTERS: dict[str, LetterSpec] = {

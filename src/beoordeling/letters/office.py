@@ -30,6 +30,7 @@ from .fingerprint import document_number, fingerprint
 from .html import letter_html
 from .kinds import Audience, letter_for
 from .pdf import Renderer
+from .profiles import Profiles, default_profiles
 
 __all__ = ["ISSUED", "IssuedLetter", "LetterOffice"]
 
@@ -53,8 +54,10 @@ class IssuedLetter:
 class LetterOffice:
     """Letters of the decisions in one store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, profiles: Profiles | None = None) -> None:
         self.store = store
+        self.profiles = profiles or default_profiles()
+        """Who sends and signs (``profiles/organisations.yaml``, or ``$BEOORDELING_PROFILES``)."""
         self._policies: dict[int, Policy] = {}
         self._store_id: str | None = None
         self._plans: dict[tuple[str, int | None], tuple[Plan, str]] = {}
@@ -112,7 +115,11 @@ class LetterOffice:
         source = LetterSource(spec, event, kept, plan, plan_hash, position)
         number = document_number(event.plan_id, event.seq)
         letter = compose(
-            source, number, fingerprint(self.store_id, spec.kind, event, plan_hash), self.policy_for(event)
+            source,
+            number,
+            fingerprint(self.store_id, spec.kind, event, plan_hash),
+            self.policy_for(event),
+            self.profiles,
         )
         return dataclasses.replace(letter, practice=True) if self.store.practice else letter
 

@@ -50,6 +50,12 @@ class Clocks(_Strict):
     backdating_days: Annotated[int, Field(ge=0, le=92, alias="backdating-days")] = 14
     """How many days before the store records it an actor may date an action (``--on``). The
     sources are silent; the default of 14 days is ours (see policy/iza.yaml)."""
+    answer_weeks: Annotated[int, Field(ge=1, le=26, alias="answer-weeks")] = 4
+    """How long submitters are given to supply requested information; the letter names the date. The
+    sources are silent; four weeks, as long as the quick test itself, is our default."""
+    payment_weeks: Annotated[int, Field(ge=1, le=26, alias="payment-weeks")] = 4
+    """By when a milestone found met is paid; the letter names the date. The sources are silent;
+    four weeks is our default."""
     quick_test: ClockSetting = Field(alias="quick-test")
     proposed_decision: ClockSetting = Field(alias="proposed-decision")
     consultation: ClockSetting
