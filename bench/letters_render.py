@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _timing import median, paired
 from beoordeling import Actor, Role, Store, load_plans
-from beoordeling._demo_paths import DemoClock, walk_examples
+from beoordeling.cli._demo_paths import DemoClock, walk_examples
 from beoordeling.desk import Desk
 from beoordeling.letters import LetterOffice
 from beoordeling.letters.html import letter_html

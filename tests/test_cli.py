@@ -202,7 +202,7 @@ def test_demo_writes_everything_under_its_folder(tmp_path: Path, monkeypatch: py
     assert "Decision letters written: 13 (PDF/A, in brieven/)" in result.output
     assert "verify-letter TP-2023-0014-B00019-snelle-toets-positief.pdf: matches the store" in result.output
     assert "TP-2023-0014-B00042-definitief-besluit.pdf" in {p.name for p in (tmp_path / "out" / "brieven").iterdir()}
-    assert "Overview on 2025-09-15 (overzicht.xlsx): Voorbeeld 1, Plannen 7, Besluiten 13, Termijnen 5" in result.output
+    assert "Overview on 2025-09-15 (overzicht.xlsx): Voorbeeld 1, Plannen 7, Besluiten 11, Termijnen 5" in result.output
 
 
 def test_demo_on_a_configured_store_is_repeatable(tmp_path: Path) -> None:
@@ -240,3 +240,19 @@ def test_real_entry_point_has_no_traceback(tmp_path: Path) -> None:
     )
     assert 2 == usage.returncode
     assert "Invalid value for '--sector'" in usage.stderr
+
+
+def test_demo_makes_the_configured_store_a_practice_store_and_leaves_nothing_on_an_error(tmp_path: Path) -> None:
+    from beoordeling.cli._demo_paths import DemoClock  # noqa: PLC0415
+    from beoordeling.cli.demo import _practice_store  # noqa: PLC0415
+
+    url = str(tmp_path / "nieuw.db")
+    with _practice_store(url, DemoClock()) as store:
+        assert store.practice
+        assert store.verify().ok
+    real = str(tmp_path / "echt.db")
+    assert 0 == CliRunner().invoke(cli, ["--store", real, "init", "--as", "ZK/beheer"]).exit_code
+    result = CliRunner().invoke(cli, ["--store", real, "demo", "-o", str(tmp_path / "uit")])
+    assert 2 == result.exit_code
+    assert "is a real store" in result.output
+    assert not (tmp_path / "uit").exists()

@@ -15,10 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from .desk import Desk
-from .model import Role
-from .store import Actor
-from .workflow import AMSTERDAM, Trigger
+from ..desk import Desk
+from ..model import Role
+from ..store import Actor
+from ..workflow import AMSTERDAM, Trigger
 
 __all__ = ["AS_OF", "DemoClock", "Story", "Walk", "walk_examples"]
 

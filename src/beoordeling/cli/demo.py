@@ -10,25 +10,27 @@ uses today's rules.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..criteria import Assessment, evaluate
+from ..desk import Deadline, Desk
+from ..errors import StoreError
+from ..forms import default_forms, form_json_schema, save_workbook
+from ..letters import IssuedLetter, LetterCheck, LetterOffice, verify_letter
+from ..model import Plan, Role
+from ..overview import Sheet, save_overview
+from ..planfile import load_plans, plan_json_schema_text, read_plan, save_plan
+from ..reference import load_regions
+from ..resources import bundled_dir
+from ..store import Actor, PlanSummary, SaveResult, Store, VerifyReport
+from ..store.store import Clock, system_clock
+from ..workflow import default_policy
+from ..workflow.diagram import diagram_dot, diagram_mermaid
 from ._demo_paths import AS_OF, DemoClock, walk_examples
-from .criteria import Assessment, evaluate
-from .desk import Deadline, Desk
-from .forms import default_forms, form_json_schema, save_workbook
-from .letters import IssuedLetter, LetterCheck, LetterOffice, verify_letter
-from .model import Plan, Role
-from .overview import Sheet, save_overview
-from .planfile import load_plans, plan_json_schema_text, read_plan, save_plan
-from .reference import load_regions
-from .resources import bundled_dir
-from .store import Actor, PlanSummary, SaveResult, Store, VerifyReport
-from .store.store import Clock, system_clock
-from .workflow import default_policy
-from .workflow.diagram import diagram_dot, diagram_mermaid
 
 __all__ = ["DemoReport", "run_demo"]
 
@@ -83,12 +85,38 @@ def run_demo(
     deadlines, write the decision letters and the Excel overview, export and self-check every plan,
     draw the lifecycle, verify the store.
 
-    With ``store_url`` the demo works in that (existing) store and is safe to repeat: unchanged
-    plans are not stored again. Without it, a fresh SQLite store is made in ``out_dir``.
+    With ``store_url`` the demo works in that store, creating it as a practice store when it does
+    not exist yet, and is safe to repeat: unchanged plans are not stored again (a real store refuses
+    the demo's simulated clock). Without it, a fresh SQLite store is made in ``out_dir``. On an
+    error, an output folder the demo made is removed again.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    created = not out_dir.exists()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        return _run(out_dir, store_url, clock, progress)
+    except BaseException:
+        if created:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+
+
+def _practice_store(url: str, clock: Clock) -> Store:
+    """The configured store, made a practice store first if it does not exist yet."""
+    try:
+        return Store.open(url, clock=clock)
+    except StoreError as exc:
+        if not str(exc).startswith("no store at"):
+            raise
+    store = Store.open(url, create=True, clock=clock)
+    system = Actor("Demo", "beoordeling", Role.SYSTEM)
+    store.initialise(system, practice=True)
+    Desk(store).adopt_policy(default_policy(), system, reason="Meegeleverd beleid bij het aanmaken")
+    return store
+
+
+def _run(out_dir: Path, store_url: str | None, clock: Clock, progress: Callable[[str], None]) -> DemoReport:
     story = DemoClock()
-    store = Store.open(store_url, clock=story) if store_url else _fresh_store(out_dir, story)
+    store = _practice_store(store_url, story) if store_url else _fresh_store(out_dir, story)
     with store:
         progress("Reading the example plans")
         examples = sorted(bundled_dir("examples").glob("*.yaml"))

@@ -13,7 +13,6 @@ from rich.table import Table
 
 from .. import _dutch
 from .._files import write_text
-from ..demo import run_demo
 from ..desk import Desk
 from ..model import PlanState, Role, Sector
 from ..model._types import VERSION_MAX
@@ -35,6 +34,7 @@ from ._app import (
     open_store,
     out,
 )
+from .demo import run_demo
 
 
 @cli.command()
