@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from beoordeling import PlanState
 from beoordeling.cli import cli
 
 from .conftest import ROOT
@@ -79,22 +83,51 @@ def test_deadlines_exit_1_when_a_clock_is_overdue(db: str) -> None:
     ]
     late = run(db, "deadlines", "--on", "2024-04-05")
     assert 1 == late.exit_code
-    assert "3 te laat" in late.output
-    assert "1 open termijn(en), 1 verlopen" in late.output
+    lines = late.output.splitlines()
+    assert "1 open termijn, waarvan 1 verlopen" == lines[0]  # the count comes first, and counts what is shown
+    assert 1 == sum("3 dagen te laat" in line for line in lines)
 
 
 def test_the_diagram_is_drawn_from_the_table(tmp_path: Path) -> None:
-    """Every state and every move of the table appears in the DOT file."""
+    """Every state and every move of the table appears in the DOT file, with Dutch labels."""
     target = tmp_path / "levensloop.dot"
     assert 0 == CliRunner().invoke(cli, ["diagram", "-o", str(target)]).exit_code
     dot = target.read_text(encoding="utf-8")
-    assert '"plan-ingediend" -> "voorgenomen-besluit" [label="propose-approval\\n(beide marktleiders)"];' in dot
+    assert (
+        '"plan-ingediend" -> "voorgenomen-besluit" [label="Voorgenomen besluit: goedkeuren\\n(beide marktleiders)"];'
+        in dot
+    )
     assert '"voorgenomen-besluit" -> "consultatie-overige-verzekeraars"' in dot
     mermaid = tmp_path / "levensloop.md"
     assert 0 == CliRunner().invoke(cli, ["diagram", "-o", str(mermaid)]).exit_code
     assert mermaid.read_text(encoding="utf-8").startswith("```mermaid\nstateDiagram-v2")
-    wrong = CliRunner().invoke(cli, ["diagram", "-o", str(tmp_path / "x.png")])
+    printed = CliRunner().invoke(cli, ["diagram"])
+    assert (0, True) == (printed.exit_code, printed.output.startswith("stateDiagram-v2\n"))
+    assert (
+        "plan_submitted --> proposed_decision : Voorgenomen besluit – goedkeuren (beide marktleiders)" in printed.output
+    )
+    wrong = CliRunner().invoke(cli, ["diagram", "-o", str(tmp_path / "x.gif")])
     assert 2 == wrong.exit_code
+
+
+needs_graphviz = pytest.mark.skipif(
+    shutil.which("dot") is None and os.environ.get("CI") != "true",
+    reason="Graphviz (dot) is not installed; scripts/system-packages installs it",
+)
+
+
+@needs_graphviz
+def test_the_diagram_as_svg_and_png_and_the_readme_picture_is_current(tmp_path: Path) -> None:
+    svg, png = tmp_path / "levensloop.svg", tmp_path / "levensloop.png"
+    for target in (svg, png):
+        result = CliRunner().invoke(cli, ["diagram", "-o", str(target)])
+        assert (0, f"diagram written to {target}\n") == (result.exit_code, result.output)
+    assert png.read_bytes().startswith(b"\x89PNG\r\n")
+    drawn = re.findall(r"<text[^>]*>([^<]*)</text>", svg.read_text(encoding="utf-8"))
+    for state in PlanState:
+        assert state.label in drawn, state
+    pictured = re.findall(r"<text[^>]*>([^<]*)</text>", (ROOT / "docs" / "levensloop.svg").read_text(encoding="utf-8"))
+    assert sorted(drawn) == sorted(pictured), "run `beoordeling diagram -o docs/levensloop.svg`"
 
 
 def test_policy_check_names_file_and_line(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["atomic_write", "check_output", "write_text"]
+__all__ = ["atomic_write", "check_output", "write_bytes", "write_text"]
 
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
@@ -67,3 +67,8 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
 def write_text(path: Path, text: str) -> Path:
     """Write ``text`` (UTF-8, ``\n`` line ends) to ``path`` atomically, where output may go."""
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically, where output may go."""
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))

@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 
 from pydantic import ValidationError
 
+from . import _dutch
 from ._terminal import UNSAFE, visible
 from ._time import AMSTERDAM
 from ._validation import problems_from
@@ -433,7 +434,7 @@ class Desk:
             if clock.suspended_on is not None:
                 yield Deadline(
                     record.plan_id, title, record.state, name.label, None, None, ("indieners",),
-                    f"opgeschort sinds {clock.suspended_on.isoformat()}: wacht op nadere informatie",
+                    f"opgeschort sinds {_dutch.day(clock.suspended_on)}: wacht op nadere informatie",
                 )  # fmt: skip
             else:
                 halted = self._halted_by(record, name, on)

@@ -18,12 +18,12 @@ import click
 from rich.table import Table
 
 from .. import _dutch
-from .._files import write_text
+from .._files import write_bytes, write_text
 from ..desk import ActionResult, Desk, policy_in_force
 from ..model import Role
 from ..store import Event, Reading, Store
 from ..workflow import Trigger, load_policy
-from ..workflow.diagram import diagram_dot, diagram_mermaid
+from ..workflow.diagram import diagram_dot, diagram_image, diagram_mermaid
 from ..workflow.policy import Policy
 from ._app import _DATE, FINDINGS, READING, _actor, _day, _store_url, cli, open_store, out
 
@@ -320,33 +320,48 @@ def deadlines(ctx: click.Context, on: Any, reading: str, fmt: str) -> None:
         table = Table(
             "Plan", "Termijn", "Uiterlijk", "Dagen", "Verantwoordelijk", "Let op", box=None, header_style="bold"
         )
+        overdue = sum(d.overdue for d in found)
+        out.print(f"{_count(len(found), 'open termijn', 'open termijnen')}, waarvan {overdue} verlopen", markup=False)
         for d in found:
-            days = "-" if d.days_left is None else (f"{-d.days_left} te laat" if d.days_left < 0 else str(d.days_left))
+            if d.days_left is None or d.halted:  # suspended, or stopped by a policy: it cannot run late
+                days = "-"
+            elif d.overdue:  # the same test as the count above: every row it counts says so
+                days = f"{_count(-d.days_left, 'dag', 'dagen')} te laat"
+            else:
+                days = _count(d.days_left, "dag", "dagen")
             due = _dutch.day(d.due_on) if d.due_on else "-"
             table.add_row(d.plan_id, d.what, due, days, ", ".join(d.responsible), d.note or "")
         out.print(table)
-        out.print(f"{len(found)} open termijn(en), {sum(d.overdue for d in found)} verlopen")
     sys.exit(FINDINGS if any(d.overdue for d in found) else 0)
+
+
+def _count(number: int, one: str, more: str) -> str:
+    return f"{number} {one if number == 1 else more}"
 
 
 @cli.command()
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-    help="File to write: .dot (Graphviz) or .mmd/.md (Mermaid).",
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write: .svg or .png (drawn by Graphviz), .dot (Graphviz), .mmd or .md (Mermaid). "
+    "Without it, the Mermaid text goes to standard output.",
 )  # fmt: skip
-def diagram(output: Path) -> None:
+def diagram(output: Path | None) -> None:
     """Draw the lifecycle from the workflow's transition table."""
+    if output is None:
+        click.echo(diagram_mermaid(), nl=False)
+        return
     suffix = output.suffix.lower()
-    if suffix == ".dot":
-        text = diagram_dot()
+    if suffix in (".svg", ".png"):
+        write_bytes(output, diagram_image(suffix[1:]))
+    elif suffix == ".dot":
+        write_text(output, diagram_dot())
     elif suffix == ".mmd":
-        text = diagram_mermaid()
+        write_text(output, diagram_mermaid())
     elif suffix == ".md":
-        text = f"```mermaid\n{diagram_mermaid()}```\n"
+        write_text(output, f"```mermaid\n{diagram_mermaid()}```\n")
     else:
-        raise click.BadParameter(f"{output.name}: expected a .dot, .mmd or .md file", param_hint="--output")
-    write_text(output, text)
-    out.print(f"diagram written to {output}")
+        raise click.BadParameter(f"{output.name}: expected a .svg, .png, .dot, .mmd or .md file", param_hint="--output")
+    out.print(f"diagram written to {output}", markup=False)
 
 
 @cli.group()

@@ -1,4 +1,5 @@
-"""The state diagram, drawn from the transition table (never by hand): Graphviz DOT or Mermaid.
+"""The state diagram, drawn from the transition table (never by hand): Graphviz DOT or Mermaid, and
+SVG or PNG through Graphviz's ``dot``. Every label is Dutch: the states' and the moves' own labels.
 
 Moves that record something without leaving a state (judge, comment) are listed under the diagram's
 title rather than drawn as loops; withdrawal, possible from every open state, is drawn grey.
@@ -6,10 +7,16 @@ title rather than drawn as loops; withdrawal, possible from every open state, is
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
+from ..errors import ConfigurationError, DocumentError
 from ..model import PlanState, Role
 from .definition import TRANSITIONS, Transition
 
-__all__ = ["diagram_dot", "diagram_mermaid"]
+__all__ = ["diagram_dot", "diagram_image", "diagram_mermaid"]
+
+_DOT_SECONDS = 30
 
 _ROLE_SHORT = {
     Role.SUBMITTER: "indiener",
@@ -25,16 +32,19 @@ _END_STATES = (PlanState.QUICK_TEST_NEGATIVE, PlanState.NOT_APPROVED, PlanState.
 
 def _label(transition: Transition) -> str:
     who = "beide marktleiders" if transition.joint else " / ".join(_ROLE_SHORT[r] for r in transition.roles)
-    return f"{transition.trigger.value}\\n({who})"
+    return f"{transition.trigger.label}\\n({who})"
 
 
 def _moves() -> list[tuple[PlanState, PlanState, Transition]]:
     return [(source, t.dest, t) for t in TRANSITIONS if t.dest is not None for source in t.sources]
 
 
-def _internal() -> str:
-    return "; ".join(
-        f"{t.trigger.value} in {len(t.sources)} states ({_ROLE_SHORT[t.roles[0]]})" for t in TRANSITIONS if not t.dest
+def _internal(separator: str = "; ") -> str:
+    return separator.join(
+        f"{t.trigger.label} in {len(t.sources)} {'toestand' if len(t.sources) == 1 else 'toestanden'} "
+        f"({_ROLE_SHORT[t.roles[0]]})"
+        for t in TRANSITIONS
+        if not t.dest
     )
 
 
@@ -43,10 +53,12 @@ def diagram_dot() -> str:
     lines = [
         "digraph beoordeling {",
         "  rankdir=TB;",
-        f'  label="Levensloop transformatieplan (IZA-beoordelingskader)\\nZonder toestandswissel: {_internal()}";',
+        f'  label="Levensloop transformatieplan (IZA-beoordelingskader)\\nZonder toestandswissel:\\n'
+        f'{_internal(chr(92) + "n")}";',
         "  labelloc=t;",
-        '  node [shape=box, style=rounded, fontname="Helvetica"];',
-        '  edge [fontname="Helvetica", fontsize=9];',
+        '  node [shape=box, style=rounded, fontname="DejaVu Sans"];',
+        '  edge [fontname="DejaVu Sans", fontsize=9];',
+        '  graph [fontname="DejaVu Sans"];',
     ]
     for state in PlanState:
         shape = ", peripheries=2" if state in _END_STATES else ""
@@ -71,9 +83,29 @@ def diagram_mermaid() -> str:
         lines.append(f"    {names[state]} : {state.label}")
     lines.append(f"    [*] --> {names[PlanState.DRAFT]}")
     for source, dest, transition in _moves():
-        label = transition.trigger.value.replace("-", " ")
+        label = transition.trigger.label.replace(":", " –")  # a colon would end Mermaid's label
         who = "beide marktleiders" if transition.joint else ", ".join(_ROLE_SHORT[r] for r in transition.roles)
         lines.append(f"    {names[source]} --> {names[dest]} : {label} ({who})")
     for state in _END_STATES:
         lines.append(f"    {names[state]} --> [*]")
     return "\n".join(lines) + "\n"
+
+
+def diagram_image(fmt: str) -> bytes:
+    """The lifecycle as ``svg`` or ``png``, drawn by Graphviz's ``dot`` from :func:`diagram_dot`."""
+    if fmt not in ("svg", "png"):
+        raise ValueError(f"no such image format: {fmt!r}")
+    dot = shutil.which("dot")
+    if dot is None:
+        raise ConfigurationError(
+            "Graphviz (dot) is not installed; scripts/system-packages installs it (Debian package graphviz)"
+        )
+    try:
+        done = subprocess.run(  # noqa: S603 - our own DOT text, to the dot found on PATH
+            [dot, f"-T{fmt}"], input=diagram_dot().encode(), capture_output=True, timeout=_DOT_SECONDS, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise DocumentError(f"Graphviz took longer than {_DOT_SECONDS} s to draw the diagram") from exc
+    if done.returncode != 0:
+        raise DocumentError(f"Graphviz could not draw the diagram: {done.stderr.decode(errors='replace')[:200]}")
+    return done.stdout
