@@ -50,10 +50,12 @@ def _workbook(sheets: Sequence[Sheet]) -> Workbook:
         ws.append([header(column.header) for column in sheet.columns])
         makers = [styles.maker(ws, column.kind) for column in sheet.columns]
         wrapped = [(i, _width(column)) for i, column in enumerate(sheet.columns) if column.kind == "wrapped"]
+        heights = ws.row_dimensions
         for number, row in enumerate(sheet.rows, start=2):
-            lines = max((_lines(row[i], width) for i, width in wrapped), default=1)
-            if lines > 1:
-                ws.row_dimensions[number].height = min(lines * _LINE_POINTS, _MAX_ROW_POINTS)
+            if wrapped:
+                lines = max(_lines(row[i], width) for i, width in wrapped)
+                if lines > 1:
+                    heights[number].height = min(lines * _LINE_POINTS, _MAX_ROW_POINTS)
             ws.append([make(value) for make, value in zip(makers, row, strict=True)])
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{len(sheet.rows) + 1}"
         totals = _totals(sheet)
@@ -90,9 +92,11 @@ def _width(column: Column) -> int:
 def _lines(value: object, width: int) -> int:
     """How many lines a wrapped text takes in a column ``width`` characters wide (a close estimate:
     Excel measures glyphs, this counts characters at slightly under the column width)."""
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str):
         return 1
     per_line = max(int(width * 1.1), 1)
+    if len(value) <= per_line and "\n" not in value:
+        return 1  # most cells: one line, nothing to split
     return sum(max(-(-len(paragraph) // per_line), 1) for paragraph in value.split("\n"))
 
 
