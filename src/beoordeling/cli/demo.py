@@ -27,6 +27,7 @@ from ..planfile import load_plans, plan_json_schema_text, read_plan, save_plan
 from ..reference import load_regions
 from ..resources import bundled_dir
 from ..store import Actor, PlanSummary, SaveResult, Store, VerifyReport
+from ..store._engine import normalise_url, sqlite_path
 from ..store.store import Clock, system_clock
 from ..workflow import default_policy
 from ..workflow.diagram import diagram_dot, diagram_mermaid
@@ -102,16 +103,24 @@ def run_demo(
 
 def _practice_store(url: str, clock: Clock) -> Store:
     """The configured store, made a practice store first if it does not exist yet."""
-    try:
-        return Store.open(url, clock=clock)
-    except StoreError as exc:
-        if not str(exc).startswith("no store at"):
-            raise
+    path = sqlite_path(normalise_url(url))
+    if path is None or path.exists():
+        try:
+            return Store.open(url, clock=clock)
+        except StoreError:
+            if path is not None or _has_meta(url):
+                raise  # an existing store (a real one refuses the demo's clock), or one that cannot be opened
     store = Store.open(url, create=True, clock=clock)
     system = Actor("Demo", "beoordeling", Role.SYSTEM)
     store.initialise(system, practice=True)
     Desk(store).adopt_policy(default_policy(), system, reason="Meegeleverd beleid bij het aanmaken")
     return store
+
+
+def _has_meta(url: str) -> bool:
+    """Whether the database at ``url`` holds a store at all (an empty PostgreSQL database does not)."""
+    with Store.open(url, create=True) as probe:
+        return probe.initialised
 
 
 def _run(out_dir: Path, store_url: str | None, clock: Clock, progress: Callable[[str], None]) -> DemoReport:

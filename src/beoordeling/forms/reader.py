@@ -54,12 +54,10 @@ class _SheetParser(WorkSheetParser):
         try:
             return super().parse_cell(element)
         except (ValueError, OverflowError, IndexError, KeyError, TypeError) as exc:
-            coordinate = element.get("r")
-            if coordinate:
-                row, column = coordinate_to_tuple(coordinate)
-            else:
-                self.col_counter += 1
-                row, column = self.row_counter, self.col_counter
+            try:  # the parent set col_counter before converting the value; a bad 'r' is reported here too
+                row, column = coordinate_to_tuple(element.get("r") or "")
+            except (ValueError, TypeError):
+                row, column = self.row_counter, max(self.col_counter, 1)
             raw = element.findtext(VALUE_TAG) or ""
             why = (
                 f"the value {excerpt(raw)} cannot be read as a number or text"

@@ -108,7 +108,8 @@ def _bounded_amount(value: Any) -> Any:
 def _in_cents(value: Decimal) -> Decimal:
     """One written form per amount, whole cents: ``1.5e+3``, ``1500`` and ``1500.00`` are the same
     amount and must not make a new version when a plan is exported and imported unchanged."""
-    return value.quantize(_CENT)
+    cents = value.quantize(_CENT)
+    return cents.copy_abs() if cents.is_zero() else cents  # -0 is 0.00
 
 
 _CENT = Decimal("0.01")

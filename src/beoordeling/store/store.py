@@ -129,6 +129,15 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({redact(self.url)!r})"
 
+    @property
+    def initialised(self) -> bool:
+        """Whether the database holds a store yet (an empty file or PostgreSQL database does not)."""
+        try:
+            with self._engine.connect() as conn:
+                return bool(inspect(conn).has_table("meta"))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the store {redact(self.url)}: {_reason(exc)}") from exc
+
     def _check_initialised(self) -> None:
         try:
             with self._engine.connect() as conn:
