@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import create_engine, text
 
-from beoordeling import ConflictError, InputError, Plan, PlanNotFound, Store, StoreError
+from beoordeling import Actor, ConflictError, InputError, Plan, PlanNotFound, Role, Store, StoreError
 from beoordeling.planfile import plan_content
 from beoordeling.store import EventType, NewEvent
 from beoordeling.store._engine import normalise_url
@@ -431,3 +431,10 @@ def test_a_forged_title_is_named_with_both_values(filled: Store) -> None:
         "the register's title of plan TP-2024-0093 is 'Vervalst', but its events and latest version give "
         "'Huisartsenzorg Zeeland toekomstbestendig - samen in de w...: the register was changed outside beoordeling"
     ] == filled.verify().problems
+
+
+def test_a_store_says_whether_it_is_initialised(tmp_path: Path) -> None:
+    with Store.open(str(tmp_path / "leeg.db"), create=True) as store:
+        assert not store.initialised
+        store.initialise(Actor("test", "beoordeling", Role.SYSTEM), practice=True)
+        assert store.initialised
