@@ -138,3 +138,24 @@ def test_form_schema_writes_json(tmp_path: Path) -> None:
     schema = json.loads(out.read_text(encoding="utf-8"))
     assert "Voorstel voor de snelle toets" == schema["title"]
     assert "full_plan" not in schema["properties"]
+
+
+def test_a_form_cites_the_framework_never_the_section_numbers_of_our_notes(tmp_path: Path) -> None:
+    """Every text a care provider reads in a template (help, table help, comments, the source line)
+    names the framework's steps and conditions; no section number of the domain brief is left."""
+    import openpyxl  # noqa: PLC0415
+
+    from beoordeling.forms import default_forms, save_workbook  # noqa: PLC0415
+
+    for form in default_forms().by_id.values():
+        path = save_workbook(form, tmp_path / f"{form.id}.xlsx")
+        book = openpyxl.load_workbook(path)
+        texts = [
+            str(cell.value) + (cell.comment.text if cell.comment else "")
+            for ws in book
+            for row in ws.iter_rows()
+            for cell in row
+            if cell.value is not None or cell.comment
+        ]
+        assert [] == [t for t in texts if "§" in t or "domain.md" in t], form.id
+        assert any("Beoordelingskader, stap 3, voorwaarde 1" in t for t in texts) or form.id == "quick-test"

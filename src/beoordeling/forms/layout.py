@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from ..errors import Loc
 from ..model._types import LabelledEnum
 from ._model import Leaf
+from .citations import framework_source
 from .definition import STEP_LABELS, Form, FormField, FormTable, Section
 
 __all__ = ["INSTRUCTION_SHEET", "META_SHEET", "Input", "SheetLayout", "choice_lists", "layout"]
@@ -64,7 +65,7 @@ def required_text(fld: FormField) -> str:
 
 
 def help_text(text: str, source: str) -> str:
-    return f"{text} (bron: {source})"
+    return f"{text} (bron: {framework_source(source)})"
 
 
 def choice_lists(form: Form) -> dict[str, tuple[str, list[str]]]:
@@ -156,7 +157,7 @@ def _instruction_sheet(form: Form) -> SheetLayout:
     sheet = SheetLayout(INSTRUCTION_SHEET)
     sheet.static["A1"] = form.title
     sheet.static["A2"] = f"Formulier {form.id}, versie {form.version} (kenmerk {form.stamp})"
-    sheet.static["A3"] = f"Bron: {form.source_text}"
+    sheet.static["A3"] = f"Bron: {framework_source(form.source_text)}"
     row = 5
     for paragraph in form.instructions.splitlines():
         if paragraph.strip():

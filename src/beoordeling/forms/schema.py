@@ -11,6 +11,7 @@ from typing import Any
 
 from ._model import Leaf
 from .definition import Form, FormField
+from .layout import help_text
 
 __all__ = ["form_json_schema"]
 
@@ -50,7 +51,7 @@ def _leaf_schema(leaf: Leaf) -> dict[str, Any]:
 
 
 def _describe(field: FormField) -> dict[str, Any]:
-    described = {"title": field.text.label, "description": f"{field.text.help} (bron: {field.text.source})"}
+    described = {"title": field.text.label, "description": help_text(field.text.help, field.text.source)}
     if field.text.required:
         described["x-required-for"] = field.text.required
     return described | _leaf_schema(field.leaf)
@@ -111,6 +112,6 @@ def form_json_schema(form: Form) -> dict[str, Any]:
         needed = table.text.required in steps
         if needed:
             rows["minItems"] = 1
-        described = {"title": table.text.label, "description": f"{table.text.help} (bron: {table.text.source})"}
+        described = {"title": table.text.label, "description": help_text(table.text.help, table.text.source)}
         _place(root, table.keys, described | rows, needed)
     return root

@@ -36,6 +36,7 @@ from .layout import (
     TABLE_ROW,
     SheetLayout,
     choice_lists,
+    help_text,
     layout,
 )
 
@@ -144,7 +145,7 @@ def _shape(ws: Worksheet, sheet: SheetLayout) -> None:
         cell = ws.cell(HEADER_ROW, c)
         cell.font = header
         cell.fill = HEADER_FILL
-        cell.comment = Comment(f"{column.text.help} (bron: {column.text.source})", "beoordeling")
+        cell.comment = Comment(help_text(column.text.help, column.text.source), "beoordeling")
         ws.column_dimensions[get_column_letter(c)].width = _WIDTHS.get(column.leaf.kind, 24)
     for coordinate in sheet.formulas:
         ws.column_dimensions[ws[coordinate].column_letter].width = 18
