@@ -70,7 +70,8 @@ def test_a_refused_action_exits_3_with_the_reason(db: str) -> None:
     assert [
         "refused: pass-quick-test on plan TP-2023-0014 (state: Snelle toets ingediend)",
         "- pass-quick-test needs the role market-leader in state 'Snelle toets ingediend', because the two market "
-        "leaders decide for all insurers (domain.md §3.2); CZ/C. Visser acts as other-insurer",
+        "leaders decide for all insurers (Beoordelingskader, rol van de marktleiders); CZ/C. Visser acts as "
+        "other-insurer",
     ] == [line.strip() for line in result.output.splitlines()]
 
 

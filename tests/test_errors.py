@@ -38,3 +38,17 @@ def test_every_exception_derives_from_the_one_base() -> None:
 
 def test_replay_errors_are_store_errors() -> None:
     assert issubclass(ReplayError, StoreError)
+
+
+def test_a_refusal_cites_the_framework_not_the_section_numbers_of_our_notes() -> None:
+    from beoordeling.errors import Refused  # noqa: PLC0415
+
+    refused = Refused(
+        "TP-1", "plan ingediend", "approve",
+        ["approve is decided jointly by the two market leaders (domain.md §3.2)", "funds are checked (§3.6)"],
+    )  # fmt: skip
+    assert (
+        "approve is decided jointly by the two market leaders (Beoordelingskader, rol van de marktleiders)",
+        "funds are checked (Beoordelingskader, toets van de NZa)",
+    ) == refused.reasons
+    assert "§" not in str(refused)

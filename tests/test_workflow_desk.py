@@ -115,14 +115,14 @@ def test_other_insurers_comment_only_within_the_window(desk: Desk, clock: Clock)
         desk.decide(PLAN_ID, "approve", VGZ)
     assert (
         "the consultation window is open up to and including 2024-04-08; the other insurers may still comment, "
-        "and the final decision follows after it (domain.md §4.3)",
+        "and the final decision follows after it (Beoordelingskader, stap 3 (beoordeling plan))",
     ) == early.value.reasons
     set_day(clock, date(2024, 4, 9))
     with pytest.raises(Refused) as late:
         desk.act(PLAN_ID, Trigger.COMMENT, CZ, reason="Nog een vraag")
     assert (
         "the consultation window closed on 2024-04-08: other insurers may comment within two weeks of the proposed "
-        "decision (domain.md §3.4)",
+        "decision (Beoordelingskader, consultatie van de overige zorgverzekeraars)",
     ) == late.value.reasons
     closing = desk.decide(PLAN_ID, "approve", VGZ)
     assert ["workflow.close-consultation", "workflow.vote"] == [e.type for e in closing.events]

@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._citations import in_framework_terms
+
 __all__ = [
     "BeoordelingError",
     "ConfigurationError",
@@ -124,7 +126,7 @@ class Refused(BeoordelingError):
         self.plan_id = plan_id
         self.state = state
         self.action = action
-        self.reasons: tuple[str, ...] = tuple(reasons)
+        self.reasons: tuple[str, ...] = tuple(in_framework_terms(reason) for reason in reasons)
         detail = self.reasons[0] if len(self.reasons) == 1 else "; ".join(self.reasons)
         super().__init__(f"refused: {self.what}: {detail}")
 

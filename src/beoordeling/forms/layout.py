@@ -13,10 +13,10 @@ from functools import cache
 
 from openpyxl.utils import get_column_letter
 
+from .._citations import framework_source
 from ..errors import Loc
 from ..model._types import LabelledEnum
 from ._model import Leaf
-from .citations import framework_source
 from .definition import STEP_LABELS, Form, FormField, FormTable, Section
 
 __all__ = ["INSTRUCTION_SHEET", "META_SHEET", "Input", "SheetLayout", "choice_lists", "layout"]

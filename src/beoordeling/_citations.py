@@ -1,8 +1,9 @@
-"""Sources as a care provider reads them: the framework's own steps and conditions.
+"""Sources as a user reads them: the framework's own steps and conditions.
 
-``forms/fields.yaml`` records where each field comes from as a section of the team's domain brief
-(``§5.4 punt 1; criterium C6``), which is exact for the people who maintain the forms but means
-nothing to someone filling one in. What a workbook shows is translated here: a section of the
+The code, ``forms/fields.yaml`` and the workflow's table record where a rule comes from as a
+section of the team's domain brief (``§5.4 punt 1; criterium C6``), which is exact for the people
+who maintain them but means nothing to a care provider or an assessor. What users read (a
+workbook, a refusal) is translated here: a section of the
 framework's steps and conditions becomes its name in the Beoordelingskader, a criterium stays as
 it is, and a section without a counterpart there (statistics) is left out.
 """
@@ -11,20 +12,25 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["framework_source"]
+__all__ = ["framework_source", "in_framework_terms"]
 
 _SECTIONS = {
     "1": "beleid transformatiemiddelen (data van indienen)",
     "3.1": "Beoordelingskader, partijen",
+    "4": "Beoordelingskader, stappen 1 tot en met 4",
     "3.2": "Beoordelingskader, rol van de marktleiders",
     "3.3": "Beoordelingskader, coördinerend zorgverzekeraar",
     "3.4": "Beoordelingskader, consultatie van de overige zorgverzekeraars",
+    "3.5": "Beoordelingskader, zorgkantoren",
+    "3.6": "Beoordelingskader, toets van de NZa",
+    "3.8": "Beoordelingskader, escalatie naar het Bestuurlijk Overleg IZA",
     "3.9": "Beoordelingskader, regio",
     "4.1": "Beoordelingskader, stap 1 (snelle toets)",
     "4.2": "Beoordelingskader, stap 2 (uitwerken plan)",
     "4.3": "Beoordelingskader, stap 3 (beoordeling plan)",
     "4.4": "Beoordelingskader, financiering",
     "4.5": "Beoordelingskader, stap 4 (implementatie en mijlpalen)",
+    "4.8": "beleid: of de termijn stilstaat bij een vraag om informatie",
     "5.1": "Beoordelingskader, stap 1 (impactvolle transformatie)",
     "5.2": "Beoordelingskader, stap 1, randvoorwaarde",
     "5.3": "Beoordelingskader, stap 1",
@@ -32,10 +38,12 @@ _SECTIONS = {
     "5.5": "Beoordelingskader, stap 3, situationele aspecten",
     "5.6": "Beoordelingskader, voorwaarde transformatiemiddelen",
     "5.9": "aanscherping van de criteria (juni 2025)",
+    "5.11": "Beoordelingskader, oordeel van de beoordelaars",
     "6.2": "Integraal Zorgakkoord, verdeling van de transformatiemiddelen",
     "6.3": "Integraal Zorgakkoord, transformatiemiddelen",
     "6.4": "Integraal Zorgakkoord, transformatiemiddelen",
     "8.1": "Integraal Zorgakkoord, thema's",
+    "6.5": "Integraal Zorgakkoord, betaling en uitputting van de transformatiemiddelen",
     "9": "Beoordelingskader, stappen 1 tot en met 4",
 }
 _REFERENCE = re.compile(r"§(\d+(?:\.\d+)?)(?:-§\d+\.\d+)?(?: punt ([0-9]+(?: \([a-z]\))?(?: en [0-9]+)?))?")
@@ -62,3 +70,12 @@ def framework_source(source: str) -> str:
             named.append(f"{name} {item}" if item and name.endswith(("voorwaarde", "transformatiemiddelen")) else name)
         parts.extend(dict.fromkeys(named))
     return "; ".join(dict.fromkeys(parts)) or "Beoordelingskader impactvolle transformaties"
+
+
+_CITED = re.compile(r"\((?:domain\.md )?(§[^()]*(?:\([a-z]\)[^()]*)*)\)")
+
+
+def in_framework_terms(text: str) -> str:
+    """``text`` with every parenthesised citation of the domain brief, ``(domain.md §3.2)`` or
+    ``(§4.1)``, replaced by the framework's name for it."""
+    return _CITED.sub(lambda m: f"({framework_source(m.group(1))})", text) if "§" in text else text
