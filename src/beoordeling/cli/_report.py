@@ -100,7 +100,7 @@ def edition_report(edition: Edition, steps: tuple[Step, ...] = tuple(Step)) -> R
                 title.append(f" ({c.overlay.insurer})", style="cyan")
             if not spec.confirmed:
                 title.append(" (niet bevestigd)", style="magenta")
-            table.add_row(spec.id, title, spec.kind.label, valid, f"{spec.section}\n{spec.link}", "\n".join(c.fields))
+            table.add_row(spec.id, title, spec.kind.label, valid, f"{spec.reference}\n{spec.link}", "\n".join(c.fields))
         parts.extend([Text(), table])
     for note in edition.unconfirmed:
         parts.append(Text(f"Niet bevestigd: {note}", style="magenta"))

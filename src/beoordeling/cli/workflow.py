@@ -387,7 +387,7 @@ def policy_show(path: Path | None) -> None:
     out.print(f"working days: {clocks.working_days}; on an information request: {clocks.on_information_request}")
     for name in ("quick_test", "proposed_decision", "consultation", "final_decision"):
         setting = getattr(clocks, name)
-        out.print(f"  {name}: {setting.weeks} weeks ({setting.section}; {setting.reference})", markup=False)
+        out.print(f"  {name}: {setting.weeks} weeks ({setting.reference})", markup=False)
     for rule in loaded.spec.policies:
         dates = ", ".join(
             f"{k} {v.isoformat()}"

@@ -105,7 +105,7 @@ class Citation:
     link: str
 
     def __str__(self) -> str:
-        return f"{self.reference} ({self.section}) {self.link}"
+        return f"{self.reference} {self.link}"  # the framework's words; the section is for the code
 
 
 @dataclass(frozen=True, slots=True)
