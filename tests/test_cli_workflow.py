@@ -59,7 +59,7 @@ def test_a_quick_test_from_submission_to_a_joint_positive_outcome(db: str) -> No
     )  # fmt: skip
     text = run(db, "history", PLAN).output
     assert "Snelle toets positief (v1)" in text
-    assert "criteria: passes" in text
+    assert "criteria: voldoet" in text
 
 
 def test_a_refused_action_exits_3_with_the_reason(db: str) -> None:

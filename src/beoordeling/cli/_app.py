@@ -122,7 +122,7 @@ def _print_register(plans: Sequence[PlanSummary]) -> None:
         amount = _dutch.euro(Decimal(p.amount_requested)) if p.amount_requested else "geen middelen"
         table.add_row(p.plan_id, p.title, str(p.latest_version), p.state.label, p.region or "-", amount)
     out.print(table)
-    out.print(f"{len(plans)} plan(s)")
+    out.print(f"{len(plans)} {'plan' if len(plans) == 1 else 'plannen'}")
 
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])

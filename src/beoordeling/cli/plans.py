@@ -19,6 +19,7 @@ from ..model._types import VERSION_MAX
 from ..planfile import load_plans, plan_json_schema_text, save_plan
 from ..reference import load_regions
 from ..store import Store
+from ..store._engine import redact
 from ..workflow import default_policy
 from ._app import (
     _DATE,
@@ -66,7 +67,7 @@ def init(ctx: click.Context, identity: str | None, practice: bool, on: Any) -> N
         event = store.initialise(actor, practice=practice)
         adopted = Desk(store).adopt_policy(default_policy(), actor, reason="Meegeleverd beleid bij het aanmaken")
         kind = "practice store" if practice else "store"
-        out.print(f"Created {kind} {store!r}", markup=False)
+        out.print(f"Created {kind} {redact(store.url)}", markup=False)
         out.print(f"store id {event.payload['store_id']}, policy {adopted.payload['stamp']}, head {adopted.hash}")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from rich.table import Table
 
 from .. import _dutch
 from .._files import write_bytes, write_text
+from ..criteria import Outcome, Verdict
 from ..desk import ActionResult, Desk, policy_in_force
 from ..model import Role
 from ..store import Event, Reading, Store
@@ -274,20 +276,35 @@ def _what(event: Event) -> str:
     return f"{label} (v{event.plan_version})" if event.plan_version else label
 
 
+def _label(kind: Any, value: object) -> str:
+    """The Dutch label of a stored code, or the code itself when an older release stored another."""
+    try:
+        return str(kind(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _day_text(value: object) -> str:
+    try:
+        return _dutch.day(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
 def _detail(event: Event) -> str:
     parts = []
     payload = event.payload
     if "criterion" in payload:
-        parts.append(f"{payload['criterion']}: {payload['verdict']}")
+        parts.append(f"{payload['criterion']}: {_label(Verdict, payload['verdict'])}")
     if event.reason:
         parts.append(event.reason)
     clock = payload.get("clock")
     if clock and clock.get("suspended_on"):
-        parts.append(f"termijn opgeschort op {clock['suspended_on']}")
+        parts.append(f"termijn opgeschort op {_day_text(clock['suspended_on'])}")
     elif clock:
-        parts.append(f"termijn tot {clock['due_on']}")
+        parts.append(f"termijn tot {_day_text(clock['due_on'])}")
     if "assessment" in payload:
-        parts.append(f"criteria: {payload['assessment']['outcome']} ({event.rules_version})")
+        parts.append(f"criteria: {_label(Outcome, payload['assessment']['outcome'])} ({event.rules_version})")
     if payload.get("deadlines"):
         parts.append(", ".join(f"{k}: {'binnen' if v else 'na'} termijn" for k, v in payload["deadlines"].items()))
     return "; ".join(parts)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -45,13 +44,13 @@ class Status(LabelledEnum):
     NOT_APPLICABLE = "not-applicable", "niet van toepassing"
 
 
-class Outcome(StrEnum):
-    """The outcome of a step, from worst to best."""
+class Outcome(LabelledEnum):
+    """The outcome of a step, from worst to best, with its Dutch label."""
 
-    FAILS = "fails"
-    INCOMPLETE = "incomplete"
-    AWAITS_JUDGEMENT = "awaits-judgement"
-    PASSES = "passes"
+    FAILS = "fails", "voldoet niet"
+    INCOMPLETE = "incomplete", "onvolledig"
+    AWAITS_JUDGEMENT = "awaits-judgement", "wacht op oordeel"
+    PASSES = "passes", "voldoet"
 
     @property
     def blocks(self) -> bool:
@@ -59,9 +58,9 @@ class Outcome(StrEnum):
         return self in (Outcome.FAILS, Outcome.INCOMPLETE)
 
 
-class Verdict(StrEnum):
-    PASS = "pass"  # noqa: S105 - a verdict, not a password
-    FAIL = "fail"
+class Verdict(LabelledEnum):
+    PASS = "pass", "voldoet"
+    FAIL = "fail", "voldoet niet"
 
 
 class Judgement(BaseModel):
