@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy import text as text_sql
 
 from beoordeling import Actor, ConflictError, InputError, Plan, PlanNotFound, Role, Store, StoreError
 from beoordeling.planfile import plan_content
@@ -438,3 +439,31 @@ def test_a_store_says_whether_it_is_initialised(tmp_path: Path) -> None:
         assert not store.initialised
         store.initialise(Actor("test", "beoordeling", Role.SYSTEM), practice=True)
         assert store.initialised
+
+
+def test_a_version_stored_by_an_earlier_release_is_unchanged_by_importing_it_again(tmp_path: Path) -> None:
+    """Amounts were once stored as written (``1500``); now they are kept in cents (``1500.00``). An
+    unchanged plan imported again must not become a new version because of that."""
+    from beoordeling._canonical import canonical_json, sha256_hex  # noqa: PLC0415
+
+    actor = Actor("test", "beoordeling", Role.SYSTEM)
+    plan = Plan.model_validate({
+        "id": "TP-OUD", "title": "Oud", "parties": [{"name": "a", "role": "zorgaanbieder"}],
+        "funding": {"lines": [{"year": 2025, "sector": "ggz", "party": "a", "category": "opstartkosten",
+                               "amount": "1500"}]},
+    })  # fmt: skip
+    url = str(tmp_path / "oud.db")
+    with Store.open(url, create=True) as store:
+        store.initialise(actor, practice=True)
+        assert store.save_plan(plan, actor).changed
+        old = plan.content()
+        old["funding"]["lines"][0]["amount"] = "1500"  # as an earlier release wrote it
+        text = canonical_json(old)
+        with store._engine.begin() as conn:
+            conn.execute(text_sql("DROP TRIGGER IF EXISTS plan_versions_no_update"))  # play the earlier release
+            conn.execute(
+                text_sql("UPDATE plan_versions SET content = :c, content_hash = :h WHERE plan_id = 'TP-OUD'"),
+                {"c": text, "h": sha256_hex(text)},
+            )
+        again = store.save_plan(plan, actor)
+        assert (False, 1) == (again.changed, again.version)

@@ -23,6 +23,16 @@ __all__ = ["save_version"]
 Append = Callable[[Connection, Sequence[NewEvent]], list[Event]]
 
 
+def _same_plan(stored: dict[str, Any], content: dict[str, Any]) -> bool:
+    """Whether a stored version, read by today's model, is the plan being saved: a version written
+    by an earlier release (an amount stored as ``1500`` before amounts were kept in cents) is not
+    changed by importing it again unchanged."""
+    try:
+        return Plan.model_validate(stored).content() == content
+    except ValueError:  # a stored version today's model no longer reads: then it differs
+        return False
+
+
 def save_version(
     conn: Connection, append: Append, plan: Plan, actor: Actor, *, reason: str | None, occurred_at: datetime | None
 ) -> SaveResult:
@@ -46,9 +56,11 @@ def save_version(
         ).one()
         if latest.content_hash == digest:
             return SaveResult(plan.id, current.latest_version, False, None)
+        before = json.loads(latest.content)
+        if _same_plan(before, content):
+            return SaveResult(plan.id, current.latest_version, False, None)
         if plan.version != current.latest_version:
             raise ConflictError(plan.id, plan.version, current.latest_version)
-        before = json.loads(latest.content)
     version = 1 if current is None else current.latest_version + 1
     event_type = EventType.PLAN_CREATED if version == 1 else EventType.PLAN_REVISED
     payload: dict[str, Any] = {"version": version, "content_hash": digest, "title": plan.title}
