@@ -6,12 +6,14 @@ text as tall as their text, and a total under each column of amounts."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
+from types import MethodType
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -42,6 +44,7 @@ def _workbook(sheets: Sequence[Sheet]) -> Workbook:
     styles = Styles(workbook)
     for sheet in sheets:
         ws = workbook.create_sheet(sheet.name)
+        ws._values_to_row = MethodType(_values_to_row, ws)
         for number, column in enumerate(sheet.columns, start=1):
             ws.column_dimensions[get_column_letter(number)].width = _width(column)
         ws.freeze_panes = "A2"
@@ -68,6 +71,30 @@ def _workbook(sheets: Sequence[Sheet]) -> Workbook:
         workbook.properties.title = "Voorbeeld: overzicht uit een oefenomgeving"
         workbook.properties.keywords = "voorbeeld"
     return workbook
+
+
+def _values_to_row(ws: Any, values: Sequence[Any], row_idx: int) -> Iterator[Cell]:
+    """openpyxl's write-only ``_values_to_row``, with a ready cell passed through at once.
+
+    openpyxl first assigns every value to a scratch cell and only takes a cell it was given from
+    the ``ValueError`` that raises, then makes a new scratch cell because the given one had a
+    style: an exception and an allocation for each of the overview's styled cells (a sixth of its
+    time). A cell goes straight through here; a plain value is handled as openpyxl does."""
+    scratch = WriteOnlyCell(ws)
+    for col_idx, value in enumerate(values, 1):
+        if value is None:
+            continue
+        if isinstance(value, Cell):
+            value.column = col_idx
+            value.row = row_idx
+            yield value
+            continue
+        scratch.value = value
+        scratch.column = col_idx
+        scratch.row = row_idx
+        yield scratch
+        if scratch.has_style:  # openpyxl gives a date its number format: that cell is then its own
+            scratch = WriteOnlyCell(ws)
 
 
 def _print_setup(ws: Any) -> None:
