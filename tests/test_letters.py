@@ -124,6 +124,8 @@ def test_negative_quick_test_gives_the_reason(texts: dict[str, str]) -> None:
     assert "Uw voorstel is negatief beoordeeld in de snelle toets." in text
     assert "Geen aantoonbare impact op passende zorg" in text
     assert "zonder transformatiemiddelen." in text
+    assert "oordeel nodig" not in text  # a decision that closes a step leaves nothing 'pending'
+    assert "Het besluit is genomen zonder dat dit cri" in text
     assert "Waarom Het plan voldoet niet aan deze criteria van het Beoordelingskader: C3" in text
 
 

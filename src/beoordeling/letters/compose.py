@@ -49,7 +49,10 @@ def compose(
     before = PlanRecord.replay(plan.id, source.earlier)
     on = local_date(event.occurred_at)
     assessment = _assessment(source)
-    criteria = tuple(_criterion_line(c) for step in (assessment.steps if assessment else ()) for c in step.criteria)
+    final = spec.kind in _ENDS_A_STEP
+    criteria = tuple(
+        _criterion_line(c, final) for step in (assessment.steps if assessment else ()) for c in step.criteria
+    )
     writer = _Writer(source, before, on, policy, criteria)
     decision, body, next_steps, amounts = writer.write()
     senders = _sender_names(source)
@@ -175,9 +178,14 @@ def _criteria_note(assessment: Assessment | None, source: LetterSource) -> str:
     )
 
 
-def _criterion_line(result: CriterionResult) -> CriterionLine:
+_ENDS_A_STEP = (LetterKind.QUICK_TEST_POSITIVE, LetterKind.QUICK_TEST_NEGATIVE, LetterKind.FINAL_DECISION)
+"""Decisions that close a step: a criterion nobody judged did not decide them, and is not 'pending'."""
+
+
+def _criterion_line(result: CriterionResult, final: bool = False) -> CriterionLine:
     status = result.status
     passed = {Status.PASS: True, Status.FAIL: False, Status.INCOMPLETE: False}.get(status)
+    outcome = "niet beoordeeld" if final and status is Status.NEEDS_JUDGEMENT else status.label
     reasons = tuple(
         f"{j.organisation} ({j.assessor}): {j.reason}" for j in result.judgements if result.override and j.reason
     )
@@ -191,8 +199,10 @@ def _criterion_line(result: CriterionResult) -> CriterionLine:
             f" Het oordeel is overgenomen van versie {versions}: wat dit criterium leest, is in de nieuwe versie "
             "niet gewijzigd."
         )
+    if final and status is Status.NEEDS_JUDGEMENT:
+        explanation += " Het besluit is genomen zonder dat dit criterium is beoordeeld."
     return CriterionLine(
-        result.id, result.title, result.step.label, status.label, passed, explanation, citation,
+        result.id, result.title, result.step.label, outcome, passed, explanation, citation,
         result.citation.link, reasons, missing,
     )  # fmt: skip
 
