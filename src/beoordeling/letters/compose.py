@@ -32,6 +32,7 @@ from .content import (
     Signature,
 )
 from .kinds import Audience, LetterKind
+from .pdf import register_logo
 from .profiles import Profiles, default_profiles
 
 __all__ = ["compose"]
@@ -110,9 +111,11 @@ def _sender(name: str, profiles: Profiles) -> Sender:
     if profile is None:
         return Sender(name)
     contact = profile.contact
+    logo = profiles.logo(profile.name)
     return Sender(
         profile.name, profile.department, tuple(profile.visiting_address), tuple(profile.postal_address),
         contact.name if contact else None, contact.phone if contact else None, contact.email if contact else None,
+        register_logo(logo.data, logo.mime) if logo else None,
     )  # fmt: skip
 
 

@@ -44,6 +44,8 @@ class Sender:
     contact: str | None = None
     phone: str | None = None
     email: str | None = None
+    logo: str | None = None
+    """The asset name of the organisation's logo (registered with the renderer), if it has one."""
 
 
 @dataclass(frozen=True)

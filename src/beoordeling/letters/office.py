@@ -29,7 +29,7 @@ from .content import Letter, LetterSource
 from .fingerprint import document_number, fingerprint
 from .html import letter_html
 from .kinds import Audience, letter_for
-from .pdf import Renderer
+from .pdf import LOGOS, Renderer
 from .profiles import Profiles, default_profiles
 
 __all__ = ["ISSUED", "IssuedLetter", "LetterOffice"]
@@ -251,8 +251,9 @@ def _issued_event(letter: Letter, event: Event, digest: str, actor: Actor) -> Ne
 _worker_renderer: Renderer | None = None
 
 
-def _start_worker() -> None:
+def _start_worker(logos: dict[str, tuple[bytes, str]]) -> None:
     global _worker_renderer  # noqa: PLW0603 - one renderer per worker process, made once
+    LOGOS.update(logos)  # a spawned worker does not inherit the parent's registry
     _worker_renderer = Renderer()
 
 
@@ -272,7 +273,10 @@ def _render_all(jobs: list[tuple[str, str]], workers: int) -> Iterator[bytes]:
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool: Executor = ProcessPoolExecutor(
-        max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context(method), initializer=_start_worker
+        max_workers=min(workers, len(jobs)),
+        mp_context=multiprocessing.get_context(method),
+        initializer=_start_worker,
+        initargs=(dict(LOGOS),),
     )
     with pool:
         yield from pool.map(_render_in_worker, jobs, chunksize=4)

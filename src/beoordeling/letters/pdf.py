@@ -20,6 +20,7 @@ fontTools, about 2.3 times slower, when it is not: :func:`font_subsetter` says w
 from __future__ import annotations
 
 import gc
+import hashlib
 import signal
 import threading
 from collections.abc import Iterator
@@ -30,7 +31,7 @@ from typing import Any
 
 from ..errors import DocumentError
 
-__all__ = ["ASSET_BASE", "PDF_VARIANT", "Renderer", "SafeFetcher", "font_subsetter"]
+__all__ = ["ASSET_BASE", "LOGOS", "PDF_VARIANT", "Renderer", "SafeFetcher", "font_subsetter", "register_logo"]
 
 PDF_VARIANT = "pdf/a-2a"
 ASSET_BASE = "https://assets.beoordeling.invalid/"
@@ -58,6 +59,20 @@ def font_subsetter() -> str:
     return "fonttools"
 
 
+LOGOS: dict[str, tuple[bytes, str]] = {}
+"""The organisations' logos, by asset name (``logo-<sha256>.png``): registered from the profiles
+when a letter is composed, served by the fetcher like a package asset, and handed to worker
+processes when they start. Nothing else outside the package is ever served."""
+
+
+def register_logo(data: bytes, mime: str) -> str:
+    """Register a logo's bytes and return the asset name a letter refers to it by."""
+    suffix = ".png" if mime == "image/png" else ".svg"
+    name = f"logo-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    LOGOS[name] = (data, mime)
+    return name
+
+
 class SafeFetcher:
     """Builds WeasyPrint's URL fetcher that serves only ``assets/`` and counts every attempt."""
 
@@ -82,6 +97,9 @@ class SafeFetcher:
     def fetch(self, url: str) -> Any:
         self.attempts.append(url)
         name = url.removeprefix(ASSET_BASE) if url.startswith(ASSET_BASE) else None
+        if name in LOGOS:
+            data, mime = LOGOS[name]
+            return _weasyprint().urls.URLFetcherResponse(url, data, {"Content-Type": mime})
         if name is None or "/" in name or name.startswith(".") or not any(name.endswith(s) for s in _ASSET_TYPES):
             self.refused.append(url)
             raise PermissionError(f"a letter may only use the package's own assets; refused {url[:200]!r}")

@@ -9,7 +9,8 @@ actors name it; one without a profile is shown by its name only.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal, Self
@@ -18,11 +19,19 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from .. import _yaml
 from .._validation import problems_from
-from ..errors import ConfigurationError, InputError
+from ..errors import ConfigurationError, InputError, Problem
 from ..model._types import Email, Phone
 from ..resources import bundled_dir
 
-__all__ = ["ENVIRONMENT", "OrganisationProfile", "Profiles", "ProfilesError", "default_profiles", "load_profiles"]
+__all__ = [
+    "ENVIRONMENT",
+    "Logo",
+    "OrganisationProfile",
+    "Profiles",
+    "ProfilesError",
+    "default_profiles",
+    "load_profiles",
+]
 
 ENVIRONMENT = "BEOORDELING_PROFILES"
 """The environment variable that points a deployment at its own profiles file."""
@@ -59,6 +68,36 @@ class OrganisationProfile(_Strict):
     postal_address: list[Line] = Field(default_factory=list, max_length=4)
     contact: Person | None = None
     signatory: Signatory | None = None
+    logo: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,80}\.(png|svg)$")] | None = None
+    """A PNG or SVG file beside the profiles file, shown above the organisation's sender block."""
+
+
+@dataclass(frozen=True)
+class Logo:
+    data: bytes
+    mime: str
+
+
+LOGO_MAX_BYTES = 512 * 1024
+_SVG_FETCHES = re.compile(rb"<!DOCTYPE|<!ENTITY|href\s*=|url\s*\(|<script|<foreignObject", re.I)
+
+
+def _logo(folder: Path, name: str) -> Logo | str:
+    """The logo file's bytes, or why it cannot be used."""
+    path = folder / name
+    try:
+        if path.is_symlink() or not path.is_file():
+            return f"no such file beside the profiles file: {name}"
+        if path.stat().st_size > LOGO_MAX_BYTES:
+            return f"the logo is larger than {LOGO_MAX_BYTES // 1024} KiB"
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"cannot read the logo: {exc.strerror}"
+    if name.endswith(".png"):
+        return Logo(data, "image/png") if data.startswith(b"\x89PNG\r\n\x1a\n") else "not a PNG image"
+    if b"<svg" not in data[:4096] or _SVG_FETCHES.search(data):
+        return "an SVG logo must be a plain drawing: no DTD, links, external images, stylesheets or scripts"
+    return Logo(data, "image/svg+xml")
 
 
 class _File(_Strict):
@@ -88,6 +127,12 @@ class Profiles:
     questions: str
     escalation: str
     organisations: tuple[OrganisationProfile, ...]
+    logos: dict[str, Logo] = field(default_factory=dict)
+    """By organisation name (casefolded): the logo files the profiles name, read and checked."""
+
+    def logo(self, name: str | None) -> Logo | None:
+        profile = self.find(name)
+        return self.logos.get(profile.name.casefold()) if profile else None
 
     def find(self, name: str | None) -> OrganisationProfile | None:
         """The profile of ``name`` (or one of its aliases), ignoring case."""
@@ -131,7 +176,20 @@ def load_profiles(path: Path | str | None = None) -> Profiles:
         raise ConfigurationError(
             f"{source}: questions may use only {{organisation}}, {{contact}} and {{email}} ({exc})"
         ) from None
-    return Profiles(source, spec.example, spec.questions, spec.escalation, tuple(spec.organisations))
+    logos: dict[str, Logo] = {}
+    problems = []
+    for i, profile in enumerate(spec.organisations):
+        if profile.logo is None:
+            continue
+        found = _logo(file.parent, profile.logo)
+        if isinstance(found, str):
+            loc = ("organisations", i, "logo")
+            problems.append(Problem(found, source, loc, document.line_of(loc)))
+        else:
+            logos[profile.name.casefold()] = found
+    if problems:
+        raise ProfilesError(problems)
+    return Profiles(source, spec.example, spec.questions, spec.escalation, tuple(spec.organisations), logos)
 
 
 @cache
