@@ -121,6 +121,7 @@ def test_a_logo_beside_the_profiles_file_is_shown_in_the_letter(tmp_path: Path) 
         ("vgz.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>',
          "an SVG logo must be a plain drawing"),
         ("vgz.svg", b"<!DOCTYPE svg [<!ENTITY a 'b'>]><svg/>", "an SVG logo must be a plain drawing"),
+        ("vgz.svg", b"<svg><style>@import 'http://x/a.css';</style></svg>", "an SVG logo must be a plain drawing"),
         ("vgz.png", PNG + b"\x00" * (600 * 1024), "the logo is larger than 512 KiB"),
     ],
 )  # fmt: skip

@@ -79,7 +79,7 @@ class Logo:
 
 
 LOGO_MAX_BYTES = 512 * 1024
-_SVG_FETCHES = re.compile(rb"<!DOCTYPE|<!ENTITY|href\s*=|url\s*\(|<script|<foreignObject", re.I)
+_SVG_FETCHES = re.compile(rb"<!DOCTYPE|<!ENTITY|href\s*=|url\s*\(|@import|<style|<script|<foreignObject", re.I)
 
 
 def _logo(folder: Path, name: str) -> Logo | str:
