@@ -77,8 +77,12 @@ class Styles:
             self._arrays[name] = cell._style  # type: ignore[attr-defined]  # resolved once, shared by the kind's cells
         workbook.remove(probe)
 
-    def maker(self, sheet: WriteOnlyWorksheet, kind: str) -> Maker:
+    def maker(self, sheet: WriteOnlyWorksheet, kind: str, *, styled_always: bool = False) -> Maker:
         """The cell maker for a column of ``kind`` (text, wrapped, date, euro, integer or header); None stays empty.
+
+        Plain text and whole numbers go as bare values in the default style (the fast path);
+        ``styled_always`` gives them their kind's style too, aligned to the top, for a row made
+        taller by wrapped text, where a bare value would sit at the bottom.
 
         Whole numbers keep Excel's General format: they are versions, days and event numbers, which
         a thousands separator would only garble (event 1.234)."""
@@ -96,7 +100,7 @@ class Styles:
                 return None
             cleaned = clean_text(str(value))
             guarded = cleaned.startswith(FORMULA_TRIGGERS)
-            if kind == "text" and not guarded:
+            if kind == "text" and not guarded and not styled_always:
                 return cleaned  # plain text in the default style goes as a bare string
             if guarded:
                 cell = WriteOnlyCell(sheet)
@@ -111,7 +115,7 @@ class Styles:
                 return None
             if isinstance(value, str):
                 return text(value)
-            if kind == "integer":
+            if kind == "integer" and not styled_always:
                 return int(value)  # General format: a version, a count of days, an event number
             cell = styled()
             cell.value = value.replace(tzinfo=None) if isinstance(value, datetime) else value

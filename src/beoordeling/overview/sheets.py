@@ -57,13 +57,13 @@ _STEPS = {
 _OUTCOMES = {"passes": "voldoet", "fails": "voldoet niet", "incomplete": "onvolledig",
              "awaits-judgement": "wacht op oordeel"}  # fmt: skip
 
-REGISTER = (
-    Column("Plan", "text", 16), Column("Titel", "wrapped", 48), Column("Versie", "integer", 8),
-    Column("Status", "text", 26), Column("Stap", "text", 16), Column("Regio", "text", 26),
-    Column("Thema", "text", 18), Column("Sectoren", "text", 22), Column("Marktleiders", "text", 34),
-    Column("Coördinerend", "text", 22), Column("Gevraagd bedrag", "euro", 18),
-    Column("Eerste indiening", "date", 14), Column("Laatste gebeurtenis", "date", 14),
-    Column("Lopende termijn", "text", 26), Column("Uiterste datum", "date", 14),
+REGISTER = (  # narrow, wrapping columns: the register prints on one A4 landscape page width
+    Column("Plan", "text", 16), Column("Titel", "wrapped", 30), Column("Versie", "integer", 8),
+    Column("Status", "wrapped", 18), Column("Stap", "wrapped", 14), Column("Regio", "wrapped", 16),
+    Column("Thema", "wrapped", 14), Column("Sectoren", "wrapped", 16), Column("Marktleiders", "wrapped", 20),
+    Column("Coördinerend", "wrapped", 14), Column("Gevraagd bedrag", "euro", 16),
+    Column("Eerste indiening", "date", 12), Column("Laatste gebeurtenis", "date", 12),
+    Column("Lopende termijn", "wrapped", 16), Column("Uiterste datum", "date", 12),
     Column("Dagen resterend", "integer", 10),
 )  # fmt: skip
 DECISIONS = (

@@ -6,6 +6,7 @@ text as tall as their text, and a total under each column of amounts."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -50,16 +51,20 @@ def _workbook(sheets: Sequence[Sheet]) -> Workbook:
         ws.freeze_panes = "A2"
         _print_setup(ws)
         header = styles.maker(ws, "header")
+        header_lines = max(_lines(column.header, _width(column) - 4) for column in sheet.columns)  # bold, filter
+        if header_lines > 1:  # a header wraps between its words: the row must hold them all
+            ws.row_dimensions[1].height = header_lines * _LINE_POINTS
         ws.append([header(column.header) for column in sheet.columns])
         makers = [styles.maker(ws, column.kind) for column in sheet.columns]
+        tall_makers = [styles.maker(ws, column.kind, styled_always=True) for column in sheet.columns]
         wrapped = [(i, _width(column)) for i, column in enumerate(sheet.columns) if column.kind == "wrapped"]
         heights = ws.row_dimensions
         for number, row in enumerate(sheet.rows, start=2):
-            if wrapped:
-                lines = max(_lines(row[i], width) for i, width in wrapped)
-                if lines > 1:
-                    heights[number].height = min(lines * _LINE_POINTS, _MAX_ROW_POINTS)
-            ws.append([make(value) for make, value in zip(makers, row, strict=True)])
+            lines = max((_lines(row[i], width) for i, width in wrapped), default=1)
+            if lines > 1:
+                heights[number].height = min(lines * _LINE_POINTS, _MAX_ROW_POINTS)
+            row_makers = tall_makers if lines > 1 else makers
+            ws.append([make(value) for make, value in zip(row_makers, row, strict=True)])
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{len(sheet.rows) + 1}"
         totals = _totals(sheet)
         if totals is not None:
@@ -118,13 +123,16 @@ def _width(column: Column) -> int:
 
 def _lines(value: object, width: int) -> int:
     """How many lines a wrapped text takes in a column ``width`` characters wide (a close estimate:
-    Excel measures glyphs, this counts characters at slightly under the column width)."""
+    Excel measures glyphs, this wraps words at the column width in characters)."""
     if not isinstance(value, str):
         return 1
-    per_line = max(int(width * 1.1), 1)
+    per_line = max(int(width), 1)  # a little under what fits: fonts differ between Excel and LibreOffice
     if len(value) <= per_line and "\n" not in value:
         return 1  # most cells: one line, nothing to split
-    return sum(max(-(-len(paragraph) // per_line), 1) for paragraph in value.split("\n"))
+    # a line breaks between words: count the lines as textwrap breaks them, never fewer
+    return sum(
+        max(len(textwrap.wrap(paragraph, per_line, break_on_hyphens=False)), 1) for paragraph in value.split("\n")
+    )
 
 
 def _totals(sheet: Sheet) -> list[object] | None:
