@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test check lint typecheck pytest fuzz bench clean
+.PHONY: demo test check lint typecheck pytest fuzz bench catalog clean
 
 $(STAMP): pyproject.toml scripts/system-packages
 	scripts/system-packages
@@ -31,6 +31,12 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
+
+# After adding or changing a message: gather it into the Dutch catalog, translate it there, compile.
+catalog: $(STAMP)
+	scripts/catalog update
+	scripts/catalog check
+	scripts/catalog compile
 
 # The fuzz suite runs in `make test` on a fixed budget; this runs twenty times as many cases, freshly random.
 fuzz: $(STAMP)

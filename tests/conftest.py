@@ -34,6 +34,22 @@ class Clock:
         self.now += timedelta(**kwargs)
 
 
+@pytest.fixture(autouse=True)
+def english_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite reads the terminal in English, the language of the messages in the code, so that a
+    test pins the message a reader of the code sees; ``tests/test_i18n.py`` checks the Dutch a user
+    gets by default, and that every message has it."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANGUAGE", "en")
+
+
+@pytest.fixture
+def dutch_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The terminal as a user meets it by default: Dutch (no locale set)."""
+    monkeypatch.delenv("LANGUAGE", raising=False)
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()

@@ -30,11 +30,11 @@ def db(tmp_path: Path) -> str:
     return path
 
 
-def test_init_import_list_show(db: str) -> None:
+def test_init_import_list_show(db: str, dutch_terminal: None) -> None:
     """The everyday round: import the examples, list them, show one with its events."""
     imported = run("--store", db, "import", *map(str, EXAMPLES), "--as", "GGNet/P. Pieters", "--reason", "Start")
     assert 0 == imported.exit_code, imported.output
-    assert "TP-2025-0311: version 1" in imported.output
+    assert "TP-2025-0311: versie 1" in imported.output
     listed = run("--store", db, "list", "--format", "json")
     assert len(EXAMPLES) == len(json.loads(listed.output))
     rows = json.loads(run("--store", db, "list", "--format", "json", "--sector", "ggz", "--insurer", "menzis").output)
@@ -73,11 +73,11 @@ def test_export_edit_import_makes_a_new_version(db: str, tmp_path: Path) -> None
     assert "Eén regionale crisisdienst" in (tmp_path / "v1.json").read_text(encoding="utf-8")
 
 
-def test_bad_files_are_refused_whole(db: str) -> None:
+def test_bad_files_are_refused_whole(db: str, dutch_terminal: None) -> None:
     """Good and bad files together: every problem is listed, exit 2, and nothing is stored."""
     result = run("--store", db, "import", str(EXAMPLES[1]), str(BROKEN / "anchor.yaml"), str(BROKEN / "tag.yaml"))
     assert 2 == result.exit_code
-    assert "error: 2 problems found; nothing was changed" in result.output
+    assert "fout: 2 problemen gevonden; er is niets gewijzigd" in result.output
     assert f"{BROKEN / 'anchor.yaml'}:2: anchors (&t) are not allowed; write the value out" in result.output
     assert "0 plannen" in run("--store", db, "list").output.splitlines()
 
@@ -176,14 +176,16 @@ def test_schema_command(tmp_path: Path) -> None:
     assert printed == json.loads(target.read_text())
 
 
-def test_demo_writes_everything_under_its_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_writes_everything_under_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dutch_terminal: None
+) -> None:
     """Without a configured store the demo makes a fresh one in its folder, and can run again."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("BEOORDELING_STORE", raising=False)
     for _ in range(2):
         result = run("demo", "-o", "out")
         assert 0 == result.exit_code, result.output
-    assert "Event chain intact: 87 events" in result.output
+    assert "Keten van gebeurtenissen intact: 87 gebeurtenissen" in result.output
     assert "TP-2023-0014: goedgekeurd, gefinancierd, mijlpaal M1 behaald" in result.output
     assert not (tmp_path / "beoordeling.db").exists()
     written = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()}
@@ -191,7 +193,7 @@ def test_demo_writes_everything_under_its_folder(tmp_path: Path, monkeypatch: py
     assert json.loads((tmp_path / "out" / "verify.json").read_text())["ok"] is True
     self_check = json.loads((tmp_path / "out" / "zelftoets" / "TP-2023-0014.json").read_text(encoding="utf-8"))
     assert "awaits-judgement" == self_check["outcome"]
-    assert "TP-2023-0014: Snelle toets: awaits-judgement" in result.output
+    assert "TP-2023-0014: Snelle toets: wacht op oordeel" in result.output
     deadlines = json.loads((tmp_path / "out" / "deadlines.json").read_text(encoding="utf-8"))
     assert [("TP-2024-0150", "2025-07-14")] == [(d["plan"], d["due_on"]) for d in deadlines if d["overdue"]]
     history = json.loads((tmp_path / "out" / "history" / "TP-2025-0311.json").read_text(encoding="utf-8"))
@@ -199,10 +201,10 @@ def test_demo_writes_everything_under_its_folder(tmp_path: Path, monkeypatch: py
     assert "workflow.prepare" == moves[-1]["type"]
     assert "herindiening-gevraagd" == moves[-2]["payload"]["to"]
     assert "letter.issued" == history[-1]["type"]
-    assert "Decision letters written: 13 (PDF/A, in brieven/)" in result.output
-    assert "verify-letter TP-2023-0014-B00019-snelle-toets-positief.pdf: matches the store" in result.output
+    assert "Besluitbrieven geschreven: 13 (PDF/A, in brieven/)" in result.output
+    assert "verify-letter TP-2023-0014-B00019-snelle-toets-positief.pdf: komt overeen met de opslag" in result.output
     assert "TP-2023-0014-B00042-definitief-besluit.pdf" in {p.name for p in (tmp_path / "out" / "brieven").iterdir()}
-    assert "Overview on 2025-09-15 (overzicht.xlsx): Voorbeeld 1, Plannen 7, Besluiten 11, Termijnen 5" in result.output
+    assert "Overzicht op 15 september 2025 (overzicht.xlsx): Voorbeeld 1, Plannen 7, Besluiten 11, Termijnen 5" in result.output
 
 
 def test_demo_on_a_configured_store_is_repeatable(tmp_path: Path) -> None:

@@ -29,15 +29,17 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def test_letter_then_verify(db: str, tmp_path: Path) -> None:
+def test_letter_then_verify(db: str, tmp_path: Path, dutch_terminal: None) -> None:
     """A plan's latest letter is written and recorded; verify-letter then accepts it (exit 0)."""
     target = tmp_path / "brief.pdf"
     written = run("--store", db, "letter", "TP-2023-0014", "-o", str(target), "--as", "Coöperatie VGZ/P. Post")
     assert 0 == written.exit_code, written.output
-    assert f"{target}: TP-2023-0014-B00063 (mijlpaalbesluit), recorded as event 106\n" == written.output
+    assert (
+        f"{target}: TP-2023-0014-B00063 (Besluit over een mijlpaal), vastgelegd als gebeurtenis 106\n" == written.output
+    )
     checked = run("--store", db, "verify-letter", str(target))
     assert 0 == checked.exit_code
-    assert f"{target}: letter TP-2023-0014-B00063 matches the store" in checked.output
+    assert f"{target}: brief TP-2023-0014-B00063 komt overeen met de opslag" in checked.output
 
 
 def test_verify_letter_exit_codes(db: str, tmp_path: Path) -> None:
@@ -67,7 +69,7 @@ def test_letter_for_an_event_without_one(db: str, tmp_path: Path) -> None:
 def test_letters_pending_writes_each_once(db: str, tmp_path: Path) -> None:
     first = run("--store", db, "letters", "--pending", "-o", str(tmp_path / "out"), "--workers", "2")
     assert 0 == first.exit_code, first.output
-    assert "19 letter(s) written to" in first.output
+    assert "19 letters written to" in first.output
     assert 19 == len(list((tmp_path / "out").glob("*.pdf")))
     again = run("--store", db, "letters", "--pending", "-o", str(tmp_path / "out"))
     assert ("no letters pending\n", 0) == (again.output, again.exit_code)

@@ -66,7 +66,7 @@ def test_export_to_a_workbook_and_import_it_again_changes_nothing(tmp_path: Path
     assert (0, "TP-2023-0014: unchanged (version 1)\n") == (code, output)
 
 
-def test_zelftoets_lists_the_empty_cells_first_and_exits_1(tmp_path: Path) -> None:
+def test_zelftoets_lists_the_empty_cells_first_and_exits_1(tmp_path: Path, dutch_terminal: None) -> None:
     workbook = tmp_path / "qt.xlsx"
     concept = ROOT / "examples" / "concept-acute-ggz.yaml"
     assert 0 == _run("form", "template", "quick-test", "-o", str(workbook), "--plan", str(concept))[0]

@@ -97,7 +97,7 @@ def test_an_amount_above_the_policy_maximum_is_refused_on_import(db: str, tmp_pa
     assert 3 == code
     why = "is more than the policy allows for an amount (€\u00a02.800.000.000,00, limits.max-amount)"
     assert (
-        "refused: import on plan RW-9 (state: nieuw)\n"
+        "refused: import on plan RW-9 (state: new)\n"
         f"  - funding.lines[0].amount: €\u00a03.000.000.000,00 {why}\n"
         f"  - funding: €\u00a03.000.000.000,00 {why}\n"
     ) == output

@@ -40,14 +40,14 @@ def _judge_quick_test(db: str, on: str) -> None:
             assert 0 == result.exit_code, result.output
 
 
-def test_a_quick_test_from_submission_to_a_joint_positive_outcome(db: str) -> None:
+def test_a_quick_test_from_submission_to_a_joint_positive_outcome(db: str, dutch_terminal: None) -> None:
     """Submit, judge, decide by both leaders; history shows who did what, when and on which rules."""
     submitted = run(db, "submit", PLAN, "--as", "Ziekenhuis Noordwest/A. Bakker", "--on", "2024-03-04")
     assert 0 == submitted.exit_code
     assert "TP-2023-0014: Snelle toets ingediend" in submitted.output
     _judge_quick_test(db, "2024-03-20")
     first = run(db, "decide", PLAN, "--outcome", "positive", "--as", LEADERS[0], "--on", "2024-03-21")
-    assert "note: waiting for the other market leader to record the same decision" in first.output
+    assert "let op: wacht tot de andere marktleider hetzelfde besluit vastlegt" in first.output
     second = run(db, "decide", PLAN, "--outcome", "positive", "--as", LEADERS[1], "--on", "2024-03-22")
     assert "TP-2023-0014: Snelle toets positief" in second.output
     history = json.loads(run(db, "history", PLAN, "--format", "json").output)
@@ -68,14 +68,14 @@ def test_a_refused_action_exits_3_with_the_reason(db: str) -> None:
     result = run(db, "decide", PLAN, "--outcome", "positive", "--as", "CZ/C. Visser", "--role", "other-insurer")
     assert 3 == result.exit_code
     assert [
-        "refused: pass-quick-test on plan TP-2023-0014 (state: Snelle toets ingediend)",
-        "- pass-quick-test needs the role market-leader in state 'Snelle toets ingediend', because the two market "
+        "refused: pass-quick-test on plan TP-2023-0014 (state: Quick test submitted)",
+        "- pass-quick-test needs the role market-leader in state 'Quick test submitted', because the two market "
         "leaders decide for all insurers (Beoordelingskader, rol van de marktleiders); CZ/C. Visser acts as "
         "other-insurer",
     ] == [line.strip() for line in result.output.splitlines()]
 
 
-def test_deadlines_exit_1_when_a_clock_is_overdue(db: str) -> None:
+def test_deadlines_exit_1_when_a_clock_is_overdue(db: str, dutch_terminal: None) -> None:
     run(db, "submit", PLAN, "--as", "Ziekenhuis Noordwest/A. Bakker", "--on", "2024-03-04")
     running = run(db, "deadlines", "--on", "2024-03-20", "--format", "json")
     assert 0 == running.exit_code

@@ -145,7 +145,7 @@ def test_rules_check_command_exit_codes(monkeypatch: pytest.MonkeyPatch) -> None
                 assert f"rules/{message}" in broken.output
 
 
-def test_rules_show_lists_the_criteria_in_force() -> None:
+def test_rules_show_lists_the_criteria_in_force(dutch_terminal: None) -> None:
     """`rules show --on` lists the criteria in force on that date, with the overlay when asked."""
     runner = CliRunner()
     before = runner.invoke(cli, ["rules", "show", "--on", "2025-06-15"])
@@ -159,7 +159,7 @@ def test_rules_show_lists_the_criteria_in_force() -> None:
     assert "2025-06-16+vgz@" in after.output
 
 
-def test_zelftoets_exit_codes_and_json() -> None:
+def test_zelftoets_exit_codes_and_json(dutch_terminal: None) -> None:
     """The self-check exits 0 when nothing blocks, 1 when something does, 2 for a broken file."""
     runner = CliRunner()
     complete = runner.invoke(cli, ["zelftoets", str(ROOT / "examples" / "thuismonitoring-ziekenhuizen.yaml"),

@@ -100,7 +100,7 @@ def test_form_check_reports_every_problem_and_exits_1(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["form", "check", str(folder)])
     assert 1 == result.exit_code
     assert [
-        "1 problem(s) in the forms:",
+        "1 problem in the forms:",
         f"  {folder}/plan.yaml:114: sections[9].totals[0]: party holds a text; totals takes amount",
     ] == result.output.splitlines()
 

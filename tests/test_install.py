@@ -7,6 +7,7 @@ import site
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
                  cwd=work)  # fmt: skip
     assert 0 == built.returncode, built.stderr
     [wheel] = (work / "dist").glob("beoordeling-*.whl")
+    with zipfile.ZipFile(wheel) as archive:  # the build compiled the Dutch catalog (hatch_build.py)
+        assert "beoordeling/locale/nl/LC_MESSAGES/beoordeling.mo" in archive.namelist()
     env_dir = work / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
@@ -45,15 +48,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_installed_copy_runs_from_elsewhere(installed: Path, tmp_path: Path) -> None:
     """The console script works from a foreign directory and uses the installed package."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "BEOORDELING_STORE")}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "BEOORDELING_STORE", "LANGUAGE")}
     where = _run(
         installed / "bin" / "python", "-c", "import beoordeling; print(beoordeling.__file__)", cwd=tmp_path, env=env
     )
     assert str(installed) in where.stdout, where.stdout + where.stderr
     demo = _run(installed / "bin" / "beoordeling", "demo", "-o", "out", cwd=tmp_path, env=env)
     assert 0 == demo.returncode, demo.stdout + demo.stderr
-    assert "Event chain intact: 87 events" in demo.stdout
-    assert "Zelftoets against the rules in force" in demo.stdout  # rules/ (with overlays/) ships in the wheel
+    assert "Keten van gebeurtenissen intact: 87 gebeurtenissen" in demo.stdout  # Dutch: the catalog ships
+    assert "Zelftoets aan de regels die gelden" in demo.stdout  # rules/ (with overlays/) ships in the wheel
     assert (tmp_path / "out" / "plans" / "TP-2023-0014.yaml").is_file()
 
 

@@ -274,7 +274,7 @@ def test_actor_roles_for_adoption_on_the_cli(tmp_path: Path) -> None:
     ],
 )
 def test_zelftoets_applies_the_dated_policies(
-    on: str, announced: str | None, refused_by: list[str], tmp_path: Path
+    on: str, announced: str | None, refused_by: list[str], tmp_path: Path, dutch_terminal: None
 ) -> None:
     """On a day intake is closed or assessments are halted the self-check says the plan cannot be
     submitted, names the policy, its date and source, and exits 1."""

@@ -91,8 +91,8 @@ def test_approval_needs_every_judgement_of_both_leaders(desk: Desk, clock: Clock
     with pytest.raises(Refused) as refused:
         desk.decide(PLAN_ID, "positive", VGZ)
     assert (
-        "pass-quick-test needs every criterion of 'Snelle toets' met: Kan door zodra de beoordelaars C1, C3 en C4 "
-        "hebben beoordeeld. (rules 2023-01-19+vgz@5ea351c34581; `beoordeling zelftoets` shows each criterion)",
+        "pass-quick-test needs every criterion of 'Quick test' met: Kan door zodra de beoordelaars C1, C3 en C4 "
+        "hebben beoordeeld. (rules 2023-01-19+vgz@5ea351c34581; the self-check shows each criterion)",
     ) == refused.value.reasons
 
 

@@ -1,4 +1,7 @@
-"""Dates and amounts the way Dutch readers expect them (Babel), shared by every output."""
+"""Dates and amounts the way Dutch readers expect them (Babel), shared by every output.
+
+Documents are always Dutch; the terminal passes ``locale`` to show them the English way under an
+English locale (``cli._app``)."""
 
 from __future__ import annotations
 
@@ -14,28 +17,29 @@ TIMEZONE = ZoneInfo("Europe/Amsterdam")
 CENT = Decimal("0.01")
 
 
-def euro(amount: Decimal) -> str:
+def euro(amount: Decimal, locale: str = LOCALE) -> str:
     """€ 1.234.567,89 — rounded to whole cents first, half up, as Dutch payments are."""
-    return format_currency(amount.quantize(CENT, rounding=ROUND_HALF_UP), "EUR", locale=LOCALE)
+    return format_currency(amount.quantize(CENT, rounding=ROUND_HALF_UP), "EUR", locale=locale)
 
 
-def day(value: date) -> str:
+def day(value: date, locale: str = LOCALE) -> str:
     """23 november 2026."""
-    return format_date(value, format="long", locale=LOCALE)
+    return format_date(value, format="long", locale=locale)
 
 
-def moment(value: datetime) -> str:
-    """23-11-2026 14:05 in Dutch time."""
-    return format_datetime(value, "dd-MM-yyyy HH:mm", tzinfo=TIMEZONE, locale=LOCALE)
+def moment(value: datetime, locale: str = LOCALE) -> str:
+    """23-11-2026 14:05 in Dutch time (23/11/2026 14:05 the British way)."""
+    pattern = "dd-MM-yyyy HH:mm" if locale == LOCALE else "dd/MM/yyyy HH:mm"
+    return format_datetime(value, pattern, tzinfo=TIMEZONE, locale=locale)
 
 
-def number(value: int | Decimal) -> str:
+def number(value: int | Decimal, locale: str = LOCALE) -> str:
     """12.500 — thousands grouped with a dot, as Dutch readers write them."""
-    return format_decimal(value, locale=LOCALE)
+    return format_decimal(value, locale=locale)
 
 
-def enumeration(items: list[str]) -> str:
+def enumeration(items: list[str], conjunction: str = "en") -> str:
     """'a, b en c'."""
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " en " + items[-1]
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]

@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from pydantic import ValidationError
 
 from . import _dutch
+from ._i18n import _, term
 from ._terminal import UNSAFE, visible
 from ._time import AMSTERDAM
 from ._validation import problems_from
@@ -76,6 +77,8 @@ class Deadline:
     note: str | None = None
     halted: bool = False
     """A policy stopped the decision this clock waits for: it cannot run late."""
+    clock: ClockName | None = None
+    """The framework's clock this is, or None for a policy's dated deadline (``what`` is its title)."""
 
     @property
     def overdue(self) -> bool:
@@ -181,12 +184,12 @@ class Desk:
         if actor.role not in (Role.BO_IZA, Role.SYSTEM):
             raise Refused(
                 None, None, "adopt-policy",
-                [f"adopting a policy needs the role {Role.BO_IZA.value}, because the BO IZA sets the programme's "
-                 f"policy (its dated switches and clock settings); {actor.organisation}/{actor.name} acts as "
-                 f"{actor.role.value}"],
+                [_("adopting a policy needs the role {needed}, because the BO IZA sets the programme's policy (its "
+                   "dated switches and clock settings); {who} acts as {role}").format(
+                    needed=Role.BO_IZA.value, who=f"{actor.organisation}/{actor.name}", role=actor.role.value)],
             )  # fmt: skip
         if not reason.strip():
-            raise InputError([Problem("adopting a policy needs a reason (--reason), recorded with the event")])
+            raise InputError([Problem(_("adopting a policy needs a reason (--reason), recorded with the event"))])
         checked_input(actor, reason)
         event = NewEvent(
             EventType.POLICY_ADOPTED,
@@ -215,7 +218,7 @@ class Desk:
             too_large = self.policy.amount_refusals(plan)
             if too_large:
                 record = PlanRecord.replay(plan.id, self.store.events(plan.id))
-                state = record.state.label if record.last_seq else "nieuw"
+                state = term(record.state) if record.last_seq else _("new")
                 raise Refused(plan.id, state, "import", [f"{format_loc(loc)}: {why}" for loc, why in too_large])
         today = self.today()
         if on is not None:
@@ -223,7 +226,7 @@ class Desk:
                 record = PlanRecord.replay(plan.id, self.store.events(plan.id))
                 dating = stated_date_refusals(on, today, record.dated_on, self.policy)
                 if dating:
-                    state = record.state.label if record.last_seq else "nieuw"
+                    state = term(record.state) if record.last_seq else _("new")
                     raise Refused(plan.id, state, "import", dating)
         saved = self.store.save_plans(plans, actor, reason=reason, occurred_at=self._effective(on, today))
         for plan in plans:
@@ -366,8 +369,9 @@ class Desk:
         current = self._state(plan_id)
         choices = DECISIONS.get(state)
         if choices is None:
-            steps = ", ".join(f"'{s.label}'" for s in DECISIONS)
-            raise Refused(plan_id, current.label, "decide", [f"a decision is taken only in state {steps}"])
+            steps = ", ".join(f"'{term(s)}'" for s in DECISIONS)
+            refusal = _("a decision is taken only in state {states}").format(states=steps)
+            raise Refused(plan_id, term(current), "decide", [refusal])
         trigger = choices.get(outcome)
         if trigger is None:
             raise InputError(
@@ -417,7 +421,8 @@ class Desk:
             due = escalation.due_on
             yield Deadline(
                 record.plan_id, title, record.state, ClockName.ESCALATION.label, due, (due - on).days, ("BO IZA",),
-                f"voorgelegd door {escalation.organisation} op {escalation.on.isoformat()}: {escalation.reason or ''}",
+                f"voorgelegd door {escalation.organisation} op {_dutch.day(escalation.on)}: {escalation.reason or ''}",
+                clock=ClockName.ESCALATION,
             )  # fmt: skip
         clock = record.clock
         if clock is not None and record.state not in _OPEN_ENDED:
@@ -434,14 +439,15 @@ class Desk:
             if clock.suspended_on is not None:
                 yield Deadline(
                     record.plan_id, title, record.state, name.label, None, None, ("indieners",),
-                    f"opgeschort sinds {_dutch.day(clock.suspended_on)}: wacht op nadere informatie",
+                    f"opgeschort sinds {_dutch.day(clock.suspended_on)}: wacht op nadere informatie", clock=name,
                 )  # fmt: skip
             else:
                 halted = self._halted_by(record, name, on)
-                note = f"stilgelegd door beleid {halted.id} (sinds {halted.starts})" if halted else self._note(record)
+                since = _dutch.day(halted.starts) if halted and halted.starts else "-"
+                note = f"stilgelegd door beleid {halted.id} (sinds {since})" if halted else self._note(record)
                 yield Deadline(
                     record.plan_id, title, record.state, name.label, due, (due - on).days, responsible, note,
-                    halted is not None,
+                    halted is not None, name,
                 )  # fmt: skip
         if record.state in _DECIDED:
             return

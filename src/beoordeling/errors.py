@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._citations import in_framework_terms
+from ._i18n import _
 
 __all__ = [
     "BeoordelingError",
@@ -76,7 +77,9 @@ class Problem:
         if self.source:
             where = self.source if self.line is None else f"{self.source}:{self.line}"
         if self.sheet:
-            place = f"sheet '{self.sheet}'" + (f" cell {self.cell}" if self.cell else "")
+            place = _("sheet '{sheet}'").format(sheet=self.sheet)
+            if self.cell:
+                place += " " + _("cell {cell}").format(cell=self.cell)
             where = f"{where}: {place}" if where else place
         if self.loc:
             where = f"{where}: {format_loc(self.loc)}" if where else format_loc(self.loc)
@@ -133,7 +136,11 @@ class Refused(BeoordelingError):
     @property
     def what(self) -> str:
         """The action, and the plan and state it was tried on (a store-wide action names none)."""
-        return f"{self.action} on plan {self.plan_id} (state: {self.state})" if self.plan_id else self.action
+        if not self.plan_id:
+            return self.action
+        return _("{action} on plan {plan} (state: {state})").format(
+            action=self.action, plan=self.plan_id, state=self.state
+        )
 
 
 class ConfigurationError(BeoordelingError):

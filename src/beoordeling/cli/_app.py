@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import getpass
 import os
 import sys
@@ -15,13 +16,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .. import _dutch
+from .._i18n import N_
 from .._terminal import visible
 from ..errors import BeoordelingError, InputError, Refused
 from ..model import Role
 from ..store import Actor, PlanSummary, Reading, Store
 from ..workflow import AMSTERDAM
 from ._root import cli
+from ._words import _, euro, ngettext, term
 
 __all__ = ["cli"]  # the root group lives in _root (cheap to import); commands register on it from here
 
@@ -44,15 +46,26 @@ out = _TextConsole(width=_WIDTH, **_PLAIN)
 err = _TextConsole(stderr=True, width=None if sys.stderr.isatty() else 160, **_PLAIN)
 
 
+def _label(word: str) -> None:
+    """'error:' or 'refused:' in bold red, then the message on the same line."""
+    err.print(Text(word + " ", style="bold red"), end="")
+
+
 def _fail(message: str) -> NoReturn:
-    err.print("[bold red]error:[/] ", markup=True, end="")
+    _label(_("error:"))
     err.print(message)
     sys.exit(BAD_INPUT)
 
 
 def exit_with_findings(what: str, exc: InputError) -> NoReturn:
     """A `check` command's findings: every problem on its own line, exit 1."""
-    err.print(f"{len(exc.problems)} problem(s) in the {what}:", markup=False)
+    count = len(exc.problems)
+    err.print(
+        ngettext("{count} problem in the {what}:", "{count} problems in the {what}:", count).format(
+            count=count, what=what
+        ),
+        markup=False,
+    )
     for problem in exc.problems:
         err.print(f"  {problem}", markup=False)
     sys.exit(FINDINGS)
@@ -65,12 +78,14 @@ def report_error(exc: BeoordelingError | OSError) -> NoReturn:
     if isinstance(exc, InputError):
         if len(exc.problems) == 1:
             _fail(str(exc.problems[0]))
-        err.print(f"[bold red]error:[/] {len(exc.problems)} problems found; nothing was changed", markup=True)
+        found = _("{count} problems found; nothing was changed").format(count=len(exc.problems))
+        _label(_("error:"))
+        err.print(found, markup=False)
         for problem in exc.problems:
             err.print(f"  {problem}", markup=False)
         sys.exit(BAD_INPUT)
     if isinstance(exc, Refused):
-        err.print("[bold red]refused:[/] ", markup=True, end="")
+        _label(_("refused:"))
         err.print(exc.what, markup=False)
         for reason in exc.reasons:
             err.print(f"  - {reason}", markup=False)
@@ -78,7 +93,23 @@ def report_error(exc: BeoordelingError | OSError) -> NoReturn:
     if isinstance(exc, BeoordelingError):
         _fail(str(exc))
     where = f"{exc.filename}: " if exc.filename else ""
-    _fail(f"{where}{exc.strerror or exc}")
+    known = _OS_ERRORS.get(exc.errno or 0)
+    said = _(known) if known else exc.strerror or str(exc)
+    _fail(f"{where}{said}")
+
+
+_OS_ERRORS = {
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.EEXIST: N_("File exists"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+}
+"""What the C library says of the errors a named file runs into most, in the terminal's language."""
 
 
 def _store_url(ctx: click.Context) -> str | None:
@@ -112,17 +143,17 @@ _ROLE_CHOICE = click.Choice([role.value for role in Role])
 
 def _print_register(plans: Sequence[PlanSummary]) -> None:
     table = Table(box=None, header_style="bold")
-    table.add_column("Plan", no_wrap=True)
-    table.add_column("Titel", no_wrap=True, overflow="ellipsis", max_width=44)
-    table.add_column("Versie", justify="right")
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Regio", no_wrap=True, overflow="ellipsis", max_width=24)
-    table.add_column("Gevraagd", justify="right", no_wrap=True, min_width=15)
+    table.add_column(_("Plan"), no_wrap=True)
+    table.add_column(_("Title"), no_wrap=True, overflow="ellipsis", max_width=44)
+    table.add_column(_("Version"), justify="right")
+    table.add_column(_("State"), no_wrap=True)
+    table.add_column(_("Region"), no_wrap=True, overflow="ellipsis", max_width=24)
+    table.add_column(_("Requested"), justify="right", no_wrap=True, min_width=15)
     for p in plans:
-        amount = _dutch.euro(Decimal(p.amount_requested)) if p.amount_requested else "geen middelen"
-        table.add_row(p.plan_id, p.title, str(p.latest_version), p.state.label, p.region or "-", amount)
+        amount = euro(Decimal(p.amount_requested)) if p.amount_requested else _("no funds")
+        table.add_row(p.plan_id, p.title, str(p.latest_version), term(p.state), p.region or "-", amount)
     out.print(table)
-    out.print(f"{len(plans)} {'plan' if len(plans) == 1 else 'plannen'}")
+    out.print(ngettext("{count} plan", "{count} plans", len(plans)).format(count=len(plans)))
 
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])

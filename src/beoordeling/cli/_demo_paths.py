@@ -19,6 +19,7 @@ from ..desk import Desk
 from ..model import Role
 from ..store import Actor
 from ..workflow import AMSTERDAM, Trigger
+from ._words import _
 
 __all__ = ["AS_OF", "DemoClock", "Story", "Walk", "walk_examples"]
 
@@ -96,7 +97,8 @@ class Walk:
 
 
 Story = Callable[[Walk], str]
-"""A plan's path: it writes its steps into a walk and says in a line what the plan went through."""
+"""A plan's path: it writes its steps into a walk and says in a line (in the terminal's language) what the
+plan went through."""
 
 
 def walk_examples(
@@ -134,7 +136,7 @@ def _approved(w: Walk) -> str:
     w.on(date(2025, 1, 15)).act(Trigger.REPORT_MILESTONE, p.submitter, milestone="M1")
     w.on(date(2025, 2, 3)).judge_all()
     w.both(w.desk.decide, "met")
-    return "goedgekeurd, gefinancierd, mijlpaal M1 behaald"
+    return _("approved, funded, milestone M1 met")
 
 
 def _rejected(w: Walk) -> str:
@@ -147,7 +149,7 @@ def _rejected(w: Walk) -> str:
     w.on(date(2024, 3, 14)).both(
         w.desk.decide, "negative", "Geen aantoonbare impact op passende zorg; ga door via reguliere contractering."
     )
-    return "snelle toets negatief na een vraag om nadere informatie"
+    return _("quick test negative after a request for more information")
 
 
 def _rework(w: Walk) -> str:
@@ -160,18 +162,18 @@ def _rework(w: Walk) -> str:
     w.on(date(2025, 6, 2)).both(w.desk.propose, "rework", reason)
     w.on(date(2025, 6, 17)).both(w.desk.decide, "rework", reason)
     w.on(date(2025, 6, 23)).act(Trigger.PREPARE, p.submitter)
-    return "aanpassen en opnieuw indienen; het plan is weer in uitwerking"
+    return _("rework and resubmit; the plan is being worked out again")
 
 
 def _overdue(w: Walk) -> str:
     w.on(date(2025, 6, 16)).act(Trigger.SUBMIT_QUICK_TEST, w.people.coordinator)
-    return "snelle toets ingediend; de uitslag is over tijd"
+    return _("quick test submitted; its outcome is overdue")
 
 
 def _running(w: Walk) -> str:
     w.on(date(2025, 6, 30)).act(Trigger.SUBMIT_QUICK_TEST, w.people.coordinator)
     w.on(date(2025, 9, 1)).act(Trigger.REQUEST_INFO, w.people.coordinator, "Graag de rol van de hospices toelichten.")
-    return "snelle toets ingediend op de laatste dag; nadere informatie gevraagd (termijn opgeschort)"
+    return _("quick test submitted on the last day; more information requested (clock suspended)")
 
 
 _STORIES: tuple[tuple[str, Story], ...] = (

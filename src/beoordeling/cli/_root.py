@@ -1,89 +1,101 @@
 """The root command group: cheap to start, commands loaded when they are used.
 
-``beoordeling --help`` should answer at once, so this module imports only click and the package's
-errors. The help lists the commands by what the user is doing, from the table below; a command's
+``beoordeling --help`` should answer at once, so this module imports only click, gettext and the
+package's errors. The help lists the commands by what the user is doing, from the table below; a command's
 module (and with it the store, SQLAlchemy, openpyxl, WeasyPrint or the criteria engine) is imported
 only when that command runs or shows its own help. ``tests/test_cli_start.py`` checks that the
 summaries here are the commands' own and that ``--help`` imports none of those libraries.
+
+Everything the terminal shows passes through :mod:`.._i18n`: the help of every command and option
+is translated when it is shown (so the catalog is read only then, in the language of that
+moment), and click's own words (Usage, Options, its error messages) are read from the same
+catalog, in place of click's English.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gettext
 import importlib
+import inspect
+import sys
+from collections.abc import Iterator
 from typing import Any
 
 import click
 
+from .._i18n import N_, _, ngettext
 from ..errors import BeoordelingError
 
 __all__ = ["SECTIONS", "cli"]
 
 SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
-    ("Plans", (
-        ("import", "plans", "Store plan files (YAML, JSON or a filled-in form workbook .xlsx) as new versions."),
-        ("export", "plans", "Write a stored plan to a file (YAML, JSON or a workbook), to edit and import again."),
-        ("list", "plans", "The plan register, with filters."),
-        ("show", "plans", "One plan: its content, versions and events."),
-        ("history", "workflow", "Every event of one plan: what happened, when it took effect and when the store "
-                                "recorded it, by whom in which role, why, and on which rules."),
-        ("schema", "plans", "JSON Schema of a plan file, for editors."),
+    (N_("Plans"), (
+        ("import", "plans", N_("Store plan files (YAML, JSON or a filled-in form workbook .xlsx) as new versions.")),
+        ("export", "plans", N_("Write a stored plan to a file (YAML, JSON or a workbook), to edit and import again.")),
+        ("list", "plans", N_("The plan register, with filters.")),
+        ("show", "plans", N_("One plan: its content, versions and events.")),
+        ("history", "workflow", N_("Every event of one plan: what happened, when it took effect and when the store "
+                                   "recorded it, by whom in which role, why, and on which rules.")),
+        ("schema", "plans", N_("JSON Schema of a plan file, for editors.")),
     )),
-    ("Self-check and forms", (
-        ("zelftoets", "criteria", "Self-check a plan before submitting it: what is complete, and what is missing "
-                                  "or failing."),
-        ("form", "forms", "Check the form definitions (forms/) and make Excel templates and JSON Schemas from them."),
-        ("rules", "criteria", "Check and show the criteria of the framework (rules/)."),
+    (N_("Self-check and forms"), (
+        ("zelftoets", "criteria", N_("Self-check a plan before submitting it: what is complete, and what is missing "
+                                     "or failing.")),
+        ("form", "forms", N_("Check the form definitions (forms/) and make Excel templates and JSON Schemas from "
+                             "them.")),
+        ("rules", "criteria", N_("Check and show the criteria of the framework (rules/).")),
     )),
-    ("Submitting and assessing", (
-        ("submit", "workflow", "Submit the quick test (a draft) or the worked-out plan (after a positive quick "
-                               "test)."),
-        ("request-info", "workflow", "Ask the submitters for more information on their quick test (the clock "
-                                     "follows the policy)."),
-        ("answer", "workflow", "Record that the information was supplied; the latest stored version is the one "
-                               "assessed."),
-        ("prepare", "workflow", "Start working out the plan together after a positive quick test or a rework "
-                                "decision."),
-        ("judge", "workflow", "Record an assessor's verdict on one criterion for their insurer."),
-        ("comment", "workflow", "Record an other insurer's question or remark during the consultation window "
-                                "(--reason is the text)."),
-        ("deadlines", "workflow", "Open clocks and dated deadlines: due date, days left or overdue, who is "
-                                  "responsible; overdue first."),
+    (N_("Submitting and assessing"), (
+        ("submit", "workflow", N_("Submit the quick test (a draft) or the worked-out plan (after a positive quick "
+                                  "test).")),
+        ("request-info", "workflow", N_("Ask the submitters for more information on their quick test (the clock "
+                                        "follows the policy).")),
+        ("answer", "workflow", N_("Record that the information was supplied; the latest stored version is the one "
+                                  "assessed.")),
+        ("prepare", "workflow", N_("Start working out the plan together after a positive quick test or a rework "
+                                   "decision.")),
+        ("judge", "workflow", N_("Record an assessor's verdict on one criterion for their insurer.")),
+        ("comment", "workflow", N_("Record an other insurer's question or remark during the consultation window "
+                                   "(--reason is the text).")),
+        ("deadlines", "workflow", N_("Open clocks and dated deadlines: due date, days left or overdue, who is "
+                                     "responsible; overdue first.")),
     )),
-    ("Deciding", (
-        ("propose", "workflow", "Record a market leader's proposed decision on a submitted plan."),
-        ("decide", "workflow", "Record a market leader's decision in the plan's current step."),
-        ("escalate", "workflow", "Put the market leaders' disagreement before the BO IZA, the escalation body; it "
-                                 "rules within the policy's escalation term (see `deadlines`)."),
-        ("rule", "workflow", "The BO IZA's ruling on an escalated disagreement of the market leaders."),
-        ("withdraw", "workflow", "Withdraw a plan; the submitters' own decision."),
+    (N_("Deciding"), (
+        ("propose", "workflow", N_("Record a market leader's proposed decision on a submitted plan.")),
+        ("decide", "workflow", N_("Record a market leader's decision in the plan's current step.")),
+        ("escalate", "workflow", N_("Put the market leaders' disagreement before the BO IZA, the escalation body; it "
+                                    "rules within the policy's escalation term (see `deadlines`).")),
+        ("rule", "workflow", N_("The BO IZA's ruling on an escalated disagreement of the market leaders.")),
+        ("withdraw", "workflow", N_("Withdraw a plan; the submitters' own decision.")),
     )),
-    ("Money and implementation", (
-        ("fund", "workflow", "Record the NZa's budget-fit check: the plan is funded."),
-        ("waitlist", "workflow", "Record the NZa's budget-fit check: the plan goes on the waiting list."),
-        ("start", "workflow", "Start the implementation of an approved (and, if asked, funded) plan."),
-        ("report-milestone", "workflow", "Report that a milestone was achieved; the market leaders then decide met "
-                                         "or missed."),
-        ("complete", "workflow", "Close a plan whose milestones are all decided."),
+    (N_("Money and implementation"), (
+        ("fund", "workflow", N_("Record the NZa's budget-fit check: the plan is funded.")),
+        ("waitlist", "workflow", N_("Record the NZa's budget-fit check: the plan goes on the waiting list.")),
+        ("start", "workflow", N_("Start the implementation of an approved (and, if asked, funded) plan.")),
+        ("report-milestone", "workflow", N_("Report that a milestone was achieved; the market leaders then decide met "
+                                            "or missed.")),
+        ("complete", "workflow", N_("Close a plan whose milestones are all decided.")),
     )),
-    ("Documents", (
-        ("letter", "documents", "Write the decision letter of one plan (PDF/A, Dutch) and record it as issued."),
-        ("letters", "documents", "Write every pending decision letter into a folder and record them as issued."),
-        ("verify-letter", "documents", "Check a letter against the store: its document, fingerprint and file "
-                                       "(exit 1 when it does not match)."),
-        ("overview", "documents", "Write the Excel overview: plans, decisions, deadlines, milestones and payments, "
-                                  "one sheet each."),
-        ("diagram", "workflow", "Draw the lifecycle from the workflow's transition table."),
-        ("profiles", "documents", "Check the organisation profiles the letters take their sender and signatures "
-                                  "from (profiles/)."),
+    (N_("Documents"), (
+        ("letter", "documents", N_("Write the decision letter of one plan (PDF/A, Dutch) and record it as issued.")),
+        ("letters", "documents", N_("Write every pending decision letter into a folder and record them as issued.")),
+        ("verify-letter", "documents", N_("Check a letter against the store: its document, fingerprint and file "
+                                          "(exit 1 when it does not match).")),
+        ("overview", "documents", N_("Write the Excel overview: plans, decisions, deadlines, milestones and payments, "
+                                     "one sheet each.")),
+        ("diagram", "workflow", N_("Draw the lifecycle from the workflow's transition table.")),
+        ("profiles", "documents", N_("Check the organisation profiles the letters take their sender and signatures "
+                                     "from (profiles/).")),
     )),
-    ("Administration", (
-        ("init", "plans", "Create a new, empty store, with the shipped policy adopted."),
-        ("upgrade", "plans", "Bring a store made by an earlier release up to this release (every event and hash "
-                             "is kept)."),
-        ("verify", "plans", "Recompute the event chain; exit 1 and name the first broken event if it is not "
-                            "intact."),
-        ("policy", "workflow", "Check and show the dated policy switches and clock settings (policy/)."),
-        ("demo", "plans", "Show the whole product at work on the example plans."),
+    (N_("Administration"), (
+        ("init", "plans", N_("Create a new, empty store, with the shipped policy adopted.")),
+        ("upgrade", "plans", N_("Bring a store made by an earlier release up to this release (every event and hash "
+                                "is kept).")),
+        ("verify", "plans", N_("Recompute the event chain; exit 1 and name the first broken event if it is not "
+                               "intact.")),
+        ("policy", "workflow", N_("Check and show the dated policy switches and clock settings (policy/).")),
+        ("demo", "plans", N_("Show the whole product at work on the example plans.")),
     )),
 )  # fmt: skip
 """The commands by what the user is doing: name, the module under ``cli/`` that defines it, and its
@@ -92,7 +104,57 @@ summary (the first paragraph of its help, checked by a test)."""
 _MODULES = {name: module for _, commands in SECTIONS for name, module, _ in commands}
 
 
-class _Root(click.Group):
+@contextlib.contextmanager
+def _translated(*items: click.Command | click.Parameter) -> Iterator[None]:
+    """Shows the help of ``items`` in the terminal's language while click formats it."""
+    written = [(item, item.help) for item in items if item.help]
+    for item, text in written:
+        item.help = _(inspect.cleandoc(text))
+    try:
+        yield
+    finally:
+        for item, text in written:
+            item.help = text
+
+
+class _Translated(click.Command):
+    """A command whose help, and the help of its options and arguments, is read in the terminal's
+    language when it is shown."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated(self):
+            super().format_help_text(ctx, formatter)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated(*self.get_params(ctx)):
+            super().format_options(ctx, formatter)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None and option.help != _(N_("Show this message and exit.")):
+            option.help = N_("Show this message and exit.")  # click made it once, in the language of that moment
+        return option
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _translated(self):
+            return super().get_short_help_str(limit)
+
+
+class _Group(_Translated, click.Group):
+    """A group of commands (``form``, ``rules``, ``policy``, ``profiles``) whose commands and
+    subgroups are translated too."""
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated(*self.get_params(ctx)):
+            click.Command.format_options(self, ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+
+_Group.command_class = _Translated
+_Group.group_class = _Group
+
+
+class _Root(_Group):
     """Loads a command's module when the command is asked for, groups the help by section, and turns
     the package's errors into a message and an exit code, without a traceback."""
 
@@ -106,8 +168,8 @@ class _Root(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         for section, commands in SECTIONS:
-            with formatter.section(section):
-                formatter.write_dl([(name, summary) for name, _, summary in commands])
+            with formatter.section(_(section)):
+                formatter.write_dl([(name, _(summary)) for name, _module, summary in commands])
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -118,6 +180,20 @@ class _Root(click.Group):
             report_error(exc)
 
 
+def _speak_for_click() -> None:
+    """Click writes its own words (Usage, Options, 'Missing argument') through the standard
+    ``gettext``; its modules read them from our catalog instead, in the terminal's language."""
+    for name, module in list(sys.modules.items()):
+        if name == "click" or name.startswith("click."):
+            if getattr(module, "_", None) is gettext.gettext:
+                module._ = _  # type: ignore[attr-defined]
+            if getattr(module, "ngettext", None) is gettext.ngettext:
+                module.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+_speak_for_click()
+
+
 @click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "--store",
@@ -126,6 +202,6 @@ class _Root(click.Group):
     help="Store to use: a SQLite file path or sqlite:///FILE or postgresql://USER@HOST/DB "
     "(default: $BEOORDELING_STORE, else beoordeling.db in this directory).",
 )
-@click.version_option(package_name="beoordeling")
+@click.version_option(package_name="beoordeling", help=N_("Show the version and exit."))
 def cli(store: str | None) -> None:
     """Carry transformation plans (transformatieplannen) through the IZA assessment framework."""

@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from .. import _dutch
 from ..criteria import Step, default_steps, evaluate, load_rules
 from ..errors import Problem, RulesError, format_loc
 from ..model import Plan, PlanState
@@ -18,6 +17,7 @@ from ..planfile import read_plan
 from ..workflow import Policy, Trigger, default_policy, load_policy
 from ._app import _DATE, FINDINGS, OK, _day, cli, exit_with_findings, out
 from ._report import assessment_report, edition_report
+from ._words import _, day, ngettext
 
 _RULES_OPTION = click.option(
     "--rules",
@@ -39,12 +39,13 @@ def rules_check(path: Path | None) -> None:
     try:
         book = load_rules(path)
     except RulesError as exc:
-        exit_with_findings("rules", exc)
-    overlays = ", ".join(o.insurer for o in book.overlays) or "none"
-    changes = ", ".join(d.isoformat() for d in book.change_dates())
-    out.print(f"{len(book.files)} rules file(s), {len(book.criteria)} criteria: OK", markup=False)
-    out.print(f"editions start on {changes}; insurer overlays: {overlays}", markup=False)
-    out.print(f"content hash {book.content_hash}", markup=False)
+        exit_with_findings(_("rules"), exc)
+    overlays = ", ".join(o.insurer for o in book.overlays) or _("none")
+    changes = ", ".join(day(d) for d in book.change_dates())
+    files = ngettext("{count} rules file", "{count} rules files", len(book.files)).format(count=len(book.files))
+    out.print(_("{files}, {count} criteria: OK").format(files=files, count=len(book.criteria)))
+    out.print(_("editions start on {days}; insurer overlays: {overlays}").format(days=changes, overlays=overlays))
+    out.print(_("content hash {hash}").format(hash=book.content_hash))
 
 
 @rules.command("show")
@@ -58,7 +59,11 @@ def rules_show(on: Any, insurers: tuple[str, ...], step: str | None, rules_path:
     unknown = [name for name in insurers if not book.overlays_for([name])]
     if unknown:
         known = ", ".join(n for o in book.overlays for n in o.names)
-        out.print(f"Note: no overlay for {', '.join(unknown)} (overlays exist for: {known})", markup=False)
+        out.print(
+            _("Note: no overlay for {names} (overlays exist for: {known})").format(
+                names=", ".join(unknown), known=known
+            )
+        )
     edition = book.edition(_day(on), insurers)
     out.print(edition_report(edition, (Step(step),) if step else tuple(Step)))
 
@@ -95,10 +100,10 @@ def zelftoets(
     plan = reading.plan
     book = load_rules(rules_path) if rules_path else None
     policy = load_policy(policy_path) if policy_path else default_policy()
-    day = _day(on)
+    today = _day(on)
     steps = (Step(step),) if step else default_steps(plan)
-    assessment = evaluate(plan, day, steps, rules=book)
-    closed = submission_refusals(policy, plan, steps, day)
+    assessment = evaluate(plan, today, steps, rules=book)
+    closed = submission_refusals(policy, plan, steps, today)
     too_large = policy.amount_refusals(plan)
     if fmt == "json":
         report = assessment.as_dict() | {
@@ -112,19 +117,22 @@ def zelftoets(
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         if reading.missing:
-            out.print(f"Nog leeg in het werkboek ({len(reading.missing)}):", style="bold", markup=False)
+            out.print(_("Still empty in the workbook ({count}):").format(count=len(reading.missing)), style="bold")
             for problem in reading.missing:
-                out.print(f"  {problem.sheet} {problem.cell}: {problem.message}", markup=False)
+                out.print(f"  {problem.sheet} {problem.cell}: {problem.message}")
         for trigger, rule in closed:
-            what = "De snelle toets" if trigger is Trigger.SUBMIT_QUICK_TEST else "Het transformatieplan"
+            if trigger is Trigger.SUBMIT_QUICK_TEST:
+                said = _("The quick test cannot be submitted on {day}: policy {id}, {title} ({since}; {source})")
+            else:
+                said = _(
+                    "The transformation plan cannot be submitted on {day}: policy {id}, {title} ({since}; {source})"
+                )
+            since = _since(rule, today)
             out.print(
-                f"{what} kan op {_dutch.day(day)} niet worden ingediend: beleid {rule.id}, {rule.title} "
-                f"({_since(rule, day)}; {rule.source})",
-                style="bold",
-                markup=False,
+                said.format(day=day(today), id=rule.id, title=rule.title, since=since, source=rule.source), style="bold"
             )
         for loc, why in too_large:
-            out.print(f"{format_loc(loc)}: {why}", style="bold", markup=False)
+            out.print(f"{format_loc(loc)}: {why}", style="bold")
         out.print(assessment_report(plan, assessment))
     sys.exit(FINDINGS if assessment.outcome.blocks or reading.missing or closed or too_large else OK)
 
@@ -145,10 +153,10 @@ def submission_refusals(policy: Policy, plan: Plan, steps: tuple[Step, ...], day
     return found
 
 
-def _since(rule: Any, day: date) -> str:
-    if rule.before is not None and day < rule.before:
-        return f"pas vanaf {_dutch.day(rule.before)}"
-    return f"sinds {_dutch.day(rule.starts)}" if rule.starts else "nu"
+def _since(rule: Any, today: date) -> str:
+    if rule.before is not None and today < rule.before:
+        return _("only from {day}").format(day=day(rule.before))
+    return _("since {day}").format(day=day(rule.starts)) if rule.starts else _("now")
 
 
 def _missing(problem: Problem) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from ..store.store import Clock, system_clock
 from ..workflow import default_policy
 from ..workflow.diagram import diagram_dot, diagram_mermaid
 from ._demo_paths import AS_OF, DemoClock, walk_examples
+from ._words import _
 
 __all__ = ["DemoReport", "run_demo"]
 
@@ -127,18 +128,22 @@ def _run(out_dir: Path, store_url: str | None, clock: Clock, progress: Callable[
     story = DemoClock()
     store = _practice_store(store_url, story) if store_url else _fresh_store(out_dir, story)
     with store:
-        progress("Reading the example plans")
+        progress(_("Reading the example plans"))
         examples = sorted(bundled_dir("examples").glob("*.yaml"))
         plans = load_plans(examples, load_regions())
-        progress("Writing the submission forms (Excel) and reading one filled in by its submitters")
+        progress(_("Writing the submission forms (Excel) and reading one filled in by its submitters"))
         outputs = _forms(out_dir / "formulieren")
         plans = _by_workbook(plans, out_dir / "formulieren", outputs)
         present = {summary.plan_id for summary in store.plans()}
         new = [plan for plan in plans if plan.id not in present]
-        progress(f"Importing {len(new)} plans ({len(plans) - len(new)} already in the store)")
+        progress(
+            _("Importing {count} plans ({already} already in the store)").format(
+                count=len(new), already=len(plans) - len(new)
+            )
+        )
         imported = store.save_plans(new, DEMO_SUBMITTER, reason="Voorbeeldplannen ingelezen")
 
-        progress("Revising the incomplete draft (a new version; the first stays as it was)")
+        progress(_("Revising the incomplete draft (a new version; the first stays as it was)"))
         draft = store.plan("TP-CONCEPT-ACUTE-GGZ").plan
         revised_quick_test = draft.quick_test.model_copy(
             update={
@@ -154,17 +159,17 @@ def _run(out_dir: Path, store_url: str | None, clock: Clock, progress: Callable[
             reason="Onderbouwing gelijkgericht handelen toegevoegd",
         )
 
-        progress("Walking the example plans through the workflow (2023-2025)")
+        progress(_("Walking the example plans through the workflow (2023-2025)"))
         desk = Desk(store)
         walked = walk_examples(desk, story, {result.plan_id for result in imported})
         deadlines = desk.deadlines(AS_OF)
 
-        progress("Writing the decision letters (PDF/A), checking one, and the Excel overview")
+        progress(_("Writing the decision letters (PDF/A), checking one, and the Excel overview"))
         letters, letter_check, overview = _documents(store, out_dir, outputs)
 
-        progress("Exporting every plan (YAML, and the plan form filled in for Excel)")
+        progress(_("Exporting every plan (YAML, and the plan form filled in for Excel)"))
         outputs.extend(_export_plans(store, out_dir / "plans"))
-        progress("Self-checking every plan (zelftoets) against the rules in force today")
+        progress(_("Self-checking every plan (zelftoets) against the rules in force today"))
         today = clock().date()
         self_checks = []
         for summary in store.plans():
@@ -188,7 +193,7 @@ def _run(out_dir: Path, store_url: str | None, clock: Clock, progress: Callable[
         schema_path.write_text(plan_json_schema_text(), encoding="utf-8")
         outputs.append(schema_path)
 
-        progress("Verifying the event chain")
+        progress(_("Verifying the event chain"))
         verification = store.verify()
         head_path = out_dir / "verify.json"
         head_path.write_text(

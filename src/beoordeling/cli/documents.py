@@ -12,11 +12,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..desk import Desk
 from ..letters import IssuedLetter, LetterOffice, verify_letter
+from ..letters.kinds import LetterKind
 from ..letters.profiles import load_profiles
 from ..model import Role
 from ..overview import save_overview
 from ..store import Reading
 from ._app import _DATE, FINDINGS, READING, _actor, _day, cli, err, open_store, out
+from ._words import _, label_of, ngettext
 
 _OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
 
@@ -45,8 +47,8 @@ def _office(store: Any) -> LetterOffice:
 
 
 def _issued(letter: IssuedLetter) -> str:
-    recorded = f"recorded as event {letter.event.seq}" if letter.event else "already recorded"
-    return f"{letter.path}: {letter.document} ({letter.kind}), {recorded}"
+    recorded = _("recorded as event {seq}").format(seq=letter.event.seq) if letter.event else _("already recorded")
+    return f"{letter.path}: {letter.document} ({label_of(LetterKind, letter.kind)}), {recorded}"
 
 
 @cli.command()
@@ -93,17 +95,18 @@ def letters(
         office = _office(store)
         todo = office.pending()
         if not todo:
-            out.print("no letters pending", markup=False)
+            out.print(_("no letters pending"))
             return
-        columns = (TextColumn("letters"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        columns = (TextColumn(_("letters")), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=err, disable=not sys.stderr.isatty()) as bar:
-            task = bar.add_task("letters", total=len(todo))
+            task = bar.add_task(_("letters"), total=len(todo))
             done = office.produce(
                 todo, directory, _actor(identity, role), workers=workers, progress=lambda _l: bar.advance(task)
             )
         for item in done:
             out.print(_issued(item), markup=False)
-        out.print(f"{len(done)} letter(s) written to {directory}", markup=False)
+        said = ngettext("{count} letter written to {folder}", "{count} letters written to {folder}", len(done))
+        out.print(said.format(count=len(done), folder=directory))
 
 
 @cli.command("verify-letter")
@@ -114,12 +117,12 @@ def verify_letter_command(ctx: click.Context, path: Path) -> None:
     with open_store(ctx) as store:
         check = verify_letter(_office(store), path)
     for note in check.notes:
-        out.print(f"{path}: {note}", markup=False)
+        out.print(f"{path}: {note}")
     if check.ok:
-        out.print(f"{path}: letter {check.document} matches the store", markup=False)
+        out.print(f"{path}: " + _("letter {document} matches the store").format(document=check.document))
         return
     for finding in check.findings:
-        err.print(f"{path}: {finding}", markup=False)
+        err.print(f"{path}: {finding}")
     sys.exit(FINDINGS)
 
 
@@ -133,12 +136,14 @@ def verify_letter_command(ctx: click.Context, path: Path) -> None:
 def overview(ctx: click.Context, output: Path, on: Any, reading: str) -> None:
     """Write the Excel overview: plans, decisions, deadlines, milestones and payments, one sheet each."""
     if output.suffix.lower() != ".xlsx":
-        raise click.BadParameter(f"expected a .xlsx file name; found {output.name!r}", param_hint="'-o'")
+        raise click.BadParameter(
+            _("expected a .xlsx file name; found {name!r}").format(name=output.name), param_hint="'-o'"
+        )
     with open_store(ctx) as store:
-        day = _day(on) if on is not None else Desk(store).today()
-        sheets = save_overview(store, output, on=day, reading=Reading(reading))
+        as_of = _day(on) if on is not None else Desk(store).today()
+        sheets = save_overview(store, output, on=as_of, reading=Reading(reading))
     counts = ", ".join(f"{sheet.name} {len(sheet.rows)}" for sheet in sheets)
-    out.print(f"{output}: {counts}", markup=False)
+    out.print(f"{output}: {counts}")
 
 
 @cli.group()
@@ -152,8 +157,12 @@ def profiles_check(path: Path | None) -> None:
     """Validate a profiles file (default: $BEOORDELING_PROFILES, else the shipped examples); each
     problem names file, line and key (exit 2 on problems)."""
     loaded = load_profiles(path)
-    kind = "example profiles" if loaded.example else "profiles"
-    out.print(f"{loaded.source}: {len(loaded.organisations)} {kind}: OK", markup=False)
+    count = len(loaded.organisations)
+    if loaded.example:
+        said = ngettext("{source}: {count} example profile: OK", "{source}: {count} example profiles: OK", count)
+    else:
+        said = ngettext("{source}: {count} profile: OK", "{source}: {count} profiles: OK", count)
+    out.print(said.format(source=loaded.source, count=count))
     for profile in loaded.organisations:
-        signs = f"{profile.signatory.name}, {profile.signatory.function}" if profile.signatory else "no signatory"
-        out.print(f"  {profile.name}: {signs}", markup=False)
+        signs = f"{profile.signatory.name}, {profile.signatory.function}" if profile.signatory else _("no signatory")
+        out.print(f"  {profile.name}: {signs}")

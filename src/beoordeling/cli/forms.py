@@ -12,6 +12,7 @@ from ..errors import FormError
 from ..forms import default_forms, form_json_schema, load_forms, save_workbook
 from ..planfile import read_plan
 from ._app import cli, exit_with_findings, out
+from ._words import _
 
 _FORM = click.Choice(["quick-test", "plan"])
 
@@ -28,13 +29,15 @@ def form_check(path: Path | None) -> None:
     try:
         forms = load_forms(path)
     except FormError as exc:
-        exit_with_findings("forms", exc)
+        exit_with_findings(_("forms"), exc)
     for form_id in forms.ids:
         found = forms[form_id]
         fields = sum(len(s.fields) + (len(s.table.columns) if s.table else 0) for s in found.sections)
+        said = _("{form}: version {version}, {sheets} sheets, {fields} fields: OK ({stamp})")
         out.print(
-            f"{form_id}: version {found.version}, {len(found.sections)} sheets, {fields} fields: OK ({found.stamp})",
-            markup=False,
+            said.format(
+                form=form_id, version=found.version, sheets=len(found.sections), fields=fields, stamp=found.stamp
+            )
         )
 
 
@@ -50,12 +53,16 @@ def form_check(path: Path | None) -> None:
 def form_template(form_id: str, output: Path, plan_file: Path | None) -> None:
     """Write the Excel workbook care providers fill in: blank, or filled with a plan."""
     if output.suffix.lower() != ".xlsx":
-        raise click.BadParameter("the workbook must be a .xlsx file", param_hint="--output")
+        raise click.BadParameter(_("the workbook must be a .xlsx file"), param_hint="--output")
     plan = read_plan(plan_file).plan if plan_file else None
     chosen = default_forms()[form_id]
     save_workbook(chosen, output, plan)
-    what = f"filled with {plan.id}" if plan else "blank"
-    out.print(f"{chosen.title} ({chosen.stamp}), {what}, written to {output}", markup=False)
+    what = _("filled with {plan}").format(plan=plan.id) if plan else _("blank")
+    out.print(
+        _("{title} ({stamp}), {what}, written to {path}").format(
+            title=chosen.title, stamp=chosen.stamp, what=what, path=output
+        )
+    )
 
 
 @form.command("schema")
@@ -70,4 +77,4 @@ def form_schema(form_id: str, output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         write_text(output, text)
-        out.print(f"schema written to {output}", markup=False)
+        out.print(_("schema written to {path}").format(path=output))

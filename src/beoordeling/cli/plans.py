@@ -11,7 +11,6 @@ from typing import Any
 import click
 from rich.table import Table
 
-from .. import _dutch
 from .._files import write_text
 from ..desk import Desk
 from ..model import PlanState, Role, Sector
@@ -35,6 +34,7 @@ from ._app import (
     open_store,
     out,
 )
+from ._words import _, day, euro, event_label, moment, ngettext, term
 from .demo import run_demo
 
 
@@ -59,16 +59,20 @@ def init(ctx: click.Context, identity: str | None, practice: bool, on: Any) -> N
     actor = _actor(identity, Role.SYSTEM.value)
     if on is not None and not practice:
         raise click.BadParameter(
-            "a real store starts on the system clock; --on sets the clock of a practice store (--practice)",
+            _("a real store starts on the system clock; --on sets the clock of a practice store (--practice)"),
             param_hint="'--on'",
         )
     clock = (lambda: noon(on.date())) if on is not None else None
     with Store.open(_store_url(ctx), create=True, clock=clock) as store:
         event = store.initialise(actor, practice=practice)
         adopted = Desk(store).adopt_policy(default_policy(), actor, reason="Meegeleverd beleid bij het aanmaken")
-        kind = "practice store" if practice else "store"
-        out.print(f"Created {kind} {redact(store.url)}", markup=False)
-        out.print(f"store id {event.payload['store_id']}, policy {adopted.payload['stamp']}, head {adopted.hash}")
+        made = _("Created practice store {url}") if practice else _("Created store {url}")
+        out.print(made.format(url=redact(store.url)), markup=False)
+        out.print(
+            _("store id {id}, policy {stamp}, head {head}").format(
+                id=event.payload["store_id"], stamp=adopted.payload["stamp"], head=adopted.hash
+            )
+        )
 
 
 @cli.command()
@@ -78,13 +82,17 @@ def upgrade(ctx: click.Context, identity: str | None) -> None:
     """Bring a store made by an earlier release up to this release (every event and hash is kept)."""
     report = Store.upgrade(_store_url(ctx), _actor(identity, Role.SYSTEM.value))
     if report.event is None:
-        out.print(f"the store is up to date (schema {report.to_version}); nothing was changed", markup=False)
+        out.print(_("the store is up to date (schema {schema}); nothing was changed").format(schema=report.to_version))
         return
     out.print(
-        f"upgraded from schema {report.from_version} to {report.to_version}: the chain up to head "
-        f"{report.head_before} is kept, and event {report.event.seq} records the upgrade (head {report.head_after})",
-        markup=False,
-    )
+        _(
+            "upgraded from schema {old} to {new}: the chain up to head {before} is kept, and event {seq} "
+            "records the upgrade (head {after})"
+        ).format(
+            old=report.from_version, new=report.to_version, before=report.head_before, seq=report.event.seq,
+            after=report.head_after,
+        )
+    )  # fmt: skip
 
 
 @cli.command("import")
@@ -128,8 +136,8 @@ def import_(
     with open_store(ctx, on) as store:
         results = Desk(store).save_plans(plans, actor, reason=reason, on=on.date() if on else None)
     for result in results:
-        what = f"version {result.version}" if result.changed else f"unchanged (version {result.version})"
-        out.print(f"{result.plan_id}: {what}")
+        what = _("version {version}") if result.changed else _("unchanged (version {version})")
+        out.print(f"{result.plan_id}: {what.format(version=result.version)}")
 
 
 @cli.command("list")
@@ -184,31 +192,32 @@ def show(ctx: click.Context, plan_id: str, version: int | None) -> None:
     plan = stored.plan
     out.print(f"{plan.id}  {plan.title}", style="bold", markup=False)
     facts = Table.grid(padding=(0, 2))
-    facts.add_row("Versie", f"{stored.info.version} van {stored.latest_version}")
-    facts.add_row("Status", stored.state.label)
-    facts.add_row("Thema", plan.theme.label if plan.theme else "-")
-    facts.add_row("Schaal", plan.scale.label if plan.scale else "-")
-    facts.add_row("Regio", plan.region.name if plan.region else "-")
-    facts.add_row("Marktleiders", ", ".join(plan.insurers.market_leaders) or "-")
-    facts.add_row("Coördinerend", plan.insurers.coordinating or "-")
-    facts.add_row("Sectoren", ", ".join(s.label for s in plan.sectors) or "-")
-    facts.add_row("Partijen", str(len(plan.parties)))
+    facts.add_row(
+        _("Version"), _("{version} of {latest}").format(version=stored.info.version, latest=stored.latest_version)
+    )
+    facts.add_row(_("State"), term(stored.state))
+    facts.add_row(_("Theme"), term(plan.theme) if plan.theme else "-")
+    facts.add_row(_("Scale"), term(plan.scale) if plan.scale else "-")
+    facts.add_row(_("Region"), plan.region.name if plan.region else "-")
+    facts.add_row(_("Market leaders"), ", ".join(plan.insurers.market_leaders) or "-")
+    facts.add_row(_("Coordinating"), plan.insurers.coordinating or "-")
+    facts.add_row(_("Sectors"), ", ".join(term(s) for s in plan.sectors) or "-")
+    facts.add_row(_("Parties"), str(len(plan.parties)))
     if plan.funding:
-        facts.add_row("Gevraagd", _dutch.euro(plan.funding.total))
+        facts.add_row(_("Requested"), euro(plan.funding.total))
         for year, amount in plan.funding.by_year().items():
-            facts.add_row("", f"{year}: {_dutch.euro(amount)}")
-        facts.add_row("Mijlpalen", f"{len(plan.funding.milestones)} ({_dutch.euro(plan.funding.milestone_total)})")
+            facts.add_row("", f"{year}: {euro(amount)}")
+        facts.add_row(_("Milestones"), f"{len(plan.funding.milestones)} ({euro(plan.funding.milestone_total)})")
     else:
-        facts.add_row("Gevraagd", "geen transformatiemiddelen")
+        facts.add_row(_("Requested"), _("no transformation funds"))
     out.print(facts)
-    history = Table("#", "Wanneer", "Wat", "Wie", "Reden", box=None, header_style="bold", title="Gebeurtenissen")
+    history = Table("#", _("When"), _("What"), _("Who"), _("Reason"), box=None, header_style="bold", title=_("Events"))
     for event in events:
         history.add_row(
-            str(event.seq), _dutch.moment(event.occurred_at), f"{event.type} v{event.plan_version}", str(event.actor),
-            event.reason or "",
+            str(event.seq), moment(event.occurred_at), event_label(event), str(event.actor), event.reason or "",
         )  # fmt: skip
     out.print(history)
-    out.print(f"versions: {', '.join(str(v.version) for v in versions)}")
+    out.print(_("versions: {versions}").format(versions=", ".join(str(v.version) for v in versions)))
 
 
 @cli.command()
@@ -229,7 +238,9 @@ def export(ctx: click.Context, plan_id: str, output: Path, version: int | None) 
     with Store.open(_store_url(ctx)) as store:
         stored = store.plan(plan_id, version)
     save_plan(stored.plan, output)
-    out.print(f"{plan_id} version {stored.info.version} written to {output}")
+    out.print(
+        _("{plan} version {version} written to {path}").format(plan=plan_id, version=stored.info.version, path=output)
+    )
 
 
 @cli.command()
@@ -243,7 +254,7 @@ def schema(output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         write_text(output, text)
-        out.print(f"schema written to {output}")
+        out.print(_("schema written to {path}").format(path=output))
 
 
 @cli.command()
@@ -257,13 +268,13 @@ def verify(ctx: click.Context, expect_head: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2))
     else:
-        out.print(f"events: {report.count}")
-        out.print(f"head: {report.head_hash}")
+        out.print(_("events: {count}").format(count=report.count))
+        out.print(_("head: {hash}").format(hash=report.head_hash))
         if report.expected_head_at is not None:
-            out.print(f"expected head found at event {report.expected_head_at}")
+            out.print(_("expected head found at event {seq}").format(seq=report.expected_head_at))
         for problem in report.problems:
-            err.print(f"broken: {problem}", markup=False)
-        out.print("chain intact" if report.ok else "chain NOT intact")
+            err.print(_("broken: {problem}").format(problem=problem), markup=False)
+        out.print(_("chain intact") if report.ok else _("chain NOT intact"))
     sys.exit(OK if report.ok else FINDINGS)
 
 
@@ -285,40 +296,62 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
     store in the output folder.
     """
     report = run_demo(out_dir, _store_url(ctx), progress=lambda step: out.print(f"- {step}"))
-    out.print(f"\nStore: {report.store_url}")
+    out.print("\n" + _("Store: {url}").format(url=report.store_url))
     skipped = report.examples - len(report.imported)
-    already = f" ({skipped} already in the store)" if skipped else ""
-    out.print(f"Imported {len(report.imported)} of {report.examples} example plans{already}")
-    out.print(f"Revised the draft: {report.revised.plan_id} is now at version {report.revised.version}")
+    imported = _("Imported {count} of {total} example plans").format(count=len(report.imported), total=report.examples)
+    already = _(" ({count} already in the store)").format(count=skipped) if skipped else ""
+    out.print(imported + already)
+    out.print(
+        _("Revised the draft: {plan} is now at version {version}").format(
+            plan=report.revised.plan_id, version=report.revised.version
+        )
+    )
     _print_register(report.plans)
     if report.self_checks:
-        out.print(f"\nZelftoets against the rules in force ({report.self_checks[0].rules_version}):", markup=False)
+        rules = report.self_checks[0].rules_version
+        out.print("\n" + _("Self-check (zelftoets) against the rules in force ({rules}):").format(rules=rules))
         for assessment in report.self_checks:
-            steps = "; ".join(f"{s.step.label}: {s.outcome.value}" for s in assessment.steps)
-            out.print(f"  {assessment.plan_id}: {steps}", markup=False)
+            steps = "; ".join(f"{term(s.step)}: {term(s.outcome)}" for s in assessment.steps)
+            out.print(f"  {assessment.plan_id}: {steps}")
     if report.walked:
-        out.print("\nWorkflow (the example plans on their own dates):", markup=False)
+        out.print("\n" + _("Workflow (the example plans on their own dates):"))
         for line in report.walked:
-            out.print(f"  {line}", markup=False)
+            out.print(f"  {line}")
     overdue = sum(d.overdue for d in report.deadlines)
     out.print(
-        f"\nDeadlines on {report.as_of.isoformat()}: {len(report.deadlines)} open, {overdue} overdue", markup=False
+        "\n"
+        + _("Deadlines on {day}: {open} open, {overdue} overdue").format(
+            day=day(report.as_of), open=len(report.deadlines), overdue=overdue
+        )
     )
     for d in report.deadlines:
-        when = d.due_on.isoformat() if d.due_on else "-"
-        state = "OVERDUE" if d.overdue else (d.note or f"{d.days_left} days left")
-        out.print(f"  {d.plan_id}: {d.what}, due {when} ({state})", markup=False)
-    out.print(f"\nDecision letters written: {len(report.letters)} (PDF/A, in brieven/)", markup=False)
+        when = day(d.due_on) if d.due_on else "-"
+        if d.overdue:
+            state = _("OVERDUE")
+        else:
+            state = d.note or ngettext("{count} day left", "{count} days left", d.days_left or 0).format(
+                count=d.days_left
+            )
+        what = term(d.clock) if d.clock else d.what
+        if d.due_on is None or when in what:  # a policy's deadline names its date in its title
+            out.print(f"  {d.plan_id}: {what} ({state})")
+        else:
+            out.print(f"  {d.plan_id}: " + _("{what}, due {day} ({state})").format(what=what, day=when, state=state))
+    out.print("\n" + _("Decision letters written: {count} (PDF/A, in brieven/)").format(count=len(report.letters)))
     if report.letter_check is not None:
         check = report.letter_check
-        result = "matches the store" if check.ok else "does NOT match the store"
-        out.print(f"  verify-letter {check.path.name}: {result}", markup=False)
+        result = _("matches the store") if check.ok else _("does NOT match the store")
+        out.print(f"  verify-letter {check.path.name}: {result}")
     if report.overview:
         counts = ", ".join(f"{sheet.name} {len(sheet.rows)}" for sheet in report.overview)
-        out.print(f"Overview on {report.as_of.isoformat()} (overzicht.xlsx): {counts}", markup=False)
-    verdict = "intact" if report.verification.ok else "NOT intact"
-    out.print(f"Event chain {verdict}: {report.verification.count} events, head {report.verification.head_hash}")
-    out.print(f"Outputs in {out_dir}/:")
+        out.print(_("Overview on {day} (overzicht.xlsx): {counts}").format(day=day(report.as_of), counts=counts))
+    chain = _("Event chain intact") if report.verification.ok else _("Event chain NOT intact")
+    out.print(
+        _("{chain}: {count} events, head {head}").format(
+            chain=chain, count=report.verification.count, head=report.verification.head_hash
+        )
+    )
+    out.print(_("Outputs in {folder}/:").format(folder=out_dir))
     for path in report.outputs:
         out.print(f"  {path}")
     if not report.verification.ok or (report.letter_check is not None and not report.letter_check.ok):

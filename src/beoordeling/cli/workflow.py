@@ -18,16 +18,18 @@ from typing import Any
 import click
 from rich.table import Table
 
-from .. import _dutch
 from .._files import write_bytes, write_text
+from .._i18n import N_
 from ..criteria import Outcome, Verdict
 from ..desk import ActionResult, Desk, policy_in_force
 from ..model import Role
 from ..store import Event, Reading, Store
 from ..workflow import Trigger, load_policy
+from ..workflow.definition import ClockName
 from ..workflow.diagram import diagram_dot, diagram_image, diagram_mermaid
 from ..workflow.policy import Policy
 from ._app import _DATE, FINDINGS, READING, _actor, _day, _store_url, cli, open_store, out
+from ._words import _, day, event_label, label_of, moment, ngettext, term
 
 Command = Callable[..., None]
 
@@ -38,10 +40,11 @@ def _stated(on: Any) -> Any:
 
 def _report(result: ActionResult) -> None:
     for event in result.events:
-        out.print(f"{result.plan_id}: event {event.seq} {event.type} by {event.actor}", markup=False)
-    out.print(f"{result.plan_id}: {result.state.label}", markup=False)
+        said = _("{plan}: event {seq}, {what}, by {actor}")
+        out.print(said.format(plan=result.plan_id, seq=event.seq, what=event_label(event), actor=event.actor))
+    out.print(f"{result.plan_id}: {term(result.state)}")
     for note in result.notes:
-        out.print(f"  note: {note}", markup=False)
+        out.print("  " + _("note: {note}").format(note=note))
 
 
 def _acting(default_role: Role, *, reason: str = "optional") -> Callable[[Command], Command]:
@@ -63,7 +66,7 @@ def _acting(default_role: Role, *, reason: str = "optional") -> Callable[[Comman
             click.option(
                 "--reason",
                 required=reason == "required",
-                help="Why; kept with the event" + (" (required)." if reason == "required" else "."),
+                help="Why; kept with the event (required)." if reason == "required" else "Why; kept with the event.",
             ),
             click.option(
                 "--on",
@@ -252,41 +255,21 @@ def history(ctx: click.Context, plan_id: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([e.as_dict() for e in events], ensure_ascii=False, indent=2))
         return
-    table = Table("#", "Datum", "Vastgelegd", "Wat", "Wie", "Rol", "Toelichting", box=None, header_style="bold")
+    table = Table(
+        "#", _("Date"), _("Recorded"), _("What"), _("Who"), _("Role"), _("Details"), box=None, header_style="bold"
+    )
     for event in events:
-        recorded = _dutch.moment(event.recorded_at) if event.recorded_at else "-"
+        recorded = moment(event.recorded_at) if event.recorded_at else "-"
         table.add_row(
-            str(event.seq), _dutch.moment(event.occurred_at), recorded, _what(event),
-            f"{event.actor.organisation}/{event.actor.name}", event.actor.role.label, _detail(event),
+            str(event.seq), moment(event.occurred_at), recorded, event_label(event),
+            f"{event.actor.organisation}/{event.actor.name}", term(event.actor.role), _detail(event),
         )  # fmt: skip
     out.print(table)
 
 
-_TRIGGERS = {trigger.value for trigger in Trigger}
-
-
-def _what(event: Event) -> str:
-    kind = event.type.removeprefix("workflow.")
-    if kind == "vote":
-        label = f"Stem: {Trigger(event.payload['trigger']).label}"
-    elif kind in _TRIGGERS:
-        label = Trigger(kind).label
-    else:
-        label = {"plan.created": "Plan vastgelegd", "plan.revised": "Nieuwe versie"}.get(kind, kind)
-    return f"{label} (v{event.plan_version})" if event.plan_version else label
-
-
-def _label(kind: Any, value: object) -> str:
-    """The Dutch label of a stored code, or the code itself when an older release stored another."""
-    try:
-        return str(kind(value).label)
-    except ValueError:
-        return str(value)
-
-
 def _day_text(value: object) -> str:
     try:
-        return _dutch.day(date.fromisoformat(str(value)))
+        return day(date.fromisoformat(str(value)))
     except ValueError:
         return str(value)
 
@@ -295,18 +278,19 @@ def _detail(event: Event) -> str:
     parts = []
     payload = event.payload
     if "criterion" in payload:
-        parts.append(f"{payload['criterion']}: {_label(Verdict, payload['verdict'])}")
+        parts.append(f"{payload['criterion']}: {label_of(Verdict, payload['verdict'])}")
     if event.reason:
         parts.append(event.reason)
     clock = payload.get("clock")
     if clock and clock.get("suspended_on"):
-        parts.append(f"termijn opgeschort op {_day_text(clock['suspended_on'])}")
+        parts.append(_("clock suspended on {day}").format(day=_day_text(clock["suspended_on"])))
     elif clock:
-        parts.append(f"termijn tot {_day_text(clock['due_on'])}")
+        parts.append(_("clock runs until {day}").format(day=_day_text(clock["due_on"])))
     if "assessment" in payload:
-        parts.append(f"criteria: {_label(Outcome, payload['assessment']['outcome'])} ({event.rules_version})")
-    if payload.get("deadlines"):
-        parts.append(", ".join(f"{k}: {'binnen' if v else 'na'} termijn" for k, v in payload["deadlines"].items()))
+        outcome = label_of(Outcome, payload["assessment"]["outcome"])
+        parts.append(_("criteria: {outcome} ({rules})").format(outcome=outcome, rules=event.rules_version))
+    for name, kept in (payload.get("deadlines") or {}).items():
+        parts.append((_("{clock}: within its term") if kept else _("{clock}: past its term")).format(clock=name))
     return "; ".join(parts)
 
 
@@ -335,25 +319,24 @@ def deadlines(ctx: click.Context, on: Any, reading: str, fmt: str) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         table = Table(
-            "Plan", "Termijn", "Uiterlijk", "Dagen", "Verantwoordelijk", "Let op", box=None, header_style="bold"
+            _("Plan"), _("Deadline"), _("Due"), _("Days"), _("Responsible"), _("Note"), box=None, header_style="bold"
         )
         overdue = sum(d.overdue for d in found)
-        out.print(f"{_count(len(found), 'open termijn', 'open termijnen')}, waarvan {overdue} verlopen", markup=False)
+        counted = ngettext("{count} open deadline", "{count} open deadlines", len(found)).format(count=len(found))
+        out.print(_("{counted}, of which {overdue} overdue").format(counted=counted, overdue=overdue))
         for d in found:
             if d.days_left is None or d.halted:  # suspended, or stopped by a policy: it cannot run late
                 days = "-"
             elif d.overdue:  # the same test as the count above: every row it counts says so
-                days = f"{_count(-d.days_left, 'dag', 'dagen')} te laat"
+                days = ngettext("{count} day late", "{count} days late", -d.days_left).format(count=-d.days_left)
             else:
-                days = _count(d.days_left, "dag", "dagen")
-            due = _dutch.day(d.due_on) if d.due_on else "-"
-            table.add_row(d.plan_id, d.what, due, days, ", ".join(d.responsible), d.note or "")
+                days = ngettext("{count} day", "{count} days", d.days_left).format(count=d.days_left)
+            due = day(d.due_on) if d.due_on else "-"
+            table.add_row(
+                d.plan_id, term(d.clock) if d.clock else d.what, due, days, ", ".join(d.responsible), d.note or ""
+            )
         out.print(table)
     sys.exit(FINDINGS if any(d.overdue for d in found) else 0)
-
-
-def _count(number: int, one: str, more: str) -> str:
-    return f"{number} {one if number == 1 else more}"
 
 
 @cli.command()
@@ -377,8 +360,9 @@ def diagram(output: Path | None) -> None:
     elif suffix == ".md":
         write_text(output, f"```mermaid\n{diagram_mermaid()}```\n")
     else:
-        raise click.BadParameter(f"{output.name}: expected a .svg, .png, .dot, .mmd or .md file", param_hint="--output")
-    out.print(f"diagram written to {output}", markup=False)
+        expected = _("{name}: expected a .svg, .png, .dot, .mmd or .md file").format(name=output.name)
+        raise click.BadParameter(expected, param_hint="--output")
+    out.print(_("diagram written to {path}").format(path=output))
 
 
 @cli.group()
@@ -386,12 +370,23 @@ def policy() -> None:
     """Check and show the dated policy switches and clock settings (policy/)."""
 
 
+_ON_REQUEST = {
+    "suspend": N_("on a request for information the quick-test clock stands still until the answer"),
+    "restart": N_("on a request for information the quick-test clock starts again at the answer"),
+    "continue": N_("on a request for information the quick-test clock runs on"),
+}
+
+
 @policy.command("check")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def policy_check(path: Path | None) -> None:
     """Validate a policy file; each problem names file, line and key (exit 2 on problems)."""
     loaded = load_policy(path)
-    out.print(f"{loaded.source}: {len(loaded.spec.policies)} policies, stamp {loaded.stamp}: OK", markup=False)
+    count = len(loaded.spec.policies)
+    said = ngettext(
+        "{source}: {count} policy, stamp {stamp}: OK", "{source}: {count} policies, stamp {stamp}: OK", count
+    )
+    out.print(said.format(source=loaded.source, count=count, stamp=loaded.stamp))
 
 
 @policy.command("show")
@@ -401,20 +396,30 @@ def policy_show(path: Path | None) -> None:
     loaded: Policy = load_policy(path)
     clocks = loaded.clocks
     out.print(f"{loaded.spec.title} ({loaded.stamp})", style="bold", markup=False)
-    out.print(f"working days: {clocks.working_days}; on an information request: {clocks.on_information_request}")
-    for name in ("quick_test", "proposed_decision", "consultation", "final_decision"):
+    if clocks.working_days == "algemene-termijnenwet":
+        out.print(_("a term that ends on a Saturday, Sunday or public holiday moves to the next working day"))
+    else:
+        out.print(_("terms are counted in calendar days"))
+    out.print(_(_ON_REQUEST[clocks.on_information_request]))
+    for name in ("quick_test", "proposed_decision", "consultation", "final_decision", "escalation"):
         setting = getattr(clocks, name)
-        out.print(f"  {name}: {setting.weeks} weeks ({setting.reference})", markup=False)
+        length = ngettext("{count} week", "{count} weeks", setting.weeks).format(count=setting.weeks)
+        out.print(f"  {term(ClockName(name.replace('_', '-')))}: {length} ({setting.reference})")
+    for label, weeks in ((_("answering a request for information"), clocks.answer_weeks),
+                         (_("paying a milestone found met"), clocks.payment_weeks)):  # fmt: skip
+        out.print(f"  {label}: " + ngettext("{count} week", "{count} weeks", weeks).format(count=weeks))
+    days = clocks.backdating_days
+    out.print("  " + ngettext(
+        "an action may be dated at most {count} day before it is recorded",
+        "an action may be dated at most {count} days before it is recorded", days).format(count=days))  # fmt: skip
     for rule in loaded.spec.policies:
-        dates = ", ".join(
-            f"{k} {v.isoformat()}"
-            for k, v in (("before", rule.before), ("from", rule.starts), ("deadline", rule.deadline))
-            if v
-        )
-        out.print(f"- {rule.id}: {rule.title} [{dates}]", markup=False)
+        named = ((_("before"), rule.before), (_("from"), rule.starts), (_("deadline"), rule.deadline))
+        dates = ", ".join(f"{k} {day(v)}" for k, v in named if v)
+        out.print(f"- {rule.id}: {rule.title} [{dates}]")
         if rule.refuses:
-            out.print(f"    refuses: {', '.join(t.value for t in rule.refuses)}", markup=False)
-        out.print(f"    {rule.source}", markup=False)
+            refused = ", ".join(t.value for t in rule.refuses)
+            out.print("    " + _("refuses: {actions}").format(actions=refused))
+        out.print(f"    {rule.source}")
 
 
 @policy.command("adopt")
@@ -434,7 +439,9 @@ def policy_adopt(ctx: click.Context, path: Path, identity: str | None, role: str
     loaded = load_policy(path)
     with Store.open(_store_url(ctx)) as store:
         event = Desk(store).adopt_policy(loaded, _actor(identity, role), reason=reason)
-    out.print(f"{loaded.stamp} adopted as event {event.seq} by {event.actor}", markup=False)
+    out.print(
+        _("{stamp} adopted as event {seq} by {actor}").format(stamp=loaded.stamp, seq=event.seq, actor=event.actor)
+    )
 
 
 @policy.command("history")
@@ -445,13 +452,13 @@ def policy_history(ctx: click.Context) -> None:
         adopted = store.adopted_policies()
         current = policy_in_force(store)
     if not adopted:
-        out.print(f"no policy adopted; actions use the shipped policy {current.stamp}", markup=False)
+        out.print(_("no policy adopted; actions use the shipped policy {stamp}").format(stamp=current.stamp))
         return
-    table = Table("#", "Vastgesteld", "Beleid", "Door", "Reden", box=None, header_style="bold")
+    table = Table("#", _("Adopted"), _("Policy"), _("By"), _("Reason"), box=None, header_style="bold")
     for event, _document in adopted:
         table.add_row(
-            str(event.seq), _dutch.moment(event.recorded_at or event.occurred_at), str(event.payload.get("stamp")),
+            str(event.seq), moment(event.recorded_at or event.occurred_at), str(event.payload.get("stamp")),
             str(event.actor), event.reason or "",
         )  # fmt: skip
     out.print(table)
-    out.print(f"in force: {current.stamp}", markup=False)
+    out.print(_("in force: {stamp}").format(stamp=current.stamp))

@@ -39,6 +39,9 @@ from .results import (
     Status,
     StepResult,
     Verdict,
+    first_sentence,
+    missing_titles,
+    standing,
 )
 from .spec import Kind, Step
 
@@ -390,28 +393,15 @@ def _judgement_text(criterion: Criterion, decision: _Decision, values: dict[str,
     return text
 
 
-def _first_sentence(text: str) -> str:
-    head, _, _ = text.partition(". ")
-    return head.rstrip(".")
-
-
-def _missing_titles(result: CriterionResult) -> str:
-    titles = [e.title[:1].lower() + e.title[1:] for e in result.evidence if e.present is False]
-    return ", ".join(titles) if titles else _first_sentence(result.explanation)
-
-
 def _summarise(results: tuple[CriterionResult, ...]) -> tuple[Outcome, str]:
-    failed = [r for r in results if r.blocking and r.status is Status.FAIL]
-    missing = [r for r in results if r.blocking and r.status is Status.INCOMPLETE]
-    pending = [r for r in results if r.status is Status.NEEDS_JUDGEMENT]
-    advice = [r for r in results if r.kind is Kind.ADVICE and r.status is Status.FAIL]
+    failed, missing, pending, advice = standing(results)
     if failed:
-        text = "Kan niet door: " + "; ".join(f"{r.id} ({_first_sentence(r.explanation)})" for r in failed) + "."
+        text = "Kan niet door: " + "; ".join(f"{r.id} ({first_sentence(r.explanation)})" for r in failed) + "."
         if missing:
             text += " Ook onvolledig: " + ", ".join(r.id for r in missing) + "."
         return Outcome.FAILS, text
     if missing:
-        parts = "; ".join(f"{r.id} ({_missing_titles(r)})" for r in missing)
+        parts = "; ".join(f"{r.id} ({missing_titles(r)})" for r in missing)
         return Outcome.INCOMPLETE, f"Kan niet door zolang dit ontbreekt: {parts}."
     tail = f" Let op het advies bij {', '.join(r.id for r in advice)}." if advice else ""
     if pending:

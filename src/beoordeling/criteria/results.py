@@ -8,7 +8,7 @@ the workflow can store them with a decision event and letters can show them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Self
@@ -35,22 +35,22 @@ __all__ = [
 class Status(LabelledEnum):
     """The outcome of one criterion."""
 
-    PASS = "pass", "voldoet"
-    FAIL = "fail", "voldoet niet"
-    INCOMPLETE = "incomplete", "onvolledig"
+    PASS = "pass", "voldoet", "meets"
+    FAIL = "fail", "voldoet niet", "does not meet"
+    INCOMPLETE = "incomplete", "onvolledig", "incomplete"
     """Evidence the criterion needs is missing; it cannot be decided yet."""
-    NEEDS_JUDGEMENT = "needs-judgement", "oordeel nodig"
+    NEEDS_JUDGEMENT = "needs-judgement", "oordeel nodig", "judgement needed"
     """The evidence is there; the assessors have not (all, or not alike) recorded a verdict."""
-    NOT_APPLICABLE = "not-applicable", "niet van toepassing"
+    NOT_APPLICABLE = "not-applicable", "niet van toepassing", "not applicable"
 
 
 class Outcome(LabelledEnum):
     """The outcome of a step, from worst to best, with its Dutch label."""
 
-    FAILS = "fails", "voldoet niet"
-    INCOMPLETE = "incomplete", "onvolledig"
-    AWAITS_JUDGEMENT = "awaits-judgement", "wacht op oordeel"
-    PASSES = "passes", "voldoet"
+    FAILS = "fails", "voldoet niet", "does not meet"
+    INCOMPLETE = "incomplete", "onvolledig", "incomplete"
+    AWAITS_JUDGEMENT = "awaits-judgement", "wacht op oordeel", "awaits judgement"
+    PASSES = "passes", "voldoet", "meets"
 
     @property
     def blocks(self) -> bool:
@@ -59,8 +59,8 @@ class Outcome(LabelledEnum):
 
 
 class Verdict(LabelledEnum):
-    PASS = "pass", "voldoet"
-    FAIL = "fail", "voldoet niet"
+    PASS = "pass", "voldoet", "meets"
+    FAIL = "fail", "voldoet niet", "does not meet"
 
 
 class Judgement(BaseModel):
@@ -205,6 +205,29 @@ class CriterionResult:
             judgements=tuple(Judgement.model_validate(j) for j in data["judgements"]),
             override=data["override"], confirmed=data["confirmed"], note=data["note"],
         )  # fmt: skip
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of an explanation, without its full stop."""
+    head, _, _ = text.partition(". ")
+    return head.rstrip(".")
+
+
+def missing_titles(result: CriterionResult) -> str:
+    """What a criterion lacks: the titles of its missing evidence, or its explanation's first sentence."""
+    titles = [e.title[:1].lower() + e.title[1:] for e in result.evidence if e.present is False]
+    return ", ".join(titles) if titles else first_sentence(result.explanation)
+
+
+def standing(results: Sequence[CriterionResult]) -> tuple[list[CriterionResult], ...]:
+    """A step's criteria as its summary tells them: the blocking failures, the blocking gaps, those
+    awaiting judgement, and the advice not followed."""
+    return (
+        [r for r in results if r.blocking and r.status is Status.FAIL],
+        [r for r in results if r.blocking and r.status is Status.INCOMPLETE],
+        [r for r in results if r.status is Status.NEEDS_JUDGEMENT],
+        [r for r in results if r.kind is Kind.ADVICE and r.status is Status.FAIL],
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,10 +47,10 @@ PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 class Step(LabelledEnum):
     """The framework's steps a criterion belongs to (domain.md §4)."""
 
-    QUICK_TEST = "quick-test", "Snelle toets"
-    PLAN = "plan", "Beoordeling transformatieplan"
-    FUNDING = "funding", "Aanvraag transformatiemiddelen"
-    MILESTONE = "milestone", "Mijlpaalbeoordeling"
+    QUICK_TEST = "quick-test", "Snelle toets", "Quick test"
+    PLAN = "plan", "Beoordeling transformatieplan", "Assessment of the transformation plan"
+    FUNDING = "funding", "Aanvraag transformatiemiddelen", "Request for transformation funds"
+    MILESTONE = "milestone", "Mijlpaalbeoordeling", "Milestone review"
 
 
 class Kind(LabelledEnum):
@@ -62,10 +62,10 @@ class Kind(LabelledEnum):
     advice: reported to help the submitter; it never blocks.
     """
 
-    GATE = "gate", "Harde voorwaarde"
-    JUDGEMENT = "judgement", "Oordeel beoordelaars"
-    COMPUTED = "computed", "Berekende toets"
-    ADVICE = "advice", "Advies"
+    GATE = "gate", "Harde voorwaarde", "Hard condition"
+    JUDGEMENT = "judgement", "Oordeel beoordelaars", "Assessors' judgement"
+    COMPUTED = "computed", "Berekende toets", "Computed check"
+    ADVICE = "advice", "Advies", "Advice"
 
 
 class _Strict(BaseModel):

@@ -17,22 +17,46 @@ __all__ = ["LETTERS", "Audience", "LetterKind", "LetterSpec", "letter_for"]
 class LetterKind(LabelledEnum):
     """The kinds of letter, with the subject line they carry."""
 
-    QUICK_TEST_POSITIVE = "snelle-toets-positief", "Uitslag snelle toets: positief"
-    QUICK_TEST_NEGATIVE = "snelle-toets-negatief", "Uitslag snelle toets: negatief"
-    INFORMATION_REQUEST = "nadere-informatie", "Snelle toets: verzoek om nadere informatie"
-    PROPOSED_DECISION = "voorgenomen-besluit", "Voorgenomen besluit over uw transformatieplan"
-    CONSULTATION = "consultatie", "Voorgenomen besluit ter consultatie"
-    FINAL_DECISION = "definitief-besluit", "Definitief besluit over uw transformatieplan"
-    MILESTONE_DECISION = "mijlpaalbesluit", "Besluit over een mijlpaal"
-    WAITING_LIST = "wachtrij", "Plaatsing op de wachtrij voor transformatiemiddelen"
-    FUNDING = "financiering", "Toekenning van transformatiemiddelen"
-    ESCALATION = "escalatie", "Uw transformatieplan is voorgelegd aan het BO IZA"
-    ESCALATION_RULING = "uitspraak-bo-iza", "Uitspraak van het BO IZA over uw transformatieplan"
+    QUICK_TEST_POSITIVE = "snelle-toets-positief", "Uitslag snelle toets: positief", "Quick-test result: positive"
+    QUICK_TEST_NEGATIVE = "snelle-toets-negatief", "Uitslag snelle toets: negatief", "Quick-test result: negative"
+    INFORMATION_REQUEST = (
+        "nadere-informatie",
+        "Snelle toets: verzoek om nadere informatie",
+        "Quick test: request for more information",
+    )
+    PROPOSED_DECISION = (
+        "voorgenomen-besluit",
+        "Voorgenomen besluit over uw transformatieplan",
+        "Proposed decision on your transformation plan",
+    )
+    CONSULTATION = "consultatie", "Voorgenomen besluit ter consultatie", "Proposed decision for consultation"
+    FINAL_DECISION = (
+        "definitief-besluit",
+        "Definitief besluit over uw transformatieplan",
+        "Final decision on your transformation plan",
+    )
+    MILESTONE_DECISION = "mijlpaalbesluit", "Besluit over een mijlpaal", "Decision on a milestone"
+    WAITING_LIST = (
+        "wachtrij",
+        "Plaatsing op de wachtrij voor transformatiemiddelen",
+        "Placement on the waiting list for transformation funds",
+    )
+    FUNDING = "financiering", "Toekenning van transformatiemiddelen", "Award of transformation funds"
+    ESCALATION = (
+        "escalatie",
+        "Uw transformatieplan is voorgelegd aan het BO IZA",
+        "Your transformation plan was put before the BO IZA",
+    )
+    ESCALATION_RULING = (
+        "uitspraak-bo-iza",
+        "Uitspraak van het BO IZA over uw transformatieplan",
+        "The BO IZA's ruling on your transformation plan",
+    )
 
 
 class Audience(LabelledEnum):
-    SUBMITTERS = "indieners", "de indieners"
-    OTHER_INSURERS = "overige-verzekeraars", "de overige zorgverzekeraars"
+    SUBMITTERS = "indieners", "de indieners", "the submitters"
+    OTHER_INSURERS = "overige-verzekeraars", "de overige zorgverzekeraars", "the other insurers"
 
 
 @dataclass(frozen=True)

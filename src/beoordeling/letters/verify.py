@@ -18,6 +18,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from .._i18n import _
 from ..errors import DocumentError
 from ..store import Event
 from .fingerprint import DOCUMENT_PATTERN
@@ -111,18 +112,19 @@ def verify_letter(office: LetterOffice, path: Path, renderer: Renderer | None = 
     plan_id, seq = match.group(1), int(match.group(2))
     event = office.store.event(seq)
     if event is None or event.plan_id != plan_id or letter_for(event.type) is None:
-        finding = (
-            f"document {found.document} is not a decision in this store: the letter comes from another store, "
-            "or its number was changed"
-        )
+        finding = _(
+            "document {document} is not a decision in this store: the letter comes from another store, or its "
+            "number was changed"
+        ).format(document=found.document)
         return LetterCheck(path, found.document, found.fingerprint, [finding])
     letter = office.letter(event)
     check = LetterCheck(path, found.document, found.fingerprint, decision=event)
     if found.fingerprint != letter.fingerprint:
         check.findings.append(
-            f"the fingerprint {found.fingerprint or '(none)'} is not the one this store gives document "
-            f"{found.document} ({letter.fingerprint}): the letter comes from another store, or the record it was "
-            "made from was changed"
+            _(
+                "the fingerprint {found} is not the one this store gives document {document} ({expected}): the "
+                "letter comes from another store, or the record it was made from was changed"
+            ).format(found=found.fingerprint or _("(none)"), document=found.document, expected=letter.fingerprint)
         )
     digest = found.sha256
     issued = [
@@ -130,21 +132,25 @@ def verify_letter(office: LetterOffice, path: Path, renderer: Renderer | None = 
     ]
     same = next((e for e in issued if e.payload.get("sha256") == digest), None)
     if same is not None:
-        check.notes.append(f"identical to the letter recorded as issued in event {same.seq}")
+        check.notes.append(_("identical to the letter recorded as issued in event {seq}").format(seq=same.seq))
         return dataclasses.replace(check, issued=same)
     fresh = (renderer or Renderer()).render(letter_html(letter), letter.document)
     if hashlib.sha256(fresh).hexdigest() == digest:
-        check.notes.append("identical to the letter the store produces now; it was never recorded as issued")
+        check.notes.append(_("identical to the letter the store produces now; it was never recorded as issued"))
         return check
     difference = _first_difference(found.text, _pdf_text(fresh))
     if difference is None:
         check.findings.append(
-            "the text is the letter's, but the file is not the one issued: it was re-saved or changed outside its text"
+            _(
+                "the text is the letter's, but the file is not the one issued: it was re-saved or changed "
+                "outside its text"
+            )
         )
     else:
-        check.findings.append(f"the file differs from the letter in the store; first difference: {difference}")
+        said = _("the file differs from the letter in the store; first difference: {difference}")
+        check.findings.append(said.format(difference=difference))
     if not issued:
-        check.notes.append(f"no letter for {found.document} was recorded as issued")
+        check.notes.append(_("no letter for {document} was recorded as issued").format(document=found.document))
     return check
 
 

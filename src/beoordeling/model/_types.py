@@ -147,14 +147,18 @@ Version = Annotated[int, Field(ge=1, le=VERSION_MAX)]
 
 
 class LabelledEnum(StrEnum):
-    """A string enum whose members carry the Dutch label shown to users beside the stored code."""
+    """A string enum whose members carry the Dutch label shown to users beside the stored code, and
+    the English one a terminal under an English locale shows (``_i18n.term``). Documents (letters,
+    the overview) always show the Dutch label."""
 
     label: str
+    label_en: str
 
-    def __new__(cls, value: str, label: str = "") -> Self:
+    def __new__(cls, value: str, label: str = "", label_en: str = "") -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label or value
+        member.label_en = label_en or member.label
         return member
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
+from .._i18n import N_
 from ..model import PlanState, Role
 from ..model._types import LabelledEnum
 
@@ -35,34 +36,46 @@ R = Role
 class Trigger(LabelledEnum):
     """What can happen to a plan; the value is the event type after ``workflow.``."""
 
-    SUBMIT_QUICK_TEST = "submit-quick-test", "Snelle toets ingediend"
-    REQUEST_INFO = "request-info", "Nadere informatie gevraagd"
-    ANSWER = "answer", "Nadere informatie geleverd"
-    PASS_QUICK_TEST = "pass-quick-test", "Snelle toets positief"
-    FAIL_QUICK_TEST = "fail-quick-test", "Snelle toets negatief"
-    PREPARE = "prepare", "Start uitwerking plan"
-    SUBMIT_PLAN = "submit-plan", "Transformatieplan ingediend"
-    PROPOSE_APPROVAL = "propose-approval", "Voorgenomen besluit: goedkeuren"
-    PROPOSE_REJECTION = "propose-rejection", "Voorgenomen besluit: afwijzen"
-    PROPOSE_REWORK = "propose-rework", "Voorgenomen besluit: aanpassen"
-    OPEN_CONSULTATION = "open-consultation", "Consultatie overige verzekeraars geopend"
-    CLOSE_CONSULTATION = "close-consultation", "Consultatie overige verzekeraars gesloten"
-    APPROVE = "approve", "Definitief besluit: goedgekeurd"
-    REJECT = "reject", "Definitief besluit: afgewezen"
-    REQUEST_REWORK = "request-rework", "Definitief besluit: aanpassen en opnieuw indienen"
-    FUND = "fund", "Gefinancierd"
-    WAITLIST = "waitlist", "Op de wachtrij geplaatst"
-    START = "start", "Implementatie gestart"
-    REPORT_MILESTONE = "report-milestone", "Mijlpaal gemeld"
-    MILESTONE_MET = "milestone-met", "Mijlpaal behaald"
-    MILESTONE_MISSED = "milestone-missed", "Mijlpaal niet behaald"
-    COMPLETE = "complete", "Afgerond"
-    WITHDRAW = "withdraw", "Ingetrokken"
-    JUDGE = "judge", "Oordeel vastgelegd"
-    COMMENT = "comment", "Reactie overige verzekeraar"
-    ESCALATE = "escalate", "Voorgelegd aan het BO IZA"
-    UPHOLD = "uphold", "Uitspraak BO IZA: besluit bevestigd"
-    SEND_BACK = "send-back", "Uitspraak BO IZA: terug naar de marktleiders"
+    SUBMIT_QUICK_TEST = "submit-quick-test", "Snelle toets ingediend", "Quick test submitted"
+    REQUEST_INFO = "request-info", "Nadere informatie gevraagd", "More information requested"
+    ANSWER = "answer", "Nadere informatie geleverd", "More information supplied"
+    PASS_QUICK_TEST = "pass-quick-test", "Snelle toets positief", "Quick test positive"
+    FAIL_QUICK_TEST = "fail-quick-test", "Snelle toets negatief", "Quick test negative"
+    PREPARE = "prepare", "Start uitwerking plan", "Working out the plan started"
+    SUBMIT_PLAN = "submit-plan", "Transformatieplan ingediend", "Transformation plan submitted"
+    PROPOSE_APPROVAL = "propose-approval", "Voorgenomen besluit: goedkeuren", "Proposed decision: approve"
+    PROPOSE_REJECTION = "propose-rejection", "Voorgenomen besluit: afwijzen", "Proposed decision: reject"
+    PROPOSE_REWORK = "propose-rework", "Voorgenomen besluit: aanpassen", "Proposed decision: rework"
+    OPEN_CONSULTATION = (
+        "open-consultation",
+        "Consultatie overige verzekeraars geopend",
+        "Consultation of other insurers opened",
+    )
+    CLOSE_CONSULTATION = (
+        "close-consultation",
+        "Consultatie overige verzekeraars gesloten",
+        "Consultation of other insurers closed",
+    )
+    APPROVE = "approve", "Definitief besluit: goedgekeurd", "Final decision: approved"
+    REJECT = "reject", "Definitief besluit: afgewezen", "Final decision: not approved"
+    REQUEST_REWORK = (
+        "request-rework",
+        "Definitief besluit: aanpassen en opnieuw indienen",
+        "Final decision: rework and resubmit",
+    )
+    FUND = "fund", "Gefinancierd", "Funded"
+    WAITLIST = "waitlist", "Op de wachtrij geplaatst", "Put on the waiting list"
+    START = "start", "Implementatie gestart", "Implementation started"
+    REPORT_MILESTONE = "report-milestone", "Mijlpaal gemeld", "Milestone reported"
+    MILESTONE_MET = "milestone-met", "Mijlpaal behaald", "Milestone met"
+    MILESTONE_MISSED = "milestone-missed", "Mijlpaal niet behaald", "Milestone missed"
+    COMPLETE = "complete", "Afgerond", "Completed"
+    WITHDRAW = "withdraw", "Ingetrokken", "Withdrawn"
+    JUDGE = "judge", "Oordeel vastgelegd", "Judgement recorded"
+    COMMENT = "comment", "Reactie overige verzekeraar", "Other insurer's comment"
+    ESCALATE = "escalate", "Voorgelegd aan het BO IZA", "Put before the BO IZA"
+    UPHOLD = "uphold", "Uitspraak BO IZA: besluit bevestigd", "BO IZA ruling: decision upheld"
+    SEND_BACK = "send-back", "Uitspraak BO IZA: terug naar de marktleiders", "BO IZA ruling: back to the market leaders"
 
     @property
     def event_type(self) -> str:
@@ -72,11 +85,11 @@ class Trigger(LabelledEnum):
 class ClockName(LabelledEnum):
     """The framework's clocks (domain.md §4.1, §4.3); their lengths are in the policy file."""
 
-    QUICK_TEST = "quick-test", "Uitslag snelle toets"
-    PROPOSED_DECISION = "proposed-decision", "Voorgenomen besluit"
-    CONSULTATION = "consultation", "Consultatie overige verzekeraars"
-    FINAL_DECISION = "final-decision", "Definitief besluit"
-    ESCALATION = "escalation", "Uitspraak BO IZA na escalatie"
+    QUICK_TEST = "quick-test", "Uitslag snelle toets", "Quick-test result"
+    PROPOSED_DECISION = "proposed-decision", "Voorgenomen besluit", "Proposed decision"
+    CONSULTATION = "consultation", "Consultatie overige verzekeraars", "Consultation of other insurers"
+    FINAL_DECISION = "final-decision", "Definitief besluit", "Final decision"
+    ESCALATION = "escalation", "Uitspraak BO IZA na escalatie", "BO IZA ruling after escalation"
 
 
 @dataclass(frozen=True)
@@ -99,17 +112,18 @@ class Transition:
     automatic: bool = False
     """Fired by the workflow itself right after another move, never by a person."""
     why: str = field(default="", compare=False)
-    """Why the roles are what they are: shown when someone else tries."""
+    """Why the roles are what they are: shown when someone else tries (a catalog message, in English)."""
 
 
 _ASSESSING = (S.QUICK_TEST_SUBMITTED, S.MORE_INFO_REQUESTED)
 _PLAN_OPEN = (S.PLAN_SUBMITTED, S.PROPOSED_DECISION, S.CONSULTATION, S.FINAL_DECISION)
 _ENDED = (S.QUICK_TEST_NEGATIVE, S.NOT_APPROVED, S.COMPLETED, S.WITHDRAWN)
-_LEADERS = "the two market leaders decide for all insurers (domain.md §3.2)"
+_MILESTONES = N_("the market leaders decide whether milestones were achieved (§3.2)")
+_LEADERS = N_("the two market leaders decide for all insurers (domain.md §3.2)")
 _JOINT = (S.QUICK_TEST_SUBMITTED, S.PLAN_SUBMITTED, S.FINAL_DECISION, S.MILESTONE_REVIEW)
 """The states in which the market leaders take a joint decision, and so can disagree."""
-_BO_IZA = "the BO IZA is the escalation body of the IZA parties (domain.md §3.8)"
-_INTAKE = "plans are submitted to the coordinating insurer by the submitters (domain.md §3.1, §3.3)"
+_BO_IZA = N_("the BO IZA is the escalation body of the IZA parties (domain.md §3.8)")
+_INTAKE = N_("plans are submitted to the coordinating insurer by the submitters (domain.md §3.1, §3.3)")
 
 TRANSITIONS: tuple[Transition, ...] = (
     # Step 1: the quick test (domain.md §4.1), 4 weeks.
@@ -117,7 +131,8 @@ TRANSITIONS: tuple[Transition, ...] = (
                "§4.1", ("policy",), starts=ClockName.QUICK_TEST, clock="start", why=_INTAKE),
     Transition(Trigger.REQUEST_INFO, (S.QUICK_TEST_SUBMITTED,), S.MORE_INFO_REQUESTED,
                (R.MARKET_LEADER, R.COORDINATING_INSURER), "§4.1", ("policy",), needs_reason=True, clock="suspend",
-               why="the assessing insurers ask; 'more information requested' is an outcome seen in practice (§4.1)"),
+               why=N_("the assessing insurers ask; 'more information requested' is an outcome seen in practice "
+                      "(§4.1)")),
     Transition(Trigger.ANSWER, (S.MORE_INFO_REQUESTED,), S.QUICK_TEST_SUBMITTED,
                (R.SUBMITTER, R.COORDINATING_INSURER), "§4.1", ("policy",), clock="resume", why=_INTAKE),
     Transition(Trigger.PASS_QUICK_TEST, (S.QUICK_TEST_SUBMITTED,), S.QUICK_TEST_POSITIVE, (R.MARKET_LEADER,),
@@ -127,7 +142,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     # Step 2: working out the plan together (§4.2); no clock.
     Transition(Trigger.PREPARE, (S.QUICK_TEST_POSITIVE, S.REWORK), S.PLAN_IN_PREPARATION,
                (R.SUBMITTER, R.COORDINATING_INSURER, R.MARKET_LEADER), "§4.2", (),
-               why="submitters work the plan out, preferably with the insurers (§4.2)"),
+               why=N_("submitters work the plan out, preferably with the insurers (§4.2)")),
     Transition(Trigger.SUBMIT_PLAN, (S.QUICK_TEST_POSITIVE, S.PLAN_IN_PREPARATION, S.REWORK), S.PLAN_SUBMITTED,
                (R.SUBMITTER, R.COORDINATING_INSURER), "§4.3", ("policy",), starts=ClockName.PROPOSED_DECISION,
                clock="start", why=_INTAKE),
@@ -143,10 +158,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(Trigger.OPEN_CONSULTATION, (S.PROPOSED_DECISION,), S.CONSULTATION, (R.SYSTEM,), "§4.3", (),
                starts=ClockName.CONSULTATION, clock="start", automatic=True,
-               why="the other insurers are told of the proposed decision at once (§3.4)"),
+               why=N_("the other insurers are told of the proposed decision at once (§3.4)")),
     Transition(Trigger.CLOSE_CONSULTATION, (S.CONSULTATION,), S.FINAL_DECISION, (R.SYSTEM,), "§4.3",
                ("window_closed",), starts=ClockName.FINAL_DECISION, clock="start", automatic=True,
-               why="the window closes by itself after two weeks (§3.4)"),
+               why=N_("the window closes by itself after two weeks (§3.4)")),
     *(
         Transition(trigger, (S.FINAL_DECISION,), dest, (R.MARKET_LEADER,), "§4.3", guards, joint=True,
                    needs_reason=reason, why=_LEADERS)
@@ -158,38 +173,38 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     # Funding (§4.4): the NZa's budget-fit check decides between funds and the waiting list.
     Transition(Trigger.FUND, (S.APPROVED, S.WAITLISTED), S.FUNDED, (R.NZA,), "§4.4", ("requests_funds",),
-               why="the NZa checks the request fits the available funds (§3.6)"),
+               why=N_("the NZa checks the request fits the available funds (§3.6)")),
     Transition(Trigger.WAITLIST, (S.APPROVED,), S.WAITLISTED, (R.NZA,), "§4.4", ("requests_funds",),
-               why="the NZa checks the request fits the available funds (§3.6)"),
+               why=N_("the NZa checks the request fits the available funds (§3.6)")),
     # Step 4: implementation and milestones (§4.5).
     Transition(Trigger.START, (S.FUNDED,), S.IMPLEMENTATION,
                (R.SUBMITTER, R.COORDINATING_INSURER, R.MARKET_LEADER), "§4.5", (),
-               why="providers and insurers carry the plan out together (§4.5)"),
+               why=N_("providers and insurers carry the plan out together (§4.5)")),
     Transition(Trigger.START, (S.APPROVED,), S.IMPLEMENTATION,
                (R.SUBMITTER, R.COORDINATING_INSURER, R.MARKET_LEADER), "§9", ("no_funds",),
-               why="a plan without a funds request skips the funding states (§9)"),
+               why=N_("a plan without a funds request skips the funding states (§9)")),
     Transition(Trigger.REPORT_MILESTONE, (S.IMPLEMENTATION,), S.MILESTONE_REVIEW, (R.SUBMITTER,), "§4.5",
-               ("milestone_open",), why="participants report that a milestone was achieved (§4.5)"),
+               ("milestone_open",), why=N_("participants report that a milestone was achieved (§4.5)")),
     Transition(Trigger.MILESTONE_MET, (S.MILESTONE_REVIEW,), S.IMPLEMENTATION, (R.MARKET_LEADER,), "§4.5",
-               ("criteria",), joint=True, why="the market leaders decide whether milestones were achieved (§3.2)"),
+               ("criteria",), joint=True, why=_MILESTONES),
     Transition(Trigger.MILESTONE_MISSED, (S.MILESTONE_REVIEW,), S.IMPLEMENTATION, (R.MARKET_LEADER,), "§4.5", (),
-               joint=True, needs_reason=True, why="the market leaders decide whether milestones were achieved (§3.2)"),
+               joint=True, needs_reason=True, why=_MILESTONES),
     Transition(Trigger.COMPLETE, (S.IMPLEMENTATION,), S.COMPLETED, (R.COORDINATING_INSURER, R.MARKET_LEADER),
-               "§4.5", ("milestones_decided",), why="the insurers monitor the plan to its end (§4.5)"),
+               "§4.5", ("milestones_decided",), why=N_("the insurers monitor the plan to its end (§4.5)")),
     # Withdrawal: the submitters may stop at any time before an end state.
     Transition(Trigger.WITHDRAW, tuple(s for s in S if s not in _ENDED), S.WITHDRAWN,
                (R.SUBMITTER, R.COORDINATING_INSURER), "beleid", (), needs_reason=True,
-               why="a plan is the submitters' own; the coordinating insurer may record it for them"),
+               why=N_("a plan is the submitters' own; the coordinating insurer may record it for them")),
     # Internal moves: recorded in a state without leaving it.
     Transition(Trigger.JUDGE, (*_ASSESSING, *_PLAN_OPEN, S.MILESTONE_REVIEW), None, (R.MARKET_LEADER,), "§5.11",
-               ("policy", "judge_step"), clock="keep", why="judgements are the market leaders' (§3.2)"),
+               ("policy", "judge_step"), clock="keep", why=N_("judgements are the market leaders' (§3.2)")),
     Transition(Trigger.COMMENT, (S.CONSULTATION,), None, (R.OTHER_INSURER,), "§3.4", ("window_open",),
                needs_reason=True, clock="keep",
-               why="other insurers may only comment, within two weeks of the proposed decision (§3.4)"),
+               why=N_("other insurers may only comment, within two weeks of the proposed decision (§3.4)")),
     # Escalation (§3.8): a disagreement of the market leaders goes to the BO IZA, which upholds one of
     # the outcomes (the decision then takes effect) or sends it back to the leaders to decide again.
     Transition(Trigger.ESCALATE, _JOINT, None, (R.MARKET_LEADER,), "§3.8", ("disagreement",), needs_reason=True,
-               clock="keep", why="either market leader may put a disagreement before the BO IZA (§3.8)"),
+               clock="keep", why=N_("either market leader may put a disagreement before the BO IZA (§3.8)")),
     Transition(Trigger.UPHOLD, _JOINT, None, (R.BO_IZA,), "§3.8", ("escalated",), needs_reason=True,
                clock="keep", why=_BO_IZA),
     Transition(Trigger.SEND_BACK, _JOINT, None, (R.BO_IZA,), "§3.8", ("escalated",), needs_reason=True,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from .._i18n import _, term
 from ..criteria import Judgement, RuleBook
 from ..errors import Refused
 from ..model import Plan, PlanState, Role
@@ -73,7 +74,7 @@ def act(
     state = PlanState(record.state)
     dating = stated_date_refusals(on, recorded_on or on, record.dated_on, policy)
     if dating:
-        raise Refused(plan.id, state.label, trigger.value, dating)
+        raise Refused(plan.id, term(state), trigger.value, dating)
     drafts: list[Draft] = []
     work = record
     if state is PlanState.CONSULTATION and trigger in DECISIONS[PlanState.FINAL_DECISION].values():
@@ -124,20 +125,31 @@ def stated_date_refusals(on: date, recorded_on: date, last_on: date | None, poli
     reasons = []
     if on > recorded_on:
         reasons.append(
-            f"the action is dated {on.isoformat()}, after the day the store records it ({recorded_on.isoformat()}, "
-            "by its own clock): an action cannot take effect in the future"
+            _(
+                "the action is dated {day}, after the day the store records it ({recorded}, by its own clock): "
+                "an action cannot take effect in the future"
+            ).format(day=on.isoformat(), recorded=recorded_on.isoformat())
         )
     else:
         allowed = policy.clocks.backdating_days
         if (recorded_on - on).days > allowed:
             earliest = recorded_on - timedelta(days=allowed)
             reasons.append(
-                f"the action is dated {on.isoformat()}, {(recorded_on - on).days} days before the store records it "
-                f"({recorded_on.isoformat()}); policy {policy.stamp} allows an action to be dated at most {allowed} "
-                f"days back (clocks.backdating-days), so not before {earliest.isoformat()}"
-            )
+                _(
+                    "the action is dated {day}, {days} days before the store records it ({recorded}); policy {stamp} "
+                    "allows an action to be dated at most {allowed} days back (clocks.backdating-days), so not "
+                    "before {earliest}"
+                ).format(
+                    day=on.isoformat(), days=(recorded_on - on).days, recorded=recorded_on.isoformat(),
+                    stamp=policy.stamp, allowed=allowed, earliest=earliest.isoformat(),
+                )
+            )  # fmt: skip
     if last_on is not None and on < last_on:
-        reasons.append(f"the plan's last event is dated {last_on.isoformat()}; an action cannot be dated before it")
+        reasons.append(
+            _("the plan's last event is dated {day}; an action cannot be dated before it").format(
+                day=last_on.isoformat()
+            )
+        )
     return reasons
 
 
@@ -188,7 +200,7 @@ def _attempt(
     )  # fmt: skip
     moved = fire(context, trigger)
     if context.refusals:
-        raise Refused(plan.id, record.state.label, trigger.value, context.refusals)
+        raise Refused(plan.id, term(record.state), trigger.value, context.refusals)
     if context.vote_only:
         return [_vote(context, trigger)]
     if not moved or context.fired is None:
@@ -206,11 +218,12 @@ def _vote(context: Context, trigger: Trigger) -> Draft:
     payload["outcome"] = assessment.outcome.value
     others = [v for key, v in context.record.votes.items() if key != context.actor.organisation.casefold()]
     notes = tuple(
-        f"{v.organisation} recorded {v.trigger.value} on {v.on.isoformat()}: the decision is blocked until the "
-        "market leaders agree"
+        _("{organisation} recorded {decision} on {day}: the decision is blocked until the market leaders agree").format(
+            organisation=v.organisation, decision=v.trigger.value, day=v.on.isoformat()
+        )
         for v in others
         if v.trigger is not trigger
-    ) or ("waiting for the other market leader to record the same decision",)
+    ) or (_("waiting for the other market leader to record the same decision"),)
     if context.milestone_under_review():
         payload["milestone"] = context.record.milestone
     return Draft(

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from .._i18n import N_, _, ngettext, term
 from ..criteria import (
     Assessment,
     Edition,
@@ -32,10 +33,12 @@ from .record import ActorLike, PlanRecord
 __all__ = ["Context", "check", "organisations_for"]
 
 _ROLE_NAMES = {
-    Role.SUBMITTER: "a submitting party",
-    Role.COORDINATING_INSURER: "the coordinating insurer",
-    Role.MARKET_LEADER: "a market leader",
-    Role.OTHER_INSURER: "an other insurer",
+    Role.SUBMITTER: N_("{organisation} is not a submitting party of plan {plan} (the plan names: {listed})"),
+    Role.COORDINATING_INSURER: N_(
+        "{organisation} is not the coordinating insurer of plan {plan} (the plan names: {listed})"
+    ),
+    Role.MARKET_LEADER: N_("{organisation} is not a market leader of plan {plan} (the plan names: {listed})"),
+    Role.OTHER_INSURER: N_("{organisation} is not an other insurer of plan {plan} (the plan names: {listed})"),
 }
 
 
@@ -152,7 +155,9 @@ def check(transition: Transition, ctx: Context) -> bool:
     if len(ctx.refusals) > before:
         return False  # the other checks mean nothing to someone who may not act
     if transition.needs_reason and not (ctx.reason and ctx.reason.strip()):
-        ctx.refusals.append(f"{transition.trigger.value} needs a reason (--reason), recorded with the event")
+        ctx.refusals.append(
+            _("{action} needs a reason (--reason), recorded with the event").format(action=transition.trigger.value)
+        )
     for name in transition.guards:
         GUARDS[name](transition, ctx)
     if len(ctx.refusals) > before:
@@ -167,23 +172,26 @@ def check(transition: Transition, ctx: Context) -> bool:
 def _role(transition: Transition, ctx: Context) -> None:
     actor, state = ctx.actor, PlanState(ctx.state)
     if actor.role not in transition.roles:
-        needed = " or ".join(role.value for role in transition.roles)
+        needed = _(" or ").join(role.value for role in transition.roles)
         ctx.refusals.append(
-            f"{transition.trigger.value} needs the role {needed} in state '{state.label}', because "
-            f"{transition.why}; {actor.organisation}/{actor.name} acts as {actor.role.value}"
-        )
+            _("{action} needs the role {needed} in state '{state}', because {why}; {who} acts as {role}").format(
+                action=transition.trigger.value, needed=needed, state=term(state), why=_(transition.why),
+                who=f"{actor.organisation}/{actor.name}", role=actor.role.value,
+            )
+        )  # fmt: skip
         return
     names = organisations_for(actor.role, ctx.plan)
     if names is not None and actor.organisation.casefold() not in {n.casefold() for n in names}:
-        listed = _listed(names) if names else "none"
+        listed = _listed(names) if names else _("none")
         ctx.refusals.append(
-            f"{actor.organisation} is not {_ROLE_NAMES[actor.role]} of plan {ctx.plan.id} (the plan names: {listed})"
+            _(_ROLE_NAMES[actor.role]).format(organisation=actor.organisation, plan=ctx.plan.id, listed=listed)
         )
         return
     if transition.joint and len(ctx.plan.insurers.market_leaders) != 2:
         ctx.refusals.append(
-            f"{transition.trigger.value} is decided jointly by the two market leaders (domain.md §3.2); "
-            f"plan {ctx.plan.id} names {len(ctx.plan.insurers.market_leaders)}"
+            _(
+                "{action} is decided jointly by the two market leaders (domain.md §3.2); plan {plan} names {count}"
+            ).format(action=transition.trigger.value, plan=ctx.plan.id, count=len(ctx.plan.insurers.market_leaders))
         )
 
 
@@ -209,23 +217,34 @@ def _criteria(transition: Transition, ctx: Context) -> None:
     for step in assessment.steps:
         if step.outcome is not Outcome.PASSES:
             ctx.refusals.append(
-                f"{transition.trigger.value} needs every criterion of '{step.step.label}' met: {step.summary} "
-                f"(rules {assessment.rules_stamp}; `beoordeling zelftoets` shows each criterion)"
+                _(
+                    "{action} needs every criterion of '{step}' met: {summary} (rules {rules}; the self-check "
+                    "shows each criterion)"
+                ).format(
+                    action=transition.trigger.value,
+                    step=term(step.step),
+                    summary=step.summary,
+                    rules=assessment.rules_stamp,
+                )
             )
 
 
 def _requests_funds(transition: Transition, ctx: Context) -> None:
     if not ctx.plan.requests_funds:
         ctx.refusals.append(
-            f"plan {ctx.plan.id} asks for no transformation funds, so it skips funding (domain.md §9); use start"
+            _("plan {plan} asks for no transformation funds, so it skips funding (domain.md §9); use start").format(
+                plan=ctx.plan.id
+            )
         )
 
 
 def _no_funds(transition: Transition, ctx: Context) -> None:
     if ctx.plan.requests_funds:
         ctx.refusals.append(
-            f"plan {ctx.plan.id} asks for transformation funds: the NZa's budget-fit check (fund or waitlist) "
-            "comes before implementation (domain.md §4.4)"
+            _(
+                "plan {plan} asks for transformation funds: the NZa's budget-fit check (fund or waitlist) comes "
+                "before implementation (domain.md §4.4)"
+            ).format(plan=ctx.plan.id)
         )
 
 
@@ -233,27 +252,39 @@ def _milestone_open(transition: Transition, ctx: Context) -> None:
     milestones = _milestones(ctx.plan)
     known = [m.id for m in milestones]
     if ctx.milestone is None:
-        ctx.refusals.append(f"name the milestone that was achieved (one of: {_listed(known) or 'none'})")
+        ctx.refusals.append(
+            _("name the milestone that was achieved (one of: {known})").format(known=_listed(known) or _("none"))
+        )
     elif ctx.milestone not in known:
         ctx.refusals.append(
-            f"plan {ctx.plan.id} has no milestone {ctx.milestone!r} (its milestones: {_listed(known) or 'none'})"
+            _("plan {plan} has no milestone {milestone!r} (its milestones: {known})").format(
+                plan=ctx.plan.id, milestone=ctx.milestone, known=_listed(known) or _("none")
+            )
         )
     elif ctx.record.milestones.get(ctx.milestone):
-        ctx.refusals.append(f"milestone {ctx.milestone} was already decided as achieved")
+        ctx.refusals.append(_("milestone {milestone} was already decided as achieved").format(milestone=ctx.milestone))
 
 
 def _milestones_decided(transition: Transition, ctx: Context) -> None:
     open_ = [m.id for m in _milestones(ctx.plan) if m.id not in ctx.record.milestones]
     if open_:
-        ctx.refusals.append(f"milestone(s) {_listed(open_)} still need a decision before the plan is completed")
+        ctx.refusals.append(
+            ngettext(
+                "milestone {milestones} still needs a decision before the plan is completed",
+                "milestones {milestones} still need a decision before the plan is completed",
+                len(open_),
+            ).format(milestones=_listed(open_))
+        )
 
 
 def _window_open(transition: Transition, ctx: Context) -> None:
     clock = ctx.record.clock
     if clock is not None and ctx.on > clock.due_on:
         ctx.refusals.append(
-            f"the consultation window closed on {clock.due_on.isoformat()}: other insurers may comment within two "
-            "weeks of the proposed decision (domain.md §3.4)"
+            _(
+                "the consultation window closed on {day}: other insurers may comment within two weeks of the "
+                "proposed decision (domain.md §3.4)"
+            ).format(day=clock.due_on.isoformat())
         )
 
 
@@ -261,25 +292,28 @@ def _window_closed(transition: Transition, ctx: Context) -> None:
     clock = ctx.record.clock
     if clock is not None and ctx.on <= clock.due_on:
         ctx.refusals.append(
-            f"the consultation window is open up to and including {clock.due_on.isoformat()}; the other insurers "
-            "may still comment, and the final decision follows after it (domain.md §4.3)"
+            _(
+                "the consultation window is open up to and including {day}; the other insurers may still "
+                "comment, and the final decision follows after it (domain.md §4.3)"
+            ).format(day=clock.due_on.isoformat())
         )
 
 
 def _judge_step(transition: Transition, ctx: Context) -> None:
     judgement = ctx.judgement
     if judgement is None:
-        ctx.refusals.append("name the criterion and the verdict")
+        ctx.refusals.append(_("name the criterion and the verdict"))
         return
     state = PlanState(ctx.state)
     steps = judged_steps(state)
     edition = ctx.edition()
     judged = {c.id for step in steps for c in edition.for_step(step)}
     if judgement.criterion not in judged and edition.criterion(judgement.criterion) is not None:
-        names = _listed([repr(s.label) for s in steps])
+        names = _listed([repr(term(s)) for s in steps])
         ctx.refusals.append(
-            f"{judgement.criterion} belongs to another step; in state '{state.label}' the criteria of {names} "
-            "are judged"
+            _("{criterion} belongs to another step; in state '{state}' the criteria of {steps} are judged").format(
+                criterion=judgement.criterion, state=term(state), steps=names
+            )
         )
 
 
@@ -287,28 +321,34 @@ def _disagreement(transition: Transition, ctx: Context) -> None:
     escalation = ctx.record.escalation
     if escalation is not None:
         ctx.refusals.append(
-            f"{escalation.organisation} put this disagreement before the BO IZA on {escalation.on.isoformat()}; "
-            f"its ruling is due by {escalation.due_on.isoformat()}"
+            _("{organisation} put this disagreement before the BO IZA on {day}; its ruling is due by {due}").format(
+                organisation=escalation.organisation, day=escalation.on.isoformat(), due=escalation.due_on.isoformat()
+            )
         )
     elif ctx.record.disagreement is None:
         ctx.refusals.append(
-            "escalate is for a disagreement: the two market leaders must have recorded different decisions in this "
-            "step first (domain.md §3.8)"
+            _(
+                "escalate is for a disagreement: the two market leaders must have recorded different decisions "
+                "in this step first (domain.md §3.8)"
+            )
         )
 
 
 def _escalated(transition: Transition, ctx: Context) -> None:
     if ctx.record.escalation is None:
         ctx.refusals.append(
-            f"no disagreement about plan {ctx.plan.id} is before the BO IZA; a market leader puts one there with "
-            "escalate"
+            _(
+                "no disagreement about plan {plan} is before the BO IZA; a market leader puts one there with escalate"
+            ).format(plan=ctx.plan.id)
         )
         return
     if transition.trigger is Trigger.UPHOLD:
         recorded = {vote.trigger for vote in ctx.record.votes.values()}
         if ctx.ruling not in recorded:
-            names = " or ".join(sorted(t.value for t in recorded))
-            ctx.refusals.append(f"the BO IZA upholds one of the decisions the market leaders recorded: {names}")
+            names = _(" or ").join(sorted(t.value for t in recorded))
+            ctx.refusals.append(
+                _("the BO IZA upholds one of the decisions the market leaders recorded: {names}").format(names=names)
+            )
 
 
 GUARDS: dict[str, Callable[[Transition, Context], None]] = {

@@ -13,6 +13,7 @@ from functools import cache, partial
 
 from transitions import EventData, Machine, MachineError
 
+from .._i18n import _, term
 from ..model import PlanState
 from .definition import TRANSITIONS, Transition, Trigger, states_where
 from .guards import Context, check
@@ -54,9 +55,10 @@ def fire(context: Context, trigger: Trigger) -> bool:
     try:
         return bool(shared_machine().events[trigger.value].trigger(context))
     except MachineError:
-        where = ", ".join(f"'{state.label}'" for state in states_where(trigger))
+        where = ", ".join(f"'{term(state)}'" for state in states_where(trigger))
         context.refusals.append(
-            f"{trigger.value} is possible only in state {where}; plan {context.plan.id} is in "
-            f"'{PlanState(context.state).label}'"
+            _("{action} is possible only in state {states}; plan {plan} is in '{state}'").format(
+                action=trigger.value, states=where, plan=context.plan.id, state=term(PlanState(context.state))
+            )
         )
         return False

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from .. import _yaml
 from .._canonical import canonical_json, sha256_hex
 from .._dutch import euro
+from .._i18n import _
 from .._validation import problems_from
 from ..errors import Loc, PolicyError
 from ..model import Plan, PlanState, Theme
@@ -137,16 +138,17 @@ class PolicyRule(_Strict):
     def refusal(self, trigger: Trigger, on: date) -> str:
         """Why ``trigger`` is refused on ``on``, naming the policy and its date."""
         if self.before is not None and on < self.before:
-            when = f"until {(self.before - timedelta(days=1)).isoformat()}"
+            said = _("{action} is refused until {day} by policy {id} ({title}; {source})")
+            day = self.before - timedelta(days=1)
         else:
-            when = f"since {self.starts.isoformat() if self.starts else on.isoformat()}"
-        text = f"{trigger.value} is refused {when} by policy {self.id} ({self.title}; {self.source})"
+            said = _("{action} is refused since {day} by policy {id} ({title}; {source})")
+            day = self.starts or on
+        text = said.format(action=trigger.value, day=day.isoformat(), id=self.id, title=self.title, source=self.source)
         if self.grace:
-            text += (
-                f"; only plans announced to the coordinating insurer before {self.grace.announced_before.isoformat()} "
-                f"(intake_announced_on) could still be submitted up to and including "
-                f"{self.grace.submitted_by.isoformat()}"
-            )
+            text += "; " + _(
+                "only plans announced to the coordinating insurer before {announced} (intake_announced_on) could "
+                "still be submitted up to and including {day}"
+            ).format(announced=self.grace.announced_before.isoformat(), day=self.grace.submitted_by.isoformat())
         return text
 
 
