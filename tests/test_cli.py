@@ -204,7 +204,10 @@ def test_demo_writes_everything_under_its_folder(
     assert "Besluitbrieven geschreven: 13 (PDF/A, in brieven/)" in result.output
     assert "verify-letter TP-2023-0014-B00019-snelle-toets-positief.pdf: komt overeen met de opslag" in result.output
     assert "TP-2023-0014-B00042-definitief-besluit.pdf" in {p.name for p in (tmp_path / "out" / "brieven").iterdir()}
-    assert "Overzicht op 15 september 2025 (overzicht.xlsx): Voorbeeld 1, Plannen 7, Besluiten 11, Termijnen 5" in result.output
+    assert (
+        "Overzicht op 15 september 2025 (overzicht.xlsx): Voorbeeld 1, Plannen 7, Besluiten 11, Termijnen 5"
+        in result.output
+    )
 
 
 def test_demo_on_a_configured_store_is_repeatable(tmp_path: Path) -> None:
