@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .model._types import LabelledEnum
 
-__all__ = ["DOMAIN", "LOCALEDIR", "N_", "_", "english", "language", "ngettext", "term"]
+__all__ = ["DOMAIN", "LOCALEDIR", "N_", "_", "compile_po", "english", "language", "locale_name", "ngettext", "term"]
 
 DOMAIN = "beoordeling"
 LOCALEDIR = Path(__file__).parent / "locale"
