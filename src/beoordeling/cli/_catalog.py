@@ -52,7 +52,7 @@ def _po(lang: str) -> Path:
 def _commands(command: click.Command, path: str) -> Iterator[tuple[str, click.Command]]:
     yield path, command
     if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
+        for name, sub in sorted(command.commands.items()):
             yield from _commands(sub, f"{path} {name}")
 
 
@@ -64,7 +64,7 @@ def gather() -> Catalog:
             if filename.startswith("_winconsole"):
                 continue  # Windows consoles only
             template.add(message, locations=[(f"{root}/{filename}", lineno)], auto_comments=comments, context=context)
-    for module in {module for _, commands in SECTIONS for _, module, _ in commands}:
+    for module in sorted({module for _, commands in SECTIONS for _, module, _ in commands}):
         importlib.import_module(f"{__package__}.{module}")
     for path, command in _commands(cli, "beoordeling"):
         if command.help:

@@ -119,11 +119,11 @@ _ASSESSING = (S.QUICK_TEST_SUBMITTED, S.MORE_INFO_REQUESTED)
 _PLAN_OPEN = (S.PLAN_SUBMITTED, S.PROPOSED_DECISION, S.CONSULTATION, S.FINAL_DECISION)
 _ENDED = (S.QUICK_TEST_NEGATIVE, S.NOT_APPROVED, S.COMPLETED, S.WITHDRAWN)
 _MILESTONES = N_("the market leaders decide whether milestones were achieved (§3.2)")
-_LEADERS = N_("the two market leaders decide for all insurers (domain.md §3.2)")
+_LEADERS = N_("the two market leaders decide for all insurers (§3.2)")
 _JOINT = (S.QUICK_TEST_SUBMITTED, S.PLAN_SUBMITTED, S.FINAL_DECISION, S.MILESTONE_REVIEW)
 """The states in which the market leaders take a joint decision, and so can disagree."""
-_BO_IZA = N_("the BO IZA is the escalation body of the IZA parties (domain.md §3.8)")
-_INTAKE = N_("plans are submitted to the coordinating insurer by the submitters (domain.md §3.1, §3.3)")
+_BO_IZA = N_("the BO IZA is the escalation body of the IZA parties (§3.8)")
+_INTAKE = N_("plans are submitted to the coordinating insurer by the submitters (§3.1, §3.3)")
 
 TRANSITIONS: tuple[Transition, ...] = (
     # Step 1: the quick test (domain.md §4.1), 4 weeks.

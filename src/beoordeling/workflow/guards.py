@@ -58,7 +58,7 @@ def organisations_for(role: Role, plan: Plan) -> list[str] | None:
 
 
 def assessed_steps(trigger: Trigger, plan: Plan) -> tuple[Step, ...]:
-    """The framework steps a decision rests on (domain.md §4.1, §4.3, §4.4, §4.5)."""
+    """The framework steps a decision rests on (§4.1, §4.3, §4.4, §4.5)."""
     if trigger in (Trigger.PASS_QUICK_TEST, Trigger.FAIL_QUICK_TEST, Trigger.REQUEST_INFO):
         return (Step.QUICK_TEST,)
     if trigger in (Trigger.MILESTONE_MET, Trigger.MILESTONE_MISSED):
@@ -189,9 +189,9 @@ def _role(transition: Transition, ctx: Context) -> None:
         return
     if transition.joint and len(ctx.plan.insurers.market_leaders) != 2:
         ctx.refusals.append(
-            _(
-                "{action} is decided jointly by the two market leaders (domain.md §3.2); plan {plan} names {count}"
-            ).format(action=transition.trigger.value, plan=ctx.plan.id, count=len(ctx.plan.insurers.market_leaders))
+            _("{action} is decided jointly by the two market leaders (§3.2); plan {plan} names {count}").format(
+                action=transition.trigger.value, plan=ctx.plan.id, count=len(ctx.plan.insurers.market_leaders)
+            )
         )
 
 
@@ -232,7 +232,7 @@ def _criteria(transition: Transition, ctx: Context) -> None:
 def _requests_funds(transition: Transition, ctx: Context) -> None:
     if not ctx.plan.requests_funds:
         ctx.refusals.append(
-            _("plan {plan} asks for no transformation funds, so it skips funding (domain.md §9); use start").format(
+            _("plan {plan} asks for no transformation funds, so it skips funding (§9); use start").format(
                 plan=ctx.plan.id
             )
         )
@@ -243,7 +243,7 @@ def _no_funds(transition: Transition, ctx: Context) -> None:
         ctx.refusals.append(
             _(
                 "plan {plan} asks for transformation funds: the NZa's budget-fit check (fund or waitlist) comes "
-                "before implementation (domain.md §4.4)"
+                "before implementation (§4.4)"
             ).format(plan=ctx.plan.id)
         )
 
@@ -283,7 +283,7 @@ def _window_open(transition: Transition, ctx: Context) -> None:
         ctx.refusals.append(
             _(
                 "the consultation window closed on {day}: other insurers may comment within two weeks of the "
-                "proposed decision (domain.md §3.4)"
+                "proposed decision (§3.4)"
             ).format(day=clock.due_on.isoformat())
         )
 
@@ -294,7 +294,7 @@ def _window_closed(transition: Transition, ctx: Context) -> None:
         ctx.refusals.append(
             _(
                 "the consultation window is open up to and including {day}; the other insurers may still "
-                "comment, and the final decision follows after it (domain.md §4.3)"
+                "comment, and the final decision follows after it (§4.3)"
             ).format(day=clock.due_on.isoformat())
         )
 
@@ -329,7 +329,7 @@ def _disagreement(transition: Transition, ctx: Context) -> None:
         ctx.refusals.append(
             _(
                 "escalate is for a disagreement: the two market leaders must have recorded different decisions "
-                "in this step first (domain.md §3.8)"
+                "in this step first (§3.8)"
             )
         )
 
