@@ -78,7 +78,7 @@ def test_bad_files_are_refused_whole(db: str, dutch_terminal: None) -> None:
     result = run("--store", db, "import", str(EXAMPLES[1]), str(BROKEN / "anchor.yaml"), str(BROKEN / "tag.yaml"))
     assert 2 == result.exit_code
     assert "fout: 2 problemen gevonden; er is niets gewijzigd" in result.output
-    assert f"{BROKEN / 'anchor.yaml'}:2: anchors (&t) are not allowed; write the value out" in result.output
+    assert f"{BROKEN / 'anchor.yaml'}:2: ankers (&t) zijn niet toegestaan; schrijf de waarde uit" in result.output
     assert "0 plannen" in run("--store", db, "list").output.splitlines()
 
 

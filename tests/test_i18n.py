@@ -166,3 +166,44 @@ def test_a_stale_or_missing_compiled_catalog_reads_the_po(tmp_path: Path, monkey
         assert "Opties" == _i18n._("Options")
     finally:
         _i18n._catalog.cache_clear()
+
+
+BROKEN = ROOT / "tests" / "broken"
+
+
+def _problem_lines(output: str) -> list[str]:
+    """The problems of a refused input, one per line, without the frame around them."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return [line.split(": ", 1)[1] if line.startswith(("fout:", "error:")) else line for line in lines[-50:]]
+
+
+def _broken_inputs(tmp_path: Path) -> list[list[str]]:
+    commands = [["zelftoets", str(path)] for path in sorted((BROKEN / "plans").iterdir())]
+    commands += [["policy", "check", str(path)] for path in sorted((BROKEN / "policy").iterdir())]
+    for path in sorted((BROKEN / "rules").iterdir()):
+        folder = tmp_path / path.stem
+        folder.mkdir()
+        (folder / path.name).write_bytes(path.read_bytes())
+        commands.append(["rules", "check", str(folder)])
+    return commands
+
+
+def test_every_refused_input_is_told_in_dutch(tmp_path: Path) -> None:
+    """Every broken plan, policy and rules file of the suite: each problem reads differently in Dutch
+    than in English (no English message in a Dutch frame), with the same place, and the exit codes agree."""
+    runner = CliRunner()
+    commands = _broken_inputs(tmp_path)
+    assert len(commands) > 50
+    for command in commands:
+        dutch = runner.invoke(cli, command, env={"LANGUAGE": ""})
+        english = runner.invoke(cli, command, env={"LANGUAGE": "en"})
+        assert dutch.exit_code == english.exit_code, command
+        assert 0 != dutch.exit_code, command
+        assert dutch.exception is None or isinstance(dutch.exception, SystemExit), command
+        said, says = _problem_lines(dutch.output), _problem_lines(english.output)
+        assert len(said) == len(says), command
+        for nl, en in zip(said, says, strict=True):
+            assert nl != en, (command, en)
+            place = en.split(": ")[0]
+            if place.startswith(str(BROKEN)) or place.startswith(str(tmp_path)):
+                assert nl.startswith(place), (command, nl, en)

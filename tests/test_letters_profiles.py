@@ -39,7 +39,7 @@ def test_the_questions_paragraph_names_the_contact_and_adds_escalation_only_wher
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("format: 1", "format: 2"), "profiles.yaml:7: format: Input should be 1"),
+        (("format: 1", "format: 2"), "profiles.yaml:7: format: expected 1; found 2"),
         (("    department: Zorginkoop\n", "    afdeling: Zorginkoop\n"), ":48: organisations[4].afdeling: unknown"),
         (("  - name: CZ\n", "  - name: Menzis\n"), "the organisation name 'Menzis' is given twice"),
         (("email: transformatie@cz.example", "email: x"), "organisations[2].contact.email: expected an e-mail"),

@@ -27,7 +27,7 @@ CASES = {
     "anchor.yaml": "anchor.yaml:2: anchors (&t) are not allowed; write the value out",
     "tag.yaml": "tag.yaml:2: tags (!!python/object/apply:os.system) are not allowed; write plain values",
     "merge-key.yaml": "merge-key.yaml:4: region: merge keys (<<) are not allowed; write the keys out",
-    "not-a-mapping.yaml": "not-a-mapping.yaml: a plan file holds one mapping of fields; found list",
+    "not-a-mapping.yaml": "not-a-mapping.yaml: a plan file holds one mapping of fields; found a list",
     "empty.yaml": "empty.yaml: a plan file holds one mapping of fields; found nothing",
     "unknown-field.yaml": (
         "unknown-field.yaml:3: budget: unknown field; check the spelling "
@@ -87,7 +87,7 @@ CASES = {
         "decimal point"
     ),
     "long-version.json": (
-        f"long-version.json:2: '{'7' * 39}…' (4,301 characters) is not read as a number: it has more than 18 digits"
+        f"long-version.json:2: '{'7' * 39}…' (4301 characters) is not read as a number: it has more than 18 digits"
     ),
     "quoted-huge-amount.yaml": (
         "quoted-huge-amount.yaml:7: funding.lines[0].amount: '1e999999999' is not read as a number: it has more "

@@ -12,17 +12,18 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from ._i18n import N_, _, os_reason
 from .errors import OutputError
 
 __all__ = ["atomic_write", "check_output", "write_bytes", "write_text"]
 
 _KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISLNK, "a symbolic link"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISFIFO, "a named pipe"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, N_("a folder")),
+    (stat.S_ISLNK, N_("a symbolic link")),
+    (stat.S_ISCHR, N_("a character device")),
+    (stat.S_ISBLK, N_("a block device")),
+    (stat.S_ISFIFO, N_("a named pipe")),
+    (stat.S_ISSOCK, N_("a socket")),
 )
 
 
@@ -33,14 +34,15 @@ def check_output(path: Path) -> None:
     except (FileNotFoundError, NotADirectoryError):
         mode = None  # a new file, or a path under something that is not a folder (checked below)
     except OSError as exc:
-        raise OutputError(path, exc.strerror or str(exc)) from exc
+        raise OutputError(path, os_reason(exc)) from exc
     if mode is not None and not stat.S_ISREG(mode):
-        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
-        raise OutputError(path, f"this is {kind}; output replaces only a regular file")
+        kind = _(next((name for test, name in _KINDS if test(mode)), N_("not a regular file")))
+        raise OutputError(path, _("this is {kind}; output replaces only a regular file").format(kind=kind))
     parent = path.parent
     if not parent.is_dir():
-        what = "is not a folder" if parent.exists() else "does not exist"
-        raise OutputError(path, f"the folder {parent} {what}; create it first")
+        if parent.exists():
+            raise OutputError(path, _("the folder {parent} is not a folder; create it first").format(parent=parent))
+        raise OutputError(path, _("the folder {parent} does not exist; create it first").format(parent=parent))
 
 
 def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:

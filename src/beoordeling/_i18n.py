@@ -18,6 +18,7 @@ never shows English to a Dutch user.
 
 from __future__ import annotations
 
+import errno
 import functools
 import gettext
 import io
@@ -28,7 +29,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .model._types import LabelledEnum
 
-__all__ = ["DOMAIN", "LOCALEDIR", "N_", "_", "compile_po", "english", "language", "locale_name", "ngettext", "term"]
+__all__ = [
+    "DOMAIN",
+    "LOCALEDIR",
+    "N_",
+    "_",
+    "compile_po",
+    "english",
+    "language",
+    "locale_name",
+    "ngettext",
+    "os_reason",
+    "term",
+]
 
 DOMAIN = "beoordeling"
 LOCALEDIR = Path(__file__).parent / "locale"
@@ -94,6 +107,26 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Marks ``message`` for the catalog where it is defined; :func:`_` translates it where it is shown."""
     return message
+
+
+_OS_ERRORS = {
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.EEXIST: N_("File exists"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+}
+"""What the C library says of the errors a named file runs into most."""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in the terminal's language where the error is a common one."""
+    known = _OS_ERRORS.get(exc.errno or 0)
+    return _(known) if known else exc.strerror or str(exc)
 
 
 def term(member: LabelledEnum) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ._i18n import _
 from .errors import BeoordelingError
 
 __all__ = [
@@ -52,28 +53,34 @@ def excerpt(value: object, limit: int = EXCERPT) -> str:
     never repeated back)."""
     text = value if isinstance(value, str) else str(value)
     if len(text) > limit:
-        return repr(text[: limit - 1] + "…") + f" ({len(text):,} characters)"
+        return repr(text[: limit - 1] + "…") + " " + _("({count} characters)").format(count=len(text))
     return repr(text)
 
 
 def _refuse(text: str, why: str) -> NumberRefused:
-    return NumberRefused(text, f"{excerpt(text)} is not read as a number: {why}")
+    return NumberRefused(text, _("{text} is not read as a number: {why}").format(text=excerpt(text), why=why))
 
 
 def decimal_from_text(text: str) -> Decimal:
     """A decimal number from its text (``125000.50``, ``1.5e+3``), bounded before conversion."""
     if len(text) > MAX_CHARS:
-        raise _refuse(text, f"it is longer than {MAX_CHARS} characters")
+        raise _refuse(text, _("it is longer than {max_chars} characters").format(max_chars=MAX_CHARS))
     shape = _DECIMAL.fullmatch(text)
     if not shape:
-        raise _refuse(text, "write digits with an optional decimal point (and exponent)")
+        raise _refuse(text, _("write digits with an optional decimal point (and exponent)"))
     if shape[1] and len(shape[1].lstrip("0")) > 3:
-        raise _refuse(text, f"it has more than {MAX_MAGNITUDE} digits before the decimal point")
+        raise _refuse(
+            text,
+            _("it has more than {max_magnitude} digits before the decimal point").format(max_magnitude=MAX_MAGNITUDE),
+        )
     value = Decimal(text)
     if value and value.adjusted() >= MAX_MAGNITUDE:
-        raise _refuse(text, f"it has more than {MAX_MAGNITUDE} digits before the decimal point")
+        raise _refuse(
+            text,
+            _("it has more than {max_magnitude} digits before the decimal point").format(max_magnitude=MAX_MAGNITUDE),
+        )
     if value and value.adjusted() < -MAX_MAGNITUDE:
-        raise _refuse(text, "it is too small to mean anything")
+        raise _refuse(text, _("it is too small to mean anything"))
     return value
 
 
@@ -81,7 +88,7 @@ def whole_from_text(text: str) -> int:
     """A whole number from its text, at most :data:`MAX_WHOLE_DIGITS` digits."""
     digits = text[1:] if text[:1] in ("+", "-") else text
     if not (digits.isascii() and digits.isdigit()):
-        raise _refuse(text, "expected a whole number written in digits")
+        raise _refuse(text, _("expected a whole number written in digits"))
     if len(digits) > MAX_WHOLE_DIGITS:
-        raise _refuse(text, f"it has more than {MAX_WHOLE_DIGITS} digits")
+        raise _refuse(text, _("it has more than {max_whole_digits} digits").format(max_whole_digits=MAX_WHOLE_DIGITS))
     return int(text)

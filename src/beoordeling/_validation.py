@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
+from ._i18n import N_, _
 from .errors import Loc, Problem
 
 Issue = tuple[tuple[str | int, ...], str, Any]
@@ -27,14 +28,14 @@ def refuse(model: str, problems: Sequence[Issue]) -> ValidationError:
     )
 
 
-SCHEMA_HINT = "`beoordeling schema` lists the fields a plan may have"
+SCHEMA_HINT = N_("`beoordeling schema` lists the fields a plan may have")
 
 
 def _found(value: Any) -> str:
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, Decimal):
         return format(value, "f")
     text = repr(value)
@@ -42,10 +43,10 @@ def _found(value: Any) -> str:
 
 
 _PATTERN_HINTS = {
-    "id": "an identifier starts with a letter or digit and uses only letters, digits, '.', '_' and '-'",
-    "email": "expected an e-mail address such as naam@organisatie.nl",
-    "url": "expected a web address starting with https:// or http://",
-    "phone": "expected a phone number: digits, spaces, '+', '-' and parentheses",
+    "id": N_("an identifier starts with a letter or digit and uses only letters, digits, '.', '_' and '-'"),
+    "email": N_("expected an e-mail address such as naam@organisatie.nl"),
+    "url": N_("expected a web address starting with https:// or http://"),
+    "phone": N_("expected a phone number: digits, spaces, '+', '-' and parentheses"),
 }
 
 
@@ -54,42 +55,47 @@ def _message(error: ErrorDetails, schema_hint: str) -> str:
     ctx = error.get("ctx") or {}
     found = _found(error.get("input"))
     if kind == "missing":
-        return "required field is missing"
+        return _("required field is missing")
     if kind == "extra_forbidden":
-        return f"unknown field; check the spelling ({schema_hint})"
-    if kind == "enum":
-        return f"expected one of {ctx.get('expected')}; found {found}"
+        return _("unknown field; check the spelling ({hint})").format(hint=_(schema_hint))
+    if kind in ("enum", "literal_error"):
+        some, sep, last = str(ctx.get("expected")).rpartition(" or ")
+        if not sep:
+            return _("expected {expected}; found {found}").format(expected=last, found=found)
+        choices = _("{some} or {last}").format(some=some, last=last)
+        return _("expected one of {expected}; found {found}").format(expected=choices, found=found)
     if kind.startswith(("date_", "datetime_")):
-        return f"expected a date written as YYYY-MM-DD (for example 2025-02-01); found {found}"
+        return _("expected a date written as YYYY-MM-DD (for example 2025-02-01); found {found}").format(found=found)
     if kind == "string_too_long":
-        return f"text is longer than the {ctx.get('max_length')} characters allowed"
+        return _("text is longer than the {max} characters allowed").format(max=ctx.get("max_length"))
     if kind == "string_too_short":
-        return "text is empty; write something or leave the field out"
+        return _("text is empty; write something or leave the field out")
     if kind == "too_long":
-        return f"the list has more than the {ctx.get('max_length')} entries allowed"
+        return _("the list has more than the {max} entries allowed").format(max=ctx.get("max_length"))
     if kind == "string_pattern_mismatch":
         field = str(error["loc"][-1]) if error["loc"] else ""
-        return f"{_PATTERN_HINTS.get(field, 'has the wrong form')}; found {found}"
+        hint = _(_PATTERN_HINTS[field]) if field in _PATTERN_HINTS else _("has the wrong form")
+        return _("{hint}; found {found}").format(hint=hint, found=found)
     if kind == "decimal_max_places":
-        return f"an amount has at most 2 decimals (whole cents); found {found}"
+        return _("an amount has at most 2 decimals (whole cents); found {found}").format(found=found)
     if kind == "greater_than_equal":
         if error["loc"] and error["loc"][-1] == "amount":
-            return f"an amount cannot be negative; found {found}"
-        return f"must be at least {ctx.get('ge')}; found {found}"
+            return _("an amount cannot be negative; found {found}").format(found=found)
+        return _("must be at least {min}; found {found}").format(min=ctx.get("ge"), found=found)
     if kind == "less_than_equal":
-        return f"must be at most {ctx.get('le')}; found {found}"
+        return _("must be at most {max}; found {found}").format(max=ctx.get("le"), found=found)
     if kind == "string_type":
-        return f"expected text; found {found} (put it in quotes to make it text)"
+        return _("expected text; found {found} (put it in quotes to make it text)").format(found=found)
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"expected a whole number; found {found}"
+        return _("expected a whole number; found {found}").format(found=found)
     if kind in ("decimal_parsing", "decimal_type"):
-        return f"expected an amount in euros such as 125000.00; found {found}"
+        return _("expected an amount in euros such as 125000.00; found {found}").format(found=found)
     if kind in ("plan_consistency", "value_error"):
         message = str(error["msg"]).removeprefix("Value error, ")
         if kind == "plan_consistency" and error.get("input") is not None:
-            return f"{message}; found {found}"
+            return _("{message}; found {found}").format(message=message, found=found)
         return message
-    return f"{error['msg']}; found {found}"
+    return _("{message}; found {found}").format(message=error["msg"], found=found)
 
 
 def problems_from(

@@ -29,11 +29,11 @@ from yaml.events import AliasEvent, CollectionStartEvent, Event, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
+from ._i18n import _, os_reason
 from ._numbers import NumberRefused, decimal_from_text, whole_from_text
 from .errors import BeoordelingError, Loc, Problem
 
 MAX_BYTES = 4 * 1024 * 1024
-TOO_LARGE = f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB"
 MAX_DEPTH = 40
 MAX_NODES = 250_000
 
@@ -90,16 +90,22 @@ class _Composer(yaml.SafeLoader):
         event = cast(Event, self.peek_event())  # type: ignore[no-untyped-call]
         line = event.start_mark.line + 1 if event.start_mark else None
         if isinstance(event, AliasEvent):
-            raise YamlRefused(f"aliases (*{event.anchor}) are not allowed; write the value out", line)
+            raise YamlRefused(
+                _("aliases (*{anchor}) are not allowed; write the value out").format(anchor=event.anchor), line
+            )
         if isinstance(event, ScalarEvent | CollectionStartEvent):
             if event.anchor is not None:
-                raise YamlRefused(f"anchors (&{event.anchor}) are not allowed; write the value out", line)
+                raise YamlRefused(
+                    _("anchors (&{anchor}) are not allowed; write the value out").format(anchor=event.anchor), line
+                )
             if event.tag is not None and event.tag != "!":
                 tag = event.tag.replace("tag:yaml.org,2002:", "!!")
-                raise YamlRefused(f"tags ({tag}) are not allowed; write plain values", line)
+                raise YamlRefused(_("tags ({tag}) are not allowed; write plain values").format(tag=tag), line)
         if isinstance(event, CollectionStartEvent):
             if self.depth >= MAX_DEPTH:
-                raise YamlRefused(f"the document is nested deeper than {MAX_DEPTH} levels", line)
+                raise YamlRefused(
+                    _("the document is nested deeper than {max_depth} levels").format(max_depth=MAX_DEPTH), line
+                )
             self.depth += 1
             try:
                 return super().compose_node(parent, index)
@@ -123,9 +129,13 @@ class _Builder:
     def build(self, node: Node, loc: Loc) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise YamlRefused(f"the document has more than {MAX_NODES} values", _line(node), loc)
+            raise YamlRefused(
+                _("the document has more than {max_nodes} values").format(max_nodes=MAX_NODES), _line(node), loc
+            )
         if len(loc) > MAX_DEPTH:
-            raise YamlRefused(f"the document is nested deeper than {MAX_DEPTH} levels", _line(node), loc)
+            raise YamlRefused(
+                _("the document is nested deeper than {max_depth} levels").format(max_depth=MAX_DEPTH), _line(node), loc
+            )
         self.lines.setdefault(loc, _line(node))
         if isinstance(node, MappingNode):
             return self._mapping(node, loc)
@@ -137,14 +147,16 @@ class _Builder:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlRefused("merge keys (<<) are not allowed; write the keys out", _line(key_node), loc)
+                raise YamlRefused(_("merge keys (<<) are not allowed; write the keys out"), _line(key_node), loc)
             if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _INT, _BOOL, _NULL):
-                raise YamlRefused("a key must be a plain name", _line(key_node), loc)
+                raise YamlRefused(_("a key must be a plain name"), _line(key_node), loc)
             key = str(key_node.value)
             if key in out:
                 first = self.lines.get((*loc, key))
                 raise YamlRefused(
-                    f"duplicate key {key!r} (first given on line {first}); give each key once",
+                    _("duplicate key {key!r} (first given on line {first}); give each key once").format(
+                        key=key, first=first
+                    ),
                     _line(key_node),
                     (*loc, key),
                 )
@@ -170,14 +182,14 @@ class _Builder:
         except NumberRefused as exc:
             raise YamlRefused(str(exc), _line(node), loc) from None
         if _CORE_SPECIAL.fullmatch(text):
-            raise YamlRefused(f"{text!r} is not a finite number", _line(node), loc)
+            raise YamlRefused(_("{text!r} is not a finite number").format(text=text), _line(node), loc)
         return text  # YAML 1.1 would read 1:30, 0x1F, 017, 1_000 or yes as numbers or booleans
 
 
 def parse(text: str, source: str) -> Document:
     """Parse one YAML document into plain data; raise ``YamlProblem`` with the place on refusal."""
     if len(text.encode("utf-8")) > MAX_BYTES:
-        raise YamlProblem(Problem(TOO_LARGE, source))
+        raise YamlProblem(Problem(too_large(), source))
     try:
         loader = _Composer(text)
     except ReaderError as exc:
@@ -195,9 +207,9 @@ def parse(text: str, source: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise YamlProblem(Problem(f"not valid YAML: {what}", source, line=line)) from exc
+        raise YamlProblem(Problem(_("not valid YAML: {what}").format(what=what), source, line=line)) from exc
     except yaml.YAMLError as exc:
-        raise YamlProblem(Problem(f"not valid YAML: {exc}", source)) from exc
+        raise YamlProblem(Problem(_("not valid YAML: {exc}").format(exc=exc), source)) from exc
     finally:
         loader.dispose()
 
@@ -208,10 +220,15 @@ def _unreadable(exc: ReaderError, text: str, source: str) -> Problem:
     line = text.count("\n", 0, position) + 1
     code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
     return Problem(
-        f"the file contains the control character U+{code:04X}, which YAML cannot hold; remove it",
+        _("the file contains the control character U+{code:04X}, which YAML cannot hold; remove it").format(code=code),
         source,
         line=line,
     )
+
+
+def too_large() -> str:
+    """The message for a file over :data:`MAX_BYTES`."""
+    return _("the file is larger than {mib} MiB").format(mib=MAX_BYTES // (1024 * 1024))
 
 
 def read(path: Path, source: str) -> Document:
@@ -219,8 +236,8 @@ def read(path: Path, source: str) -> Document:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
-        raise YamlProblem(Problem(f"cannot read the file: {reason}", source)) from exc
+        reason = os_reason(exc) if isinstance(exc, OSError) else _("it is not UTF-8 text")
+        raise YamlProblem(Problem(_("cannot read the file: {reason}").format(reason=reason), source)) from exc
     return parse(text, source)
 
 

@@ -101,12 +101,20 @@ def checked_input(actor: Actor, reason: str | None) -> None:
         if unsafe:
             problems.append(
                 Problem(
-                    f"{what} contains a control or invisible character ({visible(unsafe.group())}); "
-                    "only plain text, newlines and tabs are allowed"
+                    _(
+                        "{what} contains a control or invisible character ({value}); only plain text, newlines "
+                        "and tabs are allowed"
+                    ).format(what=what, value=visible(unsafe.group()))
                 )
             )
         elif len(text) > limit:
-            problems.append(Problem(f"{what} is {len(text):,} characters long; at most {limit:,} are kept"))
+            problems.append(
+                Problem(
+                    _("{what} is {text:,} characters long; at most {limit:,} are kept").format(
+                        what=what, text=len(text), limit=limit
+                    )
+                )
+            )
     if problems:
         raise InputError(problems)
 
@@ -335,7 +343,9 @@ class Desk:
         except (ValidationError, ValueError) as exc:
             if isinstance(exc, ValidationError):
                 raise InputError(problems_from(exc, None)) from None
-            raise InputError([Problem(f"unknown verdict {verdict!r}; expected pass or fail")]) from None
+            raise InputError(
+                [Problem(_("unknown verdict {verdict!r}; expected pass or fail").format(verdict=verdict))]
+            ) from None
         record = self.current(plan_id)
         plan = self._plan(plan_id, record.submitted_version or record.latest_version)
         check_judgements(plan, record.submitted_on or self.today(), [judgement], rules=self.rules)
@@ -375,7 +385,13 @@ class Desk:
         trigger = choices.get(outcome)
         if trigger is None:
             raise InputError(
-                [Problem(f"unknown outcome {outcome!r} in state '{state.label}'; expected one of {', '.join(choices)}")]
+                [
+                    Problem(
+                        _("unknown outcome {outcome!r} in state '{label}'; expected one of {value}").format(
+                            outcome=outcome, label=state.label, value=", ".join(choices)
+                        )
+                    )
+                ]
             )
         return trigger
 

@@ -163,8 +163,13 @@ class PlanNotFound(StoreError):
     def __init__(self, plan_id: str, version: int | None = None) -> None:
         self.plan_id = plan_id
         self.version = version
-        what = f"plan {plan_id!r}" if version is None else f"version {version} of plan {plan_id!r}"
-        super().__init__(f"{what} is not in the store; `beoordeling list` shows the plans it holds")
+        if version is None:
+            message = _("plan {plan!r} is not in the store; `beoordeling list` shows the plans it holds")
+        else:
+            message = _(
+                "version {version} of plan {plan!r} is not in the store; `beoordeling list` shows the plans it holds"
+            )
+        super().__init__(message.format(plan=plan_id, version=version))
 
 
 class ConflictError(StoreError):
@@ -175,17 +180,18 @@ class ConflictError(StoreError):
         self.based_on = based_on
         self.latest = latest
         if based_on is None:
-            detail = (
-                f"plan {plan_id!r} already exists (latest version {latest}) and the file names no version "
-                "it was based on"
-            )
+            detail = _(
+                "plan {plan!r} already exists (latest version {latest}) and the file names no version it was based on"
+            ).format(plan=plan_id, latest=latest)
         else:
-            detail = (
-                f"plan {plan_id!r} was changed from version {based_on}, but the store already holds version {latest}"
-            )
+            detail = _(
+                "plan {plan!r} was changed from version {based_on}, but the store already holds version {latest}"
+            ).format(plan=plan_id, based_on=based_on, latest=latest)
         super().__init__(
-            f"conflict: {detail}; export the latest version (`beoordeling export {plan_id}`), "
-            "apply your change to it and import again"
+            _(
+                "conflict: {detail}; export the latest version (`beoordeling export {plan}`), "
+                "apply your change to it and import again"
+            ).format(detail=detail, plan=plan_id)
         )
 
 

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from . import _yaml
 from ._files import atomic_write
+from ._i18n import N_, _, os_reason
 from ._numbers import NumberRefused, decimal_from_text, whole_from_text
 from ._validation import problems_from
 from .errors import InputError, PlanFileError, Problem
@@ -49,10 +50,10 @@ SCHEMA_ID = "https://beoordeling.invalid/schema/plan-1.json"
 _SUFFIXES: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 WORKBOOK = ".xlsx"
 _OTHER_SPREADSHEETS = {
-    ".xlsm": "a macro-enabled workbook (.xlsm) is refused; save it as .xlsx",
-    ".xls": "an old Excel file (.xls) is not read; save it as .xlsx",
-    ".xlsb": "a binary Excel file (.xlsb) is not read; save it as .xlsx",
-    ".ods": "an OpenDocument spreadsheet (.ods) is not read; save it as .xlsx",
+    ".xlsm": N_("a macro-enabled workbook (.xlsm) is refused; save it as .xlsx"),
+    ".xls": N_("an old Excel file (.xls) is not read; save it as .xlsx"),
+    ".xlsb": N_("a binary Excel file (.xlsb) is not read; save it as .xlsx"),
+    ".ods": N_("an OpenDocument spreadsheet (.ods) is not read; save it as .xlsx"),
 }
 
 
@@ -71,9 +72,12 @@ def format_of(path: Path | str) -> Format:
     try:
         return _SUFFIXES[suffix]
     except KeyError:
-        message = _OTHER_SPREADSHEETS.get(
-            suffix, f"unknown file type {suffix or '(none)'!r}; use .yaml, .yml, .json or .xlsx"
-        )
+        if suffix in _OTHER_SPREADSHEETS:
+            message = _(_OTHER_SPREADSHEETS[suffix])
+        elif suffix:
+            message = _("unknown file type {suffix!r}; use .yaml, .yml, .json or .xlsx").format(suffix=suffix)
+        else:
+            message = _("the file name has no type; use .yaml, .yml, .json or .xlsx")
         raise PlanFileError(path, [Problem(message, str(path))]) from None
 
 
@@ -82,12 +86,12 @@ def _parse_json(text: str, source: str) -> Any:
         out: dict[str, Any] = {}
         for key, value in pairs:
             if key in out:
-                raise ValueError(f"duplicate key {key!r}; give each key once")
+                raise ValueError(_("duplicate key {key!r}; give each key once").format(key=key))
             out[key] = value
         return out
 
     def no_constants(name: str) -> Any:
-        raise ValueError(f"{name} is not a number a plan can hold")
+        raise ValueError(_("{name} is not a number a plan can hold").format(name=name))
 
     try:
         return json.loads(
@@ -98,16 +102,18 @@ def _parse_json(text: str, source: str) -> Any:
             parse_constant=no_constants,
         )
     except json.JSONDecodeError as exc:
-        raise PlanFileError(source, [Problem(f"not valid JSON: {exc.msg}", source, line=exc.lineno)]) from exc
+        raise PlanFileError(
+            source, [Problem(_("not valid JSON: {msg}").format(msg=exc.msg), source, line=exc.lineno)]
+        ) from exc
     except NumberRefused as exc:
         # json hands the hook only the number's text: its first occurrence gives the line
         line = text.count("\n", 0, max(text.find(exc.text), 0)) + 1
         raise PlanFileError(source, [Problem(str(exc), source, line=line)]) from None
     except RecursionError:
-        message = "not usable JSON: it is nested too deeply for a plan"
+        message = _("not usable JSON: it is nested too deeply for a plan")
         raise PlanFileError(source, [Problem(message, source)]) from None
     except ValueError as exc:
-        raise PlanFileError(source, [Problem(f"not usable JSON: {exc}", source)]) from exc
+        raise PlanFileError(source, [Problem(_("not usable JSON: {exc}").format(exc=exc), source)]) from exc
 
 
 def parse_plan(text: str, source: str, fmt: Format) -> Plan:
@@ -121,11 +127,13 @@ def parse_plan(text: str, source: str, fmt: Format) -> Plan:
         data, line_of = document.data, document.line_of
     else:
         if len(text.encode("utf-8")) > _yaml.MAX_BYTES:
-            raise PlanFileError(source, [Problem(_yaml.TOO_LARGE, source)])
+            raise PlanFileError(source, [Problem(_yaml.too_large(), source)])
         data = _parse_json(text, source)
     if not isinstance(data, dict):
-        found = "nothing" if data is None else type(data).__name__
-        raise PlanFileError(source, [Problem(f"a plan file holds one mapping of fields; found {found}", source)])
+        found = _("nothing") if data is None else _("a list") if isinstance(data, list) else type(data).__name__
+        raise PlanFileError(
+            source, [Problem(_("a plan file holds one mapping of fields; found {found}").format(found=found), source)]
+        )
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
@@ -150,15 +158,17 @@ def load_plan(path: Path | str) -> Plan:
     try:
         size = path.stat().st_size
         if size > _yaml.MAX_BYTES:
-            raise PlanFileError(path, [Problem(_yaml.TOO_LARGE, str(path))])
+            raise PlanFileError(path, [Problem(_yaml.too_large(), str(path))])
         raw = path.read_bytes()
     except OSError as exc:
-        raise PlanFileError(path, [Problem(f"cannot read the file: {exc.strerror}", str(path))]) from exc
+        raise PlanFileError(
+            path, [Problem(_("cannot read the file: {strerror}").format(strerror=os_reason(exc)), str(path))]
+        ) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        where = f"byte {exc.start}"
-        raise PlanFileError(path, [Problem(f"not UTF-8 text ({where}); save the file as UTF-8", str(path))]) from exc
+        message = _("not UTF-8 text (byte {byte}); save the file as UTF-8").format(byte=exc.start)
+        raise PlanFileError(path, [Problem(message, str(path))]) from exc
     return parse_plan(text, str(path), fmt)
 
 
@@ -181,12 +191,16 @@ def save_plan(plan: Plan, path: Path | str, form: str = "plan") -> Path:
         try:
             return save_workbook(default_forms()[form], path, plan)
         except OSError as exc:
-            raise PlanFileError(path, [Problem(f"cannot write the file: {exc.strerror}", str(path))]) from exc
+            raise PlanFileError(
+                path, [Problem(_("cannot write the file: {strerror}").format(strerror=os_reason(exc)), str(path))]
+            ) from exc
     text = dump_plan(plan, format_of(path))
     try:
         return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
     except OSError as exc:
-        raise PlanFileError(path, [Problem(f"cannot write the file: {exc.strerror}", str(path))]) from exc
+        raise PlanFileError(
+            path, [Problem(_("cannot write the file: {strerror}").format(strerror=os_reason(exc)), str(path))]
+        ) from exc
 
 
 def plan_json_schema() -> dict[str, Any]:

@@ -7,6 +7,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._i18n import _, os_reason
 from .errors import ConfigurationError, Problem
 from .model import Plan
 from .resources import data_file
@@ -47,10 +48,16 @@ class RegionList:
         if self.find(plan.region.reference):
             return []
         close = difflib.get_close_matches(plan.region.reference, self.names(), n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else f"the list is {self.source}"
+        hint = (
+            _("did you mean {name!r}?").format(name=close[0])
+            if close
+            else _("the list is {source}").format(source=self.source)
+        )
         return [
             Problem(
-                f"{plan.region.reference!r} is not a region of the reference list; {hint}",
+                _("{reference!r} is not a region of the reference list; {hint}").format(
+                    reference=plan.region.reference, hint=hint
+                ),
                 source,
                 ("region", "reference"),
             )
@@ -65,14 +72,17 @@ def load_regions(path: Path | str | None = None) -> RegionList:
             reader = csv.DictReader(handle)
             if not reader.fieldnames or "zorgkantoorregio" not in reader.fieldnames:
                 raise ConfigurationError(
-                    f"{file}:1: a region list needs a column 'zorgkantoorregio'; found "
-                    f"{', '.join(reader.fieldnames or []) or 'no header'}"
+                    _("{file}:1: a region list needs a column 'zorgkantoorregio'; found {value}").format(
+                        file=file, value=", ".join(reader.fieldnames or []) or "no header"
+                    )
                 )
             regions = []
             for row in reader:
                 name = (row.get("zorgkantoorregio") or "").strip()
                 if not name:
-                    raise ConfigurationError(f"{file}:{reader.line_num}: zorgkantoorregio is empty")
+                    raise ConfigurationError(
+                        _("{file}:{line_num}: zorgkantoorregio is empty").format(file=file, line_num=reader.line_num)
+                    )
                 samples = tuple(s.strip() for s in (row.get("sample_gemeenten") or "").split(";") if s.strip())
                 regions.append(
                     ReferenceRegion(
@@ -83,7 +93,9 @@ def load_regions(path: Path | str | None = None) -> RegionList:
                     )
                 )
     except OSError as exc:
-        raise ConfigurationError(f"cannot read the region list {file}: {exc.strerror}") from exc
+        raise ConfigurationError(
+            _("cannot read the region list {file}: {strerror}").format(file=file, strerror=os_reason(exc))
+        ) from exc
     except csv.Error as exc:
-        raise ConfigurationError(f"{file}: not a readable CSV file: {exc}") from exc
+        raise ConfigurationError(_("{file}: not a readable CSV file: {exc}").format(file=file, exc=exc)) from exc
     return RegionList(str(file), tuple(regions))

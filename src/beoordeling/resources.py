@@ -12,6 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Literal
 
+from ._i18n import _
 from .errors import ConfigurationError
 
 __all__ = ["Folder", "bundled_dir", "data_file", "tool_version"]
@@ -27,8 +28,10 @@ def bundled_dir(name: Folder) -> Path:
         if candidate.is_dir():
             return candidate
     raise ConfigurationError(
-        f"the {name}/ folder was not found next to the package ({_PACKAGE}); reinstall beoordeling "
-        "or run it from a complete checkout"
+        _(
+            "the {name}/ folder was not found next to the package ({package}); reinstall beoordeling "
+            "or run it from a complete checkout"
+        ).format(name=name, package=_PACKAGE)
     )
 
 
@@ -36,7 +39,11 @@ def data_file(name: str) -> Path:
     """A reference-data file that ships inside the package (``beoordeling/data``)."""
     path = _PACKAGE / "data" / name
     if not path.is_file():
-        raise ConfigurationError(f"reference data {name} is missing from {path.parent}; reinstall beoordeling")
+        raise ConfigurationError(
+            _("reference data {name} is missing from {parent}; reinstall beoordeling").format(
+                name=name, parent=path.parent
+            )
+        )
     return path
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import getpass
 import os
 import sys
@@ -16,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .._i18n import N_
+from .._i18n import os_reason
 from .._terminal import visible
 from ..errors import BeoordelingError, InputError, Refused
 from ..model import Role
@@ -93,23 +92,7 @@ def report_error(exc: BeoordelingError | OSError) -> NoReturn:
     if isinstance(exc, BeoordelingError):
         _fail(str(exc))
     where = f"{exc.filename}: " if exc.filename else ""
-    known = _OS_ERRORS.get(exc.errno or 0)
-    said = _(known) if known else exc.strerror or str(exc)
-    _fail(f"{where}{said}")
-
-
-_OS_ERRORS = {
-    errno.ENOENT: N_("No such file or directory"),
-    errno.EACCES: N_("Permission denied"),
-    errno.EPERM: N_("Operation not permitted"),
-    errno.EISDIR: N_("Is a directory"),
-    errno.ENOTDIR: N_("Not a directory"),
-    errno.EEXIST: N_("File exists"),
-    errno.ENOSPC: N_("No space left on device"),
-    errno.EROFS: N_("Read-only file system"),
-    errno.ENAMETOOLONG: N_("File name too long"),
-}
-"""What the C library says of the errors a named file runs into most, in the terminal's language."""
+    _fail(f"{where}{os_reason(exc)}")
 
 
 def _store_url(ctx: click.Context) -> str | None:

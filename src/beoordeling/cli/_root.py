@@ -139,6 +139,13 @@ class _Translated(click.Command):
         with _translated(self):
             return super().get_short_help_str(limit)
 
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return [_(piece) if piece in _USAGE_WORDS else piece for piece in super().collect_usage_pieces(ctx)]
+
+
+_USAGE_WORDS = frozenset((N_("[OPTIONS]"), N_("COMMAND [ARGS]...")))
+"""The words of click's usage line that are not a parameter's own metavar."""
+
 
 class _Group(_Translated, click.Group):
     """A group of commands (``form``, ``rules``, ``policy``, ``profiles``) whose commands and

@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from .._i18n import _
 from ..model._types import LabelledEnum
 from ._expr import Binary, Call, Compare, ListLiteral, Literal, Node, Not, Path, Quantifier, SyntaxProblem, parse
 from ._runtime import (
@@ -42,7 +43,7 @@ from ._runtime import (
     traced_quantifier,
     years_between,
 )
-from ._types import BOOL, DATE, MONEY, NULL, NUMBER, TEXT, Type, context_fields, fields_of
+from ._types import BOOL, DATE, KIND_WORDS, MONEY, NULL, NUMBER, TEXT, Type, context_fields, fields_of
 
 __all__ = ["Compiled", "Env", "Undecided", "compile_expression"]
 
@@ -70,7 +71,12 @@ def compile_expression(text: str, expect: Type | None = None) -> Compiled:
     checker = _Checker()
     typed = checker.check(parse(text), {})
     if expect is not None and (typed.type.kind != expect.kind):
-        raise SyntaxProblem(f"the expression must give {expect.describe()}; it gives {typed.type.describe()}", 1)
+        raise SyntaxProblem(
+            _("the expression must give {expected}; it gives {found}").format(
+                expected=expect.describe(), found=typed.type.describe()
+            ),
+            1,
+        )
     return Compiled(text, typed.type, typed.plain, typed.traced, frozenset(checker.fields))
 
 
@@ -91,7 +97,12 @@ class _Checker:
 
     def _expect(self, typed: _Typed, node: Node, kinds: tuple[str, ...], what: str) -> None:
         if typed.type.kind not in kinds:
-            raise SyntaxProblem(f"{what} needs {_kinds(kinds)}; {node.text!r} is {typed.type.describe()}", node.column)
+            raise SyntaxProblem(
+                _("{what} needs {kinds}; {text!r} is {value}").format(
+                    what=what, kinds=_kinds(kinds), text=node.text, value=typed.type.describe()
+                ),
+                node.column,
+            )
 
     # leaves
 
@@ -120,7 +131,7 @@ class _Checker:
         items = [self.check(item, scope) for item in node.items]
         kinds = {item.type.kind for item in items}
         if len(kinds) > 1:
-            raise SyntaxProblem(f"the items of {node.text} are of different kinds", node.column)
+            raise SyntaxProblem(_("the items of {text} are of different kinds").format(text=node.text), node.column)
         item_type = items[0].type if items else NULL
         plain_items = [item.plain for item in items]
         traced_items = [item.traced for item in items]
@@ -141,16 +152,24 @@ class _Checker:
         else:
             roots = context_fields()
             if head not in roots:
-                raise SyntaxProblem(_unknown(head, roots, "the plan"), node.column)
+                raise SyntaxProblem(_unknown(head, roots, _("the plan")), node.column)
             current, field_path = roots[head], head
         nullable = current.nullable
         for name in rest:
             if current.kind == "list":
                 raise SyntaxProblem(
-                    f"{field_path} is a list; read its items with any(... for x in {field_path})", node.column
+                    _("{field_path} is a list; read its items with any(... for x in {field_path})").format(
+                        field_path=field_path
+                    ),
+                    node.column,
                 )
             if current.kind != "object" or current.model is None:
-                raise SyntaxProblem(f"{field_path} is {current.describe()}; it has no field {name!r}", node.column)
+                raise SyntaxProblem(
+                    _("{field_path} is {value}; it has no field {name!r}").format(
+                        field_path=field_path, value=current.describe(), name=name
+                    ),
+                    node.column,
+                )
             fields = fields_of(current.model)
             if name not in fields:
                 raise SyntaxProblem(_unknown(name, fields, field_path), node.column)
@@ -245,7 +264,10 @@ class _Checker:
         if node.op in ("in", "not in"):
             if right.type.kind != "list" or right.type.item is None:
                 raise SyntaxProblem(
-                    f"'{node.op}' needs a list on its right; {rt!r} is {right.type.describe()}", node.column
+                    _("'{op}' needs a list on its right; {rt!r} is {value}").format(
+                        op=node.op, rt=rt, value=right.type.describe()
+                    ),
+                    node.column,
                 )
             _comparable(left.type, right.type.item, node.left, node.right, node.column)
             negate = node.op == "not in"
@@ -319,10 +341,18 @@ class _Checker:
         spec = _FUNCTIONS.get(node.name)
         if spec is None:
             known = ", ".join(sorted([*_FUNCTIONS, *_QUANTIFIER_NAMES]))
-            raise SyntaxProblem(f"unknown function {node.name}(); the functions are {known}", node.column)
+            raise SyntaxProblem(
+                _("unknown function {name}(); the functions are {known}").format(name=node.name, known=known),
+                node.column,
+            )
         kinds, result, impl, accepts_null = spec
         if len(node.args) != len(kinds):
-            raise SyntaxProblem(f"{node.name}() takes {len(kinds)} argument(s); found {len(node.args)}", node.column)
+            raise SyntaxProblem(
+                _("{name}() takes {kinds} argument(s); found {args}").format(
+                    name=node.name, kinds=len(kinds), args=len(node.args)
+                ),
+                node.column,
+            )
         args = [self.check(arg, scope) for arg in node.args]
         for arg, arg_node, allowed in zip(args, node.args, kinds, strict=True):
             if allowed:
@@ -365,13 +395,18 @@ class _Checker:
     def _quantifier(self, node: Quantifier, scope: Scope) -> _Typed:
         if node.var in scope or node.var in context_fields():
             raise SyntaxProblem(
-                f"the variable name {node.var!r} is already in use (a plan field or an outer variable); choose another",
+                _(
+                    "the variable name {var!r} is already in use (a plan field or an outer variable); choose another"
+                ).format(var=node.var),
                 node.column,
             )
         collection = self.check(node.collection, scope)
         if collection.type.kind != "list" or collection.type.item is None:
             raise SyntaxProblem(
-                f"{node.name}() goes over a list; {node.collection.text!r} is {collection.type.describe()}", node.column
+                _("{name}() goes over a list; {text!r} is {value}").format(
+                    name=node.name, text=node.collection.text, value=collection.type.describe()
+                ),
+                node.column,
             )
         field_base = f"{node.collection.text}[]"
         if isinstance(node.collection, Path) and node.collection.names[0] in scope:
@@ -395,7 +430,12 @@ class _Checker:
             return Type("list", item=body.type)
         allowed = ("number", "money") if name == "sum" else ("number", "money", "date")
         if body.type.kind not in allowed:
-            raise SyntaxProblem(f"{name}() needs {_kinds(allowed)} per item; found {body.type.describe()}", node.column)
+            raise SyntaxProblem(
+                _("{name}() needs {allowed} per item; found {value}").format(
+                    name=name, allowed=_kinds(allowed), value=body.type.describe()
+                ),
+                node.column,
+            )
         return body.type.required() if name == "sum" else body.type.optional()
 
 
@@ -435,15 +475,21 @@ _QUANTIFIER_NAMES = ("any", "all", "count", "sum", "min", "max", "list")
 
 
 def _kinds(kinds: tuple[str, ...]) -> str:
-    words = {"bool": "true/false", "number": "a number", "money": "an amount", "list": "a list"}
-    names = [words.get(kind, f"a {kind}") for kind in kinds]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    names = [_(KIND_WORDS.get(kind, kind)) for kind in kinds]
+    if len(names) == 1:
+        return names[0]
+    return _("{some} or {last}").format(some=", ".join(names[:-1]), last=names[-1])
 
 
 def _unknown(name: str, known: dict[str, Type], where: str) -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; {where} has: {', '.join(sorted(known))}"
-    return f"{where} has no field {name!r}{hint}"
+    if close:
+        return _("{where} has no field {name!r}; did you mean {close!r}?").format(
+            where=where, name=name, close=close[0]
+        )
+    return _("{where} has no field {name!r}; {where} has: {known}").format(
+        where=where, name=name, known=", ".join(sorted(known))
+    )
 
 
 def _comparable(a: Type, b: Type, left: Node, right: Node, column: int) -> None:
@@ -456,15 +502,25 @@ def _comparable(a: Type, b: Type, left: Node, right: Node, column: int) -> None:
             if other_side.kind in ("text", "enum") or (other_side.kind == "list"):
                 return
     if a.kind == "enum" and b.kind == "enum" and a.enum is not b.enum:
-        raise SyntaxProblem(f"{left.text!r} and {right.text!r} are codes of different lists", column)
+        raise SyntaxProblem(
+            _("{text!r} and {text2!r} are codes of different lists").format(text=left.text, text2=right.text), column
+        )
     same = a.kind == b.kind or (a.numeric and b.numeric) or {a.kind, b.kind} == {"enum", "text"}
     if not same:
         raise SyntaxProblem(
-            f"cannot compare {left.text!r} ({a.describe()}) with {right.text!r} ({b.describe()})", column
+            _("cannot compare {left!r} ({left_kind}) with {right!r} ({right_kind})").format(
+                left=left.text, left_kind=a.describe(), right=right.text, right_kind=b.describe()
+            ),
+            column,
         )
 
 
 def _known_code(enum: type[LabelledEnum], literal: Node, column: int) -> None:
     if isinstance(literal, Literal) and isinstance(literal.value, str) and literal.value not in enum._value2member_map_:
         codes = ", ".join(member.value for member in enum)
-        raise SyntaxProblem(f"{literal.value!r} is not a {enum.__name__} code; the codes are: {codes}", column)
+        raise SyntaxProblem(
+            _("{value!r} is not a {kind} code; the codes are: {codes}").format(
+                value=literal.value, kind=enum.__name__, codes=codes
+            ),
+            column,
+        )

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .._i18n import _
 from ..errors import BeoordelingError
 
 __all__ = [
@@ -149,7 +150,7 @@ def _tokens(text: str) -> list[_Token]:
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if match is None:
-            raise SyntaxProblem(f"unexpected character {text[pos]!r}", pos + 1)
+            raise SyntaxProblem(_("unexpected character {value!r}").format(value=text[pos]), pos + 1)
         kind = match.lastgroup or ""
         if kind != "space":
             out.append(_Token(kind, match.group(), pos))
@@ -176,8 +177,10 @@ class _Parser:
 
     def _take(self, text: str, what: str) -> _Token:
         if not self._is(text):
-            found = self.token.text or "the end of the expression"
-            raise SyntaxProblem(f"expected {what}; found {found!r}", self.token.start + 1)
+            found = self.token.text or _("the end of the expression")
+            raise SyntaxProblem(
+                _("expected {what}; found {found!r}").format(what=what, found=found), self.token.start + 1
+            )
         token = self.token
         self.i += 1
         return token
@@ -188,10 +191,12 @@ class _Parser:
 
     def parse(self) -> Node:
         if self.token.kind == "end":
-            raise SyntaxProblem("the expression is empty", 1)
+            raise SyntaxProblem(_("the expression is empty"), 1)
         node = self._or()
         if self.token.kind != "end":
-            raise SyntaxProblem(f"unexpected {self.token.text!r} after a complete expression", self.token.start + 1)
+            raise SyntaxProblem(
+                _("unexpected {text!r} after a complete expression").format(text=self.token.text), self.token.start + 1
+            )
         return node
 
     def _or(self) -> Node:
@@ -237,7 +242,7 @@ class _Parser:
             return left
         right = self._additive()
         if self.token.kind == "op" and self.token.text in ("==", "!=", "<", "<=", ">", ">="):
-            raise SyntaxProblem("comparisons cannot be chained; join them with 'and'", self.token.start + 1)
+            raise SyntaxProblem(_("comparisons cannot be chained; join them with 'and'"), self.token.start + 1)
         return Compare(self._node_text(start), start + 1, op, left, right)
 
     def _additive(self) -> Node:
@@ -265,11 +270,13 @@ class _Parser:
         node = self._primary()
         while self._is("."):
             if not isinstance(node, Path):
-                raise SyntaxProblem("only a field path can be followed by '.'", self.token.start + 1)
+                raise SyntaxProblem(_("only a field path can be followed by '.'"), self.token.start + 1)
             self.i += 1
             name = self.token
             if name.kind != "name" or name.text in _KEYWORDS:
-                raise SyntaxProblem(f"expected a field name after '.'; found {name.text!r}", name.start + 1)
+                raise SyntaxProblem(
+                    _("expected a field name after '.'; found {text!r}").format(text=name.text), name.start + 1
+                )
             self.i += 1
             node = Path(self._node_text(start), start + 1, (*node.names, name.text))
         return node
@@ -286,7 +293,7 @@ class _Parser:
             try:
                 return Literal(token.text, start + 1, date.fromisoformat(token.text))
             except ValueError:
-                raise SyntaxProblem(f"{token.text} is not a date that exists", start + 1) from None
+                raise SyntaxProblem(_("{text} is not a date that exists").format(text=token.text), start + 1) from None
         if token.kind == "string":
             self.i += 1
             body = token.text[1:-1]
@@ -305,12 +312,12 @@ class _Parser:
             if token.text == "null":
                 return Literal(token.text, start + 1, None)
             if token.text in _KEYWORDS:
-                raise SyntaxProblem(f"{token.text!r} cannot start a value", start + 1)
+                raise SyntaxProblem(_("{text!r} cannot start a value").format(text=token.text), start + 1)
             if self._is("("):
                 return self._call(token)
             return Path(token.text, start + 1, (token.text,))
-        found = token.text or "the end of the expression"
-        raise SyntaxProblem(f"expected a value; found {found!r}", start + 1)
+        found = token.text or _("the end of the expression")
+        raise SyntaxProblem(_("expected a value; found {found!r}").format(found=found), start + 1)
 
     def _list(self) -> Node:
         start = self.token.start
@@ -319,7 +326,7 @@ class _Parser:
         while not self._is("]"):
             items.append(self._or())
             if not self._is("]"):
-                self._take(",", "',' or ']'")
+                self._take(",", _("{some} or {last}").format(some="','", last="']'"))
         self.i += 1
         return ListLiteral(self._node_text(start), start + 1, tuple(items))
 
@@ -332,16 +339,18 @@ class _Parser:
         while not self._is(")"):
             args.append(self._or())
             if not self._is(")"):
-                self._take(",", "',' or ')'")
+                self._take(",", _("{some} or {last}").format(some="','", last="')'"))
         self.i += 1
         return Call(self._node_text(start), start + 1, name.text, tuple(args))
 
     def _quantifier(self, name: _Token) -> Node:
         body = self._or()
-        self._take("for", f"'for': {name.text}() is written {name.text}(value for x in list)")
+        self._take("for", _("'for': {text}() is written {text}(value for x in list)").format(text=name.text))
         var = self.token
         if var.kind != "name" or var.text in _KEYWORDS:
-            raise SyntaxProblem(f"expected a variable name after 'for'; found {var.text!r}", var.start + 1)
+            raise SyntaxProblem(
+                _("expected a variable name after 'for'; found {text!r}").format(text=var.text), var.start + 1
+            )
         self.i += 1
         self._take("in", "'in'")
         collection = self._additive()

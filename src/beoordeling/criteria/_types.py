@@ -17,10 +17,23 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
+from .._i18n import N_, _
 from ..model import Milestone, Plan
 from ..model._types import LabelledEnum, Part
 
 __all__ = ["BOOL", "DATE", "MONEY", "NULL", "NUMBER", "TEXT", "Type", "context_fields", "fields_of"]
+
+KIND_WORDS = {
+    "bool": N_("true/false"),
+    "number": N_("a number"),
+    "money": N_("an amount"),
+    "text": N_("a text"),
+    "date": N_("a date"),
+    "list": N_("a list"),
+    "object": N_("an object"),
+    "enum": N_("a code"),
+    "null": "null",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,16 +50,12 @@ class Type:
 
     def describe(self) -> str:
         if self.kind == "list" and self.item is not None:
-            text = f"a list of {self.item.describe()}"
-        elif self.kind == "enum" and self.enum is not None:
-            text = f"a {self.enum.__name__} code"
-        elif self.kind == "object" and self.model is not None:
-            text = f"a {self.model.__name__}"
-        else:
-            text = {"bool": "true/false", "number": "a number", "money": "an amount", "null": "null"}.get(
-                self.kind, f"a {self.kind}"
-            )
-        return text
+            return _("a list of {item}").format(item=self.item.describe())
+        if self.kind == "enum" and self.enum is not None:
+            return _("a {enum} code").format(enum=self.enum.__name__)
+        if self.kind == "object" and self.model is not None:
+            return _("a {model}").format(model=self.model.__name__)
+        return _(KIND_WORDS.get(self.kind, self.kind))
 
     def required(self) -> Type:
         return Type(self.kind, False, self.item, self.enum, self.model)

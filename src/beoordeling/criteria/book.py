@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from .. import _yaml
 from .._canonical import canonical_json, sha256_hex
+from .._i18n import N_, _
 from .._validation import problems_from
 from ..errors import Loc, Problem, RulesError
 from ..resources import bundled_dir
@@ -37,7 +38,7 @@ from .spec import FORMAT, PLACEHOLDER, CriterionSpec, EvidenceSpec, OverlaySpec,
 
 __all__ = ["Criterion", "Edition", "Evidence", "RuleBook", "default_rules", "load_rules"]
 
-RULES_HINT = "rules/README.md lists the keys a rules file may have"
+RULES_HINT = N_("rules/README.md lists the keys a rules file may have")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +153,13 @@ class RuleBook:
         chosen = tuple(sorted((c for c in relevant if c.in_force(on)), key=_order))
         if not any(c.overlay is None for c in chosen):
             first = min((c.spec.valid_from for c in self.criteria if c.overlay is None), default=None)
-            detail = f"the earliest rules apply from {first.isoformat()}" if first else "the rule book is empty"
-            raise RulesError([Problem(f"no rules are in force on {on.isoformat()}; {detail}")])
+            detail = (
+                _("the earliest rules apply from {date}").format(date=first.isoformat())
+                if first
+                else _("the rule book is empty")
+            )
+            message = _("no rules are in force on {date}; {detail}").format(date=on.isoformat(), detail=detail)
+            raise RulesError([Problem(message)])
         bounds = {c.spec.valid_from for c in relevant} | {
             c.spec.valid_until + timedelta(days=1) for c in relevant if c.spec.valid_until
         }
@@ -224,8 +230,10 @@ class _FileLoader:
         try:
             return compile_expression(text, BOOL if boolean else None)
         except SyntaxProblem as exc:
-            where = f" (column {exc.column})" if exc.column and exc.column > 1 else ""
-            self.problem(f"{exc.message}{where}; the expression: {text}", loc)
+            where = _(" (column {column})").format(column=exc.column) if exc.column and exc.column > 1 else ""
+            self.problem(
+                _("{message}{where}; the expression: {text}").format(message=exc.message, where=where, text=text), loc
+            )
             return None
 
     def _criterion(self, spec: RulesFileSpec, i: int, item: CriterionSpec) -> Criterion | None:
@@ -267,9 +275,14 @@ class _FileLoader:
             for name in PLACEHOLDER.findall(text):
                 if name not in item.show:
                     known = ", ".join(sorted(item.show)) or "none"
-                    self.problem(f"{{{name}}} is not a value under show (show names: {known})", (*loc, "explain", key))
+                    self.problem(
+                        _("{{{name}}} is not a value under show (show names: {known})").format(name=name, known=known),
+                        (*loc, "explain", key),
+                    )
             if "{" in PLACEHOLDER.sub("", text) or "}" in PLACEHOLDER.sub("", text):
-                self.problem("a brace that is not a {name} placeholder; write values as {name}", (*loc, "explain", key))
+                self.problem(
+                    _("a brace that is not a {name} placeholder; write values as {name}"), (*loc, "explain", key)
+                )
 
 
 def rules_files(path: Path) -> list[Path]:
@@ -284,10 +297,10 @@ def load_rules(path: Path | str | None = None) -> RuleBook:
     raise :class:`RulesError` listing every problem of every file."""
     root = Path(path) if path is not None else bundled_dir("rules")
     if not root.exists():
-        raise RulesError([Problem("no such file or folder", _yaml.display_path(root))])
+        raise RulesError([Problem(_("no such file or folder"), _yaml.display_path(root))])
     files = rules_files(root)
     if not files:
-        raise RulesError([Problem("no rules files (*.yaml) found here", _yaml.display_path(root))])
+        raise RulesError([Problem(_("no rules files (*.yaml) found here"), _yaml.display_path(root))])
     problems: list[Problem] = []
     criteria: list[Criterion] = []
     overlays: dict[str, OverlaySpec] = {}
@@ -328,26 +341,31 @@ def _validity_problems(criteria: Sequence[Criterion]) -> list[Problem]:
             if (earlier.overlay is None) != (later.overlay is None) or (
                 earlier.overlay and later.overlay and earlier.overlay.insurer != later.overlay.insurer
             ):
-                problems.append(
-                    Problem(f"{criterion_id} is also defined at {where} for other insurers; give it its own id",
-                            later.source, ("criteria", later.index, "id"), later.line)
-                )  # fmt: skip
+                message = _("{criterion} is also defined at {where} for other insurers; give it its own id").format(
+                    criterion=criterion_id, where=where
+                )
+                problems.append(Problem(message, later.source, ("criteria", later.index, "id"), later.line))
             elif until is None or until >= later.spec.valid_from:
-                shown = "without an end date" if until is None else f"until {until.isoformat()}"
-                problems.append(
-                    Problem(
-                        f"{criterion_id} overlaps the version at {where}, which is in force {shown}; "
-                        f"end that version on {(later.spec.valid_from - timedelta(days=1)).isoformat()}",
-                        later.source, loc, later.valid_from_line,
-                    )
-                )  # fmt: skip
+                shown = _("without an end date") if until is None else _("until {date}").format(date=until.isoformat())
+                message = _(
+                    "{criterion} overlaps the version at {where}, which is in force {shown}; end that version on {end}"
+                ).format(
+                    criterion=criterion_id,
+                    where=where,
+                    shown=shown,
+                    end=(later.spec.valid_from - timedelta(days=1)).isoformat(),
+                )
+                problems.append(Problem(message, later.source, loc, later.valid_from_line))
             elif until + timedelta(days=1) < later.spec.valid_from:
-                problems.append(
-                    Problem(
-                        f"{criterion_id} has no version in force from {(until + timedelta(days=1)).isoformat()} "
-                        f"to {(later.spec.valid_from - timedelta(days=1)).isoformat()} (the version at {where} "
-                        f"ends on {until.isoformat()}); close the gap",
-                        later.source, loc, later.valid_from_line,
-                    )
-                )  # fmt: skip
+                message = _(
+                    "{criterion} has no version in force from {start} to {end} "
+                    "(the version at {where} ends on {until}); close the gap"
+                ).format(
+                    criterion=criterion_id,
+                    start=(until + timedelta(days=1)).isoformat(),
+                    end=(later.spec.valid_from - timedelta(days=1)).isoformat(),
+                    where=where,
+                    until=until.isoformat(),
+                )
+                problems.append(Problem(message, later.source, loc, later.valid_from_line))
     return problems

@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from .._dutch import enumeration
+from .._i18n import _
 from ..errors import Problem, RulesError
 from ..model import Milestone, Plan
 from ._compile import Compiled
@@ -186,21 +187,28 @@ def _check_judgements(edition: Edition, judgements: Sequence[Judgement]) -> None
         if criterion is None:
             problems.append(
                 Problem(
-                    f"{judgement.criterion} is not a criterion in the rules in force on {edition.on.isoformat()} "
-                    f"({edition.stamp})",
+                    _("{criterion} is not a criterion in the rules in force on {value} ({stamp})").format(
+                        criterion=judgement.criterion, value=edition.on.isoformat(), stamp=edition.stamp
+                    ),
                     loc=loc,
                 )
             )
             continue
         kind = criterion.spec.kind
         if kind in (Kind.GATE, Kind.ADVICE):
-            what = "a gate, decided from the plan" if kind is Kind.GATE else "advice, which never blocks"
-            problems.append(Problem(f"{criterion.id} is {what}; it cannot be judged or overridden", loc=loc))
+            message = (
+                _("{id} is a gate, decided from the plan; it cannot be judged or overridden")
+                if kind is Kind.GATE
+                else _("{id} is advice, which never blocks; it cannot be judged or overridden")
+            )
+            problems.append(Problem(message.format(id=criterion.id), loc=loc))
         elif kind is Kind.COMPUTED and (judgement.verdict is Verdict.FAIL or judgement.reason is None):
             problems.append(
                 Problem(
-                    f"{criterion.id} is decided from the plan; assessors can only override a failure, with a "
-                    "verdict 'pass' and a reason",
+                    _(
+                        "{id} is decided from the plan; assessors can only override a failure, with a verdict "
+                        "'pass' and a reason"
+                    ).format(id=criterion.id),
                     loc=loc,
                 )
             )

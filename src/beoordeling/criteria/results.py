@@ -15,6 +15,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .._i18n import _
 from ..model._types import LabelledEnum
 from .spec import Kind, Step
 
@@ -85,7 +86,7 @@ class Judgement(BaseModel):
     @model_validator(mode="after")
     def _reason_for_no(self) -> Self:
         if self.verdict is Verdict.FAIL and self.reason is None:
-            raise ValueError(f"a negative verdict on {self.criterion} needs a reason")
+            raise ValueError(_("a negative verdict on {criterion} needs a reason").format(criterion=self.criterion))
         return self
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .._i18n import _
 from .._validation import Issue, refuse
 from ..model._types import LabelledEnum
 
@@ -134,7 +135,13 @@ class CriterionSpec(_Strict):
     def _consistent(self) -> Self:
         problems = [*self._kind_problems(), *self._evidence_problems()]
         if self.valid_until is not None and self.valid_until < self.valid_from:
-            problems.append((("valid_until",), f"ends before it starts ({self.valid_from})", str(self.valid_until)))
+            problems.append(
+                (
+                    ("valid_until",),
+                    _("ends before it starts ({valid_from})").format(valid_from=self.valid_from),
+                    str(self.valid_until),
+                )
+            )
         if problems:
             raise refuse("CriterionSpec", problems)
         return self
@@ -146,20 +153,20 @@ class CriterionSpec(_Strict):
             problems.append(
                 (
                     ("check",),
-                    "a judgement has no check: the assessors decide; list what must be present under evidence",
+                    _("a judgement has no check: the assessors decide; list what must be present under evidence"),
                     self.check,
                 )
             )
         if self.kind in (Kind.COMPUTED, Kind.ADVICE) and self.check is None:
-            problems.append((("kind",), f"a {kind} criterion needs a check", None))
+            problems.append((("kind",), _("a {kind} criterion needs a check").format(kind=kind), None))
         if self.kind is Kind.GATE and self.check is None and not self.evidence:
-            problems.append((("kind",), "a gate needs a check or evidence to decide it", None))
+            problems.append((("kind",), _("a gate needs a check or evidence to decide it"), None))
         if self.kind is Kind.JUDGEMENT and self.explain.judge is None:
-            problems.append((("explain",), "a judgement needs explain.judge: what the assessors weigh", None))
+            problems.append((("explain",), _("a judgement needs explain.judge: what the assessors weigh"), None))
         if self.check is not None and self.explain.failed is None:
-            problems.append((("explain",), "a criterion with a check needs explain.fail", None))
+            problems.append((("explain",), _("a criterion with a check needs explain.fail"), None))
         if self.applies is not None and self.explain.not_applicable is not None:
-            problems.append((("explain", "not_applicable"), "give this text once, in applies.otherwise", None))
+            problems.append((("explain", "not_applicable"), _("give this text once, in applies.otherwise"), None))
         return problems
 
     def _evidence_problems(self) -> list[Issue]:
@@ -168,10 +175,14 @@ class CriterionSpec(_Strict):
         for i, item in enumerate(self.evidence):
             if item.id.split(".")[0] != self.id:
                 problems.append(
-                    (("evidence", i, "id"), f"an evidence id starts with its criterion's id ({self.id})", item.id)
+                    (
+                        ("evidence", i, "id"),
+                        _("an evidence id starts with its criterion's id ({id})").format(id=self.id),
+                        item.id,
+                    )
                 )
             if item.id in seen:
-                problems.append((("evidence", i, "id"), "two evidence items have this id", item.id))
+                problems.append((("evidence", i, "id"), _("two evidence items have this id"), item.id))
             seen.add(item.id)
         return problems
 
@@ -208,6 +219,12 @@ class RulesFileSpec(_Strict):
         if self.format != FORMAT:
             raise refuse(
                 "RulesFileSpec",
-                [(("format",), f"this version of beoordeling reads rules format {FORMAT}", self.format)],
+                [
+                    (
+                        ("format",),
+                        _("this version of beoordeling reads rules format {format}").format(format=FORMAT),
+                        self.format,
+                    )
+                ],
             )
         return self

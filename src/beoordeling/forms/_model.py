@@ -19,6 +19,7 @@ from annotated_types import Ge, Le, MaxLen
 from pydantic import BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
 
+from .._i18n import _
 from ..errors import BeoordelingError
 from ..model import Plan
 from ..model import _types as t
@@ -170,12 +171,16 @@ def resolve(path: str, model: type[BaseModel] = Plan, *, through_tables: bool = 
             current = current.model
         if not isinstance(current, type):
             what = "a table" if isinstance(current, Table) else "a single value"
-            raise PathError(f"{'.'.join(walked)} holds {what}; it has no field {name!r}")
+            raise PathError(
+                _("{value} holds {what}; it has no field {name!r}").format(value=".".join(walked), what=what, name=name)
+            )
         fields = _fields(current)
         if name not in fields:
             where = f"{'.'.join(walked)} has" if walked else f"the {current.__name__} model has"
             known = ", ".join(fields)
-            raise PathError(f"{where} no field {name!r} (its fields: {known})")
+            raise PathError(
+                _("{where} no field {name!r} (its fields: {known})").format(where=where, name=name, known=known)
+            )
         current = fields[name]
         walked.append(name)
     return current

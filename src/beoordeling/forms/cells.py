@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from .._i18n import _
 from .._numbers import MAX_CHARS, MAX_MAGNITUDE, MAX_WHOLE_DIGITS, excerpt
 from ..errors import BeoordelingError
 from ..model._types import LabelledEnum
@@ -62,7 +63,7 @@ def split_list(text: str) -> list[str]:
 def _date(raw: Any) -> date:
     if isinstance(raw, datetime):
         if raw.time() != time():
-            raise CellError(f"expected a date without a time of day; found {_found(raw)}")
+            raise CellError(_("expected a date without a time of day; found {raw}").format(raw=_found(raw)))
         return raw.date()
     if isinstance(raw, date):
         return raw
@@ -76,13 +77,13 @@ def _date(raw: Any) -> date:
             try:
                 return date(year, month, day)
             except ValueError:
-                raise CellError(f"the date {text} does not exist") from None
-    raise CellError(f"expected a date such as 1-2-2025 or 2025-02-01; found {_found(raw)}")
+                raise CellError(_("the date {text} does not exist").format(text=text)) from None
+    raise CellError(_("expected a date such as 1-2-2025 or 2025-02-01; found {raw}").format(raw=_found(raw)))
 
 
 def _amount(raw: Any) -> Decimal:
     if isinstance(raw, bool):
-        raise CellError(f"expected an amount in euros; found {_found(raw)}")
+        raise CellError(_("expected an amount in euros; found {raw}").format(raw=_found(raw)))
     if isinstance(raw, int):
         value = Decimal(raw)
     elif isinstance(raw, float):
@@ -91,15 +92,21 @@ def _amount(raw: Any) -> Decimal:
         text = raw.replace("€", "").replace("\u00a0", "").replace(" ", "")
         if len(text) > MAX_CHARS or not _DUTCH_AMOUNT.match(text):
             raise CellError(
-                f"expected an amount as a number, or in Dutch notation such as 1.234,56; found {_found(raw)}"
+                _("expected an amount as a number, or in Dutch notation such as 1.234,56; found {raw}").format(
+                    raw=_found(raw)
+                )
             )
         value = Decimal(text.replace(".", "").replace(",", "."))
     else:
-        raise CellError(f"expected an amount in euros; found {_found(raw)}")
+        raise CellError(_("expected an amount in euros; found {raw}").format(raw=_found(raw)))
     if not value.is_finite():
-        raise CellError(f"expected an amount in euros; found {_found(raw)}")
+        raise CellError(_("expected an amount in euros; found {raw}").format(raw=_found(raw)))
     if value and value.adjusted() >= MAX_MAGNITUDE:
-        raise CellError(f"an amount has at most {MAX_MAGNITUDE} digits before the decimal point; found {_found(raw)}")
+        raise CellError(
+            _("an amount has at most {max_magnitude} digits before the decimal point; found {raw}").format(
+                max_magnitude=MAX_MAGNITUDE, raw=_found(raw)
+            )
+        )
     return value.quantize(_CENT) if value == value.quantize(_CENT) else value
 
 
@@ -110,7 +117,11 @@ def _whole(raw: Any) -> int:
         return int(raw)
     if isinstance(raw, str) and len(raw.strip()) <= MAX_WHOLE_DIGITS and _WHOLE.match(raw.strip()):
         return int(raw.strip())
-    raise CellError(f"expected a whole number of at most {MAX_WHOLE_DIGITS} digits; found {_found(raw)}")
+    raise CellError(
+        _("expected a whole number of at most {max_whole_digits} digits; found {raw}").format(
+            max_whole_digits=MAX_WHOLE_DIGITS, raw=_found(raw)
+        )
+    )
 
 
 def _yes_no(raw: Any) -> bool:
@@ -118,7 +129,7 @@ def _yes_no(raw: Any) -> bool:
         return raw
     if isinstance(raw, str) and raw.strip().casefold() in _YES | _NO:
         return raw.strip().casefold() in _YES
-    raise CellError(f"expected ja or nee; found {_found(raw)}")
+    raise CellError(_("expected ja or nee; found {raw}").format(raw=_found(raw)))
 
 
 def _choice(raw: Any, choices: type[LabelledEnum]) -> str:
@@ -128,7 +139,7 @@ def _choice(raw: Any, choices: type[LabelledEnum]) -> str:
             if wanted in (member.label.casefold(), member.value.casefold()):
                 return member.value
     labels = "; ".join(member.label for member in choices)
-    raise CellError(f"expected one of: {labels}; found {_found(raw)}")
+    raise CellError(_("expected one of: {labels}; found {raw}").format(labels=labels, raw=_found(raw)))
 
 
 def _text(raw: Any) -> str:
@@ -136,7 +147,7 @@ def _text(raw: Any) -> str:
         return raw
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         return _plain_number(raw)
-    raise CellError(f"expected text; found {_found(raw)}")
+    raise CellError(_("expected text; found {raw}").format(raw=_found(raw)))
 
 
 def from_cell(leaf: Leaf, raw: Any) -> Any:

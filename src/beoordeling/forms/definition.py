@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from .. import _yaml
 from .._canonical import canonical_json, sha256_hex
+from .._i18n import N_, _
 from .._validation import problems_from
 from ..errors import FormError, Loc, Problem
 from ..resources import bundled_dir
@@ -41,7 +42,7 @@ STEP_NAMES: dict[str, str] = {
 
 CATALOGUE = "fields.yaml"
 RESERVED_SHEETS = ("Toelichting", "_formulier")
-_HINT = "see forms/README.md for the format"
+_HINT = N_("see forms/README.md for the format")
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -86,16 +87,16 @@ class SectionSpec(_Strict):
     def _fields_or_table(self) -> Self:
         if self.table is None:
             if not self.fields:
-                raise ValueError("a section lists `fields`, or names a `table` with `rows` and `columns`")
+                raise ValueError(_("a section lists `fields`, or names a `table` with `rows` and `columns`"))
             if self.columns or self.rows or self.totals or self.group_totals:
-                raise ValueError("`rows`, `columns`, `totals` and `group_totals` belong to a table section")
+                raise ValueError(_("`rows`, `columns`, `totals` and `group_totals` belong to a table section"))
         else:
             if self.fields:
-                raise ValueError("a table section has `columns`, not `fields`")
+                raise ValueError(_("a table section has `columns`, not `fields`"))
             if not self.columns or self.rows is None:
-                raise ValueError("a table section needs `rows` and `columns`")
+                raise ValueError(_("a table section needs `rows` and `columns`"))
             if self.group_totals and not self.totals:
-                raise ValueError("`group_totals` needs a column under `totals` to add up")
+                raise ValueError(_("`group_totals` needs a column under `totals` to add up"))
         return self
 
 
@@ -191,7 +192,14 @@ class Forms:
             return self.by_id[form_id]
         except KeyError:
             known = ", ".join(sorted(self.by_id)) or "none"
-            raise FormError([Problem(f"there is no form {form_id!r} (forms: {known})", str(self.folder))]) from None
+            raise FormError(
+                [
+                    Problem(
+                        _("there is no form {form_id!r} (forms: {known})").format(form_id=form_id, known=known),
+                        str(self.folder),
+                    )
+                ]
+            ) from None
 
     @property
     def ids(self) -> list[str]:
@@ -405,13 +413,17 @@ def load_forms(folder: Path | str | None = None) -> Forms:
     forms: dict[str, Form] = {}
     paths = sorted(p for p in root.glob("*.yaml") if p.name != CATALOGUE)
     if not paths and not loader.problems:
-        loader.problems.append(Problem("no form definitions (*.yaml besides fields.yaml) found", str(root)))
+        loader.problems.append(Problem(_("no form definitions (*.yaml besides fields.yaml) found"), str(root)))
     for path in paths:
         form = loader.load_form(path)
         if form is None:
             continue
         if form.id in forms:
-            loader.problems.append(Problem(f"form {form.id!r} is also defined in {forms[form.id].file}", form.file))
+            loader.problems.append(
+                Problem(
+                    _("form {id!r} is also defined in {file}").format(id=form.id, file=forms[form.id].file), form.file
+                )
+            )
         forms[form.id] = form
     if loader.problems:
         raise FormError(loader.problems)

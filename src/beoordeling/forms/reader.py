@@ -22,6 +22,7 @@ from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 from pydantic import ValidationError
 
 from .. import _yaml
+from .._i18n import N_, _, os_reason
 from .._numbers import excerpt
 from .._validation import problems_from
 from ..errors import ConfigurationError, Loc, PlanFileError, Problem
@@ -33,7 +34,7 @@ from .safety import DEFAULT_LIMITS, Limits, PackageRefused, check_package
 
 __all__ = ["WorkbookReading", "read_workbook"]
 
-_HINT = "start from a template made by `beoordeling form template`"
+_HINT = N_("start from a template made by `beoordeling form template`")
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
 Place = tuple[str, str]
 """A sheet and a cell coordinate."""
@@ -315,25 +316,38 @@ def _meta(workbook: Any, forms: Forms, source: str) -> Form:
         return PlanFileError(source, [Problem(message, source, sheet=META_SHEET if cell else None, cell=cell)])
 
     if META_SHEET not in workbook.sheetnames:
-        raise refuse(f"this workbook is not one of the tool's forms (it has no sheet {META_SHEET!r}); {_HINT}")
+        raise refuse(
+            _("this workbook is not one of the tool's forms (it has no sheet {meta_sheet!r}); {hint}").format(
+                meta_sheet=META_SHEET, hint=_(_HINT)
+            )
+        )
     cells = _cells(workbook[META_SHEET])
     form_id = cells.get(META_FORM, (None, ""))[0]
     if form_id not in forms.by_id:
         known = ", ".join(forms.ids)
-        raise refuse(f"the workbook names form {form_id!r}, which this tool does not know (forms: {known})", META_FORM)
+        raise refuse(
+            _("the workbook names form {form_id!r}, which this tool does not know (forms: {known})").format(
+                form_id=form_id, known=known
+            ),
+            META_FORM,
+        )
     form = forms[str(form_id)]
     version = cells.get(META_VERSION, (None, ""))[0]
     if version != form.version:
         raise refuse(
-            f"the workbook is version {version} of form {form.id!r}; this tool reads version {form.version}. "
-            f"Copy the answers into a new template (`beoordeling form template {form.id} -o FILE.xlsx`)",
+            _(
+                "the workbook is version {version} of form {id!r}; this tool reads version {version2}. "
+                "Copy the answers into a new template (`beoordeling form template {id} -o FILE.xlsx`)"
+            ).format(version=version, id=form.id, version2=form.version),
             META_VERSION,
         )
     stamp = cells.get(META_STAMP, (None, ""))[0]
     if stamp != form.stamp:
         raise refuse(
-            f"the workbook was made from another edition of form {form.id!r} version {form.version} "
-            f"(kenmerk {stamp}; this tool has {form.stamp}); copy the answers into a new template",
+            _(
+                "the workbook was made from another edition of form {id!r} version {version} (kenmerk "
+                "{stamp}; this tool has {stamp2}); copy the answers into a new template"
+            ).format(id=form.id, version=form.version, stamp=stamp, stamp2=form.stamp),
             META_STAMP,
         )
     return form
@@ -346,20 +360,30 @@ def read_workbook(path: Path | str, forms: Forms | None = None, limits: Limits =
     source = _yaml.display_path(path)
     if not openpyxl.DEFUSEDXML:
         raise ConfigurationError(
-            "openpyxl is not using defusedxml (OPENPYXL_DEFUSEDXML is off); workbooks are not read"
+            _("openpyxl is not using defusedxml (OPENPYXL_DEFUSEDXML is off); workbooks are not read")
         )
     try:
         check_package(path, limits)
     except PackageRefused as exc:
         raise PlanFileError(path, [Problem(str(exc), source)]) from None
     except OSError as exc:
-        raise PlanFileError(path, [Problem(f"cannot read the file: {exc.strerror}", source)]) from exc
+        raise PlanFileError(
+            path, [Problem(_("cannot read the file: {strerror}").format(strerror=os_reason(exc)), source)]
+        ) from exc
     forms = forms or default_forms()
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged package; all mean the same here
         raise PlanFileError(
-            path, [Problem(f"the workbook cannot be read ({type(exc).__name__}: {str(exc)[:200]})", source)]
+            path,
+            [
+                Problem(
+                    _("the workbook cannot be read ({kind}: {value})").format(
+                        kind=type(exc).__name__, value=str(exc)[:200]
+                    ),
+                    source,
+                )
+            ],
         ) from exc
     try:
         form = _meta(workbook, forms, source)
@@ -384,7 +408,15 @@ def read_workbook(path: Path | str, forms: Forms | None = None, limits: Limits =
         if isinstance(exc, PlanFileError):
             raise
         raise PlanFileError(
-            path, [Problem(f"the workbook cannot be read ({type(exc).__name__}: {str(exc)[:200]})", source)]
+            path,
+            [
+                Problem(
+                    _("the workbook cannot be read ({kind}: {value})").format(
+                        kind=type(exc).__name__, value=str(exc)[:200]
+                    ),
+                    source,
+                )
+            ],
         ) from exc
     finally:
         workbook.close()

@@ -18,6 +18,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._i18n import N_, _
 from ..errors import BeoordelingError
 
 __all__ = ["Limits", "PackageRefused", "check_package"]
@@ -47,12 +48,12 @@ DEFAULT_LIMITS = Limits()
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ROOT = re.compile(rb"<[A-Za-z_]")
 _FORBIDDEN = (
-    (re.compile(r"(^|/)vbaProject\.bin$|(^|/)vbaData\.xml$", re.I), "it contains macros (VBA)"),
-    (re.compile(r"^xl/externalLinks/", re.I), "it links to other workbooks (external links)"),
-    (re.compile(r"^xl/connections\.xml$", re.I), "it contains data connections"),
-    (re.compile(r"^xl/(embeddings|activeX)/", re.I), "it contains embedded objects"),
+    (re.compile(r"(^|/)vbaProject\.bin$|(^|/)vbaData\.xml$", re.I), N_("it contains macros (VBA)")),
+    (re.compile(r"^xl/externalLinks/", re.I), N_("it links to other workbooks (external links)")),
+    (re.compile(r"^xl/connections\.xml$", re.I), N_("it contains data connections")),
+    (re.compile(r"^xl/(embeddings|activeX)/", re.I), N_("it contains embedded objects")),
 )
-_SAVE_AS = "save it as an Excel workbook (.xlsx) without macros, links or a password"
+_SAVE_AS = N_("save it as an Excel workbook (.xlsx) without macros, links or a password")
 
 
 class PackageRefused(BeoordelingError, ValueError):
@@ -101,41 +102,65 @@ def check_package(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
     """Raise :class:`PackageRefused` when ``path`` is not a workbook this tool will parse."""
     size = path.stat().st_size
     if size > limits.file_bytes:
-        raise PackageRefused(f"the file is larger than {_too_large(limits.file_bytes)}")
+        raise PackageRefused(_("the file is larger than {file_bytes}").format(file_bytes=_too_large(limits.file_bytes)))
     with path.open("rb") as handle:
         magic = handle.read(8)
     if magic == _OLE_MAGIC:
-        raise PackageRefused("this is an old Excel file (.xls) or a password-protected workbook; " + _SAVE_AS)
+        raise PackageRefused(
+            _("this is an old Excel file (.xls) or a password-protected workbook; {save_as}").format(
+                save_as=_(_SAVE_AS)
+            )
+        )
     if not zipfile.is_zipfile(path):
-        raise PackageRefused("not an Excel workbook (.xlsx): the file is not a zip package")
+        raise PackageRefused(_("not an Excel workbook (.xlsx): the file is not a zip package"))
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             if len(infos) > limits.parts:
-                raise PackageRefused(f"the package has {len(infos)} parts; a workbook has at most {limits.parts}")
+                raise PackageRefused(
+                    _("the package has {infos} parts; a workbook has at most {parts}").format(
+                        infos=len(infos), parts=limits.parts
+                    )
+                )
             total = 0
             for info in infos:
                 for pattern, why in _FORBIDDEN:
                     if pattern.search(info.filename):
-                        raise PackageRefused(f"refused because {why} ({info.filename}); {_SAVE_AS}")
+                        raise PackageRefused(
+                            _("refused because {why} ({filename}); {save_as}").format(
+                                why=_(why), filename=info.filename, save_as=_(_SAVE_AS)
+                            )
+                        )
                 if info.flag_bits & 0x1:
-                    raise PackageRefused(f"the part {info.filename} is encrypted; {_SAVE_AS}")
+                    raise PackageRefused(
+                        _("the part {filename} is encrypted; {save_as}").format(
+                            filename=info.filename, save_as=_(_SAVE_AS)
+                        )
+                    )
                 if info.file_size > limits.part_bytes:
                     raise PackageRefused(
-                        f"the part {info.filename} unpacks to more than {_too_large(limits.part_bytes)}"
+                        _("the part {filename} unpacks to more than {part_bytes}").format(
+                            filename=info.filename, part_bytes=_too_large(limits.part_bytes)
+                        )
                     )
                 ratio = info.file_size / max(info.compress_size, 1)
                 if info.file_size > limits.ratio_from and ratio > limits.ratio:
                     raise PackageRefused(
-                        f"the part {info.filename} unpacks {ratio:.0f} times larger than it is packed "
-                        f"(at most {limits.ratio} allowed): a zip bomb is refused"
+                        _(
+                            "the part {filename} unpacks {ratio:.0f} times larger than it is packed (at most "
+                            "{ratio2} allowed): a zip bomb is refused"
+                        ).format(filename=info.filename, ratio=ratio, ratio2=limits.ratio)
                     )
                 total += info.file_size
                 if total > limits.total_bytes:
-                    raise PackageRefused(f"the package unpacks to more than {_too_large(limits.total_bytes)}")
+                    raise PackageRefused(
+                        _("the package unpacks to more than {total_bytes}").format(
+                            total_bytes=_too_large(limits.total_bytes)
+                        )
+                    )
             names = {info.filename for info in infos}
             if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-                raise PackageRefused("not an Excel workbook (.xlsx): the zip has no workbook in it")
+                raise PackageRefused(_("not an Excel workbook (.xlsx): the zip has no workbook in it"))
             elements = 0
             for info in infos:
                 if info.filename.endswith((".xml", ".rels", ".vml")):
@@ -144,8 +169,10 @@ def check_package(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
                         raise PackageRefused(problem)
             content_types = archive.read("[Content_Types].xml")
             if b"macroEnabled" in content_types:
-                raise PackageRefused(f"refused because it is a macro-enabled workbook; {_SAVE_AS}")
+                raise PackageRefused(
+                    _("refused because it is a macro-enabled workbook; {save_as}").format(save_as=_(_SAVE_AS))
+                )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, zlib.error) as exc:
         # zipfile raises NotImplementedError for a compression method it cannot unpack (e.g. deflate64),
         # and zlib.error for a damaged deflate stream found while a part is read
-        raise PackageRefused(f"the zip package is damaged or unsupported ({exc})") from exc
+        raise PackageRefused(_("the zip package is damaged or unsupported ({exc})").format(exc=exc)) from exc

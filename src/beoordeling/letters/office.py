@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._files import atomic_write
+from .._i18n import _
 from ..desk import policy_in_force
 from ..errors import DocumentError, OutputError, PlanNotFound
 from ..model import Plan
@@ -91,14 +92,18 @@ class LetterOffice:
         found = self.decisions(plan_id)
         if not found:
             self.store.plan(plan_id)  # PlanNotFound with its hint when the plan is unknown
-            raise DocumentError(f"plan {plan_id} has no decision that calls for a letter yet")
+            raise DocumentError(_("plan {plan_id} has no decision that calls for a letter yet").format(plan_id=plan_id))
         if seq is None:
             return found[-1]
         for event in found:
             if event.seq == seq:
                 return event
         numbers = ", ".join(str(e.seq) for e in found)
-        raise DocumentError(f"event {seq} of plan {plan_id} calls for no letter; events with a letter: {numbers}")
+        raise DocumentError(
+            _("event {seq} of plan {plan_id} calls for no letter; events with a letter: {numbers}").format(
+                seq=seq, plan_id=plan_id, numbers=numbers
+            )
+        )
 
     # --- composing ---------------------------------------------------------------------------------
 
@@ -106,7 +111,7 @@ class LetterOffice:
         """The letter of decision ``event`` (``history``: the plan's events, when already read)."""
         spec = letter_for(event.type)
         if spec is None or event.plan_id is None:
-            raise DocumentError(f"event {event.seq} ({event.type}) calls for no letter")
+            raise DocumentError(_("event {seq} ({type}) calls for no letter").format(seq=event.seq, type=event.type))
         if history is None:
             history = list(self.store.events(event.plan_id))
         plan, plan_hash = self._plan(event)
@@ -137,7 +142,7 @@ class LetterOffice:
             try:
                 stored = self.store.plan(str(event.plan_id), event.plan_version)
             except PlanNotFound as exc:
-                raise DocumentError(f"event {event.seq}: {exc}") from exc
+                raise DocumentError(_("event {seq}: {exc}").format(seq=event.seq, exc=exc)) from exc
             found = self._plans[key] = (stored.plan, stored.info.content_hash)
         return found
 
@@ -177,9 +182,11 @@ class LetterOffice:
         record them; ``workers`` processes render in parallel. The folder is made if it is new; its
         parent must exist."""
         if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
-            raise OutputError(directory, "this is not a folder; the letters go into a folder")
+            raise OutputError(directory, _("this is not a folder; the letters go into a folder"))
         if not directory.parent.is_dir():
-            raise OutputError(directory, f"the folder {directory.parent} does not exist; create it first")
+            raise OutputError(
+                directory, _("the folder {parent} does not exist; create it first").format(parent=directory.parent)
+            )
         directory.mkdir(exist_ok=True)
         histories: dict[str, list[Event]] = defaultdict(list)
         for e in self.store.events():

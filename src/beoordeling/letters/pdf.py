@@ -29,6 +29,7 @@ from importlib.resources import files
 from types import FrameType
 from typing import Any
 
+from .._i18n import _
 from ..errors import DocumentError
 
 __all__ = ["ASSET_BASE", "LOGOS", "PDF_VARIANT", "Renderer", "SafeFetcher", "font_subsetter", "register_logo"]
@@ -196,11 +197,21 @@ class Renderer:
                     attachments=[],
                 )
         except _Expired:
-            raise DocumentError(f"{name}: rendering took longer than {self.time_limit:g} s and was stopped") from None
+            raise DocumentError(
+                _("{name}: rendering took longer than {time_limit:g} s and was stopped").format(
+                    name=name, time_limit=self.time_limit
+                )
+            ) from None
         except weasyprint.urls.FatalURLFetchingError as exc:
             raise DocumentError(f"{name}: {exc.__cause__ or exc}") from None
         except Exception as exc:
-            raise DocumentError(f"{name}: WeasyPrint could not render the letter: {exc}") from exc
+            raise DocumentError(
+                _("{name}: WeasyPrint could not render the letter: {exc}").format(name=name, exc=exc)
+            ) from exc
         if len(self.safe.refused) > refused_before:
-            raise DocumentError(f"{name}: the letter asked for {self.safe.refused[-1][:200]!r}, which was refused")
+            raise DocumentError(
+                _("{name}: the letter asked for {value!r}, which was refused").format(
+                    name=name, value=self.safe.refused[-1][:200]
+                )
+            )
         return pdf

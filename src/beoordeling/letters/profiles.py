@@ -18,6 +18,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from .. import _yaml
+from .._i18n import N_, _, os_reason
 from .._validation import problems_from
 from ..errors import ConfigurationError, InputError, Problem
 from ..model._types import Email, Phone
@@ -35,7 +36,7 @@ __all__ = [
 
 ENVIRONMENT = "BEOORDELING_PROFILES"
 """The environment variable that points a deployment at its own profiles file."""
-_HINT = "see profiles/README.md for the format"
+_HINT = N_("see profiles/README.md for the format")
 
 Line = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 Paragraph = Annotated[str, StringConstraints(min_length=1, max_length=2_000, strip_whitespace=True)]
@@ -87,16 +88,16 @@ def _logo(folder: Path, name: str) -> Logo | str:
     path = folder / name
     try:
         if path.is_symlink() or not path.is_file():
-            return f"no such file beside the profiles file: {name}"
+            return _("no such file beside the profiles file: {name}").format(name=name)
         if path.stat().st_size > LOGO_MAX_BYTES:
-            return f"the logo is larger than {LOGO_MAX_BYTES // 1024} KiB"
+            return _("the logo is larger than {kib} KiB").format(kib=LOGO_MAX_BYTES // 1024)
         data = path.read_bytes()
     except OSError as exc:
-        return f"cannot read the logo: {exc.strerror}"
+        return _("cannot read the logo: {reason}").format(reason=os_reason(exc))
     if name.endswith(".png"):
-        return Logo(data, "image/png") if data.startswith(b"\x89PNG\r\n\x1a\n") else "not a PNG image"
+        return Logo(data, "image/png") if data.startswith(b"\x89PNG\r\n\x1a\n") else _("not a PNG image")
     if b"<svg" not in data[:4096] or _SVG_FETCHES.search(data):
-        return "an SVG logo must be a plain drawing: no DTD, links, external images, stylesheets or scripts"
+        return _("an SVG logo must be a plain drawing: no DTD, links, external images, stylesheets or scripts")
     return Logo(data, "image/svg+xml")
 
 
@@ -113,7 +114,7 @@ class _File(_Strict):
         for profile in self.organisations:
             for name in (profile.name, *profile.aliases):
                 if name.casefold() in seen:
-                    raise ValueError(f"the organisation name {name!r} is given twice")
+                    raise ValueError(_("the organisation name {name!r} is given twice").format(name=name))
                 seen.add(name.casefold())
         return self
 
@@ -174,7 +175,9 @@ def load_profiles(path: Path | str | None = None) -> Profiles:
         spec.questions.format(organisation="", contact="", email="")
     except (KeyError, IndexError, ValueError) as exc:
         raise ConfigurationError(
-            f"{source}: questions may use only {{organisation}}, {{contact}} and {{email}} ({exc})"
+            _("{source}: questions may use only {{organisation}}, {{contact}} and {{email}} ({exc})").format(
+                source=source, exc=exc
+            )
         ) from None
     logos: dict[str, Logo] = {}
     problems = []

@@ -18,7 +18,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from .._i18n import _
+from .._i18n import _, os_reason
 from ..errors import DocumentError
 from ..store import Event
 from .fingerprint import DOCUMENT_PATTERN
@@ -71,13 +71,17 @@ def read_letter(path: Path) -> LetterText:
         size = path.stat().st_size
         if size > MAX_LETTER_BYTES:
             raise DocumentError(
-                f"{path}: the file is larger than {MAX_LETTER_BYTES // (1024 * 1024)} MiB; not a letter"
+                _("{path}: the file is larger than {value} MiB; not a letter").format(
+                    path=path, value=MAX_LETTER_BYTES // (1024 * 1024)
+                )
             )
         data = path.read_bytes()
     except OSError as exc:
-        raise DocumentError(f"{path}: cannot read the file ({exc.strerror})") from exc
+        raise DocumentError(
+            _("{path}: cannot read the file ({strerror})").format(path=path, strerror=os_reason(exc))
+        ) from exc
     if not data.startswith(b"%PDF-"):
-        raise DocumentError(f"{path}: not a PDF (it does not start with %PDF-)")
+        raise DocumentError(_("{path}: not a PDF (it does not start with %PDF-)").format(path=path))
     quiet = logging.getLogger("pypdf")
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)  # pypdf logs what it repairs; a damaged letter is reported below
@@ -86,7 +90,11 @@ def read_letter(path: Path) -> LetterText:
         info: Mapping[str, object] = reader.metadata or {}
         text = _text_of(reader)
     except Exception as exc:  # pypdf raises many kinds (PyPdfError and its limits, ValueError, ...) on a bad file
-        raise DocumentError(f"{path}: not a readable PDF ({type(exc).__name__}: {str(exc)[:200]})") from exc
+        raise DocumentError(
+            _("{path}: not a readable PDF ({kind}: {value})").format(
+                path=path, kind=type(exc).__name__, value=str(exc)[:200]
+            )
+        ) from exc
     finally:
         quiet.setLevel(level)
     document = _text(info.get("/beoordelingdocument"))
@@ -105,10 +113,14 @@ def verify_letter(office: LetterOffice, path: Path, renderer: Renderer | None = 
     """Check the letter at ``path`` against ``office``'s store."""
     found = read_letter(path)
     if found.document is None:
-        raise DocumentError(f"{path}: no document number found; this is not a letter made by beoordeling")
+        raise DocumentError(
+            _("{path}: no document number found; this is not a letter made by beoordeling").format(path=path)
+        )
     match = DOCUMENT_PATTERN.fullmatch(found.document)
     if match is None:
-        raise DocumentError(f"{path}: {found.document!r} is not a document number of beoordeling")
+        raise DocumentError(
+            _("{path}: {document!r} is not a document number of beoordeling").format(path=path, document=found.document)
+        )
     plan_id, seq = match.group(1), int(match.group(2))
     event = office.store.event(seq)
     if event is None or event.plan_id != plan_id or letter_for(event.type) is None:

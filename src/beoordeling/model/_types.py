@@ -10,6 +10,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from .._i18n import _
 from .._numbers import MAX_MAGNITUDE, NumberRefused, decimal_from_text
 
 # Control characters never belong in plan text; newline and tab do (paragraphs, pasted tables).
@@ -29,20 +30,22 @@ _INVISIBLE = re.compile("[\\s\u00ad\u061c\u180e\u200b-\u200f\u2060-\u2064\ufeff]
 
 def _no_control_characters(value: str) -> str:
     if _CONTROL.search(value):
-        raise ValueError("text contains control characters; remove them (only newlines and tabs are allowed)")
+        raise ValueError(_("text contains control characters; remove them (only newlines and tabs are allowed)"))
     found = _C1_OR_BIDI.search(value)
     if found:
         raise ValueError(
-            f"text contains an invisible control or direction character (U+{ord(found.group()):04X}); remove it"
+            _("text contains an invisible control or direction character (U+{value:04X}); remove it").format(
+                value=ord(found.group())
+            )
         )
     if _INVISIBLE.fullmatch(value):
-        raise ValueError("text shows nothing (only spaces or invisible characters); write something or leave it out")
+        raise ValueError(_("text shows nothing (only spaces or invisible characters); write something or leave it out"))
     return value
 
 
 def _no_newlines(value: str) -> str:
     if "\n" in value or "\r" in value or "\u2028" in value or "\u2029" in value:
-        raise ValueError("a short text must be a single line")
+        raise ValueError(_("a short text must be a single line"))
     return value
 
 
@@ -92,16 +95,24 @@ def _bounded_amount(value: Any) -> Any:
     """Refuse a float, and bound an amount's size before pydantic counts its digits (a Decimal such
     as ``1e999999999`` would be expanded to a billion digits)."""
     if isinstance(value, float):
-        raise ValueError("an amount must be exact: write it as a decimal number or text, not a float")
+        raise ValueError(_("an amount must be exact: write it as a decimal number or text, not a float"))
     if isinstance(value, str):
         try:
             return decimal_from_text(value.strip())
         except NumberRefused as exc:
             raise ValueError(str(exc)) from None
     if isinstance(value, Decimal) and value.is_finite() and value and abs(value.adjusted()) >= MAX_MAGNITUDE:
-        raise ValueError(f"an amount has at most {MAX_MAGNITUDE} digits before the decimal point")
+        raise ValueError(
+            _("an amount has at most {max_magnitude} digits before the decimal point").format(
+                max_magnitude=MAX_MAGNITUDE
+            )
+        )
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MAX_MAGNITUDE:
-        raise ValueError(f"an amount has at most {MAX_MAGNITUDE} digits before the decimal point")
+        raise ValueError(
+            _("an amount has at most {max_magnitude} digits before the decimal point").format(
+                max_magnitude=MAX_MAGNITUDE
+            )
+        )
     return value
 
 
@@ -131,8 +142,9 @@ and keeps date arithmetic (a term of years after a start) within the calendar.""
 def _sane_date(value: date) -> date:
     if not DATE_MIN <= value <= DATE_MAX:
         raise ValueError(
-            f"a date in a plan lies between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}; "
-            f"found {value.isoformat()}"
+            _("a date in a plan lies between {first} and {last}; found {found}").format(
+                first=DATE_MIN.isoformat(), last=DATE_MAX.isoformat(), found=value.isoformat()
+            )
         )
     return value
 

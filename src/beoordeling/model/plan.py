@@ -18,6 +18,7 @@ from typing import Any, Self, TypeVar
 
 from pydantic import Field, model_validator
 
+from .._i18n import _
 from .._validation import Issue, refuse
 from ._types import Email, Euro, LongText, Part, Phone, PlanDate, PlanId, ShortId, ShortText, Url, Version, Year
 from .enums import (
@@ -107,16 +108,16 @@ class Insurers(Part):
             problems.append(
                 (
                     ("market_leaders", 1),
-                    "the two market leaders must be different insurers",
+                    _("the two market leaders must be different insurers"),
                     self.market_leaders[1],
                 )
             )
         seen: set[str] = set()
         for i, name in enumerate(self.others):
             if name.casefold() in leaders:
-                problems.append((("others", i), "already named as a market leader; name each insurer once", name))
+                problems.append((("others", i), _("already named as a market leader; name each insurer once"), name))
             elif name.casefold() in seen:
-                problems.append((("others", i), "insurer listed twice", name))
+                problems.append((("others", i), _("insurer listed twice"), name))
             seen.add(name.casefold())
         if problems:
             raise refuse("Insurers", problems)
@@ -201,7 +202,7 @@ class QuickTest(Part):
                 problems.append(
                     (
                         ("impact", i, "aspect"),
-                        "this aspect is already claimed; merge the two claims",
+                        _("this aspect is already claimed; merge the two claims"),
                         claim.aspect.value,
                     )
                 )
@@ -292,7 +293,7 @@ class FullPlan(Part):
                 [
                     (
                         ("end",),
-                        f"the plan ends before it starts ({self.start.isoformat()})",
+                        _("the plan ends before it starts ({value})").format(value=self.start.isoformat()),
                         self.end.isoformat(),
                     )
                 ],
@@ -354,7 +355,7 @@ class FundingRequest(Part):
         for i, milestone in enumerate(self.milestones):
             if milestone.id.casefold() in seen:
                 problems.append(
-                    (("milestones", i, "id"), "milestone id used twice; give each one its own", milestone.id)
+                    (("milestones", i, "id"), _("milestone id used twice; give each one its own"), milestone.id)
                 )
             seen.add(milestone.id.casefold())
         if problems:
@@ -433,10 +434,10 @@ class Plan(Part):
         known: set[str] = set()
         for i, party in enumerate(self.parties):
             if party.name.casefold() in known:
-                problems.append((("parties", i, "name"), "party listed twice; list each party once", party.name))
+                problems.append((("parties", i, "name"), _("party listed twice; list each party once"), party.name))
             known.add(party.name.casefold())
         if known:
-            hint = "is not one of the plan's parties; add it to `parties` or correct the name"
+            hint = _("is not one of the plan's parties; add it to `parties` or correct the name")
             for i, agreement in enumerate(self.full_plan.smart_agreements):
                 if agreement.responsible and agreement.responsible.casefold() not in known:
                     loc = ("full_plan", "smart_agreements", i, "responsible")

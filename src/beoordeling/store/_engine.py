@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from .._i18n import _
 from ..errors import ConfigurationError
 
 WRITE = "beoordeling_write"
@@ -53,7 +54,9 @@ def make_engine(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise ConfigurationError(
-            f"{url!r} is not a store URL; use a file path, sqlite:///FILE or postgresql://USER@HOST/DB"
+            _("{url!r} is not a store URL; use a file path, sqlite:///FILE or postgresql://USER@HOST/DB").format(
+                url=url
+            )
         ) from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -65,15 +68,17 @@ def make_engine(url: str) -> Engine:
             return create_engine(url, pool_pre_ping=True)
         except ImportError as exc:
             raise ConfigurationError(
-                "PostgreSQL needs the psycopg driver: pip install 'beoordeling[postgres]'"
+                _("PostgreSQL needs the psycopg driver: pip install 'beoordeling[postgres]'")
             ) from exc
-    raise ConfigurationError(f"unsupported store {redact(url)!r}: beoordeling works with SQLite and PostgreSQL")
+    raise ConfigurationError(
+        _("unsupported store {url!r}: beoordeling works with SQLite and PostgreSQL").format(url=redact(url))
+    )
 
 
 def _configure_sqlite(engine: Engine) -> None:
     sync = os.environ.get("BEOORDELING_SQLITE_SYNC", "NORMAL").upper()
     if sync not in ("NORMAL", "FULL"):
-        raise ConfigurationError(f"BEOORDELING_SQLITE_SYNC must be NORMAL or FULL; found {sync!r}")
+        raise ConfigurationError(_("BEOORDELING_SQLITE_SYNC must be NORMAL or FULL; found {sync!r}").format(sync=sync))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

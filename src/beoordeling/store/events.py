@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from .._canonical import sha256_hex
+from .._i18n import _
 from ..errors import InputError, Problem
 from ..model import Plan, Role
 
@@ -57,13 +58,21 @@ class Actor:
         organisation, sep, name = identity.partition("/")
         if not sep or not organisation.strip() or not name.strip():
             raise InputError(
-                [Problem(f"expected ORGANISATION/person, for example 'Zilveren Kruis/J. Jansen'; found {identity!r}")]
+                [
+                    Problem(
+                        _(
+                            "expected ORGANISATION/person, for example 'Zilveren Kruis/J. Jansen'; found {identity!r}"
+                        ).format(identity=identity)
+                    )
+                ]
             )
         try:
             return cls(name.strip(), organisation.strip(), Role(role))
         except ValueError:
             roles = ", ".join(r.value for r in Role)
-            raise InputError([Problem(f"unknown role {role!r}; expected one of {roles}")]) from None
+            raise InputError(
+                [Problem(_("unknown role {role!r}; expected one of {roles}").format(role=role, roles=roles))]
+            ) from None
 
     def __str__(self) -> str:
         return f"{self.organisation}/{self.name} ({self.role.value})"

@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from .._canonical import canonical_json, sha256_hex
+from .._i18n import _
 from .._time import local_date
 from ..errors import InputError, PlanNotFound, Problem, StoreError
 from ..model import NOTE_EVENT_PREFIXES, Plan, PlanState
@@ -93,7 +94,9 @@ class Store:
         url = normalise_url(url or DEFAULT_STORE)
         path = sqlite_path(url)
         if path is not None and not create and not path.exists():
-            raise StoreError(f"no store at {path}; create one with `beoordeling init` (or pass --store)")
+            raise StoreError(
+                _("no store at {path}; create one with `beoordeling init` (or pass --store)").format(path=path)
+            )
         if path is not None and create:
             path.parent.mkdir(parents=True, exist_ok=True)
         store = cls(make_engine(url), url, clock)
@@ -112,8 +115,10 @@ class Store:
         ``--on``). A real store refuses: its events are recorded by the system clock only."""
         if not self.practice:
             raise StoreError(
-                f"{redact(self.url)} is a real store: it records events by the system clock, never a simulated "
-                "one; a simulated clock is for a practice store (`beoordeling init --practice`)"
+                _(
+                    "{url} is a real store: it records events by the system clock, never a simulated one; a "
+                    "simulated clock is for a practice store (`beoordeling init --practice`)"
+                ).format(url=redact(self.url))
             )
         self._clock, self._simulated = clock, True
 
@@ -136,27 +141,34 @@ class Store:
             with self._engine.connect() as conn:
                 return bool(inspect(conn).has_table("meta"))
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the store {redact(self.url)}: {_reason(exc)}") from exc
+            raise StoreError(
+                _("cannot open the store {url}: {exc}").format(url=redact(self.url), exc=_reason(exc))
+            ) from exc
 
     def _check_initialised(self) -> None:
         try:
             with self._engine.connect() as conn:
                 if not inspect(conn).has_table("meta"):
-                    raise StoreError(f"{redact(self.url)} is not a beoordeling store yet; run `beoordeling init`")
+                    raise StoreError(
+                        _("{url} is not a beoordeling store yet; run `beoordeling init`").format(url=redact(self.url))
+                    )
                 meta = {row.key: row.value for row in conn.execute(select(t.meta.c.key, t.meta.c.value))}
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the store {redact(self.url)}: {_reason(exc)}") from exc
+            raise StoreError(
+                _("cannot open the store {url}: {exc}").format(url=redact(self.url), exc=_reason(exc))
+            ) from exc
         version = meta.get("schema_version")
         if version != t.SCHEMA_VERSION:
-            hint = (
-                "; run `beoordeling upgrade` to bring it up to date (it keeps every event and its hash)"
-                if version is not None and version.isdigit() and int(version) < int(t.SCHEMA_VERSION)
-                else ""
+            older = version is not None and version.isdigit() and int(version) < int(t.SCHEMA_VERSION)
+            message = (
+                _(
+                    "the store {url} has schema version {version}; this beoordeling reads version {expected}; "
+                    "run `beoordeling upgrade` to bring it up to date (it keeps every event and its hash)"
+                )
+                if older
+                else _("the store {url} has schema version {version}; this beoordeling reads version {expected}")
             )
-            raise StoreError(
-                f"the store {redact(self.url)} has schema version {version}; this beoordeling reads version "
-                f"{t.SCHEMA_VERSION}{hint}"
-            )
+            raise StoreError(message.format(url=redact(self.url), version=version, expected=t.SCHEMA_VERSION))
         self.practice = meta.get("practice") == "true"
 
     def initialise(self, actor: Actor, *, practice: bool = False) -> Event:
@@ -165,15 +177,21 @@ class Store:
         real one."""
         if self._simulated and not practice:
             raise StoreError(
-                "a real store records events by the system clock; a simulated clock is only for a practice store "
-                "(initialise(..., practice=True), `beoordeling init --practice`)"
+                _(
+                    "a real store records events by the system clock; a simulated clock is only for a "
+                    "practice store (initialise(..., practice=True), `beoordeling init --practice`)"
+                )
             )
         try:
             t.metadata.create_all(self._engine)
             with self._write() as conn:
                 existing = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "store_id")).scalar()
                 if existing is not None:
-                    raise StoreError(f"{redact(self.url)} is already a beoordeling store ({existing})")
+                    raise StoreError(
+                        _("{url} is already a beoordeling store ({existing})").format(
+                            url=redact(self.url), existing=existing
+                        )
+                    )
                 for statement in t.append_only_ddl(self._engine.dialect.name):
                     conn.exec_driver_sql(statement)
                 store_id = str(uuid.uuid4())
@@ -199,7 +217,9 @@ class Store:
                 )
                 return self._append(conn, [genesis])[0]
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot create the store {redact(self.url)}: {_reason(exc)}") from exc
+            raise StoreError(
+                _("cannot create the store {url}: {exc}").format(url=redact(self.url), exc=_reason(exc))
+            ) from exc
 
     @property
     def store_id(self) -> str:
@@ -230,7 +250,9 @@ class Store:
                 with conn.begin():
                     yield conn
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot read the store {redact(self.url)}: {_reason(exc)}") from exc
+            raise StoreError(
+                _("cannot read the store {url}: {exc}").format(url=redact(self.url), exc=_reason(exc))
+            ) from exc
 
     # --- events -------------------------------------------------------------------------------
 
@@ -241,17 +263,23 @@ class Store:
         for new in new_events:
             for prefix, why in _RESERVED.items():
                 if str(new.type).startswith(prefix):
-                    raise StoreError(f"event type {str(new.type)!r} cannot be appended as it is: {why}")
+                    raise StoreError(
+                        _("event type {type!r} cannot be appended as it is: {why}").format(type=str(new.type), why=why)
+                    )
             if new.occurred_at is not None:
                 raise StoreError(
-                    f"event type {str(new.type)!r} states when it took effect; only the desk dates an event, within "
-                    "the bounds of the policy in force; nothing was stored"
+                    _(
+                        "event type {type!r} states when it took effect; only the desk dates an event, within "
+                        "the bounds of the policy in force; nothing was stored"
+                    ).format(type=str(new.type))
                 )
         try:
             with self._write() as conn:
                 return self._append(conn, new_events)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot append to the store {redact(self.url)}: {_reason(exc)}") from exc
+            raise StoreError(
+                _("cannot append to the store {url}: {exc}").format(url=redact(self.url), exc=_reason(exc))
+            ) from exc
 
     def append_to_plan(
         self, plan_id: str, new_events: Sequence[NewEvent], *, expected_last_seq: int, state: PlanState
@@ -272,8 +300,10 @@ class Store:
                     raise PlanNotFound(plan_id)
                 if current != expected_last_seq:
                     raise StoreError(
-                        f"plan {plan_id!r} changed while this action was being decided (event {current}); "
-                        "nothing was stored; run the command again"
+                        _(
+                            "plan {plan_id!r} changed while this action was being decided (event {current}); nothing "
+                            "was stored; run the command again"
+                        ).format(plan_id=plan_id, current=current)
                     )
                 stored = self._append(conn, new_events)
                 if stored:
@@ -284,7 +314,9 @@ class Store:
                     )
                 return stored
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot append to the store {redact(self.url)}: {_reason(exc)}") from exc
+            raise StoreError(
+                _("cannot append to the store {url}: {exc}").format(url=redact(self.url), exc=_reason(exc))
+            ) from exc
 
     def append_notes(self, new_events: Sequence[NewEvent]) -> list[Event]:
         """Append events that note something about plans without moving them (a letter issued), in
@@ -297,10 +329,14 @@ class Store:
                 named: set[str] = set()
                 for event in stored:
                     if event.plan_id is None:
-                        raise StoreError(f"a note must name its plan; event type {event.type!r} names none")
+                        raise StoreError(
+                            _("a note must name its plan; event type {type!r} names none").format(type=event.type)
+                        )
                     if not event.type.startswith(NOTE_EVENT_PREFIXES):
                         raise StoreError(
-                            f"event type {event.type!r} is no note (those begin with {NOTE_EVENT_PREFIXES})"
+                            _("event type {type!r} is no note (those begin with {note_event_prefixes})").format(
+                                type=event.type, note_event_prefixes=NOTE_EVENT_PREFIXES
+                            )
                         )
                     named.add(event.plan_id)
                 found = set(conn.execute(select(t.plans.c.plan_id).where(t.plans.c.plan_id.in_(named))).scalars())
@@ -308,7 +344,9 @@ class Store:
                     raise PlanNotFound(missing[0])
                 return stored
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot append to the store {redact(self.url)}: {_reason(exc)}") from exc
+            raise StoreError(
+                _("cannot append to the store {url}: {exc}").format(url=redact(self.url), exc=_reason(exc))
+            ) from exc
 
     def now(self) -> datetime:
         """The store's clock: the time the next event is recorded at (a practice store's simulated
@@ -357,8 +395,10 @@ class Store:
                 occurred_text = utc_text(occurred)
                 if occurred_text > moment_text:
                     raise StoreError(
-                        f"event {kind!r} would take effect at {occurred_text}, after the store records it "
-                        f"({moment_text}); an event cannot take effect in the future; nothing was stored"
+                        _(
+                            "event {kind!r} would take effect at {occurred_text}, after the store records it "
+                            "({moment_text}); an event cannot take effect in the future; nothing was stored"
+                        ).format(kind=kind, occurred_text=occurred_text, moment_text=moment_text)
                     )
                 stored_occurred = self._bind_time(conn, occurred)
                 if new.plan_id is not None:
@@ -399,8 +439,15 @@ class Store:
             earlier = [datetime.fromisoformat(text)] if text else []
         if earlier and local_date(occurred) < local_date(earlier[-1]):
             raise StoreError(
-                f"event {kind!r} of plan {plan_id} would take effect on {local_date(occurred).isoformat()}, before the "
-                f"plan's last event ({local_date(earlier[-1]).isoformat()}); nothing was stored"
+                _(
+                    "event {kind!r} of plan {plan_id} would take effect on {date}, before the plan's last "
+                    "event ({last}); nothing was stored"
+                ).format(
+                    kind=kind,
+                    plan_id=plan_id,
+                    date=local_date(occurred).isoformat(),
+                    last=local_date(earlier[-1]).isoformat(),
+                )
             )
 
     _EVENT_COLUMNS = (
@@ -418,7 +465,7 @@ class Store:
             self._insert_sql = str(compiled)
             self._insert_positional = bool(compiled.positional)
             if compiled.positional and tuple(compiled.positiontup or ()) != self._EVENT_COLUMNS:
-                raise StoreError("the events table's columns differ from what this beoordeling writes")
+                raise StoreError(_("the events table's columns differ from what this beoordeling writes"))
         params: list[Any] = rows
         if not self._insert_positional:
             params = [dict(zip(self._EVENT_COLUMNS, row, strict=True)) for row in rows]
@@ -492,16 +539,21 @@ class Store:
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:
             raise InputError(
-                [Problem(f"plan {i!r} is given more than once; import one version at a time") for i in repeated]
+                [
+                    Problem(_("plan {i!r} is given more than once; import one version at a time").format(i=i))
+                    for i in repeated
+                ]
             )
         try:
             with self._write() as conn:
                 return [self._save(conn, plan, actor, reason, occurred_at) for plan in plans]
         except IntegrityError as exc:
             # Only reachable if the database's locking was bypassed; the constraint still holds.
-            raise StoreError(f"a concurrent change won; nothing was stored ({_reason(exc)})") from exc
+            raise StoreError(_("a concurrent change won; nothing was stored ({exc})").format(exc=_reason(exc))) from exc
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot save to the store {redact(self.url)}: {_reason(exc)}") from exc
+            raise StoreError(
+                _("cannot save to the store {url}: {exc}").format(url=redact(self.url), exc=_reason(exc))
+            ) from exc
 
     def _save(
         self, conn: Connection, plan: Plan, actor: Actor, reason: str | None, occurred_at: datetime | None
@@ -596,10 +648,14 @@ class Store:
         """Record ``document`` (a policy file as data) as adopted, by ``event`` (a policy.adopted
         event the caller has checked: who, why), in one transaction. Actions from then on use it."""
         if event.type != EventType.POLICY_ADOPTED or event.plan_id is not None:
-            raise StoreError("a policy is adopted by a policy.adopted event that names no plan")
+            raise StoreError(_("a policy is adopted by a policy.adopted event that names no plan"))
         text = canonical_json(document)
         if sha256_hex(text) != content_hash:
-            raise StoreError(f"policy {policy_id}: its content does not match the hash it is adopted under")
+            raise StoreError(
+                _("policy {policy_id}: its content does not match the hash it is adopted under").format(
+                    policy_id=policy_id
+                )
+            )
         try:
             with self._write() as conn:
                 [stored] = self._append(conn, [event])
@@ -609,7 +665,9 @@ class Store:
                 )
                 return stored
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot adopt a policy in the store {redact(self.url)}: {_reason(exc)}") from exc
+            raise StoreError(
+                _("cannot adopt a policy in the store {url}: {exc}").format(url=redact(self.url), exc=_reason(exc))
+            ) from exc
 
     def adopted_policy(self, before: int | None = None) -> tuple[int, dict[str, Any]] | None:
         """The policy adopted last (before event ``before``, if given): the adopting event's number

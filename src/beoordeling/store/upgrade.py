@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
+from .._i18n import _
 from ..errors import StoreError
 from . import _tables as t
 from ._engine import DEFAULT_STORE, make_engine, normalise_url, redact, sqlite_path
@@ -30,12 +31,12 @@ def upgrade_store(cls: type[Store], url: str | None, actor: Actor) -> UpgradeRep
     url = normalise_url(url or DEFAULT_STORE)
     path = sqlite_path(url)
     if path is not None and not path.exists():
-        raise StoreError(f"no store at {path}; nothing to upgrade")
+        raise StoreError(_("no store at {path}; nothing to upgrade").format(path=path))
     store = cls(make_engine(url), url)
     try:
         with store._engine.connect() as probe:
             if not inspect(probe).has_table("meta"):
-                raise StoreError(f"{redact(url)} is not a beoordeling store; nothing to upgrade")
+                raise StoreError(_("{url} is not a beoordeling store; nothing to upgrade").format(url=redact(url)))
         before = store._schema_version()
         head_before = store.head()
         if before == t.SCHEMA_VERSION:
@@ -51,6 +52,10 @@ def upgrade_store(cls: type[Store], url: str | None, actor: Actor) -> UpgradeRep
         return UpgradeReport(before, t.SCHEMA_VERSION, head_before.hash, event.hash, event)
     except SQLAlchemyError as exc:
         original = getattr(exc, "orig", None) or exc
-        raise StoreError(f"cannot upgrade the store {redact(url)}: {str(original).strip().splitlines()[0]}") from exc
+        raise StoreError(
+            _("cannot upgrade the store {url}: {value}").format(
+                url=redact(url), value=str(original).strip().splitlines()[0]
+            )
+        ) from exc
     finally:
         store.close()

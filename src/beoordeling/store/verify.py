@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from .._canonical import sha256_hex
+from .._i18n import _
 from .._time import local_date
 from ..model import Plan, PlanState
 from .events import GENESIS_HASH, EventType, event_hash, utc_text
@@ -65,27 +66,44 @@ def _row_hash(row: Row[Any], practice: bool) -> str:
 
 
 def _describe(row: Row[Any]) -> str:
-    plan = f" of plan {row.plan_id} v{row.plan_version}" if row.plan_id else ""
-    return f"event {row.seq} ({row.type}{plan})"
+    if row.plan_id:
+        return _("event {seq} ({type} of plan {plan} v{version})").format(
+            seq=row.seq, type=row.type, plan=row.plan_id, version=row.plan_version
+        )
+    return _("event {seq} ({type})").format(seq=row.seq, type=row.type)
 
 
 def _check_row(row: Row[Any], expected_seq: int, prev_hash: str, practice: bool) -> str | None:
     if row.seq != expected_seq:
-        gap = f"events {expected_seq}-{row.seq - 1} are" if row.seq - expected_seq > 1 else f"event {expected_seq} is"
-        return f"{gap} missing: the chain jumps from {expected_seq - 1} to {row.seq}"
+        message = (
+            _("events {first}-{last} are missing: the chain jumps from {before} to {seq}")
+            if row.seq - expected_seq > 1
+            else _("event {first} is missing: the chain jumps from {before} to {seq}")
+        )
+        return message.format(first=expected_seq, last=row.seq - 1, before=expected_seq - 1, seq=row.seq)
     if row.prev_hash != prev_hash:
-        return f"{_describe(row)} does not follow event {row.seq - 1}: events were removed, inserted or reordered"
+        return _("{row} does not follow event {before}: events were removed, inserted or reordered").format(
+            row=_describe(row), before=row.seq - 1
+        )
     if _row_hash(row, practice) != row.hash:
         if row.recorded_at_text is not None and _row_hash(row, not practice) == row.hash:
-            kind = "a practice store's (simulated clock)" if not practice else "a real store's"
-            return f"{_describe(row)} was recorded as {kind}, which this store is not"
-        return f"{_describe(row)} was altered: its content no longer matches its hash"
+            message = (
+                _("{row} was recorded as a practice store's (simulated clock), which this store is not")
+                if not practice
+                else _("{row} was recorded as a real store's, which this store is not")
+            )
+            return message.format(row=_describe(row))
+        return _("{row} was altered: its content no longer matches its hash").format(row=_describe(row))
     for column in ("occurred_at", "recorded_at"):
         moment, text = getattr(row, column), getattr(row, f"{column}_text")
         if (moment is None) != (text is None):
-            return f"{_describe(row)} was altered: its {column} column differs from the hashed time"
+            return _("{row} was altered: its {column} column differs from the hashed time").format(
+                row=_describe(row), column=column
+            )
         if moment is not None and utc_text(moment if moment.tzinfo else moment.replace(tzinfo=UTC)) != text:
-            return f"{_describe(row)} was altered: its {column} column differs from the hashed time"
+            return _("{row} was altered: its {column} column differs from the hashed time").format(
+                row=_describe(row), column=column
+            )
     return None
 
 
@@ -101,25 +119,27 @@ class _Times:
         recorded = row.recorded_at_text
         if recorded is None:
             if self.recorded_from is not None:
-                return (
-                    f"{_describe(row)} has no recorded time, but every event from event {self.recorded_from} on "
-                    "must have one"
-                )
+                return _(
+                    "{row} has no recorded time, but every event from event {recorded_from} on must have one"
+                ).format(row=_describe(row), recorded_from=self.recorded_from)
             return None
         if self.recorded_from is None:
             self.recorded_from = row.seq
         if self.last_recorded is not None and recorded < self.last_recorded:
-            return f"{_describe(row)} is recorded at {recorded}, before the event ahead of it ({self.last_recorded})"
+            return _("{row} is recorded at {recorded}, before the event ahead of it ({last_recorded})").format(
+                row=_describe(row), recorded=recorded, last_recorded=self.last_recorded
+            )
         self.last_recorded = recorded
         if row.occurred_at_text > recorded:
-            return f"{_describe(row)} takes effect at {row.occurred_at_text}, after it was recorded ({recorded})"
+            return _("{row} takes effect at {occurred_at_text}, after it was recorded ({recorded})").format(
+                row=_describe(row), occurred_at_text=row.occurred_at_text, recorded=recorded
+            )
         if row.plan_id is not None:
             effective = local_date(datetime.fromisoformat(row.occurred_at_text))
             before = self.last_effective.get(row.plan_id)
             if before is not None and effective < before[0]:
-                return (
-                    f"{_describe(row)} takes effect on {effective.isoformat()}, before event {before[1]} of the same "
-                    f"plan ({before[0].isoformat()})"
+                return _("{row} takes effect on {date}, before event {before} of the same plan ({before_date})").format(
+                    row=_describe(row), date=effective.isoformat(), before=before[1], before_date=before[0].isoformat()
                 )
             self.last_effective[row.plan_id] = (effective, row.seq)
         return None
@@ -156,11 +176,14 @@ def verify_records(
             genesis = json.loads(row.payload)
             if row.type != EventType.STORE_INITIALISED or genesis.get("store_id") != store_id:
                 problems.append(
-                    "event 1 does not name this store: the log was copied from, or mixed with, another store"
+                    _("event 1 does not name this store: the log was copied from, or mixed with, another store")
                 )
             elif bool(genesis.get("practice", False)) != practice:
-                said = "a practice store" if genesis.get("practice") else "a real store"
-                problems.append(f"event 1 made {said}, but the store's settings say otherwise")
+                problems.append(
+                    _("event 1 made a practice store, but the store's settings say otherwise")
+                    if genesis.get("practice")
+                    else _("event 1 made a real store, but the store's settings say otherwise")
+                )
         if row.plan_id and row.type.startswith(_REGISTERED):
             moves.setdefault(row.plan_id, _Moves(_aware(row.occurred_at))).last = (row.seq, _aware(row.occurred_at))
         if row.type in (EventType.PLAN_CREATED, EventType.PLAN_REVISED):
@@ -175,8 +198,10 @@ def verify_records(
 
     if expect_head is not None and expected_at is None and first_broken is None:
         problems.append(
-            f"the expected head {expect_head[:16]}... is not in the chain: events were cut off at the end, "
-            "or the whole chain was recomputed"
+            _(
+                "the expected head {value}... is not in the chain: events were cut off at the end, or "
+                "the whole chain was recomputed"
+            ).format(value=expect_head[:16])
         )
     if first_broken is None:
         versions = list(versions)
@@ -196,12 +221,22 @@ def _check_versions(versions: Iterable[Row[Any]], created: dict[tuple[str, int],
         seen.add(key)
         if sha256_hex(row.content) != row.content_hash:
             problems.append(
-                f"version {row.version} of plan {row.plan_id} was altered: its content does not match its hash"
+                _("version {version} of plan {plan_id} was altered: its content does not match its hash").format(
+                    version=row.version, plan_id=row.plan_id
+                )
             )
         elif created.get(key) != row.content_hash:
-            problems.append(f"version {row.version} of plan {row.plan_id} is not the version its event recorded")
+            problems.append(
+                _("version {version} of plan {plan_id} is not the version its event recorded").format(
+                    version=row.version, plan_id=row.plan_id
+                )
+            )
     for plan_id, version in sorted(set(created) - seen):
-        problems.append(f"version {version} of plan {plan_id} was recorded by an event but is missing")
+        problems.append(
+            _("version {version} of plan {plan_id} was recorded by an event but is missing").format(
+                version=version, plan_id=plan_id
+            )
+        )
     return problems
 
 
@@ -212,11 +247,17 @@ def _check_policies(policies: Iterable[Row[Any]], adopted: dict[int, str]) -> li
     for row in policies:
         seen.add(row.seq)
         if sha256_hex(row.document) != row.content_hash:
-            problems.append(f"the policy adopted by event {row.seq} was altered: its content does not match its hash")
+            problems.append(
+                _("the policy adopted by event {seq} was altered: its content does not match its hash").format(
+                    seq=row.seq
+                )
+            )
         elif adopted.get(row.seq) != row.content_hash:
-            problems.append(f"the policy stored for event {row.seq} is not the one that event adopted")
+            problems.append(
+                _("the policy stored for event {seq} is not the one that event adopted").format(seq=row.seq)
+            )
     for seq in sorted(set(adopted) - seen):
-        problems.append(f"the policy adopted by event {seq} is missing")
+        problems.append(_("the policy adopted by event {seq} is missing").format(seq=seq))
     return problems
 
 
@@ -258,7 +299,11 @@ def _check_register(
         listed[row.plan_id] = row.latest_version
         replayed = states.get(row.plan_id, PlanState.DRAFT.value)
         if row.state != replayed:
-            problems.append(f"the register lists plan {row.plan_id} as {row.state}, its events as {replayed}")
+            problems.append(
+                _("the register lists plan {plan_id} as {state}, its events as {replayed}").format(
+                    plan_id=row.plan_id, state=row.state, replayed=replayed
+                )
+            )
         content = contents.get((row.plan_id, latest.get(row.plan_id, 0)))
         moved = moves.get(row.plan_id)
         if content is None or moved is None:
@@ -272,14 +317,17 @@ def _check_register(
                 found = bool(found)
             if found != expected[column]:
                 problems.append(
-                    f"the register's {column} of plan {row.plan_id} is {_shown(found)}, but its events and latest "
-                    f"version give {_shown(expected[column])}: the register was changed outside beoordeling"
+                    _(
+                        "the register's {column} of plan {plan_id} is {found}, but its events and latest version "
+                        "give {value}: the register was changed outside beoordeling"
+                    ).format(column=column, plan_id=row.plan_id, found=_shown(found), value=_shown(expected[column]))
                 )
     for plan_id in sorted(set(listed) | set(latest)):
         if listed.get(plan_id) != latest.get(plan_id):
             problems.append(
-                f"the register lists plan {plan_id} at version {listed.get(plan_id)}, the events at "
-                f"{latest.get(plan_id)}"
+                _("the register lists plan {plan_id} at version {listed}, the events at {latest}").format(
+                    plan_id=plan_id, listed=listed.get(plan_id), latest=latest.get(plan_id)
+                )
             )
     return problems
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from .._canonical import canonical_json, sha256_hex
+from .._i18n import _
 from ..errors import ConflictError, StoreError
 from ..model import Plan, PlanState
 from . import _tables as t
@@ -44,8 +45,10 @@ def save_version(
     current = conn.execute(select(t.plans).where(t.plans.c.plan_id == plan.id)).first()
     if current is None and plan.version is not None:
         raise StoreError(
-            f"plan {plan.id!r} says it is based on version {plan.version}, but this store does not hold "
-            "that plan; remove the `version` line to import it as a new plan"
+            _(
+                "plan {id!r} says it is based on version {version}, but this store does not hold that "
+                "plan; remove the `version` line to import it as a new plan"
+            ).format(id=plan.id, version=plan.version)
         )
     before: dict[str, Any] | None = None
     if current is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
+from .._i18n import _
 from ..errors import ConfigurationError, DocumentError
 from ..model import PlanState, Role
 from .definition import TRANSITIONS, Transition
@@ -98,14 +99,18 @@ def diagram_image(fmt: str) -> bytes:
     dot = shutil.which("dot")
     if dot is None:
         raise ConfigurationError(
-            "Graphviz (dot) is not installed; scripts/system-packages installs it (Debian package graphviz)"
+            _("Graphviz (dot) is not installed; scripts/system-packages installs it (Debian package graphviz)")
         )
     try:
         done = subprocess.run(  # noqa: S603 - our own DOT text, to the dot found on PATH
             [dot, f"-T{fmt}"], input=diagram_dot().encode(), capture_output=True, timeout=_DOT_SECONDS, check=False
         )
     except subprocess.TimeoutExpired as exc:
-        raise DocumentError(f"Graphviz took longer than {_DOT_SECONDS} s to draw the diagram") from exc
+        raise DocumentError(
+            _("Graphviz took longer than {dot_seconds} s to draw the diagram").format(dot_seconds=_DOT_SECONDS)
+        ) from exc
     if done.returncode != 0:
-        raise DocumentError(f"Graphviz could not draw the diagram: {done.stderr.decode(errors='replace')[:200]}")
+        raise DocumentError(
+            _("Graphviz could not draw the diagram: {value}").format(value=done.stderr.decode(errors="replace")[:200])
+        )
     return done.stdout

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from .. import _yaml
 from .._canonical import canonical_json, sha256_hex
 from .._dutch import euro
-from .._i18n import _
+from .._i18n import N_, _
 from .._validation import problems_from
 from ..errors import Loc, PolicyError
 from ..model import Plan, PlanState, Theme
@@ -31,7 +31,7 @@ from .definition import ClockName, Trigger
 
 __all__ = ["ClockSetting", "Policy", "PolicyRule", "default_policy", "load_policy", "policy_from_document"]
 
-_HINT = "see policy/README.md for the format"
+_HINT = N_("see policy/README.md for the format")
 Text = Annotated[str, StringConstraints(min_length=1, max_length=400, strip_whitespace=True)]
 
 
@@ -107,15 +107,15 @@ class PolicyRule(_Strict):
     def _one_effect(self) -> Self:
         if self.deadline is not None:
             if self.refuses or self.before or self.grace:
-                raise ValueError("a deadline refuses nothing: leave out refuses, before and grace")
+                raise ValueError(_("a deadline refuses nothing: leave out refuses, before and grace"))
             if not self.themes:
-                raise ValueError("a deadline needs the themes it applies to")
+                raise ValueError(_("a deadline needs the themes it applies to"))
         elif not self.refuses:
-            raise ValueError("a policy needs either refuses (with from and/or before) or a deadline")
+            raise ValueError(_("a policy needs either refuses (with from and/or before) or a deadline"))
         elif self.starts is None and self.before is None:
-            raise ValueError("a policy that refuses needs from and/or before")
+            raise ValueError(_("a policy that refuses needs from and/or before"))
         if self.grace is not None and self.starts is None:
-            raise ValueError("grace applies to a policy with a from date")
+            raise ValueError(_("grace applies to a policy with a from date"))
         return self
 
     def applies_to(self, theme: str | None) -> bool:
@@ -165,7 +165,7 @@ class PolicyFile(_Strict):
         seen: set[str] = set()
         for rule in self.policies:
             if rule.id in seen:
-                raise ValueError(f"policy {rule.id} is listed twice")
+                raise ValueError(_("policy {id} is listed twice").format(id=rule.id))
             seen.add(rule.id)
         return self
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from .._i18n import _
 from .._time import AMSTERDAM, local_date
 from ..criteria import Judgement
 from ..errors import ReplayError
@@ -172,7 +173,11 @@ class PlanRecord:
     def apply(self, event: EventLike) -> None:
         """Take one event of this plan into account (events must come in order)."""
         if event.seq <= self.last_seq:
-            raise ReplayError(f"event {event.seq} of plan {self.plan_id} comes after event {self.last_seq}")
+            raise ReplayError(
+                _("event {seq} of plan {plan_id} comes after event {last_seq}").format(
+                    seq=event.seq, plan_id=self.plan_id, last_seq=self.last_seq
+                )
+            )
         self.last_seq = event.seq
         self.dated_on = local_date(event.occurred_at)
         kind = event.type
@@ -194,13 +199,17 @@ class PlanRecord:
         try:
             trigger = Trigger(kind.removeprefix("workflow."))
         except ValueError:
-            raise ReplayError(f"event {event.seq} has an unknown type {kind!r}") from None
+            raise ReplayError(_("event {seq} has an unknown type {kind!r}").format(seq=event.seq, kind=kind)) from None
         transition = transition_for(trigger, self.state)
         payload = event.payload
         if transition is None or (transition.dest and transition.dest.value != payload.get("to")):
             raise ReplayError(
-                f"event {event.seq} ({kind}) moves plan {self.plan_id} from {self.state.value} to "
-                f"{payload.get('to')}, which the workflow does not allow"
+                _(
+                    "event {seq} ({kind}) moves plan {plan_id} from {state} to {target}, which the workflow "
+                    "does not allow"
+                ).format(
+                    seq=event.seq, kind=kind, plan_id=self.plan_id, state=self.state.value, target=payload.get("to")
+                )
             )
         if transition.dest is None:
             self._internal(trigger, event, on)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, inspect
 
+from ..._i18n import _
 from ...errors import StoreError
 
 if TYPE_CHECKING:
@@ -43,7 +44,11 @@ def migrate(conn: Connection, from_version: str) -> None:
     if not inspect(conn).has_table("alembic_version"):
         baseline = _BASELINE.get(from_version)
         if baseline is None:
-            raise StoreError(f"schema version {from_version!r} is not one this beoordeling can upgrade from")
+            raise StoreError(
+                _("schema version {from_version!r} is not one this beoordeling can upgrade from").format(
+                    from_version=from_version
+                )
+            )
         command.stamp(config, baseline)
     command.upgrade(config, "head")
 

@@ -10,6 +10,7 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
+from beoordeling._i18n import _
 from beoordeling.errors import StoreError
 from beoordeling.store._tables import append_only_ddl, meta
 
@@ -37,4 +38,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise StoreError("a store is never taken back to an earlier schema: its record only grows")
+    raise StoreError(_("a store is never taken back to an earlier schema: its record only grows"))
