@@ -29,7 +29,7 @@ def _run(*args: str) -> tuple[int, str]:
 def test_template_writes_a_blank_or_a_filled_workbook(tmp_path: Path) -> None:
     code, output = _run("form", "template", "quick-test", "-o", str(tmp_path / "qt.xlsx"))
     assert 0 == code, output
-    assert "Voorstel voor de snelle toets (quick-test@1#" in output
+    assert "Voorstel voor de snelle toets (quick-test@2#" in output
     code, output = _run("form", "template", "plan", "-o", str(tmp_path / "plan.xlsx"), "--plan", str(EXAMPLE))
     assert (0, True) == (code, "filled with TP-2023-0014" in output)
     assert load_plan(EXAMPLE) == read_workbook(tmp_path / "plan.xlsx").plan

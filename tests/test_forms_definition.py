@@ -56,7 +56,7 @@ def test_a_declared_type_that_is_not_the_models_is_refused(tmp_path: Path) -> No
     old = "  full_plan.start:\n    label: Startdatum\n    type: date\n"
     new = "  full_plan.start:\n    label: Startdatum\n    type: text\n"
     assert [
-        "forms/fields.yaml:379: fields.full_plan.start.type: the plan model holds a date at full_plan.start; found "
+        "forms/fields.yaml:394: fields.full_plan.start.type: the plan model holds a date at full_plan.start; found "
         "type 'text'"
     ] == _broken(tmp_path, "fields.yaml", old, new)
 
@@ -110,8 +110,8 @@ def test_form_check_lists_the_forms() -> None:
     assert 0 == result.exit_code
     stamps = {form_id: default_forms()[form_id].stamp for form_id in ("plan", "quick-test")}
     assert [
-        f"plan: version 1, 12 sheets, 92 fields: OK ({stamps['plan']})",
-        f"quick-test: version 1, 6 sheets, 40 fields: OK ({stamps['quick-test']})",
+        f"plan: version 2, 12 sheets, 95 fields: OK ({stamps['plan']})",
+        f"quick-test: version 2, 6 sheets, 43 fields: OK ({stamps['quick-test']})",
     ] == result.output.splitlines()
 
 

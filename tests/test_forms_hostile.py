@@ -135,13 +135,13 @@ HOSTILE: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
         "not an Excel workbook (.xlsx): the zip has no workbook in it",
     ),
     "another form version": (
-        lambda good, target: edit(good, target, **{"_formulier!B2": 2}),
-        "sheet '_formulier' cell B2: the workbook is version 2 of form 'plan'; this tool reads version 1. Copy the "
+        lambda good, target: edit(good, target, **{"_formulier!B2": 3}),
+        "sheet '_formulier' cell B2: the workbook is version 3 of form 'plan'; this tool reads version 2. Copy the "
         "answers into a new template (`beoordeling form template plan -o FILE.xlsx`)",
     ),
     "another edition of the form": (
         lambda good, target: edit(good, target, **{"_formulier!B3": "plan@1#000000000000"}),
-        "sheet '_formulier' cell B3: the workbook was made from another edition of form 'plan' version 1 (kenmerk "
+        "sheet '_formulier' cell B3: the workbook was made from another edition of form 'plan' version 2 (kenmerk "
         f"plan@1#000000000000; this tool has {FORMS['plan'].stamp}); copy the answers into a new template",
     ),
     "an unknown form": (

@@ -82,7 +82,7 @@ def test_the_template_locks_labels_opens_inputs_and_records_the_form(blank: dict
     assert ["Toelichting", "Algemeen", "Partijen"] == workbook.sheetnames[:3]
     assert "_formulier" == workbook.sheetnames[-1]
     meta = workbook["_formulier"]
-    assert ("veryHidden", "plan", 1, FORMS["plan"].stamp) == (
+    assert ("veryHidden", "plan", 2, FORMS["plan"].stamp) == (
         meta.sheet_state, meta["B1"].value, meta["B2"].value, meta["B3"].value
     )  # fmt: skip
     general = workbook["Algemeen"]

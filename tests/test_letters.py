@@ -143,7 +143,14 @@ def test_proposed_decision_names_the_consultation_window(texts: dict[str, str]) 
     submitters = texts["TP-2023-0014 workflow.propose-approval"]
     others = texts["TP-2023-0014 workflow.open-consultation"]
     assert "Voorgenomen besluit: het transformatieplan goed te keuren, met een aanvraag van" in submitters
-    assert "CZ Menzis DSW Zorgverzekeraar Zorg en Zekerheid ONVZ Afschrift: de indieners" in others
+    assert (
+        "CZ Postbus 00002 5000 AA Tilburg Menzis Postbus 00003 7500 AA Enschede DSW Zorgverzekeraar "
+        "Zorg en Zekerheid Postbus 00004 2300 AA Leiden ONVZ Afschrift: de indieners"
+    ) in others  # an insurer's address from its profile; one without a profile by name
+    assert (
+        "Stichting Samenwerkende Topklinische Ziekenhuizen Thuis t.a.v. drs. M. de Vries Postbus 1200 3500 AA UTRECHT "
+        "m.devries@voorbeeld-thuismonitoring.nl"
+    ) in submitters  # a party's postal address from the plan, written as PostNL asks
     for text in (submitters, others):
         assert "De overige zorgverzekeraars kunnen reageren tot en met 10 juli 2023." in text
         assert "De marktleidende zorgverzekeraars nemen uiterlijk op 24 juli 2023 een definitief besluit." in text

@@ -47,6 +47,7 @@ _PATTERN_HINTS = {
     "email": N_("expected an e-mail address such as naam@organisatie.nl"),
     "url": N_("expected a web address starting with https:// or http://"),
     "phone": N_("expected a phone number: digits, spaces, '+', '-' and parentheses"),
+    "postcode": N_("expected a Dutch postcode such as 1234 AB"),
 }
 
 

@@ -41,6 +41,7 @@ _STRING_KINDS: list[tuple[Any, Kind]] = [
     (t.Email, "email"),
     (t.Url, "url"),
     (t.Phone, "phone"),
+    (t.Postcode, "text"),
 ]
 
 

@@ -71,7 +71,7 @@ def compose(
         plan_version=event.plan_version,
         rules_version=event.rules_version,
         policy=event.payload.get("policy"),
-        addressees=_addressees(plan, spec.audience),
+        addressees=_addressees(plan, spec.audience, profiles),
         copies=_copies(plan, spec.audience),
         decision=decision,
         body=body,
@@ -210,16 +210,23 @@ def _criterion_line(result: CriterionResult, final: bool = False) -> CriterionLi
     )  # fmt: skip
 
 
-def _addressees(plan: Plan, audience: Audience) -> tuple[Addressee, ...]:
+def _addressees(plan: Plan, audience: Audience, profiles: Profiles) -> tuple[Addressee, ...]:
     if audience is Audience.OTHER_INSURERS:
-        return tuple(Addressee(name) for name in plan.insurers.others)
-    found = []
-    for party in plan.parties:
-        if party.role is PartyRole.INSURER:
-            continue
-        contact = party.contact
-        found.append(Addressee(party.name, contact.name if contact else None, contact.email if contact else None))
-    return tuple(found)
+        found = []
+        for name in plan.insurers.others:
+            profile = profiles.find(name)
+            found.append(Addressee(name, address=tuple(profile.postal_address) if profile else ()))
+        return tuple(found)
+    return tuple(
+        Addressee(
+            party.name,
+            party.contact.name if party.contact else None,
+            party.contact.email if party.contact else None,
+            party.address.lines() if party.address else (),
+        )
+        for party in plan.parties
+        if party.role is not PartyRole.INSURER
+    )
 
 
 def _copies(plan: Plan, audience: Audience) -> tuple[str, ...]:

@@ -31,6 +31,8 @@ class Addressee:
     name: str
     contact: str | None = None
     email: str | None = None
+    address: tuple[str, ...] = ()
+    """The postal address, a line each (from the plan for a party, from its profile for an insurer)."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from .enums import (
     Theme,
 )
 from .plan import (
+    Address,
     BusinessCase,
     Contact,
     CostLine,
@@ -40,6 +41,7 @@ from .state import NOTE_EVENT_PREFIXES, PlanState
 
 __all__ = [
     "NOTE_EVENT_PREFIXES",
+    "Address",
     "BusinessCase",
     "Contact",
     "CostCategory",

@@ -84,6 +84,9 @@ Email = Annotated[
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40, pattern=r"^[0-9+() -]+$")]
 """A phone number as written: digits, spaces, '+', '-' and parentheses."""
 
+Postcode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[1-9][0-9]{3} ?[A-Z]{2}$")]
+"""A Dutch postcode, four digits and two letters (``1234 AB``; a space between them is optional)."""
+
 ShortId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$")]
 """A short identifier inside a plan, such as a milestone's ``M1``."""
 

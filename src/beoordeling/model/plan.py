@@ -20,7 +20,21 @@ from pydantic import Field, model_validator
 
 from .._i18n import _
 from .._validation import Issue, refuse
-from ._types import Email, Euro, LongText, Part, Phone, PlanDate, PlanId, ShortId, ShortText, Url, Version, Year
+from ._types import (
+    Email,
+    Euro,
+    LongText,
+    Part,
+    Phone,
+    PlanDate,
+    PlanId,
+    Postcode,
+    ShortId,
+    ShortText,
+    Url,
+    Version,
+    Year,
+)
 from .enums import (
     CostCategory,
     CostNature,
@@ -34,6 +48,7 @@ from .enums import (
 )
 
 __all__ = [
+    "Address",
     "BusinessCase",
     "Contact",
     "CostLine",
@@ -74,13 +89,29 @@ class Contact(Part):
     phone: Phone | None = None
 
 
+class Address(Part):
+    """A postal address in the Netherlands: street and number (or a Postbus), postcode and place."""
+
+    street: ShortText
+    postcode: Postcode
+    city: ShortText
+
+    def lines(self) -> tuple[str, str]:
+        """The address as it goes on an envelope: the postcode's letters after a space, two spaces,
+        and the place in capitals (PostNL's way of writing an address)."""
+        code = self.postcode.replace(" ", "")
+        return self.street, f"{code[:4]} {code[4:]}  {self.city.upper()}"
+
+
 class Party(Part):
-    """A party taking part in the plan, with its role and sector (domain.md §3.1)."""
+    """A party taking part in the plan, with its role and sector (domain.md §3.1); its postal
+    address is where the letters to it go."""
 
     name: ShortText
     role: PartyRole
     sector: Sector | None = None
     contact: Contact | None = None
+    address: Address | None = None
 
 
 class Region(Part):
