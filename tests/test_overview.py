@@ -6,6 +6,7 @@ import gc
 import os
 import shutil
 import subprocess
+import textwrap
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from beoordeling._xlsx import FORMULA_TRIGGERS, clean_text
 from beoordeling.errors import OutputError
 from beoordeling.overview import Column, Sheet, save_overview, write_overview
 from beoordeling.overview.sheets import REGISTER
+from beoordeling.overview.writer import _wrapped_lines
 
 from .letters_support import WAITLISTED, build_walked_store
 
@@ -210,3 +212,15 @@ def test_libreoffice_prints_every_sheet_whole_on_few_pages(workbook: Path, tmp_p
         whole = [sheet for sheet, names in headers.items() if all(n.replace(" ", "") in squashed for n in names)]
         assert whole, f"page {number} lacks a column of its sheet: {text[:200]}"
     assert len(reader.pages) <= 8
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(["a", "de", "zorg", "transformatie", "x" * 30, "y" * 61, "-"]), max_size=40),
+    width=st.integers(min_value=1, max_value=70),
+)
+def test_a_wrapped_row_counts_the_lines_textwrap_would_make(words: list[str], width: int) -> None:
+    """A row's height counts the lines of its wrapped text without making them: the same count as
+    textwrap gives, long words that run over several lines included."""
+    paragraph = " ".join(words)
+    assert max(len(textwrap.wrap(paragraph, width, break_on_hyphens=False)), 1) == _wrapped_lines(paragraph, width)

@@ -6,7 +6,6 @@ text as tall as their text, and a total under each column of amounts."""
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -129,10 +128,28 @@ def _lines(value: object, width: int) -> int:
     per_line = max(int(width), 1)  # a little under what fits: fonts differ between Excel and LibreOffice
     if len(value) <= per_line and "\n" not in value:
         return 1  # most cells: one line, nothing to split
-    # a line breaks between words: count the lines as textwrap breaks them, never fewer
-    return sum(
-        max(len(textwrap.wrap(paragraph, per_line, break_on_hyphens=False)), 1) for paragraph in value.split("\n")
-    )
+    return sum(_wrapped_lines(paragraph, per_line) for paragraph in value.split("\n"))
+
+
+def _wrapped_lines(paragraph: str, per_line: int) -> int:
+    """The lines of one paragraph broken between words at ``per_line`` characters, as
+    ``textwrap.wrap`` breaks single-spaced text (a test holds the two together), counted without
+    making the lines: a word longer than a line starts in what is left of the current line and
+    runs on over as many lines as it needs."""
+    lines, used = 0, 0
+    for word in paragraph.split():
+        size = len(word)
+        if lines and used + 1 + size <= per_line:
+            used += 1 + size
+            continue
+        if size <= per_line:
+            lines, used = lines + 1, size
+            continue
+        if lines and used + 1 < per_line:
+            size -= per_line - used - 1  # its start fills the current line
+        full, rest = divmod(size, per_line)
+        lines, used = lines + full + (1 if rest else 0), rest or per_line
+    return max(lines, 1)
 
 
 def _totals(sheet: Sheet) -> list[object] | None:
