@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date
 from io import BytesIO
 from pathlib import Path
 
@@ -13,14 +12,13 @@ import pdfplumber
 from pypdf import PdfReader
 
 from beoordeling import Actor, Role, Store, load_plans
-from beoordeling.cli._demo_paths import DemoClock, Walk, walk_examples
+from beoordeling.cli._demo_paths import QUEUED, DemoClock, adopt_practice_programme, tranches, walk_examples
 from beoordeling.desk import Desk
-from beoordeling.workflow import Trigger
 
 from .conftest import EXAMPLES
-from .workflow_support import LEADERS, NZA, SUBMITTER
+from .workflow_support import SUBMITTER
 
-WAITLISTED = "TP-2023-0015"
+WAITLISTED = QUEUED
 ISSUER = Actor("P. Post", "Coöperatie VGZ", Role.COORDINATING_INSURER)
 
 
@@ -29,33 +27,11 @@ def build_walked_store(path: Path) -> None:
     with Store.open(str(path), create=True, clock=story) as store:
         store.initialise(Actor("test", "beoordeling", Role.SYSTEM), practice=True)
         plans = load_plans(EXAMPLES)
-        queued = next(p for p in plans if p.id == "TP-2023-0014").model_copy(
-            update={"id": WAITLISTED, "title": "Thuismonitoring, tweede tranche"}
-        )
-        store.save_plans([*plans, queued], SUBMITTER)
+        plans = [*plans, *tranches(plans)]
+        store.save_plans(plans, SUBMITTER)
         desk = Desk(store)
-        walk_examples(desk, story, {p.id for p in plans} | {WAITLISTED}, [(WAITLISTED, _to_the_waiting_list)])
-
-
-def _to_the_waiting_list(w: Walk) -> str:
-    """Approved in February 2025, on the waiting list in September, funded from it in November 2025."""
-
-    def both(method: str, outcome: str) -> None:
-        w.both(getattr(w.desk, method), outcome)
-
-    leaders = w.people.leaders
-    assert (leaders[0].organisation, leaders[1].organisation) == (LEADERS[0].organisation, LEADERS[1].organisation)
-    w.on(date(2024, 9, 2)).act(Trigger.SUBMIT_QUICK_TEST, SUBMITTER)
-    w.on(date(2024, 9, 23)).judge_all()
-    both("decide", "positive")
-    w.on(date(2025, 1, 13)).act(Trigger.SUBMIT_PLAN, SUBMITTER)
-    w.on(date(2025, 2, 3)).judge_all()
-    both("propose", "approve")
-    w.on(date(2025, 2, 24))
-    both("decide", "approve")
-    w.on(date(2025, 9, 22)).act(Trigger.WAITLIST, NZA)
-    w.on(date(2025, 11, 3)).act(Trigger.FUND, NZA)
-    return "goedgekeurd, op de wachtrij, daarna gefinancierd"
+        adopt_practice_programme(desk)
+        walk_examples(desk, story, {p.id for p in plans})
 
 
 def copy_store(source: Path, target: Path) -> str:

@@ -102,7 +102,7 @@ def test_a_logo_beside_the_profiles_file_is_shown_in_the_letter(tmp_path: Path) 
     build_walked_store(tmp_path / "store.db")
     with Store.open(str(tmp_path / "store.db")) as store:
         office = LetterOffice(store, profiles)
-        letter = office.letter(office.decision("TP-2023-0014", 41))
+        letter = office.letter(office.decision("TP-2023-0014", 43))
     [vgz] = [s for s in letter.senders if s.name == "Coöperatie VGZ"]
     assert vgz.logo is not None
     assert vgz.logo.startswith("logo-")

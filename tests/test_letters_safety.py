@@ -43,7 +43,8 @@ def letter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Letter]:
     build_walked_store(path)
     with Store.open(str(path)) as store:
         office = LetterOffice(store)
-        yield office.letter(office.decision("TP-2025-0311", 100))
+        rework = [e for e in office.decisions("TP-2025-0311") if e.type == "workflow.request-rework"][-1]
+        yield office.letter(rework)  # the final decision to send the plan back, with its reason
 
 
 def _poisoned(value: Any, payload: str) -> Any:

@@ -123,7 +123,7 @@ def test_register_row_has_typed_values_in_dutch_formats(workbook: Path) -> None:
 def test_decisions_deadlines_milestones_and_payments(workbook: Path) -> None:
     decisions = _rows(workbook, "Besluiten")
     approve = next(r for r in decisions if r[0] == "TP-2023-0014" and r[3] == "Definitief besluit: goedgekeurd")
-    assert (datetime(2023, 7, 17), "voldoet", "Coöperatie VGZ, Zilveren Kruis", "TP-2023-0014-B00041") == (
+    assert (datetime(2023, 7, 17), "voldoet", "Coöperatie VGZ, Zilveren Kruis", "TP-2023-0014-B00043") == (
         approve[2],
         approve[4],
         approve[5],
@@ -143,7 +143,7 @@ def test_decisions_deadlines_milestones_and_payments(workbook: Path) -> None:
         milestones[1][6],
     )
     payments = _rows(workbook, "Betalingen")
-    assert [("TP-2023-0014", "M1", 9_800_000, datetime(2025, 2, 3), 63, "TP-2023-0014-B00063", None)] == payments[1:2]
+    assert [("TP-2023-0014", "M1", 9_800_000, datetime(2025, 2, 3), 96, "TP-2023-0014-B00096", None)] == payments[1:2]
     assert ("Totaal (1 rij)", 9_800_000) == (payments[-1][0], payments[-1][2])
 
 

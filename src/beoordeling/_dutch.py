@@ -1,7 +1,7 @@
 """Dates and amounts the way Dutch readers expect them (Babel), shared by every output.
 
-Documents are always Dutch; the terminal passes ``locale`` to show them the English way under an
-English locale (``cli._app``)."""
+Documents are always Dutch; a message (a refusal, a problem, the terminal) passes ``reader()`` to
+show them the English way under an English locale."""
 
 from __future__ import annotations
 
@@ -12,9 +12,16 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
+from ._i18n import english
+
 LOCALE = "nl_NL"
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
 CENT = Decimal("0.01")
+
+
+def reader() -> str:
+    """The locale of whoever reads a message now: British English under an English locale, else Dutch."""
+    return "en_GB" if english() else LOCALE
 
 
 def euro(amount: Decimal, locale: str = LOCALE) -> str:

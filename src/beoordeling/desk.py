@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from pydantic import ValidationError
@@ -28,7 +28,10 @@ from ._validation import problems_from
 from .criteria import Judgement, RuleBook, Status, Verdict, carry_over, check_judgements, edition_for, evaluate
 from .errors import InputError, Problem, Refused, StoreError, format_loc
 from .model import Plan, PlanState, Role
-from .store import Actor, Event, EventType, NewEvent, Reading, SaveResult, Store, events_as_of
+from .money import Programme, Transaction
+from .money.books import Books, Queued
+from .money.funding import funding_payload, funding_refusals, promoted, release_payload, waitlist_payload
+from .store import Actor, Event, EventType, NewEvent, PlanAppend, Reading, SaveResult, Store, events_as_of
 from .store.events import plan_groups
 from .workflow import (
     DECISIONS,
@@ -37,6 +40,7 @@ from .workflow import (
     PlanRecord,
     Policy,
     PolicyRule,
+    SystemActor,
     Trigger,
     act,
     default_policy,
@@ -60,6 +64,9 @@ class ActionResult:
     events: list[Event]
     state: PlanState
     notes: tuple[str, ...]
+    moved: tuple[Event, ...] = ()
+    """Events of other plans the action caused in the same transaction (the head of the waiting
+    list funded with money a withdrawal gave back)."""
 
 
 @dataclass(frozen=True)
@@ -217,6 +224,44 @@ class Desk:
         self._policy = None
         return stored
 
+    def adopt_programme(self, programme: Programme, actor: Actor, *, reason: str) -> Event:
+        """Adopt ``programme`` for the store: the BO IZA changes the funds (a reservation, a shift,
+        an earmark's end) by adopting a changed programme file, with a reason. Refused when the
+        money already committed or paid would not fit the changed funds."""
+        if actor.role not in (Role.BO_IZA, Role.SYSTEM):
+            raise Refused(
+                None, None, "adopt-programme",
+                [_("adopting a programme needs the role {needed}, because the BO IZA sets the programme's funds; "
+                   "{who} acts as {role}").format(
+                    needed=Role.BO_IZA.value, who=f"{actor.organisation}/{actor.name}", role=actor.role.value)],
+            )  # fmt: skip
+        if not reason.strip():
+            raise InputError([Problem(_("adopting a programme needs a reason (--reason), recorded with the event"))])
+        checked_input(actor, reason)
+        today = self.today()
+        books = Books.of(self.store, today)
+        changed = Books(programme, programme.ledger_with(books.postings, today), today, books.queue)
+        short = changed.ledger.conservation_problems()
+        if short:
+            raise Refused(None, None, "adopt-programme", [
+                _("the money already committed or paid does not fit the changed programme: {problem}").format(problem=p)
+                for p in short
+            ])  # fmt: skip
+        event = NewEvent(
+            EventType.PROGRAMME_ADOPTED,
+            actor,
+            reason=reason,
+            payload={
+                "programme_id": programme.spec.id,
+                "title": programme.spec.title,
+                "stamp": programme.stamp,
+                "content_hash": programme.content_hash,
+                "file": programme.source,
+                "document": programme.document(),
+            },
+        )
+        return self.store.adopt_programme(event)
+
     def save_plans(
         self, plans: list[Plan], actor: Actor, *, reason: str | None = None, on: date | None = None
     ) -> list[SaveResult]:
@@ -268,20 +313,76 @@ class Desk:
             judgement=judgement, milestone=milestone, recorded_on=today, earlier=self._earlier(plan_id), ruling=ruling,
         )  # fmt: skip
         effective = self._effective(on, today)
-        try:
-            events = self.store.append_to_plan(
-                plan_id,
-                [_new_event(plan, d, effective) for d in drafts],
-                expected_last_seq=record.basis_seq,
-                state=drafts[-1].state,
+        batches = [PlanAppend(plan_id, tuple(_new_event(plan, d, effective) for d in drafts), record.basis_seq,
+                              drafts[-1].state)]  # fmt: skip
+        if trigger in _MONEY and plan.requests_funds:
+            drafts, batches = self._with_money(
+                record, plan, trigger, on=on or today, drafts=drafts, effective=effective
             )
+        try:
+            events = self.store.append_to_plans(batches)
         except StoreError:
-            self._records.pop(plan_id, None)  # the record may be stale; read it afresh next time
+            for batch in batches:
+                self._records.pop(batch.plan_id, None)  # the record may be stale; read it afresh next time
             raise
+        for batch in batches[1:]:
+            self._records.pop(batch.plan_id, None)  # a plan funded from the waiting list: replayed on next use
         for event in events:
-            record.apply(event)
+            if event.plan_id == plan_id:
+                record.apply(event)
         notes = tuple(note for d in drafts for note in d.notes)
-        return ActionResult(plan_id, events, record.state, notes)
+        own = [e for e in events if e.plan_id == plan_id]
+        return ActionResult(plan_id, own, record.state, notes, tuple(e for e in events if e.plan_id != plan_id))
+
+    def _with_money(
+        self,
+        record: PlanRecord,
+        plan: Plan,
+        trigger: Trigger,
+        *,
+        on: date,
+        drafts: list[Draft],
+        effective: datetime | None,
+    ) -> tuple[list[Draft], list[PlanAppend]]:
+        """The budget-fit check's part of a funding, a waiting-list place or a withdrawal: refused
+        when the ledger says otherwise; the postings added to the event; and on a release the plans
+        at the head of the waiting list funded in the same transaction."""
+        books = Books.of(self.store, on)
+        state = PlanState(record.state)
+        last = drafts[-1]
+        promotions: list[PlanAppend] = []
+        if trigger in (Trigger.FUND, Trigger.WAITLIST):
+            funding = trigger is Trigger.FUND
+            refusals = funding_refusals(books, plan, funding=funding, state=state, fits=self._fits(books))
+            if refusals:
+                raise Refused(plan.id, term(state), trigger.value, refusals)
+            extra = funding_payload(books.fit(plan)) if funding else waitlist_payload(books, plan)
+        else:  # a withdrawal gives back what is still committed, and the waiting list moves
+            extra, release = release_payload(books, plan.id)
+            if release is not None:
+                promotions = self._promotions(books, release, on, effective)
+        drafts = [*drafts[:-1], replace(last, payload={**last.payload, **extra})]
+        batch = PlanAppend(plan.id, tuple(_new_event(plan, d, effective) for d in drafts), record.basis_seq,
+                           drafts[-1].state)  # fmt: skip
+        return drafts, [batch, *promotions]
+
+    def _fits(self, books: Books) -> Callable[[Queued], bool]:
+        return lambda queued: books.fit(self._plan(queued.plan_id, _decided_version(self.current(queued.plan_id)))).fits
+
+    def _promotions(self, books: Books, release: Transaction, on: date, effective: datetime | None) -> list[PlanAppend]:
+        """The funding events of the queued plans the released money now covers, by the system on
+        the NZa's behalf (the list moves by itself)."""
+        found = []
+        plans = lambda plan_id: self._plan(plan_id, _decided_version(self.current(plan_id)))  # noqa: E731
+        for queued_plan, fit in promoted(books, release, plans):
+            queued = self.current(queued_plan.id)
+            drafts = act(queued, queued_plan, Trigger.FUND, SystemActor(), on, policy=self.policy, rules=self.rules,
+                         recorded_on=self.today())  # fmt: skip
+            last = drafts[-1]
+            drafts = [*drafts[:-1], replace(last, payload={**last.payload, **funding_payload(fit), "promoted": True})]
+            found.append(PlanAppend(queued_plan.id, tuple(_new_event(queued_plan, d, effective) for d in drafts),
+                                    queued.basis_seq, drafts[-1].state))  # fmt: skip
+        return found
 
     def submit(self, plan_id: str, actor: Actor, *, reason: str | None = None, on: date | None = None) -> ActionResult:
         """Submit the quick test (a draft) or the worked-out plan (after a positive quick test)."""
@@ -510,6 +611,15 @@ def _urgency(deadline: Deadline) -> tuple[int, int, str]:
     if deadline.halted:
         return (1, deadline.days_left, deadline.plan_id)
     return (0, deadline.days_left, deadline.plan_id)
+
+
+_MONEY = (Trigger.FUND, Trigger.WAITLIST, Trigger.WITHDRAW)
+"""The actions the budget-fit check and the ledger take part in."""
+
+
+def _decided_version(record: PlanRecord) -> int | None:
+    """The version a plan's decisions were taken on (the one submitted), else its latest."""
+    return record.submitted_version or record.latest_version
 
 
 def _new_event(plan: Plan, draft: Draft, effective: datetime | None) -> NewEvent:

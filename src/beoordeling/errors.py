@@ -5,6 +5,7 @@
      │    ├── PlanFileError    a plan file or workbook that cannot be read or does not validate
      │    ├── RulesError       a rules file (or an assessor's judgement) the criteria engine refuses
      │    ├── PolicyError      a policy file (dated policy switches, clock settings) that cannot be used
+     │    ├── ProgrammeError   a programme file (the funds, earmarks, reservations) that cannot be used
      │    └── FormError        a form definition in forms/ that does not fit the plan model
      ├── Refused               a workflow action the plan's state, the actor's role, a guard or a policy refuses
      ├── ConfigurationError    a store URL, reference list or bundled resource that cannot be used
@@ -40,6 +41,7 @@ __all__ = [
     "PlanNotFound",
     "PolicyError",
     "Problem",
+    "ProgrammeError",
     "Refused",
     "ReplayError",
     "RulesError",
@@ -115,6 +117,11 @@ class RulesError(InputError):
 
 class PolicyError(InputError):
     """A policy file that cannot be loaded; each problem names file, line and key."""
+
+
+class ProgrammeError(InputError):
+    """A programme file (the funds, their earmarks and dated changes) that cannot be loaded; each
+    problem names file, line and key."""
 
 
 class FormError(InputError):

@@ -1,6 +1,6 @@
 """Where the project's data folders are, in a source checkout and in an installed copy alike.
 
-``rules/``, ``policy/``, ``forms/``, ``profiles/`` and ``examples/`` live at the repository root,
+``rules/``, ``policy/``, ``programme/``, ``forms/``, ``profiles/`` and ``examples/`` live at the repository root,
 where people edit them. The wheel carries copies inside the package (``beoordeling/_bundled``, see
 pyproject.toml), so that a non-editable install run from any directory finds them too.
 """
@@ -17,7 +17,7 @@ from .errors import ConfigurationError
 
 __all__ = ["Folder", "bundled_dir", "data_file", "tool_version"]
 
-Folder = Literal["rules", "policy", "forms", "examples", "profiles"]
+Folder = Literal["rules", "policy", "programme", "forms", "examples", "profiles"]
 
 _PACKAGE = Path(__file__).resolve().parent
 

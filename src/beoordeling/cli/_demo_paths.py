@@ -2,8 +2,11 @@
 
 One plan is approved, funded and has its first milestone met; one is rejected after a request for
 more information; one is sent back for rework; one waits for a quick-test decision long past its
-due date; one has just been submitted. Every step goes through the desk, so every refusal the
-workflow would give a real user applies here too.
+due date; one has just been submitted. The money runs out on a practice programme of EUR 50m: a
+second tranche of the funded plan is funded as well, a third is approved when too little is left
+and goes onto the waiting list, and when the second is withdrawn its money funds the third from the
+list in the same transaction. Every step goes through the desk, so every refusal the workflow would
+give a real user applies here too.
 
 The stories are told together, in calendar order: the demo's store is a practice store whose
 simulated clock only moves forward, as a real store's does, so each step is recorded on its day.
@@ -16,12 +19,21 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from ..desk import Desk
-from ..model import Role
+from ..model import Plan, Role
+from ..money import load_programme
+from ..resources import bundled_dir
 from ..store import Actor
 from ..workflow import AMSTERDAM, Trigger
 from ._words import _
 
-__all__ = ["AS_OF", "DemoClock", "Story", "Walk", "walk_examples"]
+__all__ = ["AS_OF", "QUEUED", "WITHDRAWN", "DemoClock", "Story", "Walk", "adopt_practice_programme", "tranches",
+           "walk_examples"]  # fmt: skip
+
+QUEUED = "TP-2023-0015"
+"""The tranche that waits on the list and is funded from it."""
+WITHDRAWN = "TP-2023-0016"
+"""The tranche that is funded and later withdrawn, giving its money back."""
+NZA = Actor("toetser", "NZa", Role.NZA)
 
 AS_OF = date(2025, 9, 15)
 """The day the demo's deadline list is drawn up: after the intake closed, before the 2026 halt."""
@@ -176,8 +188,59 @@ def _running(w: Walk) -> str:
     return _("quick test submitted on the last day; more information requested (clock suspended)")
 
 
+def _queued(w: Walk) -> str:
+    """Approved when too little is left, on the waiting list, funded from it when money comes back."""
+    p = w.people
+    w.on(date(2024, 9, 2)).act(Trigger.SUBMIT_QUICK_TEST, p.submitter)
+    w.on(date(2024, 9, 23)).judge_all()
+    w.both(w.desk.decide, "positive")
+    w.on(date(2025, 1, 13)).act(Trigger.SUBMIT_PLAN, p.submitter)
+    w.on(date(2025, 2, 3)).judge_all()
+    w.both(w.desk.propose, "approve")
+    w.on(date(2025, 2, 24)).both(w.desk.decide, "approve")
+    w.on(date(2025, 9, 22)).act(Trigger.WAITLIST, NZA)
+    return _("approved when the money had run out, on the waiting list, funded from it when money came back")
+
+
+def _withdrawn(w: Walk) -> str:
+    """Funded, then withdrawn: what was still committed goes back and moves the waiting list."""
+    p = w.people
+    w.on(date(2024, 2, 5)).act(Trigger.SUBMIT_QUICK_TEST, p.submitter)
+    w.on(date(2024, 2, 26)).judge_all()
+    w.both(w.desk.decide, "positive")
+    w.on(date(2024, 5, 6)).act(Trigger.SUBMIT_PLAN, p.submitter)
+    w.on(date(2024, 5, 27)).judge_all()
+    w.both(w.desk.propose, "approve")
+    w.on(date(2024, 6, 17)).both(w.desk.decide, "approve")
+    w.on(date(2024, 7, 1)).act(Trigger.FUND, NZA)
+    w.on(date(2025, 11, 3)).act(
+        Trigger.WITHDRAW, p.submitter, "De ziekenhuizen van deze tranche stoppen; de toegezegde middelen gaan terug."
+    )
+    return _("funded, then withdrawn: its money went back and funded the plan at the head of the waiting list")
+
+
+def tranches(plans: Sequence[Plan]) -> list[Plan]:
+    """Two more tranches of the funded example plan, so that the practice programme runs out."""
+    first = next((plan for plan in plans if plan.id == "TP-2023-0014"), None)
+    if first is None:
+        return []
+    return [
+        first.model_copy(update={"id": QUEUED, "title": "Thuismonitoring, tweede tranche"}),
+        first.model_copy(update={"id": WITHDRAWN, "title": "Thuismonitoring, derde tranche"}),
+    ]
+
+
+def adopt_practice_programme(desk: Desk) -> None:
+    """The BO IZA adopts the practice programme: EUR 50m, of which EUR 30m earmarked for hospital care."""
+    programme = load_programme(bundled_dir("programme") / "oefen.yaml")
+    bo_iza = Actor("secretaris", "BO IZA", Role.BO_IZA)
+    desk.adopt_programme(programme, bo_iza, reason="Oefenbudget dat opraakt, voor de demo")
+
+
 _STORIES: tuple[tuple[str, Story], ...] = (
     ("TP-2023-0014", _approved),
+    (WITHDRAWN, _withdrawn),
+    (QUEUED, _queued),
     ("TP-2024-0093", _rejected),
     ("TP-2025-0311", _rework),
     ("TP-2024-0150", _overdue),

@@ -12,7 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from .. import _dutch
-from .._i18n import N_, _, english, ngettext, term
+from .._i18n import N_, _, ngettext, term
 from ..model._types import LabelledEnum
 
 if TYPE_CHECKING:
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["_", "day", "enumeration", "euro", "event_label", "label_of", "moment", "ngettext", "number", "term"]
 
 
-def _locale() -> str:
-    return "en_GB" if english() else _dutch.LOCALE
+_locale = _dutch.reader
 
 
 def day(value: date) -> str:

@@ -31,7 +31,7 @@ from ..store._engine import normalise_url, sqlite_path
 from ..store.store import Clock, system_clock
 from ..workflow import default_policy
 from ..workflow.diagram import diagram_dot, diagram_mermaid
-from ._demo_paths import AS_OF, DemoClock, walk_examples
+from ._demo_paths import AS_OF, DemoClock, adopt_practice_programme, tranches, walk_examples
 from ._words import _
 
 __all__ = ["DemoReport", "run_demo"]
@@ -135,6 +135,7 @@ def _run(out_dir: Path, store_url: str | None, clock: Clock, progress: Callable[
         outputs = _forms(out_dir / "formulieren")
         plans = _by_workbook(plans, out_dir / "formulieren", outputs)
         present = {summary.plan_id for summary in store.plans()}
+        plans = [*plans, *tranches(plans)]
         new = [plan for plan in plans if plan.id not in present]
         progress(
             _("Importing {count} plans ({already} already in the store)").format(
@@ -159,8 +160,10 @@ def _run(out_dir: Path, store_url: str | None, clock: Clock, progress: Callable[
             reason="Onderbouwing gelijkgericht handelen toegevoegd",
         )
 
-        progress(_("Walking the example plans through the workflow (2023-2025)"))
+        progress(_("Walking the example plans through the workflow (2023-2025), on a budget that runs out"))
         desk = Desk(store)
+        if "TP-2023-0014" in {result.plan_id for result in imported}:
+            adopt_practice_programme(desk)
         walked = walk_examples(desk, story, {result.plan_id for result in imported})
         deadlines = desk.deadlines(AS_OF)
 

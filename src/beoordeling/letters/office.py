@@ -147,7 +147,10 @@ class LetterOffice:
         return found
 
     def _queue_position(self, event: Event) -> int | None:
-        """The plan's place on the waiting list just after ``event`` (first come, first served, §4.4)."""
+        """The plan's place on the waiting list just after ``event`` (first come, first served, §4.4):
+        as the budget-fit check recorded it, or (an event from before it did) by the order of the list."""
+        if isinstance(event.payload.get("position"), int):
+            return int(event.payload["position"])
         queue: dict[str, None] = {}
         leaving = (Trigger.FUND.event_type, Trigger.WITHDRAW.event_type)
         for e in self.store.events():

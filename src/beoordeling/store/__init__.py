@@ -3,7 +3,7 @@
 from .asof import Reading, events_as_of
 from .events import Actor, Event, EventType, NewEvent
 from .records import Head, PlanSummary, SaveResult, StoredPlan, VersionInfo
-from .store import Store, UpgradeReport
+from .store import PlanAppend, Store, UpgradeReport
 from .verify import VerifyReport
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "EventType",
     "Head",
     "NewEvent",
+    "PlanAppend",
     "PlanSummary",
     "Reading",
     "SaveResult",

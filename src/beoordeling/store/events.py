@@ -36,6 +36,7 @@ class EventType(StrEnum):
     STORE_INITIALISED = "store.initialised"
     STORE_UPGRADED = "store.upgraded"
     POLICY_ADOPTED = "policy.adopted"
+    PROGRAMME_ADOPTED = "programme.adopted"
     PLAN_CREATED = "plan.created"
     PLAN_REVISED = "plan.revised"
 

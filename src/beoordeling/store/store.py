@@ -17,6 +17,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Self
 
@@ -49,7 +50,7 @@ from .upgrade_report import UpgradeReport
 from .verify import VerifyReport, verify_records
 from .versions import save_version
 
-__all__ = ["Clock", "Store", "UpgradeReport", "system_clock"]
+__all__ = ["Clock", "PlanAppend", "Store", "UpgradeReport", "system_clock"]
 
 Clock = Callable[[], datetime]
 _PAGE = 5_000
@@ -58,8 +59,20 @@ _RESERVED = {
     "plan.": "plan versions are stored with save_plans",
     "workflow.": "workflow events are appended by the desk (Desk.act), which checks them against the workflow",
     "policy.": "a policy is adopted with adopt_policy",
+    "programme.": "a programme is adopted with adopt_programme",
     NOTE_EVENT_PREFIXES[0]: "notes about a plan are appended with append_notes",
 }
+
+
+@dataclass(frozen=True)
+class PlanAppend:
+    """One plan's part of :meth:`Store.append_to_plans`: its events, the event they were decided on
+    (the plan's ``last_seq`` then) and its state after them."""
+
+    plan_id: str
+    events: tuple[NewEvent, ...]
+    expected_last_seq: int
+    state: PlanState
 
 
 def system_clock() -> datetime:
@@ -289,30 +302,40 @@ class Store:
 
         The workflow's hot path: its two register statements go to the driver directly, as the
         event insert does (bench/workflow_walk.py)."""
+        return self.append_to_plans([PlanAppend(plan_id, tuple(new_events), expected_last_seq, state)])
+
+    def append_to_plans(self, batches: Sequence[PlanAppend]) -> list[Event]:
+        """Append the workflow events of several plans in one transaction (an action on one plan
+        that moves another, as a withdrawal that funds the head of the waiting list): every plan must
+        be unchanged since its batch was decided, or nothing is stored."""
         try:
             with self._write() as conn:
                 mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-                current = conn.exec_driver_sql(
-                    f"SELECT last_seq FROM plans WHERE plan_id = {mark}",  # noqa: S608 - a placeholder, not data
-                    (plan_id,),
-                ).scalar()
-                if current is None:
-                    raise PlanNotFound(plan_id)
-                if current != expected_last_seq:
-                    raise StoreError(
-                        _(
-                            "plan {plan_id!r} changed while this action was being decided (event {current}); nothing "
-                            "was stored; run the command again"
-                        ).format(plan_id=plan_id, current=current)
-                    )
-                stored = self._append(conn, new_events)
-                if stored:
-                    conn.exec_driver_sql(
-                        f"UPDATE plans SET state = {mark}, updated_at = {mark}, last_seq = {mark} "  # noqa: S608
-                        f"WHERE plan_id = {mark}",
-                        (state.value, self._bind_time(conn, stored[-1].occurred_at), stored[-1].seq, plan_id),
-                    )
-                return stored
+                stored_all: list[Event] = []
+                for batch in batches:
+                    current = conn.exec_driver_sql(
+                        f"SELECT last_seq FROM plans WHERE plan_id = {mark}",  # noqa: S608 - a placeholder, not data
+                        (batch.plan_id,),
+                    ).scalar()
+                    if current is None:
+                        raise PlanNotFound(batch.plan_id)
+                    if current != batch.expected_last_seq:
+                        raise StoreError(
+                            _(
+                                "plan {plan_id!r} changed while this action was being decided (event {current}); "
+                                "nothing was stored; run the command again"
+                            ).format(plan_id=batch.plan_id, current=current)
+                        )
+                    stored = self._append(conn, batch.events)
+                    if stored:
+                        conn.exec_driver_sql(
+                            f"UPDATE plans SET state = {mark}, updated_at = {mark}, last_seq = {mark} "  # noqa: S608
+                            f"WHERE plan_id = {mark}",
+                            (batch.state.value, self._bind_time(conn, stored[-1].occurred_at), stored[-1].seq,
+                             batch.plan_id),
+                        )  # fmt: skip
+                    stored_all.extend(stored)
+                return stored_all
         except SQLAlchemyError as exc:
             raise StoreError(
                 _("cannot append to the store {url}: {exc}").format(url=redact(self.url), exc=_reason(exc))
@@ -667,6 +690,27 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(
                 _("cannot adopt a policy in the store {url}: {exc}").format(url=redact(self.url), exc=_reason(exc))
+            ) from exc
+
+    def adopt_programme(self, event: NewEvent) -> Event:
+        """Record a programme file as adopted: ``event`` is a programme.adopted event (no plan) whose
+        payload holds the document and the hash it is adopted under; the hash is checked here."""
+        if event.type != EventType.PROGRAMME_ADOPTED or event.plan_id is not None:
+            raise StoreError(_("a programme is adopted by a programme.adopted event that names no plan"))
+        document = event.payload.get("document")
+        if sha256_hex(canonical_json(document)) != event.payload.get("content_hash"):
+            raise StoreError(
+                _("programme {programme_id}: its content does not match the hash it is adopted under").format(
+                    programme_id=event.payload.get("programme_id")
+                )
+            )
+        try:
+            with self._write() as conn:
+                [stored] = self._append(conn, [event])
+                return stored
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                _("cannot append to the store {url}: {exc}").format(url=redact(self.url), exc=_reason(exc))
             ) from exc
 
     def adopted_policy(self, before: int | None = None) -> tuple[int, dict[str, Any]] | None:

@@ -172,7 +172,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         )
     ),
     # Funding (§4.4): the NZa's budget-fit check decides between funds and the waiting list.
-    Transition(Trigger.FUND, (S.APPROVED, S.WAITLISTED), S.FUNDED, (R.NZA,), "§4.4", ("requests_funds",),
+    # The system funds the head of the waiting list on the NZa's behalf when money comes back.
+    Transition(Trigger.FUND, (S.APPROVED,), S.FUNDED, (R.NZA,), "§4.4", ("requests_funds",),
+               why=N_("the NZa checks the request fits the available funds (§3.6)")),
+    Transition(Trigger.FUND, (S.WAITLISTED,), S.FUNDED, (R.NZA, R.SYSTEM), "§4.4", ("requests_funds",),
                why=N_("the NZa checks the request fits the available funds (§3.6)")),
     Transition(Trigger.WAITLIST, (S.APPROVED,), S.WAITLISTED, (R.NZA,), "§4.4", ("requests_funds",),
                why=N_("the NZa checks the request fits the available funds (§3.6)")),

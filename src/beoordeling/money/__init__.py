@@ -1,0 +1,28 @@
+"""Money: the programme's funds as a double-entry ledger, read from a dated programme file.
+
+:mod:`.ledger` keeps transactions of postings in whole cents that sum to zero, and checks that
+what the accounts hold adds up to what the programme put in. :mod:`.programme` reads the
+programme file (the total, what went elsewhere, the sector earmarks, theme reservations, lapses,
+the municipal ceiling) and turns it into the ledger's transactions as of a date.
+"""
+
+from __future__ import annotations
+
+from .ledger import Account, AccountKind, Ledger, LedgerError, Posting, Transaction, cents, euros
+from .programme import OPEN, Programme, ProgrammeFile, default_programme, load_programme
+
+__all__ = [
+    "OPEN",
+    "Account",
+    "AccountKind",
+    "Ledger",
+    "LedgerError",
+    "Posting",
+    "Programme",
+    "ProgrammeFile",
+    "Transaction",
+    "cents",
+    "default_programme",
+    "euros",
+    "load_programme",
+]

@@ -1,0 +1,312 @@
+"""The books of a store: the programme's ledger with the postings its events recorded, the
+budget-fit check and the waiting list.
+
+The ledger as of a day is the programme in force (the one the store adopted last, or the shipped
+one) with its dated entries applied on their days, and every posting an event carries in its
+payload (``postings``), applied on the day the event took effect. A funded plan's commitment is
+such a posting; so is its release on withdrawal. Nothing else moves money.
+
+The budget-fit check (*budgettoets*, Beoordelingskader §4.4) asks whether a plan's request can be
+committed: a plan of a reserved theme draws on its reservation first, each cost line then on the
+earmark of its sector while that runs, and the rest on the open part. The waiting list holds the
+approved plans that did not fit, first come, first served, in the order the programme's
+``waiting-list`` setting gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from .._time import local_date
+from ..model import Plan, PlanState
+from ..store import Event, EventType, Reading, Store, events_as_of
+from ..store.asof import event_day
+from .ledger import Account, AccountKind, Ledger, Posting, Transaction, cents
+from .programme import OPEN, Programme, default_programme, programme_from_document
+
+__all__ = [
+    "POSTINGS",
+    "PROGRAMME_ADOPTED",
+    "Books",
+    "Draw",
+    "Fit",
+    "Queued",
+    "decoded",
+    "encoded",
+    "programme_in_force",
+]
+
+POSTINGS = "postings"
+"""The payload key of an event's postings: ``[[kind, year or null, part, cents], ...]``."""
+PROGRAMME_ADOPTED = EventType.PROGRAMME_ADOPTED.value
+
+
+def encoded(transaction: Transaction) -> list[list[Any]]:
+    """A transaction's postings as payload data."""
+    return [[p.account.kind.value, p.account.year, p.account.part, p.amount] for p in transaction.postings]
+
+
+def decoded(event: Event) -> Transaction | None:
+    """The transaction an event's payload records, if it records one."""
+    rows = event.payload.get(POSTINGS)
+    if not rows:
+        return None
+    postings = tuple(Posting(Account(AccountKind(kind), year, part), amount) for kind, year, part, amount in rows)
+    return Transaction(postings, f"event {event.seq}")
+
+
+def programme_in_force(events: Iterable[Event]) -> tuple[Programme, int | None]:
+    """The programme the store adopted last among ``events`` (and the adopting event's number), or
+    the shipped one (None)."""
+    adopted: Event | None = None
+    for event in events:
+        if event.type == PROGRAMME_ADOPTED:
+            adopted = event
+    if adopted is None:
+        return default_programme(), None
+    document = adopted.payload["document"]
+    return programme_from_document(document, f"programma vastgesteld in gebeurtenis {adopted.seq}"), adopted.seq
+
+
+@dataclass(frozen=True)
+class Draw:
+    """Part of a commitment: how much comes from which account."""
+
+    account: Account
+    amount: int
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The budget-fit check of one plan: what it asks, where the money would come from, and how
+    much is missing (0: it fits)."""
+
+    plan_id: str
+    requested: int
+    draws: tuple[Draw, ...]
+    short: int
+
+    @property
+    def fits(self) -> bool:
+        return self.short == 0
+
+    def commitment(self, reference: str = "") -> Transaction:
+        """The postings that commit the money to the plan: each draw moved to its committed account."""
+        committed = Account(AccountKind.COMMITTED, None, self.plan_id)
+        pairs = [(draw.account, -draw.amount) for draw in self.draws]
+        return Transaction.from_pairs([*pairs, (committed, self.requested)], reference or f"funding {self.plan_id}")
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A plan on the waiting list: since when it counts, what it asks, and what its budget-fit check said."""
+
+    plan_id: str
+    since: datetime
+    seq: int
+    requested: int
+
+
+@dataclass
+class _PlanTrace:
+    state: PlanState | None = None
+    approved: tuple[datetime, int] | None = None
+    waitlisted: tuple[datetime, int] | None = None
+    version: int | None = None
+
+
+class Books:
+    """The ledger, the waiting list and the budget-fit check of a store as of a day."""
+
+    def __init__(
+        self,
+        programme: Programme,
+        ledger: Ledger,
+        on: date,
+        queue: Sequence[Queued],
+        postings: Sequence[tuple[date, int, Transaction]] = (),
+    ) -> None:
+        self.programme = programme
+        self.ledger = ledger
+        self.on = on
+        self.queue = tuple(queue)
+        self.postings = tuple(postings)
+        """The events' own transactions (a day, the event's number, the transaction), without the programme's."""
+
+    @classmethod
+    def of(
+        cls,
+        store: Store,
+        on: date | None = None,
+        reading: Reading = Reading.HAPPENED,
+        *,
+        plans: Mapping[str, Plan] | None = None,
+    ) -> Books:
+        """The books of ``store`` as of the end of ``on`` (default: today by the store's clock), in
+        ``reading``: by default the events that took effect by then (as it happened), or those the
+        store had recorded by then (as it was known); the programme's own entries dated by then.
+        ``plans`` gives the version of a queued plan whose request counts (read from the store
+        when not given)."""
+        day = on or local_date(store.now())
+        requested = lambda plan_id, version: _requested(store, plan_id, version, plans)  # noqa: E731
+        return cls.of_events(store.events(), day, requested, reading)
+
+    @classmethod
+    def of_events(
+        cls,
+        events: Iterable[Event],
+        on: date,
+        requested: Callable[[str, int | None], int],
+        reading: Reading = Reading.HAPPENED,
+    ) -> Books:
+        """The books of ``events`` as of ``on`` in ``reading``; ``requested`` gives the cents a
+        plan's version asks (the version its decisions were taken on)."""
+        events = list(events_as_of(events, on, reading))
+        programme, _seq = programme_in_force(events)
+        postings = _postings(events, reading)
+        ledger = programme.ledger_with(postings, on)
+        traces: dict[str, _PlanTrace] = {}
+        for event in events:
+            if event.plan_id is None:
+                continue
+            trace = traces.setdefault(event.plan_id, _PlanTrace())
+            to = event.payload.get("to")
+            if event.type.startswith("workflow.") and to:
+                trace.state = PlanState(to)
+                if to == PlanState.APPROVED.value:
+                    trace.approved = (event.occurred_at, event.seq)
+                    trace.version = event.plan_version
+                elif to == PlanState.WAITLISTED.value:
+                    trace.waitlisted = (event.occurred_at, event.seq)
+        waiting = programme.spec.waiting_list
+        queue = []
+        for plan_id, trace in traces.items():
+            if trace.state is not PlanState.WAITLISTED:
+                continue
+            since = (trace.approved if waiting.key == "final-approval" else trace.waitlisted) or trace.waitlisted
+            if since is None:  # waitlisted by an event that left no trace of the move: not queued
+                continue
+            queue.append(Queued(plan_id, since[0], since[1], requested(plan_id, trace.version)))
+        queue.sort(key=lambda q: (q.since, q.seq))
+        return cls(programme, ledger, on, queue, postings)
+
+    # --- the budget-fit check ---------------------------------------------------------------------
+
+    def fit(self, plan: Plan, on: date | None = None) -> Fit:
+        """Where ``plan``'s request would come from on ``on`` (default: the books' day)."""
+        day = on or self.on
+        requested = cents(plan.funding.total) if plan.funding else 0
+        left = dict(self.ledger.balances())
+        draws: list[Draw] = []
+
+        def take(account: Account, wanted: int) -> int:
+            amount = min(wanted, max(left.get(account, 0), 0))
+            if amount > 0:
+                draws.append(Draw(account, amount))
+                left[account] = left.get(account, 0) - amount
+            return wanted - amount
+
+        rest = requested
+        for reservation in self.programme.spec.reservations:
+            if plan.theme in reservation.themes and reservation.on <= day <= reservation.until and rest:
+                rest = take(Account(AccountKind.RESERVED, None, reservation.id), rest)
+        # the cost lines in order, each on its sector's earmark first; the reservation covers the first lines
+        covered = requested - rest
+        for line in plan.funding.lines if plan.funding else ():
+            amount = cents(line.amount)
+            from_reservation = min(covered, amount)
+            covered -= from_reservation
+            wanted = amount - from_reservation
+            earmark = self.programme.earmark_for(line.sector, day)
+            if earmark is not None and wanted:
+                wanted = take(Account(AccountKind.AVAILABLE, None, earmark), wanted)
+            if wanted:
+                wanted = take(Account(AccountKind.AVAILABLE, None, OPEN), wanted)
+        short = requested - sum(d.amount for d in draws)
+        return Fit(plan.id, requested, _merged(draws), short)
+
+    def available_for(self, plan: Plan, on: date | None = None) -> int:
+        """What the budget-fit check could commit to ``plan`` now (its request, or less when short)."""
+        fit = self.fit(plan, on)
+        return fit.requested - fit.short
+
+    # --- the waiting list -------------------------------------------------------------------------
+
+    def position(self, plan_id: str) -> tuple[int, int] | None:
+        """A queued plan's place (1: the head) and the amount the plans ahead of it ask; None when it is not queued."""
+        ahead = 0
+        for place, queued in enumerate(self.queue, start=1):
+            if queued.plan_id == plan_id:
+                return place, ahead
+            ahead += queued.requested
+        return None
+
+    def ahead_of(self, plan_id: str | None) -> tuple[Queued, ...]:
+        """The queued plans ahead of ``plan_id`` (every queued plan for one not on the list)."""
+        for place, queued in enumerate(self.queue):
+            if queued.plan_id == plan_id:
+                return self.queue[:place]
+        return self.queue
+
+    def release(self, plan_id: str, reference: str) -> Transaction | None:
+        """The postings that give back what is still committed to ``plan_id``: to the accounts it
+        was drawn from while they run, to the open part once they have ended."""
+        committed = Account(AccountKind.COMMITTED, None, plan_id)
+        left = self.ledger.balance(committed)
+        if left <= 0:
+            return None
+        pairs: list[tuple[Account, int]] = [(committed, -left)]
+        for account, amount in self._drawn(plan_id):
+            back = min(amount, left)
+            if back <= 0:
+                break
+            pairs.append((self._running(account), back))
+            left -= back
+        if left:
+            pairs.append((Account(AccountKind.AVAILABLE, None, OPEN), left))
+        return Transaction.from_pairs(pairs, reference)
+
+    def _drawn(self, plan_id: str) -> Iterator[tuple[Account, int]]:
+        committed = Account(AccountKind.COMMITTED, None, plan_id)
+        for transaction in self.ledger.transactions:
+            if any(p.account == committed and p.amount > 0 for p in transaction.postings):
+                for posting in transaction.postings:
+                    if posting.amount < 0:
+                        yield posting.account, -posting.amount
+
+    def _running(self, account: Account) -> Account:
+        """``account`` if its reservation or earmark still runs on the books' day, else the open part."""
+        spec = self.programme.spec
+        for reservation in spec.reservations:
+            if account == Account(AccountKind.RESERVED, None, reservation.id) and self.on <= reservation.until:
+                return account
+        for earmark in spec.earmarks:
+            if account == Account(AccountKind.AVAILABLE, None, earmark.id) and self.on <= earmark.until:
+                return account
+        return Account(AccountKind.AVAILABLE, None, OPEN)
+
+
+def _merged(draws: Sequence[Draw]) -> tuple[Draw, ...]:
+    totals: dict[Account, int] = {}
+    for draw in draws:
+        totals[draw.account] = totals.get(draw.account, 0) + draw.amount
+    return tuple(Draw(account, amount) for account, amount in totals.items())
+
+
+def _postings(events: Iterable[Event], reading: Reading) -> list[tuple[date, int, Transaction]]:
+    found = []
+    for event in events:
+        transaction = decoded(event)
+        if transaction is not None:
+            found.append((event_day(event, reading), event.seq, transaction))
+    return found
+
+
+def _requested(store: Store, plan_id: str, version: int | None, plans: Mapping[str, Plan] | None) -> int:
+    plan = plans.get(plan_id) if plans else None
+    if plan is None:
+        plan = store.plan(plan_id, version).plan
+    return cents(plan.funding.total) if plan.funding else 0

@@ -1,0 +1,120 @@
+"""What the budget-fit check allows, and the postings a funding, a waiting-list place or a
+release records.
+
+The NZa records the budget-fit check (Beoordelingskader §4.4; the NZa checks that approved plans
+fit the funds, §3.6), but the ledger decides its outcome: a plan is funded when its request fits
+and nobody is ahead of it on the waiting list, and put on the list otherwise. When money comes
+back (a funded plan withdrawn), the plans at the head of the list that now fit are funded in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .._dutch import day, euro, reader
+from .._i18n import _
+from .._time import local_date
+from ..model import Plan, PlanState
+from .books import POSTINGS, Books, Fit, Queued, encoded
+from .ledger import Ledger, Transaction, euros
+
+__all__ = ["funding_payload", "funding_refusals", "promoted", "release_payload", "waitlist_payload"]
+
+
+def _ahead(books: Books, plan: Plan, state: PlanState, fits: Callable[[Queued], bool]) -> list[Queued]:
+    """The queued plans that stand in ``plan``'s way: in strict order every plan ahead of it; with
+    ``fill`` only those ahead that would fit themselves."""
+    ahead = list(books.ahead_of(plan.id if state is PlanState.WAITLISTED else None))
+    if books.programme.spec.waiting_list.order == "fill":
+        ahead = [queued for queued in ahead if fits(queued)]
+    return ahead
+
+
+def funding_refusals(
+    books: Books, plan: Plan, *, funding: bool, state: PlanState, fits: Callable[[Queued], bool]
+) -> list[str]:
+    """Why the budget-fit check may not fund ``plan`` (``funding``) or put it on the waiting list
+    now; empty when it may. ``fits`` tells whether a queued plan's own request fits."""
+    fit = books.fit(plan)
+    ahead = _ahead(books, plan, state, fits)
+    if funding:
+        reasons = []
+        if not fit.fits:
+            reasons.append(
+                _(
+                    "the request of {requested} does not fit the available funds: {available} can be committed to "
+                    "it (§4.4); put it on the waiting list"
+                ).format(
+                    requested=euro(euros(fit.requested), reader()),
+                    available=euro(euros(fit.requested - fit.short), reader()),
+                )
+            )
+        if ahead:
+            head = ahead[0]
+            reasons.append(
+                _(
+                    "plan {head} is ahead on the waiting list (since {since}); first come, first served, as the "
+                    "programme's waiting-list setting orders it"
+                ).format(head=head.plan_id, since=day(local_date(head.since), reader()))
+            )
+        return reasons
+    if state is PlanState.APPROVED and fit.fits and not ahead:
+        return [
+            _(
+                "the request of {requested} fits the available funds and nobody is ahead on the waiting list "
+                "(§4.4); fund it"
+            ).format(requested=euro(euros(fit.requested), reader()))
+        ]
+    return []
+
+
+def funding_payload(fit: Fit) -> dict[str, Any]:
+    """What a funding event records: the commitment's postings and where the money came from."""
+    commitment = fit.commitment()
+    return {
+        POSTINGS: encoded(commitment),
+        "amount": str(euros(fit.requested)),
+        "drawn_from": {str(draw.account): str(euros(draw.amount)) for draw in fit.draws},
+    }
+
+
+def waitlist_payload(books: Books, plan: Plan) -> dict[str, Any]:
+    """What a waiting-list event records: the request, what could have been committed, and the place."""
+    fit = books.fit(plan)
+    ahead = books.queue
+    return {
+        "amount": str(euros(fit.requested)),
+        "available": str(euros(fit.requested - fit.short)),
+        "position": len(ahead) + 1,
+        "ahead": str(euros(sum(queued.requested for queued in ahead))),
+    }
+
+
+def release_payload(books: Books, plan_id: str) -> tuple[dict[str, Any], Transaction | None]:
+    """What a withdrawal of a funded plan records: the postings that give its commitment back."""
+    release = books.release(plan_id, f"release {plan_id}")
+    if release is None:
+        return {}, None
+    returned = sum(p.amount for p in release.postings if p.amount > 0)
+    return {POSTINGS: encoded(release), "released": str(euros(returned))}, release
+
+
+def promoted(books: Books, release: Transaction, plans: Callable[[str], Plan]) -> list[tuple[Plan, Fit]]:
+    """The queued plans funded once ``release`` is posted, in order: in strict order the head while it
+    fits; with ``fill`` every plan further down that fits what is left."""
+    ledger = Ledger.of([*books.ledger.transactions, release])
+    after = Books(books.programme, ledger, books.on, books.queue)
+    funded: list[tuple[Plan, Fit]] = []
+    strict = books.programme.spec.waiting_list.order == "strict"
+    for queued in books.queue:
+        plan = plans(queued.plan_id)
+        fit = after.fit(plan)
+        if not fit.fits:
+            if strict:
+                break
+            continue
+        funded.append((plan, fit))
+        after = Books(books.programme, Ledger.of([*after.ledger.transactions, fit.commitment()]), books.on, books.queue)
+    return funded

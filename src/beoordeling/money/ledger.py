@@ -1,0 +1,203 @@
+"""The programme's funds as a double-entry ledger: transactions of postings that sum to zero.
+
+Every movement of money is one :class:`Transaction`: postings in whole cents on accounts, which
+together add up to nothing, so money is never made or lost, only moved. A transaction is never
+edited; a mistake is undone by its :meth:`~Transaction.reversal`. The programme's own account
+(``programme``) carries the funds' origin: it is credited with the programme's total when the
+funds open, so that at every moment
+
+    available + reserved + committed + paid + lapsed + transferred = total
+
+per year and in all (:meth:`Ledger.conservation_problems`). *Transferred* is money moved out of the
+plans' reach by the programme itself (the part spent through the VWS budget, the AZWA shift);
+*repaid* is money a plan gave back (a municipal grant's unmet milestone), which returns to available.
+Amounts are integer cents here; :func:`cents` and :func:`euros` convert at the edges, never through
+a float.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from .._dutch import euro, reader
+from .._i18n import _
+from ..errors import BeoordelingError
+
+__all__ = [
+    "Account",
+    "AccountKind",
+    "Ledger",
+    "LedgerError",
+    "Posting",
+    "Transaction",
+    "cents",
+    "euros",
+]
+
+
+class LedgerError(BeoordelingError, ValueError):
+    """A transaction that does not balance, or an amount that is not whole cents."""
+
+
+class AccountKind(StrEnum):
+    """What an account holds. ``programme`` is the funds' origin; the others are where money is."""
+
+    PROGRAMME = "programme"
+    AVAILABLE = "available"
+    """Free to commit: per year, earmark (a sector's part) or the open part."""
+    RESERVED = "reserved"
+    """Held for a theme until its deadline (the BO IZA's reservation of June 2025)."""
+    COMMITTED = "committed"
+    """Promised to a funded plan, not yet paid."""
+    PAID = "paid"
+    """Paid to a plan for a milestone met."""
+    LAPSED = "lapsed"
+    """Unused at a year's end where use-it-or-lose-it applies."""
+    TRANSFERRED = "transferred"
+    """Moved out of the plans' reach by the programme (spent through the VWS budget, the AZWA shift)."""
+
+
+HOLDINGS = tuple(kind for kind in AccountKind if kind is not AccountKind.PROGRAMME)
+"""The kinds whose balances add up to the programme's total."""
+
+
+@dataclass(frozen=True, order=True)
+class Account:
+    """One account: its kind, the year it belongs to (None: the programme's whole term), and the
+    part it is about (an earmark such as ``msz``, ``open``, a theme, a plan id, a plan and milestone)."""
+
+    kind: AccountKind
+    year: int | None = None
+    part: str = ""
+
+    def __str__(self) -> str:
+        year = "" if self.year is None else f"/{self.year}"
+        part = f"/{self.part}" if self.part else ""
+        return f"{self.kind.value}{year}{part}"
+
+
+@dataclass(frozen=True)
+class Posting:
+    """An amount in cents on an account: positive adds to what the account holds, negative takes from it."""
+
+    account: Account
+    amount: int
+
+    def __post_init__(self) -> None:
+        if type(self.amount) is not int:
+            raise LedgerError(f"a posting is in whole cents (an int); found {self.amount!r}")
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """Postings that sum to zero, made at once; ``reference`` says what they record (an event)."""
+
+    postings: tuple[Posting, ...]
+    reference: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.postings:
+            raise LedgerError("a transaction has at least one posting")
+        total = sum(p.amount for p in self.postings)
+        if total != 0:
+            raise LedgerError(f"the postings of {self.reference or 'a transaction'} sum to {total} cents, not 0")
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[Account, int]], reference: str = "") -> Transaction:
+        """A transaction of ``(account, cents)`` pairs."""
+        return cls(tuple(Posting(account, amount) for account, amount in pairs), reference)
+
+    @classmethod
+    def move(cls, amount: int, source: Account, target: Account, reference: str = "") -> Transaction:
+        """``amount`` cents from ``source`` to ``target``."""
+        return cls((Posting(source, -amount), Posting(target, amount)), reference)
+
+    def reversal(self, reference: str = "") -> Transaction:
+        """The transaction that undoes this one, posting for posting."""
+        undo = tuple(Posting(p.account, -p.amount) for p in self.postings)
+        return Transaction(undo, reference or f"reversal of {self.reference}")
+
+
+@dataclass
+class Ledger:
+    """The transactions in order and the balance of every account they touch."""
+
+    transactions: list[Transaction] = field(default_factory=list)
+    _balances: dict[Account, int] = field(default_factory=lambda: defaultdict(int))
+
+    @classmethod
+    def of(cls, transactions: Iterable[Transaction]) -> Ledger:
+        ledger = cls()
+        for transaction in transactions:
+            ledger.post(transaction)
+        return ledger
+
+    def post(self, transaction: Transaction) -> None:
+        self.transactions.append(transaction)
+        for posting in transaction.postings:
+            self._balances[posting.account] += posting.amount
+
+    def balance(self, account: Account) -> int:
+        return self._balances.get(account, 0)
+
+    def balances(self) -> Mapping[Account, int]:
+        """Every account with a balance other than zero."""
+        return {account: amount for account, amount in sorted(self._balances.items()) if amount}
+
+    def accounts(self, kind: AccountKind, year: int | None = None) -> Iterator[tuple[Account, int]]:
+        """The accounts of ``kind`` (in ``year``, when given) with their balances, in order."""
+        for account, amount in sorted(self._balances.items()):
+            if account.kind is kind and (year is None or account.year == year):
+                yield account, amount
+
+    def total(self, kind: AccountKind, year: int | None = None) -> int:
+        return sum(amount for _, amount in self.accounts(kind, year))
+
+    def years(self) -> list[int | None]:
+        """The years the ledger's accounts belong to (None first: the programme's whole term)."""
+        found = {account.year for account in self._balances}
+        return sorted(found, key=lambda year: -1 if year is None else year)
+
+    def conservation_problems(self) -> list[str]:
+        """Where the holdings do not add up to what the programme put in, per year and in all; and
+        any holding account below zero (money spent that was not there). Empty when the books are right."""
+        problems = []
+        for year in self.years():
+            put_in = -self.total(AccountKind.PROGRAMME, year)
+            held = sum(self.total(kind, year) for kind in HOLDINGS)
+            if held != put_in:
+                message = (
+                    _("the programme's term: the accounts hold {held}, the programme put in {put_in}")
+                    if year is None
+                    else _("{year}: the accounts hold {held}, the programme put in {put_in}")
+                )
+                problems.append(
+                    message.format(year=year, held=euro(euros(held), reader()), put_in=euro(euros(put_in), reader()))
+                )
+        for account, amount in self._balances.items():
+            if account.kind is not AccountKind.PROGRAMME and amount < 0:
+                problems.append(
+                    _("{account} is {amount} below zero").format(account=account, amount=euro(euros(-amount), reader()))
+                )
+        return sorted(problems)
+
+
+def cents(amount: Decimal | int | str) -> int:
+    """Whole cents of an amount in euros (``Decimal('12.34')`` gives 1234); a fraction of a cent is refused."""
+    try:
+        value = Decimal(amount) * 100
+        whole = value.is_finite() and value == value.to_integral_value()
+    except (InvalidOperation, ValueError, TypeError) as exc:
+        raise LedgerError(f"{amount!r} is not an amount in whole cents") from exc
+    if not whole:
+        raise LedgerError(f"{amount!r} is not an amount in whole cents")
+    return int(value)
+
+
+def euros(amount: int) -> Decimal:
+    """The amount in euros of ``amount`` cents, with two decimals."""
+    return (Decimal(amount) / 100).quantize(Decimal("0.01"))

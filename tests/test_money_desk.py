@@ -1,0 +1,188 @@
+"""The budget-fit check on a real store: the ledger decides between funds and the waiting list, the
+queue is first come first served, and money that comes back funds its head in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from beoordeling import Plan, PlanState, Role, Store
+from beoordeling.desk import Desk
+from beoordeling.errors import Refused
+from beoordeling.letters import LetterOffice
+from beoordeling.money import Account, AccountKind, cents, load_programme
+from beoordeling.money.books import Books
+from beoordeling.money.programme import Programme, programme_from_document
+from beoordeling.workflow import PlanRecord, Trigger
+
+from .conftest import ROOT, Clock
+from .workflow_support import BO_IZA, NZA, SUBMITTER, both, judge_all, set_day
+
+S = PlanState
+K = AccountKind
+A, B, C, D = "TP-2023-0014", "TP-2023-0015", "TP-2023-0016", "TP-2023-0017"
+SMALL = "TP-2023-0018"
+REQUEST = cents("24600000.00")  # what the home-monitoring plan asks
+
+
+def _practice(**waiting_list: str) -> Programme:
+    """The practice programme (EUR 50m, of which EUR 30m earmarked for hospital care)."""
+    programme = load_programme(ROOT / "programme" / "oefen.yaml")
+    if not waiting_list:
+        return programme
+    document = programme.document()
+    document["waiting-list"] = {**document["waiting-list"], **waiting_list}  # type: ignore[dict-item]
+    return programme_from_document(document, "test")
+
+
+def _scaled(plan: Plan, plan_id: str, divisor: int) -> Plan:
+    """A copy of ``plan`` that asks ``divisor`` times less, line for line and milestone for milestone."""
+    assert plan.funding is not None
+    funding = plan.funding.model_copy(
+        update={
+            "lines": [line.model_copy(update={"amount": line.amount / divisor}) for line in plan.funding.lines],
+            "milestones": [m.model_copy(update={"amount": m.amount / divisor}) for m in plan.funding.milestones],
+        }
+    )
+    return plan.model_copy(update={"id": plan_id, "funding": funding})
+
+
+def _approve(desk: Desk, clock: Clock, plan_id: str, start: date) -> None:
+    """Quick test, plan, proposal, consultation and final approval by both market leaders."""
+    set_day(clock, start)
+    desk.submit(plan_id, SUBMITTER)
+    judge_all(desk, plan_id)
+    both(desk, "decide", "positive", plan_id=plan_id)
+    set_day(clock, start + timedelta(days=7))
+    desk.submit(plan_id, SUBMITTER)
+    judge_all(desk, plan_id)
+    both(desk, "propose", "approve", plan_id=plan_id)
+    set_day(clock, start + timedelta(days=28))
+    both(desk, "decide", "approve", plan_id=plan_id)
+    assert S.APPROVED == desk.current(plan_id).state
+
+
+@pytest.fixture
+def plans(example_plans: dict[str, Plan]) -> dict[str, Plan]:
+    plan = example_plans["thuismonitoring-ziekenhuizen"]
+    copies = {plan_id: plan.model_copy(update={"id": plan_id}) for plan_id in (B, C, D)}
+    return {A: plan, **copies, SMALL: _scaled(plan, SMALL, 100)}
+
+
+def _desk(store: Store, clock: Clock, plans: dict[str, Plan], programme: Programme | None = None) -> Desk:
+    set_day(clock, date(2024, 1, 2))
+    for plan in plans.values():
+        store.save_plan(plan, SUBMITTER)
+    desk = Desk(store)
+    desk.adopt_programme(programme or _practice(), BO_IZA, reason="Oefenbudget")
+    for number, plan_id in enumerate(plans):
+        _approve(desk, clock, plan_id, date(2024, 2, 5) + timedelta(weeks=6 * number))
+    set_day(clock, date(2025, 1, 6))
+    return desk
+
+
+def _committed(desk: Desk, plan_id: str) -> int:
+    return Books.of(desk.store).ledger.balance(Account(K.COMMITTED, None, plan_id))
+
+
+def test_the_ledger_decides_between_funds_and_the_waiting_list(store: Store, clock: Clock, plans: Any) -> None:
+    desk = _desk(store, clock, plans)
+    with pytest.raises(Refused, match=r"fits the available funds and nobody is ahead on the waiting list"):
+        desk.act(A, Trigger.WAITLIST, NZA)
+    funded = desk.act(A, Trigger.FUND, NZA)
+    [event] = funded.events
+    assert {"available/msz": "24600000.00"} == event.payload["drawn_from"]
+    assert [["available", None, "msz", -REQUEST], ["committed", None, A, REQUEST]] == event.payload["postings"]
+    second = desk.act(B, Trigger.FUND, NZA).events[0]
+    assert {"available/msz": "5400000.00", "available/open": "19200000.00"} == second.payload["drawn_from"]
+    with pytest.raises(Refused) as refused:
+        desk.act(C, Trigger.FUND, NZA)
+    assert (
+        "the request of €24,600,000.00 does not fit the available funds: €800,000.00 can be committed to it "
+        "(Beoordelingskader, financiering); put it on the waiting list",
+    ) == refused.value.reasons
+    queued = desk.act(C, Trigger.WAITLIST, NZA).events[0].payload
+    assert (1, "0.00", "800000.00") == (queued["position"], queued["ahead"], queued["available"])
+    later = desk.act(D, Trigger.WAITLIST, NZA).events[0].payload
+    assert (2, "24600000.00") == (later["position"], later["ahead"])
+    books = Books.of(store)
+    assert ((1, 0), (2, REQUEST)) == (books.position(C), books.position(D))
+    assert [] == books.ledger.conservation_problems()
+    assert store.verify().ok
+
+
+def test_nobody_is_funded_past_the_head_of_the_list(store: Store, clock: Clock, plans: Any) -> None:
+    """Strict order: the small plan that would fit waits behind the head that does not."""
+    desk = _desk(store, clock, plans)
+    for plan_id in (A, B):
+        desk.act(plan_id, Trigger.FUND, NZA)
+    desk.act(C, Trigger.WAITLIST, NZA)
+    with pytest.raises(Refused, match=r"plan TP-2023-0016 is ahead on the waiting list \(since 27 May 2024\)"):
+        desk.act(SMALL, Trigger.FUND, NZA)
+    desk.act(SMALL, Trigger.WAITLIST, NZA)
+    assert S.WAITLISTED == desk.current(SMALL).state
+
+
+def test_with_fill_a_plan_further_down_uses_money_the_head_cannot(store: Store, clock: Clock, plans: Any) -> None:
+    desk = _desk(store, clock, plans, _practice(order="fill"))
+    for plan_id in (A, B):
+        desk.act(plan_id, Trigger.FUND, NZA)
+    desk.act(C, Trigger.WAITLIST, NZA)
+    desk.act(SMALL, Trigger.FUND, NZA)
+    assert cents("246000.00") == _committed(desk, SMALL)
+
+
+def test_a_withdrawal_funds_the_head_of_the_list_in_the_same_transaction(
+    store: Store, clock: Clock, plans: Any
+) -> None:
+    desk = _desk(store, clock, plans)
+    for plan_id in (A, B):
+        desk.act(plan_id, Trigger.FUND, NZA)
+    for plan_id in (C, D):
+        desk.act(plan_id, Trigger.WAITLIST, NZA)
+    set_day(clock, date(2025, 3, 3))
+    result = desk.act(B, Trigger.WITHDRAW, SUBMITTER, reason="De ziekenhuizen stoppen.")
+    [withdrawal] = result.events
+    assert "24600000.00" == withdrawal.payload["released"]
+    [promotion] = result.moved
+    assert (C, "workflow.fund", Role.SYSTEM, True) == (
+        promotion.plan_id, promotion.type, promotion.actor.role, promotion.payload["promoted"]
+    )  # fmt: skip
+    assert (withdrawal.recorded_at, withdrawal.seq + 1) == (promotion.recorded_at, promotion.seq)
+    assert (S.WITHDRAWN, S.FUNDED, S.WAITLISTED) == tuple(desk.current(p).state for p in (B, C, D))
+    assert PlanRecord.replay(C, store.events(C)) == desk.current(C)
+    books = Books.of(store)
+    assert (0, REQUEST, (1, 0)) == (_committed(desk, B), _committed(desk, C), books.position(D))
+    assert [] == books.ledger.conservation_problems()
+    assert C in {event.plan_id for event in LetterOffice(store).pending() if event.type == "workflow.fund"}
+
+
+def test_only_the_bo_iza_adopts_a_programme_and_only_one_that_holds_what_is_committed(
+    store: Store, clock: Clock, plans: Any
+) -> None:
+    desk = _desk(store, clock, plans)
+    desk.act(A, Trigger.FUND, NZA)
+    with pytest.raises(Refused, match="adopting a programme needs the role bo-iza"):
+        desk.adopt_programme(_practice(), NZA, reason="Zelf vastgesteld")
+    smaller = _practice().document()
+    smaller["total"] = {**smaller["total"], "amount": "40000000.00"}  # type: ignore[dict-item]
+    smaller["earmarks"] = [{**smaller["earmarks"][0], "amount": "20000000.00"}]  # type: ignore[index]
+    with pytest.raises(Refused, match=r"available/msz is €4,600,000.00 below zero"):
+        desk.adopt_programme(programme_from_document(smaller, "test"), BO_IZA, reason="Bezuiniging")
+    assert 1 == sum(1 for e in store.events() if e.type == "programme.adopted")  # the refused ones left nothing
+
+
+def test_the_demo_walk_keeps_the_books(tmp_path: Any) -> None:
+    """The demo's practice store: its waiting list moved by itself, and the books balance."""
+    from beoordeling.cli.demo import run_demo  # noqa: PLC0415
+
+    report = run_demo(tmp_path, None)
+    with Store.open(report.store_url) as store:
+        books = Books.of(store, date(2025, 12, 31))
+        assert [] == books.ledger.conservation_problems()
+        assert () == books.queue
+        committed = {account.part: amount for account, amount in books.ledger.accounts(K.COMMITTED) if amount}
+        assert {"TP-2023-0014": REQUEST, "TP-2023-0015": REQUEST} == committed
+        assert cents("800000.00") == books.ledger.total(K.AVAILABLE)
