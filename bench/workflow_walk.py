@@ -20,12 +20,14 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as day_time
+from decimal import Decimal
 from pathlib import Path
 
 from beoordeling import Actor, Plan, Role, Store, load_plan
 from beoordeling.desk import Desk
-from beoordeling.model import PlanState
-from beoordeling.store import Event, NewEvent
+from beoordeling.money import Programme, load_programme
+from beoordeling.money.programme import programme_from_document
+from beoordeling.store import Event, NewEvent, PlanAppend
 from beoordeling.workflow import AMSTERDAM, Trigger
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +35,7 @@ SUBMITTER = Actor("A. Bakker", "Ziekenhuis Noordwest", Role.SUBMITTER)
 VGZ = Actor("V. de Wit", "Coöperatie VGZ", Role.MARKET_LEADER)
 ZK = Actor("Z. Kok", "Zilveren Kruis", Role.MARKET_LEADER)
 NZA = Actor("N. Mulder", "NZa", Role.NZA)
+BO_IZA = Actor("B. de Vries", "BO IZA", Role.BO_IZA)
 
 
 class Clock:
@@ -44,8 +47,25 @@ class Clock:
 
 
 def _plans(count: int) -> list[Plan]:
+    """Copies of the funded example plan, each asking a hundredth (EUR 246,000), so that the funds
+    of one programme cover 10,000 of them."""
     base = load_plan(ROOT / "examples" / "thuismonitoring-ziekenhuizen.yaml")
-    return [base.model_copy(update={"id": f"TP-B-{i:05d}"}) for i in range(count)]
+    assert base.funding is not None
+    funding = base.funding.model_copy(
+        update={
+            "lines": [line.model_copy(update={"amount": line.amount / 100}) for line in base.funding.lines],
+            "milestones": [m.model_copy(update={"amount": m.amount / 100}) for m in base.funding.milestones],
+        }
+    )
+    return [base.model_copy(update={"id": f"TP-B-{i:05d}", "funding": funding}) for i in range(count)]
+
+
+def _programme(plans: Sequence[Plan]) -> Programme:
+    """The practice programme with exactly the money the plans ask (so that every one is funded)."""
+    document = load_programme(ROOT / "programme" / "oefen.yaml").document()
+    total = sum((plan.funding.total for plan in plans if plan.funding), Decimal(0))
+    document.update(total={"amount": str(total), "source": "bench"}, earmarks=[])
+    return programme_from_document(document, "bench")
 
 
 def _by(act: Callable[..., object], *args: object, **kwargs: object) -> Callable[[str], object]:
@@ -107,16 +127,17 @@ def run(folder: Path, count: int) -> tuple[float, float, int, int]:
     with Store.open(str(folder / "walk.db"), create=True, clock=clock) as store:
         store.initialise(VGZ, practice=True)
         store.save_plans(plans, SUBMITTER)
-        head = store.head().count
         desk = Desk(store)
+        desk.adopt_programme(_programme(plans), BO_IZA, reason="bench")
+        head = store.head().count
         sizes: list[int] = []  # events per transaction, to group the baseline's appends alike
-        append_to_plan = store.append_to_plan
+        append_to_plans = store.append_to_plans
 
-        def recorded(plan_id: str, new: Sequence[NewEvent], *, expected_last_seq: int, state: PlanState) -> list[Event]:
-            sizes.append(len(new))
-            return append_to_plan(plan_id, new, expected_last_seq=expected_last_seq, state=state)
+        def recorded(batches: Sequence[PlanAppend]) -> list[Event]:
+            sizes.append(sum(len(batch.events) for batch in batches))
+            return append_to_plans(batches)
 
-        store.append_to_plan = recorded  # type: ignore[method-assign, assignment]  # count each transaction
+        store.append_to_plans = recorded  # type: ignore[method-assign]  # count each transaction
         start = time.perf_counter()
         actions = walk(desk, clock, [p.id for p in plans])
         walked = time.perf_counter() - start

@@ -176,6 +176,18 @@ def test_schema_command(tmp_path: Path) -> None:
     assert printed == json.loads(target.read_text())
 
 
+@pytest.mark.parametrize(
+    "args", [["schema"], ["rules", "show"], ["policy", "show"], ["programme", "show"], ["--help"]], ids=" ".join
+)
+def test_what_users_read_cites_the_framework_not_our_brief(args: list[str], dutch_terminal: None) -> None:
+    """The schema's descriptions (from the model's docstrings), the rules' notes, the policy's and the
+    programme's figures: each source is named as users know it, never by a section of the team's brief."""
+    result = run(*args)
+    assert 0 == result.exit_code, result.output
+    assert "domain.md" not in result.output
+    assert "§" not in result.output
+
+
 def test_demo_writes_everything_under_its_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dutch_terminal: None
 ) -> None:

@@ -180,6 +180,7 @@ def _problem_lines(output: str) -> list[str]:
 def _broken_inputs(tmp_path: Path) -> list[list[str]]:
     commands = [["zelftoets", str(path)] for path in sorted((BROKEN / "plans").iterdir())]
     commands += [["policy", "check", str(path)] for path in sorted((BROKEN / "policy").iterdir())]
+    commands += [["programme", "check", str(path)] for path in sorted((BROKEN / "programme").iterdir())]
     for path in sorted((BROKEN / "rules").iterdir()):
         folder = tmp_path / path.stem
         folder.mkdir()
@@ -189,7 +190,7 @@ def _broken_inputs(tmp_path: Path) -> list[list[str]]:
 
 
 def test_every_refused_input_is_told_in_dutch(tmp_path: Path) -> None:
-    """Every broken plan, policy and rules file of the suite: each problem reads differently in Dutch
+    """Every broken plan, policy, programme and rules file of the suite: each problem reads differently in Dutch
     than in English (no English message in a Dutch frame), with the same place, and the exit codes agree."""
     runner = CliRunner()
     commands = _broken_inputs(tmp_path)

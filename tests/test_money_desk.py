@@ -157,6 +157,9 @@ def test_a_withdrawal_funds_the_head_of_the_list_in_the_same_transaction(
     assert (0, REQUEST, (1, 0)) == (_committed(desk, B), _committed(desk, C), books.position(D))
     assert [] == books.ledger.conservation_problems()
     assert C in {event.plan_id for event in LetterOffice(store).pending() if event.type == "workflow.fund"}
+    kept = desk._books(date(2025, 3, 3))  # the desk's books, folded in action by action
+    afresh = Books.of(store, date(2025, 3, 3))
+    assert (afresh.ledger.balances(), afresh.queue) == (kept.ledger.balances(), kept.queue)
 
 
 def test_only_the_bo_iza_adopts_a_programme_and_only_one_that_holds_what_is_committed(
@@ -169,7 +172,7 @@ def test_only_the_bo_iza_adopts_a_programme_and_only_one_that_holds_what_is_comm
     smaller = _practice().document()
     smaller["total"] = {**smaller["total"], "amount": "40000000.00"}  # type: ignore[dict-item]
     smaller["earmarks"] = [{**smaller["earmarks"][0], "amount": "20000000.00"}]  # type: ignore[index]
-    with pytest.raises(Refused, match=r"available/msz is €4,600,000.00 below zero"):
+    with pytest.raises(Refused, match=r"available/msz went €4,600,000.00 below zero"):
         desk.adopt_programme(programme_from_document(smaller, "test"), BO_IZA, reason="Bezuiniging")
     assert 1 == sum(1 for e in store.events() if e.type == "programme.adopted")  # the refused ones left nothing
 

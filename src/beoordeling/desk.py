@@ -28,8 +28,8 @@ from ._validation import problems_from
 from .criteria import Judgement, RuleBook, Status, Verdict, carry_over, check_judgements, edition_for, evaluate
 from .errors import InputError, Problem, Refused, StoreError, format_loc
 from .model import Plan, PlanState, Role
-from .money import Programme, Transaction
-from .money.books import Books, Queued
+from .money import Programme, Transaction, cents
+from .money.books import Books, Folding, Queued
 from .money.funding import funding_payload, funding_refusals, promoted, release_payload, waitlist_payload
 from .store import Actor, Event, EventType, NewEvent, PlanAppend, Reading, SaveResult, Store, events_as_of
 from .store.events import plan_groups
@@ -145,6 +145,8 @@ class Desk:
         self._policy: Policy | None = None
         self._records: dict[str, PlanRecord] = {}
         self._plans: OrderedDict[tuple[str, int | None], Plan] = OrderedDict()
+        self._folding: Folding | None = None
+        """The books kept from the last money action (see :meth:`_books`)."""
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -347,7 +349,7 @@ class Desk:
         """The budget-fit check's part of a funding, a waiting-list place or a withdrawal: refused
         when the ledger says otherwise; the postings added to the event; and on a release the plans
         at the head of the waiting list funded in the same transaction."""
-        books = Books.of(self.store, on)
+        books = self._books(on)
         state = PlanState(record.state)
         last = drafts[-1]
         promotions: list[PlanAppend] = []
@@ -365,6 +367,19 @@ class Desk:
         batch = PlanAppend(plan.id, tuple(_new_event(plan, d, effective) for d in drafts), record.basis_seq,
                            drafts[-1].state)  # fmt: skip
         return drafts, [batch, *promotions]
+
+    def _books(self, on: date) -> Books:
+        """The books as of ``on``: the ones kept from the last money action with what the store
+        appended since folded in, or built afresh when that cannot be done in order."""
+        folding = self._folding
+        if folding is None or not folding.extend(self.store.events(after=folding.last_seq), on):
+            folding = Folding.of(self.store.events(), on, self._requested)
+        self._folding = folding
+        return folding.books()
+
+    def _requested(self, plan_id: str, version: int | None) -> int:
+        plan = self._plan(plan_id, version)
+        return cents(plan.funding.total) if plan.funding else 0
 
     def _fits(self, books: Books) -> Callable[[Queued], bool]:
         return lambda queued: books.fit(self._plan(queued.plan_id, _decided_version(self.current(queued.plan_id)))).fits

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from . import _yaml
+from ._citations import in_framework_terms
 from ._files import atomic_write
 from ._i18n import N_, _, os_reason
 from ._numbers import NumberRefused, decimal_from_text, whole_from_text
@@ -205,8 +206,22 @@ def save_plan(plan: Plan, path: Path | str, form: str = "plan") -> Path:
 
 def plan_json_schema() -> dict[str, Any]:
     """JSON Schema (2020-12) of a plan file, for editors that complete and check YAML or JSON."""
-    schema = Plan.model_json_schema(mode="validation")
+    schema = _cited_for_users(Plan.model_json_schema(mode="validation"))
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+
+
+def _cited_for_users(node: Any) -> Any:
+    """The schema with every description citing the framework by its own name: the model's
+    docstrings cite the maintainers' brief (``domain.md §5.4``), which an editor's user never sees."""
+    if isinstance(node, dict):
+        return {
+            key: in_framework_terms(value).replace("(domain.md)", "").strip()
+            if key == "description" and isinstance(value, str) else _cited_for_users(value)
+            for key, value in node.items()
+        }  # fmt: skip
+    if isinstance(node, list):
+        return [_cited_for_users(item) for item in node]
+    return node
 
 
 def plan_json_schema_text() -> str:

@@ -71,7 +71,11 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     )),
     (N_("Money and implementation"), (
         ("fund", "workflow", N_("Record the NZa's budget-fit check: the plan is funded.")),
-        ("waitlist", "workflow", N_("Record the NZa's budget-fit check: the plan goes on the waiting list.")),
+        ("waitlist", "money", N_("The waiting list: each plan's place, since when, what it asks and the amount ahead "
+                                 "of it.")),
+        ("budget", "money", N_("Where the programme's money is as of a day: available per earmark, reserved per "
+                               "theme, committed and paid per plan, lapsed and transferred; exit 1 when the books do "
+                               "not balance.")),
         ("start", "workflow", N_("Start the implementation of an approved (and, if asked, funded) plan.")),
         ("report-milestone", "workflow", N_("Report that a milestone was achieved; the market leaders then decide met "
                                             "or missed.")),
@@ -92,9 +96,11 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("init", "plans", N_("Create a new, empty store, with the shipped policy adopted.")),
         ("upgrade", "plans", N_("Bring a store made by an earlier release up to this release (every event and hash "
                                 "is kept).")),
-        ("verify", "plans", N_("Recompute the event chain; exit 1 and name the first broken event if it is not "
-                               "intact.")),
+        ("verify", "plans", N_("Recompute the event chain and check the books; exit 1 and name the first broken "
+                               "event, or what does not balance, if they are not intact.")),
         ("policy", "workflow", N_("Check and show the dated policy switches and clock settings (policy/).")),
+        ("programme", "money", N_("Check, show and adopt the programme file: the funds, their earmarks and "
+                                  "reservations (programme/).")),
         ("demo", "plans", N_("Show the whole product at work on the example plans.")),
     )),
 )  # fmt: skip

@@ -22,6 +22,9 @@ from ..errors import StoreError
 from ..forms import default_forms, form_json_schema, save_workbook
 from ..letters import IssuedLetter, LetterCheck, LetterOffice, verify_letter
 from ..model import Plan, Role
+from ..money.audit import books_problems
+from ..money.books import Books
+from ..money.budget import Budget, budget
 from ..overview import Sheet, save_overview
 from ..planfile import load_plans, plan_json_schema_text, read_plan, save_plan
 from ..reference import load_regions
@@ -31,7 +34,7 @@ from ..store._engine import normalise_url, sqlite_path
 from ..store.store import Clock, system_clock
 from ..workflow import default_policy
 from ..workflow.diagram import diagram_dot, diagram_mermaid
-from ._demo_paths import AS_OF, DemoClock, adopt_practice_programme, tranches, walk_examples
+from ._demo_paths import AS_OF, BUDGET_ON, DemoClock, adopt_practice_programme, tranches, walk_examples
 from ._words import _
 
 __all__ = ["DemoReport", "run_demo"]
@@ -63,6 +66,10 @@ class DemoReport:
     """The first letter checked against the store, as `verify-letter` does."""
     overview: list[Sheet] = field(default_factory=list)
     as_of: date = AS_OF
+    budget: Budget | None = None
+    """The budget on :data:`BUDGET_ON`, when the money had run out."""
+    books: list[str] = field(default_factory=list)
+    """What is wrong with the books (empty: they balance)."""
 
 
 def _fresh_store(out_dir: Path, clock: Clock) -> Store:
@@ -196,18 +203,35 @@ def _run(out_dir: Path, store_url: str | None, clock: Clock, progress: Callable[
         schema_path.write_text(plan_json_schema_text(), encoding="utf-8")
         outputs.append(schema_path)
 
-        progress(_("Verifying the event chain"))
-        verification = store.verify()
-        head_path = out_dir / "verify.json"
-        head_path.write_text(
-            json.dumps(verification.as_dict(), indent=2) + "\n",
-            encoding="utf-8",
-        )
-        outputs.append(head_path)
+        progress(_("Drawing up the budget"))
+        found = _budget(store, out_dir, outputs)
+        progress(_("Verifying the event chain and the books"))
+        verification, books = _verified(store, out_dir, outputs)
         return DemoReport(
             store.url, len(plans), imported, revised, store.plans(), verification, self_checks, outputs, walked,
-            deadlines, letters, letter_check, overview,
+            deadlines, letters, letter_check, overview, budget=found, books=books,
         )  # fmt: skip
+
+
+def _budget(store: Store, out_dir: Path, outputs: list[Path]) -> Budget:
+    """The budget on the day the money had run out, written as ``budget.json``."""
+    titles = {p.plan_id: p.title for p in store.plans()}
+    found = budget(Books.of(store, BUDGET_ON), lambda plan_id: titles.get(plan_id, plan_id))
+    path = out_dir / "budget.json"
+    path.write_text(json.dumps(found.as_dict("happened"), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    outputs.append(path)
+    return found
+
+
+def _verified(store: Store, out_dir: Path, outputs: list[Path]) -> tuple[VerifyReport, list[str]]:
+    """The event chain and the books checked, as ``verify`` does, written as ``verify.json``."""
+    verification = store.verify()
+    books = books_problems(store.events(), date.max) if verification.ok else []
+    path = out_dir / "verify.json"
+    document = {**verification.as_dict(), "ok": verification.ok and not books, "books": books}
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    outputs.append(path)
+    return verification, books
 
 
 def _documents(

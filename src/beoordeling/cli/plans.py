@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from .._files import write_text
 from ..desk import Desk
 from ..model import PlanState, Role, Sector
 from ..model._types import VERSION_MAX
+from ..money import AccountKind, euros
+from ..money.audit import books_problems
 from ..planfile import load_plans, plan_json_schema_text, save_plan
 from ..reference import load_regions
 from ..store import Store
@@ -262,11 +265,13 @@ def schema(output: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def verify(ctx: click.Context, expect_head: str | None, fmt: str) -> None:
-    """Recompute the event chain; exit 1 and name the first broken event if it is not intact."""
+    """Recompute the event chain and check the books; exit 1 and name the first broken event, or what does
+    not balance, if they are not intact."""
     with Store.open(_store_url(ctx)) as store:
         report = store.verify(expect_head)
+        books = books_problems(store.events(), date.max) if report.ok else []
     if fmt == "json":
-        click.echo(json.dumps(report.as_dict(), indent=2))
+        click.echo(json.dumps({**report.as_dict(), "ok": report.ok and not books, "books": books}, indent=2))
     else:
         out.print(_("events: {count}").format(count=report.count))
         out.print(_("head: {hash}").format(hash=report.head_hash))
@@ -275,7 +280,11 @@ def verify(ctx: click.Context, expect_head: str | None, fmt: str) -> None:
         for problem in report.problems:
             err.print(_("broken: {problem}").format(problem=problem), markup=False)
         out.print(_("chain intact") if report.ok else _("chain NOT intact"))
-    sys.exit(OK if report.ok else FINDINGS)
+        for problem in books:
+            err.print(_("books: {problem}").format(problem=problem), markup=False)
+        if report.ok:
+            out.print(_("the books balance") if not books else _("the books do NOT balance"))
+    sys.exit(OK if report.ok and not books else FINDINGS)
 
 
 @cli.command()
@@ -345,6 +354,16 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
     if report.overview:
         counts = ", ".join(f"{sheet.name} {len(sheet.rows)}" for sheet in report.overview)
         out.print(_("Overview on {day} (overzicht.xlsx): {counts}").format(day=day(report.as_of), counts=counts))
+    if report.budget is not None:
+        found = report.budget
+        said = _("Budget on {day} (budget.json): available {available}, committed {committed}; {waiting}")
+        waiting = ngettext("{count} plan on the waiting list", "{count} plans on the waiting list", found.waiting)
+        out.print(said.format(
+            day=day(found.on), available=euro(euros(found.of(AccountKind.AVAILABLE))),
+            committed=euro(euros(found.of(AccountKind.COMMITTED))), waiting=waiting.format(count=found.waiting),
+        ))  # fmt: skip
+    for problem in report.books:
+        err.print(_("the books do not balance: {problem}").format(problem=problem), markup=False)
     chain = _("Event chain intact") if report.verification.ok else _("Event chain NOT intact")
     out.print(
         _("{chain}: {count} events, head {head}").format(
@@ -354,5 +373,5 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
     out.print(_("Outputs in {folder}/:").format(folder=out_dir))
     for path in report.outputs:
         out.print(f"  {path}")
-    if not report.verification.ok or (report.letter_check is not None and not report.letter_check.ok):
+    if not report.verification.ok or report.books or (report.letter_check is not None and not report.letter_check.ok):
         sys.exit(FINDINGS)

@@ -130,7 +130,6 @@ _simple(
     "withdraw", Trigger.WITHDRAW, Role.SUBMITTER, "Withdraw a plan; the submitters' own decision.", reason="required"
 )
 _simple("fund", Trigger.FUND, Role.NZA, "Record the NZa's budget-fit check: the plan is funded.")
-_simple("waitlist", Trigger.WAITLIST, Role.NZA, "Record the NZa's budget-fit check: the plan goes on the waiting list.")
 _simple("start", Trigger.START, Role.SUBMITTER, "Start the implementation of an approved (and, if asked, funded) plan.")
 _simple("complete", Trigger.COMPLETE, Role.COORDINATING_INSURER, "Close a plan whose milestones are all decided.")
 

@@ -133,7 +133,8 @@ class CostNature(LabelledEnum):
 class CostCategory(LabelledEnum):
     """Cost categories of a funds request, with what the framework says about funding them.
 
-    ``fundable`` is True for what §6.4 allows, False for what §5.4(6) and §5.6(2) exclude, and None
+    ``fundable`` is True for what the funds may pay (domain.md §6.4), False for what the framework
+    excludes (domain.md §5.4 item 6, §5.6 item 2), and None
     where the assessors must judge (plan-writing costs need prior agreement; 'other' needs a reason).
     """
 

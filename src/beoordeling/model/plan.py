@@ -199,7 +199,7 @@ class Urgency(Part):
 
 
 class InsurerContact(Part):
-    """Contact with an insurer's contact person about the plan (VGZ requires it, domain.md §5.2)."""
+    """Contact with an insurer's contact person about the plan, which VGZ requires (domain.md §5.2)."""
 
     insurer: ShortText
     contact_person: ShortText
@@ -208,7 +208,7 @@ class InsurerContact(Part):
 
 
 class QuickTest(Part):
-    """The short proposal for the quick test (*snelle toets*), minimum content (a)-(d) of §4.1."""
+    """The short proposal for the quick test (*snelle toets*): its minimum content (a)-(d) (domain.md §4.1)."""
 
     bottlenecks: LongText | None = None
     """(a) How it helps solve care bottlenecks for patients and citizens."""

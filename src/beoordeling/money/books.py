@@ -33,6 +33,7 @@ __all__ = [
     "Books",
     "Draw",
     "Fit",
+    "Folding",
     "Queued",
     "decoded",
     "encoded",
@@ -50,9 +51,11 @@ def encoded(transaction: Transaction) -> list[list[Any]]:
 
 
 def decoded(event: Event) -> Transaction | None:
-    """The transaction an event's payload records, if it records one."""
+    """The transaction an event's payload records, if it records one. Only the workflow's events
+    move money (the desk appends them, with the budget-fit check); postings on any other event
+    count for nothing (``verify`` names them)."""
     rows = event.payload.get(POSTINGS)
-    if not rows:
+    if not rows or not event.type.startswith("workflow."):
         return None
     postings = tuple(Posting(Account(AccountKind(kind), year, part), amount) for kind, year, part, amount in rows)
     return Transaction(postings, f"event {event.seq}")
@@ -164,34 +167,7 @@ class Books:
     ) -> Books:
         """The books of ``events`` as of ``on`` in ``reading``; ``requested`` gives the cents a
         plan's version asks (the version its decisions were taken on)."""
-        events = list(events_as_of(events, on, reading))
-        programme, _seq = programme_in_force(events)
-        postings = _postings(events, reading)
-        ledger = programme.ledger_with(postings, on)
-        traces: dict[str, _PlanTrace] = {}
-        for event in events:
-            if event.plan_id is None:
-                continue
-            trace = traces.setdefault(event.plan_id, _PlanTrace())
-            to = event.payload.get("to")
-            if event.type.startswith("workflow.") and to:
-                trace.state = PlanState(to)
-                if to == PlanState.APPROVED.value:
-                    trace.approved = (event.occurred_at, event.seq)
-                    trace.version = event.plan_version
-                elif to == PlanState.WAITLISTED.value:
-                    trace.waitlisted = (event.occurred_at, event.seq)
-        waiting = programme.spec.waiting_list
-        queue = []
-        for plan_id, trace in traces.items():
-            if trace.state is not PlanState.WAITLISTED:
-                continue
-            since = (trace.approved if waiting.key == "final-approval" else trace.waitlisted) or trace.waitlisted
-            if since is None:  # waitlisted by an event that left no trace of the move: not queued
-                continue
-            queue.append(Queued(plan_id, since[0], since[1], requested(plan_id, trace.version)))
-        queue.sort(key=lambda q: (q.since, q.seq))
-        return cls(programme, ledger, on, queue, postings)
+        return Folding.of(events, on, requested, reading).books()
 
     # --- the budget-fit check ---------------------------------------------------------------------
 
@@ -199,14 +175,14 @@ class Books:
         """Where ``plan``'s request would come from on ``on`` (default: the books' day)."""
         day = on or self.on
         requested = cents(plan.funding.total) if plan.funding else 0
-        left = dict(self.ledger.balances())
+        taken: dict[Account, int] = {}
         draws: list[Draw] = []
 
         def take(account: Account, wanted: int) -> int:
-            amount = min(wanted, max(left.get(account, 0), 0))
+            amount = min(wanted, max(self.ledger.balance(account) - taken.get(account, 0), 0))
             if amount > 0:
                 draws.append(Draw(account, amount))
-                left[account] = left.get(account, 0) - amount
+                taken[account] = taken.get(account, 0) + amount
             return wanted - amount
 
         rest = requested
@@ -289,20 +265,117 @@ class Books:
         return Account(AccountKind.AVAILABLE, None, OPEN)
 
 
+class Folding:
+    """Books built by folding events in, one at a time, and extended with the events a store
+    appends later, as long as they come in date order: the desk keeps one, so that each budget-fit
+    check reads only what was appended since the last (``bench/workflow_walk.py``).
+
+    The programme's dated entries are applied on their days, before the events of that day. An
+    event dated before what was already folded, a programme adopted, or an event after the day the
+    books are read as of cannot be folded in: :meth:`extend` then says so, and the caller builds
+    the books afresh with :meth:`of`, which sorts everything first.
+    """
+
+    def __init__(
+        self, programme: Programme, on: date, requested: Callable[[str, int | None], int], reading: Reading
+    ) -> None:
+        self.programme = programme
+        self.on = on
+        self.reading = reading
+        self._requested = requested
+        self._steps = sorted(programme._steps(), key=lambda step: (step.on, step.order))
+        self._next_step = 0
+        self._horizon = date.min
+        """The latest day folded: of an event, or of a programme entry applied."""
+        self.last_seq = 0
+        self.complete = True
+        """False when some event was left out (it lay after ``on``): the books cannot be extended."""
+        self.ledger = Ledger()
+        self.postings: list[tuple[date, int, Transaction]] = []
+        self._traces: dict[str, _PlanTrace] = {}
+        self._queue: dict[str, Queued] = {}
+
+    @classmethod
+    def of(
+        cls,
+        events: Iterable[Event],
+        on: date,
+        requested: Callable[[str, int | None], int],
+        reading: Reading = Reading.HAPPENED,
+    ) -> Folding:
+        """The books of ``events`` as of ``on``, in ``reading``."""
+        every = list(events)
+        kept = list(events_as_of(every, on, reading))
+        programme, _seq = programme_in_force(kept)
+        folding = cls(programme, on, requested, reading)
+        folding.complete = len(kept) == len(every)
+        for event in sorted(kept, key=lambda e: (event_day(e, reading), e.seq)):
+            if event.type != PROGRAMME_ADOPTED:
+                folding._fold(event, event_day(event, reading))
+        folding.last_seq = max((e.seq for e in every), default=0)
+        folding._apply_steps(on)
+        return folding
+
+    def extend(self, events: Iterable[Event], on: date) -> bool:
+        """Fold in ``events`` (appended after :attr:`last_seq`) and read the books as of ``on``;
+        False when they cannot be folded in (the books are then unusable: build them afresh)."""
+        if not self.complete or on < self.on:
+            return False
+        self.on = on
+        for event in events:
+            day = event_day(event, self.reading)
+            if event.type == PROGRAMME_ADOPTED or day < self._horizon or day > on:
+                return False
+            self._fold(event, day)
+            self.last_seq = event.seq
+        self._apply_steps(on)
+        return True
+
+    def books(self) -> Books:
+        """The books as folded so far. They share the ledger: read them before folding more in."""
+        queue = sorted(self._queue.values(), key=lambda q: (q.since, q.seq))
+        return Books(self.programme, self.ledger, self.on, queue, self.postings)
+
+    def _apply_steps(self, day: date) -> None:
+        while self._next_step < len(self._steps) and self._steps[self._next_step].on <= day:
+            step = self._steps[self._next_step]
+            transaction = step.apply(self.ledger)
+            if transaction is not None:
+                self.ledger.post(transaction)
+            self._horizon = max(self._horizon, step.on)
+            self._next_step += 1
+
+    def _fold(self, event: Event, day: date) -> None:
+        self._apply_steps(day)
+        self._horizon = max(self._horizon, day)
+        transaction = decoded(event)
+        if transaction is not None:
+            self.ledger.post(transaction)
+            self.postings.append((day, event.seq, transaction))
+        to = event.payload.get("to")
+        if event.plan_id is None or not event.type.startswith("workflow.") or not to:
+            return
+        trace = self._traces.setdefault(event.plan_id, _PlanTrace())
+        trace.state = PlanState(to)
+        if trace.state is PlanState.APPROVED:
+            trace.approved = (event.occurred_at, event.seq)
+            trace.version = event.plan_version
+        elif trace.state is PlanState.WAITLISTED:
+            trace.waitlisted = (event.occurred_at, event.seq)
+        if trace.state is not PlanState.WAITLISTED:
+            self._queue.pop(event.plan_id, None)
+            return
+        waiting = self.programme.spec.waiting_list
+        since = (trace.approved if waiting.key == "final-approval" else None) or (event.occurred_at, event.seq)
+        requested = self._requested(event.plan_id, trace.version)
+        self._queue[event.plan_id] = Queued(event.plan_id, since[0], since[1], requested)
+
+
 def _merged(draws: Sequence[Draw]) -> tuple[Draw, ...]:
     totals: dict[Account, int] = {}
     for draw in draws:
         totals[draw.account] = totals.get(draw.account, 0) + draw.amount
     return tuple(Draw(account, amount) for account, amount in totals.items())
-
-
-def _postings(events: Iterable[Event], reading: Reading) -> list[tuple[date, int, Transaction]]:
-    found = []
-    for event in events:
-        transaction = decoded(event)
-        if transaction is not None:
-            found.append((event_day(event, reading), event.seq, transaction))
-    return found
 
 
 def _requested(store: Store, plan_id: str, version: int | None, plans: Mapping[str, Plan] | None) -> int:

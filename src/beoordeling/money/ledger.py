@@ -128,6 +128,8 @@ class Ledger:
 
     transactions: list[Transaction] = field(default_factory=list)
     _balances: dict[Account, int] = field(default_factory=lambda: defaultdict(int))
+    _lowest: dict[Account, int] = field(default_factory=dict)
+    """The lowest balance each holding account reached below zero, at any moment."""
 
     @classmethod
     def of(cls, transactions: Iterable[Transaction]) -> Ledger:
@@ -139,7 +141,10 @@ class Ledger:
     def post(self, transaction: Transaction) -> None:
         self.transactions.append(transaction)
         for posting in transaction.postings:
-            self._balances[posting.account] += posting.amount
+            balance = self._balances[posting.account] + posting.amount
+            self._balances[posting.account] = balance
+            if balance < 0 and posting.account.kind is not AccountKind.PROGRAMME:
+                self._lowest[posting.account] = min(balance, self._lowest.get(posting.account, 0))
 
     def balance(self, account: Account) -> int:
         return self._balances.get(account, 0)
@@ -164,7 +169,8 @@ class Ledger:
 
     def conservation_problems(self) -> list[str]:
         """Where the holdings do not add up to what the programme put in, per year and in all; and
-        any holding account below zero (money spent that was not there). Empty when the books are right."""
+        any holding account that went below zero at any moment (money spent that was not there).
+        Empty when the books are right."""
         problems = []
         for year in self.years():
             put_in = -self.total(AccountKind.PROGRAMME, year)
@@ -178,11 +184,10 @@ class Ledger:
                 problems.append(
                     message.format(year=year, held=euro(euros(held), reader()), put_in=euro(euros(put_in), reader()))
                 )
-        for account, amount in self._balances.items():
-            if account.kind is not AccountKind.PROGRAMME and amount < 0:
-                problems.append(
-                    _("{account} is {amount} below zero").format(account=account, amount=euro(euros(-amount), reader()))
-                )
+        for account, lowest in self._lowest.items():
+            problems.append(
+                _("{account} went {amount} below zero").format(account=account, amount=euro(euros(-lowest), reader()))
+            )
         return sorted(problems)
 
 

@@ -1,0 +1,266 @@
+"""Commands for the money: the programme file, the budget as of a day, and the waiting list.
+
+``programme check|show`` read a programme file; ``programme adopt`` records one for the store (the
+BO IZA's act) and ``programme history`` lists the adoptions. ``budget`` shows where the money is as
+of a day, ``waitlist`` the queue with each plan's place and the amount ahead of it (and, given a
+plan, records the NZa's budget-fit check that puts it there). Everything is read from the library
+(:mod:`beoordeling.money`); nothing here computes money.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from .._i18n import N_
+from ..desk import Desk
+from ..model import Role
+from ..money import AccountKind, euros, load_programme
+from ..money.books import PROGRAMME_ADOPTED, Books, programme_in_force
+from ..money.budget import KINDS, budget
+from ..money.programme import Programme
+from ..store import Reading, Store
+from ..workflow import Trigger
+from ._app import _DATE, FINDINGS, READING, _actor, _store_url, cli, open_store, out
+from ._words import _, day, euro, moment, ngettext, term
+
+__all__ = ["budget_command", "programme", "waitlist"]
+from .workflow import _report, _stated
+
+_KIND_TITLES = {
+    AccountKind.AVAILABLE: N_("Available"),
+    AccountKind.RESERVED: N_("Reserved"),
+    AccountKind.COMMITTED: N_("Committed"),
+    AccountKind.PAID: N_("Paid"),
+    AccountKind.LAPSED: N_("Lapsed"),
+    AccountKind.TRANSFERRED: N_("Transferred"),
+}
+
+
+def _money(cents: int) -> str:
+    return euro(euros(cents))
+
+
+@cli.group()
+def programme() -> None:
+    """Check, show and adopt the programme file: the funds, their earmarks and reservations (programme/)."""
+
+
+@programme.command("check")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def programme_check(path: Path | None) -> None:
+    """Validate a programme file; each problem names file, line and key (exit 2 on problems)."""
+    loaded = load_programme(path)
+    said = _("{source}: programme {title}, total {total}, stamp {stamp}: OK")
+    spec = loaded.spec
+    out.print(said.format(source=loaded.source, title=spec.title, total=euro(spec.total.amount), stamp=loaded.stamp))
+
+
+def _unconfirmed(entry: Any) -> str:
+    return " " + _("(not confirmed by the sources)") if not getattr(entry, "confirmed", True) else ""
+
+
+def _show(loaded: Programme) -> None:
+    spec = loaded.spec
+    out.print(f"{spec.title} ({loaded.stamp})", style="bold", markup=False)
+    out.print(_("term: {starts} to {ends}").format(starts=day(spec.term.starts), ends=day(spec.term.ends)))
+    out.print(f"  {spec.term_source}")
+    out.print(_("total: {amount}").format(amount=euro(spec.total.amount)))
+    out.print(f"  {spec.total.source}")
+    for heading, entries in ((_("Transferred"), spec.transfers), (_("Lapsed"), spec.lapses)):
+        for entry in entries:
+            title = getattr(entry, "title", entry.id)
+            out.print(f"{heading} {day(entry.on)}: {euro(entry.amount)}, {title}{_unconfirmed(entry)}")
+            out.print(f"  {entry.source}")
+    for earmark in spec.earmarks:
+        sectors = ", ".join(term(s) for s in earmark.sectors)
+        said = _("earmarked for {sectors} until {until}: {amount}")
+        out.print(said.format(sectors=sectors, until=day(earmark.until), amount=euro(earmark.amount)))
+        out.print(f"  {earmark.source}")
+    for reservation in spec.reservations:
+        themes = ", ".join(term(t) for t in reservation.themes)
+        said = _("reserved for {themes} from {starts} until {until}: {amount}")
+        out.print(
+            said.format(themes=themes, starts=day(reservation.on), until=day(reservation.until),
+                        amount=euro(reservation.amount)) + _unconfirmed(reservation)
+        )  # fmt: skip
+        out.print(f"  {reservation.source}")
+    if spec.spuk is not None:
+        out.print(_("municipal route (SPUK) ceiling: {amount}").format(amount=euro(spec.spuk.ceiling)))
+        out.print(f"  {spec.spuk.source}")
+    order = {"strict": _("strict: nobody is funded past the head"),
+             "fill": _("fill: a plan further down may use money the head cannot")}[spec.waiting_list.order]  # fmt: skip
+    key = {"final-approval": _("from the final approval"), "waitlisted": _("from the day it was put on the list")}
+    out.print(_("waiting list: first come, first served, {key}; {order}").format(
+        key=key[spec.waiting_list.key], order=order))  # fmt: skip
+
+
+@programme.command("show")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def programme_show(path: Path | None) -> None:
+    """The programme's figures, each with its source; an uncertain one says so."""
+    _show(load_programme(path))
+
+
+@programme.command("adopt")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--as", "identity", metavar="ORGANISATION/person", help="Who adopts (default: $BEOORDELING_ACTOR).")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.BO_IZA.value,
+    show_default=True,
+    help="The role acted in (adopting a programme is the BO IZA's).",
+)
+@click.option("--reason", required=True, help="Why this programme is adopted; kept with the event (required).")
+@click.pass_context
+def programme_adopt(ctx: click.Context, path: Path, identity: str | None, role: str, reason: str) -> None:
+    """Adopt a programme file for the store: the books from now on use it (recorded with its hash)."""
+    loaded = load_programme(path)
+    with open_store(ctx) as store:
+        event = Desk(store).adopt_programme(loaded, _actor(identity, role), reason=reason)
+    out.print(
+        _("{stamp} adopted as event {seq} by {actor}").format(stamp=loaded.stamp, seq=event.seq, actor=event.actor)
+    )
+
+
+@programme.command("history")
+@click.pass_context
+def programme_history(ctx: click.Context) -> None:
+    """The programmes the store adopted: when, by whom, why, and which is in force."""
+    with Store.open(_store_url(ctx)) as store:
+        events = list(store.events())
+    adopted = [event for event in events if event.type == PROGRAMME_ADOPTED]
+    current, _seq = programme_in_force(events)
+    if not adopted:
+        out.print(_("no programme adopted; the books use the shipped programme {stamp}").format(stamp=current.stamp))
+        return
+    table = Table("#", _("Adopted"), _("Programme"), _("By"), _("Reason"), box=None, header_style="bold")
+    for event in adopted:
+        table.add_row(
+            str(event.seq), moment(event.recorded_at or event.occurred_at), str(event.payload.get("stamp")),
+            str(event.actor), event.reason or "",
+        )  # fmt: skip
+    out.print(table)
+    out.print(_("in force: {stamp}").format(stamp=current.stamp))
+
+
+def _as_of(store: Store, on: Any, reading: str) -> Books:
+    return Books.of(store, on.date() if on is not None else None, Reading(reading))
+
+
+def _reading_said(reading: str) -> str:
+    return _("as it happened") if reading == Reading.HAPPENED.value else _("as it was known")
+
+
+@cli.command("budget")
+@click.option("--on", "on", type=_DATE, metavar="YYYY-MM-DD", help="The day to read the books as of (default: today).")
+@READING
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def budget_command(ctx: click.Context, on: Any, reading: str, fmt: str) -> None:
+    """Where the programme's money is as of a day: available per earmark, reserved per theme,
+    committed and paid per plan, lapsed and transferred; exit 1 when the books do not balance."""
+    with Store.open(_store_url(ctx)) as store:
+        titles = {p.plan_id: p.title for p in store.plans()}
+        found = budget(_as_of(store, on, reading), lambda plan_id: titles.get(plan_id, plan_id))
+    if fmt == "json":
+        document = found.as_dict(reading)
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        spec = found.programme.spec
+        said = _("{title} ({stamp}) on {day}, {reading}")
+        out.print(
+            said.format(title=spec.title, stamp=found.programme.stamp, day=day(found.on),
+                        reading=_reading_said(reading)),
+            style="bold", markup=False,
+        )  # fmt: skip
+        table = Table(_("Account"), _("Part"), _("Until"), _("Amount"), box=None, header_style="bold")
+        table.columns[3].justify = "right"
+        for kind in KINDS:
+            lines = [line for line in found.lines if line.kind is kind]
+            table.add_row(_(_KIND_TITLES[kind]), "", "", _money(found.of(kind)), style="bold")
+            for line in lines:
+                table.add_row("", line.label, day(line.until) if line.until else "", _money(line.amount))
+        table.add_row(_("Total"), "", "", _money(found.total), style="bold")
+        out.print(table)
+        waiting = ngettext("{count} plan on the waiting list", "{count} plans on the waiting list", found.waiting)
+        out.print(
+            _("{waiting}, asking {amount} together").format(
+                waiting=waiting.format(count=found.waiting), amount=_money(found.waiting_amount)
+            )
+        )
+        for problem in found.problems:
+            out.print(_("the books do not balance: {problem}").format(problem=problem))
+    sys.exit(FINDINGS if found.problems else 0)
+
+
+@cli.command("waitlist")
+@click.argument("plan_id", metavar="[PLAN]", required=False)
+@click.option("--as", "identity", metavar="ORGANISATION/person", help="Who acts (default: $BEOORDELING_ACTOR).")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.NZA.value, show_default=True,
+              help="The role acted in.")  # fmt: skip
+@click.option("--reason", help="Why; kept with the event.")
+@click.option(
+    "--on", "on", type=_DATE, metavar="YYYY-MM-DD",
+    help="Without PLAN: the day to read the list as of. With PLAN: the day the action took effect, if earlier "
+    "than today.",
+)  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def waitlist(
+    ctx: click.Context, plan_id: str | None, identity: str | None, role: str, reason: str | None, on: Any, fmt: str
+) -> None:
+    """The waiting list: each plan's place, since when, what it asks and the amount ahead of it.
+
+    With PLAN: record the NZa's budget-fit check that puts the approved plan on the waiting list
+    (refused when its request fits the available funds).
+    """
+    if plan_id is not None:
+        with open_store(ctx, on) as store:
+            _report(Desk(store).act(plan_id, Trigger.WAITLIST, _actor(identity, role), reason=reason, on=_stated(on)))
+        return
+    with Store.open(_store_url(ctx)) as store:
+        books = _as_of(store, on, Reading.HAPPENED.value)
+        titles = {p.plan_id: p.title for p in store.plans()}
+        rows = []
+        ahead = 0
+        for place, queued in enumerate(books.queue, start=1):
+            plan = store.plan(queued.plan_id).plan
+            could = books.available_for(plan)
+            rows.append((place, queued, ahead, could))
+            ahead += queued.requested
+    if fmt == "json":
+        document = [
+            {
+                "place": place, "plan": queued.plan_id, "title": titles.get(queued.plan_id, ""),
+                "since": queued.since.isoformat(), "requested": str(euros(queued.requested)),
+                "ahead": str(euros(before)), "available_now": str(euros(could)),
+            }
+            for place, queued, before, could in rows
+        ]  # fmt: skip
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    said = ngettext(
+        "{count} plan on the waiting list on {day}", "{count} plans on the waiting list on {day}", len(rows)
+    )
+    out.print(said.format(count=len(rows), day=day(books.on)))
+    if not rows:
+        return
+    table = Table(
+        "#", _("Plan"), _("Title"), _("Since"), _("Requested"), _("Ahead of it"), _("Available now"),
+        box=None, header_style="bold",
+    )  # fmt: skip
+    for column in table.columns[4:]:
+        column.justify = "right"
+    for place, queued, before, could in rows:
+        table.add_row(
+            str(place), queued.plan_id, titles.get(queued.plan_id, ""), moment(queued.since),
+            _money(queued.requested), _money(before), _money(could),
+        )  # fmt: skip
+    out.print(table)
