@@ -197,7 +197,7 @@ def test_demo_writes_everything_under_its_folder(
     for _ in range(2):
         result = run("demo", "-o", "out")
         assert 0 == result.exit_code, result.output
-    assert "Keten van gebeurtenissen intact: 165 gebeurtenissen" in result.output
+    assert "Keten van gebeurtenissen intact: 166 gebeurtenissen" in result.output
     assert "TP-2023-0014: goedgekeurd, gefinancierd, mijlpaal M1 behaald" in result.output
     assert not (tmp_path / "beoordeling.db").exists()
     written = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()}
@@ -237,8 +237,8 @@ def test_demo_on_a_configured_store_is_repeatable(tmp_path: Path) -> None:
     assert 0 == first.exit_code == second.exit_code
     assert "Imported 9 of 9 example plans" in first.output
     assert "Imported 0 of 9 example plans" in second.output
-    assert "Event chain intact: 165 events" in first.output
-    assert "Event chain intact: 165 events" in second.output
+    assert "Event chain intact: 166 events" in first.output
+    assert "Event chain intact: 166 events" in second.output
 
 
 def test_real_entry_point_has_no_traceback(tmp_path: Path) -> None:

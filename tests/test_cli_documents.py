@@ -35,7 +35,7 @@ def test_letter_then_verify(db: str, tmp_path: Path, dutch_terminal: None) -> No
     written = run("--store", db, "letter", "TP-2023-0014", "-o", str(target), "--as", "Coöperatie VGZ/P. Post")
     assert 0 == written.exit_code, written.output
     assert (
-        f"{target}: TP-2023-0014-B00096 (Besluit over een mijlpaal), vastgelegd als gebeurtenis 140\n" == written.output
+        f"{target}: TP-2023-0014-B00096 (Besluit over een mijlpaal), vastgelegd als gebeurtenis 141\n" == written.output
     )
     checked = run("--store", db, "verify-letter", str(target))
     assert 0 == checked.exit_code

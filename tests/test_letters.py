@@ -191,7 +191,7 @@ def test_waiting_list_and_funding_notices(texts: dict[str, str]) -> None:
 
 def test_letter_html_is_golden(office: LetterOffice) -> None:
     """The HTML before rendering, pinned (the fingerprint depends on the store's random id, so it is fixed)."""
-    letter = office.letter(office.decision("TP-2025-0311", 133))
+    letter = office.letter(office.decision("TP-2025-0311", 134))
     html = letter_html(dataclasses.replace(letter, fingerprint="f" * 64))
     golden = GOLDEN / "letter-rework.html"
     if os.environ.get("BEOORDELING_UPDATE_GOLDEN"):
@@ -339,7 +339,7 @@ def test_a_practice_stores_letters_say_they_are_examples(texts: dict[str, str], 
     assert funded.startswith("VOORBEELD · uit een oefenomgeving; geen echt besluit")
     pages = funded.count("Pagina ")
     assert pages + 1 == funded.count("VOORBEELD")
-    letter = office.letter(office.decision("TP-2025-0311", 133))
+    letter = office.letter(office.decision("TP-2025-0311", 134))
     assert letter.practice
     assert "VOORBEELD" not in letter_html(dataclasses.replace(letter, practice=False))
 

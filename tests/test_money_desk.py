@@ -18,7 +18,7 @@ from beoordeling.money.programme import Programme, programme_from_document
 from beoordeling.workflow import PlanRecord, Trigger
 
 from .conftest import ROOT, Clock
-from .workflow_support import BO_IZA, NZA, SUBMITTER, both, judge_all, set_day
+from .workflow_support import BO_IZA, COORDINATOR, NZA, SUBMITTER, both, judge_all, set_day
 
 S = PlanState
 K = AccountKind
@@ -187,5 +187,90 @@ def test_the_demo_walk_keeps_the_books(tmp_path: Any) -> None:
         assert [] == books.ledger.conservation_problems()
         assert () == books.queue
         committed = {account.part: amount for account, amount in books.ledger.accounts(K.COMMITTED) if amount}
-        assert {"TP-2023-0014": REQUEST, "TP-2023-0015": REQUEST} == committed
+        assert {"TP-2023-0014": REQUEST - cents("9800000.00"), "TP-2023-0015": REQUEST} == committed  # M1 paid
+        assert cents("9800000.00") == books.ledger.balance(Account(K.PAID, None, "TP-2023-0014/M1"))
         assert cents("800000.00") == books.ledger.total(K.AVAILABLE)
+
+
+def _programme(total: str, **extra: Any) -> Programme:
+    """The practice programme with another total, no earmark, and ``extra`` entries."""
+    document = _practice().document()
+    document.update(total={"amount": total, "source": "test"}, earmarks=[], **extra)
+    return programme_from_document(document, "test")
+
+
+def _milestones(desk: Desk, clock: Clock, plan_id: str, outcomes: dict[str, str]) -> None:
+    """Start the funded plan and have its milestones reported and decided as ``outcomes`` says."""
+    desk.act(plan_id, Trigger.START, SUBMITTER)
+    for milestone, outcome in outcomes.items():
+        desk.act(plan_id, Trigger.REPORT_MILESTONE, SUBMITTER, milestone=milestone)
+        if outcome == "met":
+            judge_all(desk, plan_id)
+            both(desk, "decide", "met", plan_id=plan_id)
+        else:
+            both(desk, "decide", "missed", "Niet gehaald", plan_id=plan_id)
+
+
+def test_a_milestone_met_is_paid_once_a_missed_one_never(store: Store, clock: Clock, plans: Any) -> None:
+    desk = _desk(store, clock, {A: plans[A]})
+    desk.act(A, Trigger.FUND, NZA)
+    _milestones(desk, clock, A, {"M1": "met", "M2": "missed"})
+    with pytest.raises(Refused, match="milestone M3 has not been found met"):
+        desk.pay(A, "M3", COORDINATOR)
+    with pytest.raises(Refused, match="milestone M2 was found missed: a missed milestone is not paid"):
+        desk.pay(A, "M2", COORDINATOR)
+    paid = desk.pay(A, "M1", COORDINATOR).events[0]
+    assert [["committed", None, A, -cents("9800000.00")], ["paid", None, f"{A}/M1", cents("9800000.00")]] == (
+        paid.payload["postings"]
+    )
+    with pytest.raises(Refused, match=rf"milestone M1 was already paid \(event {paid.seq}\)"):
+        desk.pay(A, "M1", COORDINATOR)
+    with pytest.raises(Refused, match="needs the role"):
+        desk.pay(A, "M1", NZA)
+    lines = {line.milestone: line for line in desk.milestones()}
+    assert ("paid", "missed", "open") == (lines["M1"].status.value, lines["M2"].status.value, lines["M3"].status.value)
+    assert REQUEST - cents("9800000.00") == _committed(desk, A)
+
+
+def test_completion_gives_back_what_missed_milestones_would_have_paid_and_moves_the_list(
+    store: Store, clock: Clock, plans: Any
+) -> None:
+    """A budget with exactly A and B's money: the small plan waits; A completes with M3 missed and
+    M2 met but unpaid, so M3's EUR 2.6m comes back, M2's stays committed, and the small plan is funded."""
+    desk = _desk(store, clock, {A: plans[A], B: plans[B], SMALL: plans[SMALL]}, _programme("49200000.00"))
+    desk.act(A, Trigger.FUND, NZA)
+    desk.act(B, Trigger.FUND, NZA)
+    desk.act(SMALL, Trigger.WAITLIST, NZA)
+    _milestones(desk, clock, A, {"M1": "met", "M2": "met", "M3": "missed", "M4": "met"})
+    desk.pay(A, "M1", COORDINATOR)
+    desk.pay(A, "M4", COORDINATOR)
+    completed = desk.act(A, Trigger.COMPLETE, COORDINATOR)
+    assert "2600000.00" == completed.events[0].payload["released"]
+    [promotion] = completed.moved
+    assert (SMALL, Role.SYSTEM) == (promotion.plan_id, promotion.actor.role)
+    assert (cents("9600000.00"), cents("246000.00")) == (_committed(desk, A), _committed(desk, SMALL))
+    desk.pay(A, "M2", COORDINATOR)  # a milestone met is paid after completion too
+    assert 0 == _committed(desk, A)
+    books = Books.of(store)
+    assert ([], ()) == (books.ledger.conservation_problems(), books.queue)
+
+
+def test_what_a_reservation_gives_back_is_used_by_the_daily_move(store: Store, clock: Clock, plans: Any) -> None:
+    """Money held for another theme until 31 January 2025 cannot fund the small plan; from
+    1 February it can, and the daily move funds it (nothing moves before)."""
+    reserved = [{"id": "mgn", "on": "2024-01-02", "themes": ["mgn"], "amount": "10000000.00", "until": "2025-01-31",
+                 "source": "test"}]  # fmt: skip
+    desk = _desk(
+        store, clock, {A: plans[A], B: plans[B], SMALL: plans[SMALL]}, _programme("59200000.00", reservations=reserved)
+    )
+    desk.act(A, Trigger.FUND, NZA)
+    desk.act(B, Trigger.FUND, NZA)
+    with pytest.raises(Refused, match="does not fit the available funds"):
+        desk.act(SMALL, Trigger.FUND, NZA)
+    desk.act(SMALL, Trigger.WAITLIST, NZA)
+    assert [] == desk.move_waiting_list()
+    set_day(clock, date(2025, 2, 3))
+    [moved] = desk.move_waiting_list()
+    assert (SMALL, S.FUNDED, "workflow.fund") == (moved.plan_id, moved.state, moved.events[0].type)
+    assert desk.move_waiting_list() == []
+    assert (S.FUNDED, ()) == (desk.current(SMALL).state, Books.of(store).queue)

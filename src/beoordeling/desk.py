@@ -30,7 +30,16 @@ from .errors import InputError, Problem, Refused, StoreError, format_loc
 from .model import Plan, PlanState, Role
 from .money import Programme, Transaction, cents
 from .money.books import Books, Folding, Queued
-from .money.funding import funding_payload, funding_refusals, promoted, release_payload, waitlist_payload
+from .money.funding import (
+    funding_payload,
+    funding_refusals,
+    payment_payload,
+    promoted,
+    release_payload,
+    unpaid_met,
+    waitlist_payload,
+)
+from .money.milestones import MilestoneLine, milestone_lines
 from .store import Actor, Event, EventType, NewEvent, PlanAppend, Reading, SaveResult, Store, events_as_of
 from .store.events import plan_groups
 from .workflow import (
@@ -359,8 +368,13 @@ class Desk:
             if refusals:
                 raise Refused(plan.id, term(state), trigger.value, refusals)
             extra = funding_payload(books.fit(plan)) if funding else waitlist_payload(books, plan)
-        else:  # a withdrawal gives back what is still committed, and the waiting list moves
-            extra, release = release_payload(books, plan.id)
+        elif trigger is Trigger.PAY:
+            extra, problem = payment_payload(books, plan, last.payload["milestone"])
+            if problem:
+                raise Refused(plan.id, term(state), trigger.value, [problem])
+        else:  # a withdrawal or completion gives back what is still committed, and the waiting list moves
+            kept = unpaid_met(plan, record) if trigger is Trigger.COMPLETE else 0
+            extra, release = release_payload(books, plan.id, kept=kept)
             if release is not None:
                 promotions = self._promotions(books, release, on, effective)
         drafts = [*drafts[:-1], replace(last, payload={**last.payload, **extra})]
@@ -384,7 +398,40 @@ class Desk:
     def _fits(self, books: Books) -> Callable[[Queued], bool]:
         return lambda queued: books.fit(self._plan(queued.plan_id, _decided_version(self.current(queued.plan_id)))).fits
 
-    def _promotions(self, books: Books, release: Transaction, on: date, effective: datetime | None) -> list[PlanAppend]:
+    def pay(
+        self, plan_id: str, milestone: str, actor: Actor, *, reason: str | None = None, on: date | None = None
+    ) -> ActionResult:
+        """The paying insurer records a milestone found met as paid: its amount moves from the plan's
+        commitment to paid."""
+        return self.act(plan_id, Trigger.PAY, actor, reason=reason, milestone=milestone, on=on)
+
+    def milestones(self, on: date | None = None) -> list[MilestoneLine]:
+        """Every milestone of every funded plan as of ``on`` (default: today), by due date."""
+        return milestone_lines(self.store.events(), self._plan, self.policy, on or self.today())
+
+    def move_waiting_list(self, on: date | None = None) -> list[ActionResult]:
+        """Fund the plans at the head of the waiting list that the money now covers, by the system in
+        one transaction: for money that came back by a date passing (a reservation's deadline, an
+        earmark's end), which no action records. A daily job runs it (``beoordeling waitlist --move``);
+        a withdrawal or completion moves the list by itself."""
+        day = on or self.today()
+        books = self._books(day)
+        batches = self._promotions(books, None, day, self._effective(on, self.today()))
+        if not batches:
+            return []
+        try:
+            events = self.store.append_to_plans(batches)
+        finally:
+            for batch in batches:
+                self._records.pop(batch.plan_id, None)
+        return [
+            ActionResult(batch.plan_id, [e for e in events if e.plan_id == batch.plan_id], batch.state, ())
+            for batch in batches
+        ]
+
+    def _promotions(
+        self, books: Books, release: Transaction | None, on: date, effective: datetime | None
+    ) -> list[PlanAppend]:
         """The funding events of the queued plans the released money now covers, by the system on
         the NZa's behalf (the list moves by itself)."""
         found = []
@@ -628,7 +675,7 @@ def _urgency(deadline: Deadline) -> tuple[int, int, str]:
     return (0, deadline.days_left, deadline.plan_id)
 
 
-_MONEY = (Trigger.FUND, Trigger.WAITLIST, Trigger.WITHDRAW)
+_MONEY = (Trigger.FUND, Trigger.WAITLIST, Trigger.WITHDRAW, Trigger.PAY, Trigger.COMPLETE)
 """The actions the budget-fit check and the ledger take part in."""
 
 

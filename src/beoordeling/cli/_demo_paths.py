@@ -150,7 +150,8 @@ def _approved(w: Walk) -> str:
     w.on(date(2025, 1, 15)).act(Trigger.REPORT_MILESTONE, p.submitter, milestone="M1")
     w.on(date(2025, 2, 3)).judge_all()
     w.both(w.desk.decide, "met")
-    return _("approved, funded, milestone M1 met")
+    w.on(date(2025, 2, 24)).act(Trigger.PAY, p.coordinator, milestone="M1")
+    return _("approved, funded, milestone M1 met and paid")
 
 
 def _rejected(w: Walk) -> str:

@@ -79,6 +79,11 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("start", "workflow", N_("Start the implementation of an approved (and, if asked, funded) plan.")),
         ("report-milestone", "workflow", N_("Report that a milestone was achieved; the market leaders then decide met "
                                             "or missed.")),
+        ("pay", "money", N_("Record that the paying insurer paid a milestone found met; its amount moves from the "
+                            "commitment to paid.")),
+        ("milestones", "money", N_("The milestones of the funded plans: amount, due date, kind, and whether paid, "
+                                   "due, missed or open; exit 1 when one is late (open past its date, or met and "
+                                   "unpaid past its payment's date).")),
         ("complete", "workflow", N_("Close a plan whose milestones are all decided.")),
     )),
     (N_("Documents"), (

@@ -29,8 +29,8 @@ from ..workflow import Trigger
 from ._app import _DATE, FINDINGS, READING, _actor, _store_url, cli, open_store, out
 from ._words import _, day, euro, moment, ngettext, term
 
-__all__ = ["budget_command", "programme", "waitlist"]
-from .workflow import _report, _stated
+__all__ = ["budget_command", "milestones", "pay", "programme", "waitlist"]
+from .workflow import _acting, _report, _stated
 
 _KIND_TITLES = {
     AccountKind.AVAILABLE: N_("Available"),
@@ -211,19 +211,34 @@ def budget_command(ctx: click.Context, on: Any, reading: str, fmt: str) -> None:
     help="Without PLAN: the day to read the list as of. With PLAN: the day the action took effect, if earlier "
     "than today.",
 )  # fmt: skip
+@click.option(
+    "--move", is_flag=True,
+    help="Fund the plans at the head that the money now covers (after a reservation's deadline or an earmark's "
+    "end); for a daily job.",
+)  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 def waitlist(
-    ctx: click.Context, plan_id: str | None, identity: str | None, role: str, reason: str | None, on: Any, fmt: str
-) -> None:
+    ctx: click.Context, plan_id: str | None, identity: str | None, role: str, reason: str | None, on: Any,
+    move: bool, fmt: str,
+) -> None:  # fmt: skip
     """The waiting list: each plan's place, since when, what it asks and the amount ahead of it.
 
     With PLAN: record the NZa's budget-fit check that puts the approved plan on the waiting list
-    (refused when its request fits the available funds).
+    (refused when its request fits the available funds). With --move: fund the plans at its head
+    that the money now covers, by the system, in one transaction.
     """
     if plan_id is not None:
         with open_store(ctx, on) as store:
             _report(Desk(store).act(plan_id, Trigger.WAITLIST, _actor(identity, role), reason=reason, on=_stated(on)))
+        return
+    if move:
+        with open_store(ctx, on) as store:
+            results = Desk(store).move_waiting_list(_stated(on))
+        for result in results:
+            _report(result)
+        if not results:
+            out.print(_("nothing moves: the money does not cover the plan at the head of the waiting list"))
         return
     with Store.open(_store_url(ctx)) as store:
         books = _as_of(store, on, Reading.HAPPENED.value)
@@ -264,3 +279,58 @@ def waitlist(
             _money(queued.requested), _money(before), _money(could),
         )  # fmt: skip
     out.print(table)
+
+
+@cli.command()
+@_acting(Role.COORDINATING_INSURER)
+@click.argument("milestone")
+def pay(
+    ctx: click.Context, plan_id: str, milestone: str, identity: str | None, role: str, reason: str | None, on: Any
+) -> None:
+    """Record that the paying insurer paid a milestone found met; its amount moves from the commitment to paid."""
+    with open_store(ctx, on) as store:
+        _report(Desk(store).pay(plan_id, milestone, _actor(identity, role), reason=reason, on=_stated(on)))
+
+
+@cli.command()
+@click.option("--on", "on", type=_DATE, metavar="YYYY-MM-DD", help="The day to read them as of (default: today).")
+@click.option("--due-before", type=_DATE, metavar="YYYY-MM-DD", help="Only milestones due before this day.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def milestones(ctx: click.Context, on: Any, due_before: Any, fmt: str) -> None:
+    """The milestones of the funded plans: amount, due date, kind, and whether paid, due, missed or open;
+    exit 1 when one is late (open past its date, or met and unpaid past its payment's date)."""
+    with Store.open(_store_url(ctx)) as store:
+        desk = Desk(store)
+        day_ = _stated(on) or desk.today()
+        found = desk.milestones(day_)
+    if due_before is not None:
+        found = [line for line in found if line.due < due_before.date()]
+    late = [line for line in found if line.late(day_)]
+    if fmt == "json":
+        rows = [
+            {
+                "plan": m.plan_id, "milestone": m.milestone, "obligation": m.obligation.value,
+                "amount": str(m.amount), "due": m.due.isoformat(), "status": m.status.value,
+                "payment_due": m.payment_due.isoformat() if m.payment_due else None,
+                "paid_on": m.paid_on.isoformat() if m.paid_on else None, "payer": m.payer, "late": m.late(day_),
+            }
+            for m in found
+        ]  # fmt: skip
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        counted = ngettext("{count} milestone", "{count} milestones", len(found)).format(count=len(found))
+        out.print(_("{counted} on {day}, of which {late} late").format(counted=counted, day=day(day_), late=len(late)))
+        table = Table(
+            _("Plan"), _("Milestone"), _("Kind"), _("Amount"), _("Due"), _("Status"), _("Payment due"), _("Paid"),
+            box=None, header_style="bold",
+        )  # fmt: skip
+        table.columns[3].justify = "right"
+        for m in found:
+            status = term(m.status) + (" (" + _("late") + ")" if m.late(day_) else "")
+            table.add_row(
+                m.plan_id, m.milestone, term(m.obligation), euro(m.amount), day(m.due), status,
+                day(m.payment_due) if m.payment_due else "", day(m.paid_on) if m.paid_on else "",
+            )  # fmt: skip
+        out.print(table)
+    sys.exit(FINDINGS if late else 0)

@@ -456,6 +456,9 @@ class _Writer:
             f"tot een bedrag van {_euro(total)}.",
             "Betaling volgt per mijlpaal, nadat de mijlpaal is behaald.",
         ]
+        if self.source.event.payload.get("promoted"):
+            body.insert(0, "Uw plan stond op de wachtrij. Er zijn transformatiemiddelen vrijgekomen en uw plan was het "
+                           "eerstvolgende waarvoor ze toereikend zijn; het is daarom nu gefinancierd.")  # fmt: skip
         steps = [NextStep("Start de implementatie en meld elke mijlpaal zodra hij is behaald.")]
         first = self._next_milestone(None)
         if first is not None:

@@ -227,11 +227,11 @@ class Books:
                 return self.queue[:place]
         return self.queue
 
-    def release(self, plan_id: str, reference: str) -> Transaction | None:
-        """The postings that give back what is still committed to ``plan_id``: to the accounts it
-        was drawn from while they run, to the open part once they have ended."""
+    def release(self, plan_id: str, reference: str, *, kept: int = 0) -> Transaction | None:
+        """The postings that give back what is still committed to ``plan_id`` beyond ``kept`` cents:
+        to the accounts it was drawn from while they run, to the open part once they have ended."""
         committed = Account(AccountKind.COMMITTED, None, plan_id)
-        left = self.ledger.balance(committed)
+        left = self.ledger.balance(committed) - kept
         if left <= 0:
             return None
         pairs: list[tuple[Account, int]] = [(committed, -left)]

@@ -18,9 +18,17 @@ from .._i18n import _
 from .._time import local_date
 from ..model import Plan, PlanState
 from .books import POSTINGS, Books, Fit, Queued, encoded
-from .ledger import Ledger, Transaction, euros
+from .ledger import Account, AccountKind, Ledger, Transaction, cents, euros
 
-__all__ = ["funding_payload", "funding_refusals", "promoted", "release_payload", "waitlist_payload"]
+__all__ = [
+    "funding_payload",
+    "funding_refusals",
+    "payment_payload",
+    "promoted",
+    "release_payload",
+    "unpaid_met",
+    "waitlist_payload",
+]
 
 
 def _ahead(books: Books, plan: Plan, state: PlanState, fits: Callable[[Queued], bool]) -> list[Queued]:
@@ -92,19 +100,42 @@ def waitlist_payload(books: Books, plan: Plan) -> dict[str, Any]:
     }
 
 
-def release_payload(books: Books, plan_id: str) -> tuple[dict[str, Any], Transaction | None]:
-    """What a withdrawal of a funded plan records: the postings that give its commitment back."""
-    release = books.release(plan_id, f"release {plan_id}")
+def release_payload(books: Books, plan_id: str, *, kept: int = 0) -> tuple[dict[str, Any], Transaction | None]:
+    """What a withdrawal or completion of a funded plan records: the postings that give back what is
+    still committed to it, less ``kept`` (milestones found met and not yet paid)."""
+    release = books.release(plan_id, f"release {plan_id}", kept=kept)
     if release is None:
         return {}, None
     returned = sum(p.amount for p in release.postings if p.amount > 0)
     return {POSTINGS: encoded(release), "released": str(euros(returned))}, release
 
 
-def promoted(books: Books, release: Transaction, plans: Callable[[str], Plan]) -> list[tuple[Plan, Fit]]:
-    """The queued plans funded once ``release`` is posted, in order: in strict order the head while it
-    fits; with ``fill`` every plan further down that fits what is left."""
-    ledger = Ledger.of([*books.ledger.transactions, release])
+def payment_payload(books: Books, plan: Plan, milestone: str) -> tuple[dict[str, Any], str | None]:
+    """What a payment records: the milestone's amount moved from the plan's commitment to paid; or
+    why it cannot be (less is committed than the milestone pays)."""
+    amount = next((cents(m.amount) for m in plan.funding.milestones if m.id == milestone), 0) if plan.funding else 0
+    committed = Account(AccountKind.COMMITTED, None, plan.id)
+    held = books.ledger.balance(committed)
+    if held < amount:
+        return {}, _(
+            "milestone {milestone} pays {amount}, but only {held} is committed to plan {plan} in the books (§4.5)"
+        ).format(milestone=milestone, amount=euro(euros(amount), reader()), held=euro(euros(held), reader()),
+                 plan=plan.id)  # fmt: skip
+    paid = Account(AccountKind.PAID, None, f"{plan.id}/{milestone}")
+    transaction = Transaction.move(amount, committed, paid, f"payment {plan.id}/{milestone}")
+    return {POSTINGS: encoded(transaction), "amount": str(euros(amount))}, None
+
+
+def unpaid_met(plan: Plan, record: Any) -> int:
+    """What the milestones found met and not yet paid still ask, in cents: kept committed at completion."""
+    milestones = plan.funding.milestones if plan.funding else []
+    return sum(cents(m.amount) for m in milestones if record.milestones.get(m.id) and m.id not in record.paid)
+
+
+def promoted(books: Books, release: Transaction | None, plans: Callable[[str], Plan]) -> list[tuple[Plan, Fit]]:
+    """The queued plans funded once ``release`` (if any) is posted, in order: in strict order the head
+    while it fits; with ``fill`` every plan further down that fits what is left."""
+    ledger = Ledger.of([*books.ledger.transactions, *([release] if release is not None else [])])
     after = Books(books.programme, ledger, books.on, books.queue)
     funded: list[tuple[Plan, Fit]] = []
     strict = books.programme.spec.waiting_list.order == "strict"

@@ -313,7 +313,7 @@ def programme_from_document(document: object, source: str) -> Programme:
         spec = ProgrammeFile.model_validate(document)
     except ValidationError as exc:
         raise ProgrammeError(problems_from(exc, source, None, _HINT)) from None
-    return Programme(spec, source, sha256_hex(canonical_json(document)))
+    return Programme(spec, source, _content_hash(spec))
 
 
 def load_programme(path: Path | str | None = None) -> Programme:

@@ -69,6 +69,7 @@ class Trigger(LabelledEnum):
     REPORT_MILESTONE = "report-milestone", "Mijlpaal gemeld", "Milestone reported"
     MILESTONE_MET = "milestone-met", "Mijlpaal behaald", "Milestone met"
     MILESTONE_MISSED = "milestone-missed", "Mijlpaal niet behaald", "Milestone missed"
+    PAY = "pay", "Mijlpaal betaald", "Milestone paid"
     COMPLETE = "complete", "Afgerond", "Completed"
     WITHDRAW = "withdraw", "Ingetrokken", "Withdrawn"
     JUDGE = "judge", "Oordeel vastgelegd", "Judgement recorded"
@@ -192,6 +193,9 @@ TRANSITIONS: tuple[Transition, ...] = (
                ("criteria",), joint=True, why=_MILESTONES),
     Transition(Trigger.MILESTONE_MISSED, (S.MILESTONE_REVIEW,), S.IMPLEMENTATION, (R.MARKET_LEADER,), "§4.5", (),
                joint=True, needs_reason=True, why=_MILESTONES),
+    Transition(Trigger.PAY, (S.IMPLEMENTATION, S.MILESTONE_REVIEW, S.COMPLETED), None,
+               (R.COORDINATING_INSURER, R.MARKET_LEADER), "§4.5", ("milestone_payable",), clock="keep",
+               why=N_("the paying insurer records the payment of a milestone found met (§4.5)")),
     Transition(Trigger.COMPLETE, (S.IMPLEMENTATION,), S.COMPLETED, (R.COORDINATING_INSURER, R.MARKET_LEADER),
                "§4.5", ("milestones_decided",), why=N_("the insurers monitor the plan to its end (§4.5)")),
     # Withdrawal: the submitters may stop at any time before an end state.

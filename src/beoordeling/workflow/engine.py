@@ -175,6 +175,7 @@ def _advanced(record: PlanRecord, drafts: list[Draft]) -> PlanRecord:
         comments=record.comments,
         milestone=record.milestone,
         milestones=record.milestones,
+        paid=record.paid,
     )
 
 
@@ -250,7 +251,7 @@ def _event(context: Context, transition: Transition) -> Draft:
     if trigger is Trigger.JUDGE and context.judgement is not None:
         payload["criterion"] = context.judgement.criterion
         payload["verdict"] = context.judgement.verdict.value
-    if trigger in (Trigger.REPORT_MILESTONE,):
+    if trigger in (Trigger.REPORT_MILESTONE, Trigger.PAY):
         payload["milestone"] = context.milestone
     if trigger in (Trigger.MILESTONE_MET, Trigger.MILESTONE_MISSED):
         payload["milestone"] = record.milestone

@@ -158,6 +158,8 @@ class PlanRecord:
     """The milestone under review."""
     milestones: dict[str, bool] = field(default_factory=dict)
     """Decided milestones: met (True) or missed (False)."""
+    paid: dict[str, int] = field(default_factory=dict)
+    """Milestones paid, with the number of the event that recorded the payment."""
     escalation: Escalation | None = None
     """The disagreement before the BO IZA, if one is."""
     groups: Mapping[str, Any] = field(default_factory=dict)
@@ -244,6 +246,8 @@ class PlanRecord:
         elif trigger is Trigger.ESCALATE:
             due = date.fromisoformat(payload["escalation"]["due_on"])
             self.escalation = Escalation(event.actor.organisation, event.actor.name, on, due, event.reason, event.seq)
+        elif trigger is Trigger.PAY:
+            self.paid[payload["milestone"]] = event.seq
         elif trigger is Trigger.SEND_BACK:
             # The leaders decide again: their earlier votes no longer count.
             self.escalation = None
