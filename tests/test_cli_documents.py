@@ -79,7 +79,10 @@ def test_overview_command(db: str, tmp_path: Path) -> None:
     target = tmp_path / "overzicht.xlsx"
     result = run("--store", db, "overview", "-o", str(target), "--on", "2025-09-15")
     assert 0 == result.exit_code, result.output
-    assert f"{target}: Voorbeeld 1, Plannen 9, Besluiten 18, Termijnen 5, Mijlpalen 22, Betalingen 1\n" == result.output
+    assert (
+        f"{target}: Voorbeeld 1, Plannen 9, Besluiten 18, Termijnen 5, Mijlpalen 22, Betalingen 1, Middelen 5, "
+        "Wachtrij 0\n" == result.output
+    )
     assert "TP-2023-0014" == load_workbook(target)["Plannen"]["A2"].value
     wrong = run("--store", db, "overview", "-o", str(tmp_path / "overzicht.csv"))
     assert 2 == wrong.exit_code

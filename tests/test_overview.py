@@ -43,7 +43,9 @@ def _rows(path: Path, sheet: str) -> list[tuple[object, ...]]:
 
 def test_one_sheet_each_with_frozen_header_filter_and_widths(workbook: Path) -> None:
     book = load_workbook(workbook)
-    assert ["Voorbeeld", "Plannen", "Besluiten", "Termijnen", "Mijlpalen", "Betalingen"] == book.sheetnames
+    assert [
+        "Voorbeeld", "Plannen", "Besluiten", "Termijnen", "Mijlpalen", "Betalingen", "Middelen", "Wachtrij"
+    ] == book.sheetnames  # fmt: skip
     assert str(book["Voorbeeld"]["A2"].value).startswith("VOORBEELD: dit overzicht komt uit een oefenomgeving")
     assert "voorbeeld" == book.properties.keywords
     for ws in book:
@@ -143,8 +145,24 @@ def test_decisions_deadlines_milestones_and_payments(workbook: Path) -> None:
         milestones[1][6],
     )
     payments = _rows(workbook, "Betalingen")
-    assert [("TP-2023-0014", "M1", 9_800_000, datetime(2025, 2, 3), 96, "TP-2023-0014-B00096", None)] == payments[1:2]
+    assert [
+        ("TP-2023-0014", "M1", 9_800_000, datetime(2025, 2, 3), 96, "TP-2023-0014-B00096", None, datetime(2025, 2, 24))
+    ] == payments[1:2]
     assert ("Totaal (1 rij)", 9_800_000) == (payments[-1][0], payments[-1][2])
+
+
+def test_the_funds_account_by_account_and_the_waiting_list(workbook: Path) -> None:
+    """On 30 September 2025 the practice programme's money has run out and the second tranche waits."""
+    funds = _rows(workbook, "Middelen")
+    assert ("Rekening", "Onderdeel", "Tot en met", "Bedrag") == funds[0]
+    assert ("Beschikbaar", "open voor elke sector", None, 800_000) in funds
+    paid = "TP-2023-0014/M1: Landelijk centrum voor digitale thuismonitoring van samenwerkende ziekenhuizen"
+    assert ("Betaald", paid, None, 9_800_000) in funds
+    assert ("Totaal (5 rijen)", 50_000_000) == (funds[-1][0], funds[-1][3])  # every cent of the programme
+    queue = _rows(workbook, "Wachtrij")
+    assert [
+        (1, "TP-2023-0015", "Thuismonitoring, tweede tranche", datetime(2025, 2, 24), 24_600_000, 0, 800_000)
+    ] == queue[1:2]
 
 
 TEXT = st.text(st.characters(codec="utf-8"), max_size=60) | st.sampled_from(FORMULA_TRIGGERS).flatmap(

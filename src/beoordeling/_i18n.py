@@ -18,11 +18,13 @@ never shows English to a Dutch user.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import gettext
 import io
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +42,7 @@ __all__ = [
     "locale_name",
     "ngettext",
     "os_reason",
+    "speaking",
     "term",
 ]
 
@@ -57,8 +60,25 @@ def locale_name() -> str:
     return ""
 
 
+_SPOKEN: list[str] = []
+"""Languages forced by :func:`speaking`, innermost last."""
+
+
+@contextlib.contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Messages, terms, dates and amounts in ``lang`` ('nl' or 'en') whatever the terminal speaks:
+    for what is always Dutch (a letter, the overview) made from pieces the terminal shares."""
+    _SPOKEN.append(lang)
+    try:
+        yield
+    finally:
+        _SPOKEN.pop()
+
+
 def language() -> str:
-    """'en' when the environment's locale is English, else 'nl'."""
+    """'en' when the environment's locale is English, else 'nl' (or what :func:`speaking` forces)."""
+    if _SPOKEN:
+        return _SPOKEN[-1]
     name = locale_name().lower()
     return "en" if name == "en" or name.startswith(("en_", "en.", "en@")) else "nl"
 

@@ -246,7 +246,7 @@ def waitlist(
         rows = []
         ahead = 0
         for place, queued in enumerate(books.queue, start=1):
-            plan = store.plan(queued.plan_id).plan
+            plan = store.plan(queued.plan_id, queued.version).plan
             could = books.available_for(plan)
             rows.append((place, queued, ahead, could))
             ahead += queued.requested

@@ -111,6 +111,8 @@ class Queued:
     since: datetime
     seq: int
     requested: int
+    version: int | None = None
+    """The plan's version the decisions were taken on (whose request counts)."""
 
 
 @dataclass
@@ -368,7 +370,7 @@ class Folding:
         waiting = self.programme.spec.waiting_list
         since = (trace.approved if waiting.key == "final-approval" else None) or (event.occurred_at, event.seq)
         requested = self._requested(event.plan_id, trace.version)
-        self._queue[event.plan_id] = Queued(event.plan_id, since[0], since[1], requested)
+        self._queue[event.plan_id] = Queued(event.plan_id, since[0], since[1], requested, trace.version)
 
 
 def _merged(draws: Sequence[Draw]) -> tuple[Draw, ...]:

@@ -14,10 +14,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from .._i18n import speaking
 from ..desk import Desk
 from ..letters.fingerprint import document_number
 from ..letters.kinds import letter_for
 from ..model import Obligation, PlanState, Sector, Theme
+from ..money import AccountKind, euros
+from ..money.books import Books
+from ..money.budget import budget
 from ..store import Event, Reading, Store, events_as_of
 from ..workflow import PlanRecord, Trigger, local_date
 from ..workflow.definition import TRANSITIONS
@@ -85,8 +89,21 @@ MILESTONES = (
 PAYMENTS = (
     Column("Plan", "text", 16), Column("Mijlpaal", "text", 10), Column("Bedrag", "euro", 16),
     Column("Verschuldigd sinds", "date", 16), Column("Besluit (gebeurtenis)", "integer", 12),
-    Column("Kenmerk brief", "text", 22), Column("Brief verzonden", "date", 14),
+    Column("Kenmerk brief", "text", 22), Column("Brief verzonden", "date", 14), Column("Betaald op", "date", 12),
 )  # fmt: skip
+FUNDS = (
+    Column("Rekening", "text", 14), Column("Onderdeel", "wrapped", 60), Column("Tot en met", "date", 12),
+    Column("Bedrag", "euro", 18),
+)  # fmt: skip
+QUEUE = (
+    Column("Plaats", "integer", 8), Column("Plan", "text", 16), Column("Titel", "wrapped", 40),
+    Column("Op de wachtrij sinds", "date", 14), Column("Gevraagd", "euro", 16), Column("Ervoor in de rij", "euro", 16),
+    Column("Nu beschikbaar", "euro", 16),
+)  # fmt: skip
+_KINDS = {
+    AccountKind.AVAILABLE: "Beschikbaar", AccountKind.RESERVED: "Gereserveerd", AccountKind.COMMITTED: "Toegezegd",
+    AccountKind.PAID: "Betaald", AccountKind.LAPSED: "Vervallen", AccountKind.TRANSFERRED: "Overgeheveld",
+}  # fmt: skip
 
 
 PRACTICE = (Column("Let op", "wrapped", 100),)
@@ -103,6 +120,7 @@ class _Plan:
     first_submitted: date | None = None
     reported: dict[str, date] = field(default_factory=dict)
     decided: dict[str, tuple[date, int]] = field(default_factory=dict)
+    paid: dict[str, date] = field(default_factory=dict)
 
 
 _SUBMISSIONS = (Trigger.SUBMIT_QUICK_TEST.event_type, Trigger.SUBMIT_PLAN.event_type)
@@ -142,7 +160,24 @@ def overview_sheets(store: Store, *, on: date, reading: Reading = Reading.HAPPEN
         ]),
         Sheet("Mijlpalen", MILESTONES, milestones),
         Sheet("Betalingen", PAYMENTS, payments),
+        *_money_sheets(store, titles, on, reading),
     ]  # fmt: skip
+
+
+def _money_sheets(store: Store, titles: dict[str, str], on: date, reading: Reading) -> list[Sheet]:
+    """Where the programme's money is on ``on``, account by account, and the waiting list."""
+    books = Books.of(store, on, reading)
+    with speaking("nl"):  # the overview is Dutch whatever the terminal speaks
+        found = budget(books, lambda plan_id: titles.get(plan_id, plan_id))
+    funds = [(_KINDS[line.kind], line.label, line.until, euros(line.amount)) for line in found.lines]
+    queue = []
+    ahead = 0
+    for place, queued in enumerate(books.queue, start=1):
+        could = books.available_for(store.plan(queued.plan_id, queued.version).plan)
+        queue.append((place, queued.plan_id, titles.get(queued.plan_id, ""), local_date(queued.since),
+                      euros(queued.requested), euros(ahead), euros(could)))  # fmt: skip
+        ahead += queued.requested
+    return [Sheet("Middelen", FUNDS, funds), Sheet("Wachtrij", QUEUE, queue)]
 
 
 def _note(plan: _Plan, event: Event, when: date, decisions: list[Event], letters: dict[str, date]) -> None:
@@ -156,6 +191,8 @@ def _note(plan: _Plan, event: Event, when: date, decisions: list[Event], letters
         letters.setdefault(str(payload.get("document")), when)
     elif kind == Trigger.REPORT_MILESTONE.event_type:
         plan.reported[str(payload.get("milestone"))] = when
+    elif kind == Trigger.PAY.event_type:
+        plan.paid[str(payload.get("milestone"))] = when
     if kind in _MILESTONE_DECISIONS:
         plan.decided[str(payload.get("milestone"))] = (when, event.seq)
     if letter_for(kind) is not None and kind not in _AUTOMATIC:
@@ -221,7 +258,8 @@ def _milestone_rows(
             ))  # fmt: skip
             if met and decided:
                 document = document_number(plan_id, decided[1])
-                payments.append((plan_id, ident, amount, decided[0], decided[1], document, letters.get(document)))
+                payments.append((plan_id, ident, amount, decided[0], decided[1], document, letters.get(document),
+                                 plan.paid.get(ident)))  # fmt: skip
     return milestones, payments
 
 
