@@ -42,8 +42,10 @@ PATH = (
 LEADER = Actor("beoordelaar", "Coöperatie VGZ", Role.MARKET_LEADER)
 PRIORITY = (("mgn", 38), ("zorgcoordinatie", 12), ("spreiding-en-concentratie", 7))
 """The 57 plans of the 2025 reservation, per theme (Kamerbrief voortgang IZA, March 2026)."""
-FUNDED = (("msz", 72, "13000000.00"), ("ggz", 12, "13000000.00"), ("huisartsenzorg", 12, "13000000.00"),
-          ("wijkverpleging", 10, "13000000.00"), ("elv-grz-gzsp", 3, "13000000.00"), ("overig", 14, "11000000.00"))  # fmt: skip
+FUNDED = (
+    ("msz", 72, "13000000.00"), ("ggz", 12, "13000000.00"), ("huisartsenzorg", 12, "13000000.00"),
+    ("wijkverpleging", 10, "13000000.00"), ("elv-grz-gzsp", 3, "13000000.00"), ("overig", 14, "11000000.00"),
+)  # fmt: skip
 """The other 123 funded plans: per sector, how many and what each asks (their earmark first, then the open part)."""
 
 
@@ -86,7 +88,8 @@ def national(example_plans: dict[str, Plan], tmp_path_factory: pytest.TempPathFa
             state, events = PlanState.DRAFT, []
             for trigger in PATH:
                 transition = transition_for(trigger, state)
-                assert transition is not None and transition.dest is not None
+                assert transition is not None
+                assert transition.dest is not None
                 payload = {"trigger": trigger.value, "from": state.value, "to": transition.dest.value}
                 events.append(NewEvent(trigger.event_type, LEADER, plan.id, 1, payload=payload))
                 state = transition.dest
