@@ -26,8 +26,8 @@ from ..store import Actor
 from ..workflow import AMSTERDAM, Trigger
 from ._words import _
 
-__all__ = ["AS_OF", "BUDGET_ON", "QUEUED", "WITHDRAWN", "DemoClock", "Story", "Walk", "adopt_practice_programme",
-           "tranches", "walk_examples"]  # fmt: skip
+__all__ = ["AS_OF", "BUDGET_ON", "FORECAST_ON", "QUEUED", "WITHDRAWN", "DemoClock", "Story", "Walk",
+           "adopt_practice_programme", "tranches", "walk_examples"]  # fmt: skip
 
 QUEUED = "TP-2023-0015"
 """The tranche that waits on the list and is funded from it."""
@@ -37,6 +37,8 @@ NZA = Actor("toetser", "NZa", Role.NZA)
 
 AS_OF = date(2025, 9, 15)
 """The day the demo's deadline list is drawn up: after the intake closed, before the 2026 halt."""
+FORECAST_ON = date(2024, 10, 1)
+"""The day of the demo's forecast: the money is nearly gone and the second tranche is being worked out."""
 BUDGET_ON = date(2025, 10, 1)
 """The day the demo's budget is drawn up: the money has run out and the second tranche waits."""
 IMPORTED_ON = date(2023, 2, 6)

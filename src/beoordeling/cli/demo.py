@@ -16,15 +16,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .._time import local_date
+from ..charts import plot_forecast
 from ..criteria import Assessment, evaluate
 from ..desk import Deadline, Desk
 from ..errors import StoreError
 from ..forms import default_forms, form_json_schema, save_workbook
 from ..letters import IssuedLetter, LetterCheck, LetterOffice, verify_letter
 from ..model import Plan, Role
+from ..money import cents
 from ..money.audit import books_problems
 from ..money.books import Books
 from ..money.budget import Budget, budget
+from ..money.forecast import Backtest, backtest
 from ..overview import Sheet, save_overview
 from ..planfile import load_plans, plan_json_schema_text, read_plan, save_plan
 from ..reference import load_regions
@@ -34,7 +38,7 @@ from ..store._engine import normalise_url, sqlite_path
 from ..store.store import Clock, system_clock
 from ..workflow import default_policy
 from ..workflow.diagram import diagram_dot, diagram_mermaid
-from ._demo_paths import AS_OF, BUDGET_ON, DemoClock, adopt_practice_programme, tranches, walk_examples
+from ._demo_paths import AS_OF, BUDGET_ON, FORECAST_ON, DemoClock, adopt_practice_programme, tranches, walk_examples
 from ._words import _
 
 __all__ = ["DemoReport", "run_demo"]
@@ -68,6 +72,8 @@ class DemoReport:
     as_of: date = AS_OF
     budget: Budget | None = None
     """The budget on :data:`BUDGET_ON`, when the money had run out."""
+    backtest: Backtest | None = None
+    """The forecast made on :data:`FORECAST_ON`, against what the store shows happened."""
     books: list[str] = field(default_factory=list)
     """What is wrong with the books (empty: they balance)."""
 
@@ -203,14 +209,22 @@ def _run(out_dir: Path, store_url: str | None, clock: Clock, progress: Callable[
         schema_path.write_text(plan_json_schema_text(), encoding="utf-8")
         outputs.append(schema_path)
 
-        progress(_("Drawing up the budget"))
-        found = _budget(store, out_dir, outputs)
+        found, tested = _money(store, out_dir, outputs, progress)
         progress(_("Verifying the event chain and the books"))
         verification, books = _verified(store, out_dir, outputs)
         return DemoReport(
             store.url, len(plans), imported, revised, store.plans(), verification, self_checks, outputs, walked,
-            deadlines, letters, letter_check, overview, budget=found, books=books,
+            deadlines, letters, letter_check, overview, budget=found, backtest=tested, books=books,
         )  # fmt: skip
+
+
+def _money(
+    store: Store, out_dir: Path, outputs: list[Path], progress: Callable[[str], None]
+) -> tuple[Budget, Backtest]:
+    progress(_("Drawing up the budget"))
+    found = _budget(store, out_dir, outputs)
+    progress(_("Forecasting when the funds run out, and checking it against what happened"))
+    return found, _forecast(store, out_dir, outputs)
 
 
 def _budget(store: Store, out_dir: Path, outputs: list[Path]) -> Budget:
@@ -221,6 +235,21 @@ def _budget(store: Store, out_dir: Path, outputs: list[Path]) -> Budget:
     path.write_text(json.dumps(found.as_dict("happened"), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     outputs.append(path)
     return found
+
+
+def _forecast(store: Store, out_dir: Path, outputs: list[Path]) -> Backtest:
+    """The forecast of :data:`FORECAST_ON` as a plot and as figures, with its backtest."""
+    events = list(store.events())
+    asked = {}
+    for summary in store.plans():
+        funding = store.plan(summary.plan_id).plan.funding
+        asked[summary.plan_id] = cents(funding.total) if funding else 0
+    tested = backtest(events, FORECAST_ON, local_date(store.now()), asked.__getitem__)
+    plot_forecast(tested.forecast, out_dir / "prognose.svg")
+    path = out_dir / "prognose.json"
+    path.write_text(json.dumps(tested.forecast.as_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    outputs.extend([out_dir / "prognose.svg", path])
+    return tested
 
 
 def _verified(store: Store, out_dir: Path, outputs: list[Path]) -> tuple[VerifyReport, list[str]]:

@@ -17,19 +17,23 @@ from typing import Any
 import click
 from rich.table import Table
 
+from .._files import write_text
 from .._i18n import N_
+from .._time import local_date
 from ..desk import Desk
 from ..model import Role
-from ..money import AccountKind, euros, load_programme
+from ..money import AccountKind, cents, euros, load_programme
 from ..money.books import PROGRAMME_ADOPTED, Books, programme_in_force
 from ..money.budget import KINDS, budget
+from ..money.forecast import backtest as run_backtest
+from ..money.forecast import forecast
 from ..money.programme import Programme
 from ..store import Reading, Store
 from ..workflow import Trigger
 from ._app import _DATE, FINDINGS, READING, _actor, _store_url, cli, open_store, out
 from ._words import _, day, euro, moment, ngettext, term
 
-__all__ = ["budget_command", "milestones", "pay", "programme", "waitlist"]
+__all__ = ["budget_command", "forecast_command", "milestones", "pay", "programme", "waitlist"]
 from .workflow import _acting, _report, _stated
 
 _KIND_TITLES = {
@@ -334,3 +338,82 @@ def milestones(ctx: click.Context, on: Any, due_before: Any, fmt: str) -> None:
             )  # fmt: skip
         out.print(table)
     sys.exit(FINDINGS if late else 0)
+
+
+@cli.command("forecast")
+@click.option(
+    "--on", "on", type=_DATE, metavar="YYYY-MM-DD",
+    help="The day to forecast from, reading the store as it was known then (default: today).",
+)  # fmt: skip
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the forecast: .png or .svg (the plot) or .json (the figures and assumptions).",
+)  # fmt: skip
+@click.option("--backtest", is_flag=True, help="Compare the forecast with what the store shows happened after --on.")
+@click.pass_context
+def forecast_command(ctx: click.Context, on: Any, output: Path | None, backtest: bool) -> None:
+    """When the funds run out: from the waiting list, the pipeline and the pass rates and step durations
+    the store itself shows; which queued and pipeline plans the money would cover."""
+    if output is not None and output.suffix.lower() not in (".png", ".svg", ".json"):
+        raise click.BadParameter(
+            _("{name}: expected a .png, .svg or .json file").format(name=output.name), param_hint="--output"
+        )
+    with Store.open(_store_url(ctx)) as store:
+        events = list(store.events())
+        day_ = _stated(on) or local_date(store.now())
+        asked: dict[str, int] = {}
+
+        def requested(plan_id: str) -> int:
+            if plan_id not in asked:
+                plan = store.plan(plan_id).plan
+                asked[plan_id] = cents(plan.funding.total) if plan.funding else 0
+            return asked[plan_id]
+
+        found = forecast(events, day_, requested)
+        tested = run_backtest(events, day_, local_date(store.now()), requested) if backtest else None
+    ran_out = day(found.exhausted_on) if found.exhausted_on else _("not within the horizon")
+    said = _("Forecast on {day}: available and reserved {available}, waiting list {queue}; the funds run out: {when}")
+    out.print(
+        said.format(day=day(found.on), available=_money(found.available), queue=_money(found.queue), when=ran_out)
+    )
+    table = Table(
+        _("Plan"),
+        _("State"),
+        _("Requested"),
+        _("Chance"),
+        _("Expected on"),
+        _("Covered"),
+        box=None,
+        header_style="bold",
+    )
+    table.columns[2].justify = table.columns[3].justify = "right"
+    for claim in found.claims:
+        table.add_row(
+            claim.plan_id, term(claim.state), _money(claim.requested), f"{claim.share:.0%}", day(claim.on),
+            _("yes") if claim.funded else _("no, waits"),
+        )  # fmt: skip
+    if found.claims:
+        out.print(table)
+    out.print(_("Assumptions:"))
+    for assumption in found.assumptions:
+        out.print(f"  - {assumption}")
+    if tested is not None:
+        out.print(tested.summary())
+    if output is not None:
+        if output.suffix.lower() == ".json":
+            document = found.as_dict()
+            if tested is not None:
+                document["backtest"] = {
+                    "until": tested.until.isoformat(), "predicted_claims": str(euros(tested.predicted_claims)),
+                    "actual_claims": str(euros(tested.actual_claims)),
+                    "actual_exhausted_on": (
+                        tested.actual_exhausted_on.isoformat() if tested.actual_exhausted_on else None
+                    ),
+                    "days_error": tested.days_error,
+                }  # fmt: skip
+            write_text(output, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        else:
+            from ..charts import plot_forecast  # noqa: PLC0415 - matplotlib only when a plot is asked for
+
+            plot_forecast(found, output)
+        out.print(_("forecast written to {path}").format(path=output))

@@ -38,7 +38,7 @@ from ._app import (
     out,
 )
 from ._words import _, day, euro, event_label, moment, ngettext, term
-from .demo import run_demo
+from .demo import DemoReport, run_demo
 
 
 @cli.command()
@@ -287,6 +287,26 @@ def verify(ctx: click.Context, expect_head: str | None, fmt: str) -> None:
     sys.exit(OK if report.ok and not books else FINDINGS)
 
 
+def _print_money(report: DemoReport) -> None:
+    """The demo's budget on the day the money had run out, and its forecast against what happened."""
+    if report.budget is not None:
+        found = report.budget
+        said = _("Budget on {day} (budget.json): available {available}, committed {committed}; {waiting}")
+        waiting = ngettext("{count} plan on the waiting list", "{count} plans on the waiting list", found.waiting)
+        out.print(said.format(
+            day=day(found.on), available=euro(euros(found.of(AccountKind.AVAILABLE))),
+            committed=euro(euros(found.of(AccountKind.COMMITTED))), waiting=waiting.format(count=found.waiting),
+        ))  # fmt: skip
+    if report.backtest is not None:
+        tested = report.backtest
+        ran_out = tested.forecast.exhausted_on
+        said = _("Forecast on {day} (prognose.svg): the funds run out {when}; in fact {actual}")
+        out.print(said.format(
+            day=day(tested.forecast.on), when=day(ran_out) if ran_out else _("not within the horizon"),
+            actual=day(tested.actual_exhausted_on) if tested.actual_exhausted_on else _("not by then"),
+        ))  # fmt: skip
+
+
 @cli.command()
 @click.option(
     "-o",
@@ -354,14 +374,7 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
     if report.overview:
         counts = ", ".join(f"{sheet.name} {len(sheet.rows)}" for sheet in report.overview)
         out.print(_("Overview on {day} (overzicht.xlsx): {counts}").format(day=day(report.as_of), counts=counts))
-    if report.budget is not None:
-        found = report.budget
-        said = _("Budget on {day} (budget.json): available {available}, committed {committed}; {waiting}")
-        waiting = ngettext("{count} plan on the waiting list", "{count} plans on the waiting list", found.waiting)
-        out.print(said.format(
-            day=day(found.on), available=euro(euros(found.of(AccountKind.AVAILABLE))),
-            committed=euro(euros(found.of(AccountKind.COMMITTED))), waiting=waiting.format(count=found.waiting),
-        ))  # fmt: skip
+    _print_money(report)
     for problem in report.books:
         err.print(_("the books do not balance: {problem}").format(problem=problem), markup=False)
     chain = _("Event chain intact") if report.verification.ok else _("Event chain NOT intact")
