@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import NamedTuple
 
 from .._dutch import euro, reader
 from .._i18n import _
@@ -65,10 +66,10 @@ HOLDINGS = tuple(kind for kind in AccountKind if kind is not AccountKind.PROGRAM
 """The kinds whose balances add up to the programme's total."""
 
 
-@dataclass(frozen=True, order=True)
-class Account:
+class Account(NamedTuple):
     """One account: its kind, the year it belongs to (None: the programme's whole term), and the
-    part it is about (an earmark such as ``msz``, ``open``, a theme, a plan id, a plan and milestone)."""
+    part it is about (an earmark such as ``msz``, ``open``, a theme, a plan id, a plan and milestone).
+    A tuple, so that the ledger hashes and compares its many accounts at C speed."""
 
     kind: AccountKind
     year: int | None = None
@@ -150,17 +151,16 @@ class Ledger:
         return self._balances.get(account, 0)
 
     def balances(self) -> Mapping[Account, int]:
-        """Every account with a balance other than zero."""
-        return {account: amount for account, amount in sorted(self._balances.items()) if amount}
+        """Every account with a balance other than zero, in order."""
+        return dict(sorted(((a, v) for a, v in self._balances.items() if v), key=_order))
 
     def accounts(self, kind: AccountKind, year: int | None = None) -> Iterator[tuple[Account, int]]:
         """The accounts of ``kind`` (in ``year``, when given) with their balances, in order."""
-        for account, amount in sorted(self._balances.items()):
-            if account.kind is kind and (year is None or account.year == year):
-                yield account, amount
+        found = [(a, v) for a, v in self._balances.items() if a.kind is kind and (year is None or a.year == year)]
+        yield from sorted(found, key=_order)
 
     def total(self, kind: AccountKind, year: int | None = None) -> int:
-        return sum(amount for _, amount in self.accounts(kind, year))
+        return sum(v for a, v in self._balances.items() if a.kind is kind and (year is None or a.year == year))
 
     def years(self) -> list[int | None]:
         """The years the ledger's accounts belong to (None first: the programme's whole term)."""
@@ -172,23 +172,36 @@ class Ledger:
         any holding account that went below zero at any moment (money spent that was not there).
         Empty when the books are right."""
         problems = []
+        put_in: dict[int | None, int] = defaultdict(int)
+        held: dict[int | None, int] = defaultdict(int)
+        for account, amount in self._balances.items():
+            if account.kind is AccountKind.PROGRAMME:
+                put_in[account.year] -= amount
+            else:
+                held[account.year] += amount
         for year in self.years():
-            put_in = -self.total(AccountKind.PROGRAMME, year)
-            held = sum(self.total(kind, year) for kind in HOLDINGS)
-            if held != put_in:
+            if held[year] != put_in[year]:
                 message = (
                     _("the programme's term: the accounts hold {held}, the programme put in {put_in}")
                     if year is None
                     else _("{year}: the accounts hold {held}, the programme put in {put_in}")
                 )
                 problems.append(
-                    message.format(year=year, held=euro(euros(held), reader()), put_in=euro(euros(put_in), reader()))
+                    message.format(
+                        year=year, held=euro(euros(held[year]), reader()), put_in=euro(euros(put_in[year]), reader())
+                    )
                 )
         for account, lowest in self._lowest.items():
             problems.append(
                 _("{account} went {amount} below zero").format(account=account, amount=euro(euros(-lowest), reader()))
             )
         return sorted(problems)
+
+
+def _order(item: tuple[Account, int]) -> tuple[str, int, str]:
+    """Accounts in order: by kind, year (the whole term first) and part."""
+    account = item[0]
+    return (account.kind.value, -1 if account.year is None else account.year, account.part)
 
 
 def cents(amount: Decimal | int | str) -> int:

@@ -107,7 +107,7 @@ def event_of(row: Row[Any]) -> Event:
         seq=row.seq,
         type=row.type,
         actor=Actor(row.actor, row.organisation, Role(row.role)),
-        occurred_at=aware(row.occurred_at),
+        occurred_at=aware(datetime.fromisoformat(row.occurred_at_text)),
         plan_id=row.plan_id,
         plan_version=row.plan_version,
         reason=row.reason,
@@ -116,7 +116,7 @@ def event_of(row: Row[Any]) -> Event:
         rules_version=row.rules_version,
         prev_hash=row.prev_hash,
         hash=row.hash,
-        recorded_at=aware(row.recorded_at) if row.recorded_at is not None else None,
+        recorded_at=aware(datetime.fromisoformat(row.recorded_at_text)) if row.recorded_at_text is not None else None,
     )
 
 

@@ -75,6 +75,10 @@ class PlanAppend:
     state: PlanState
 
 
+_READ_COLUMNS = tuple(c for c in t.events.c if c.name not in ("occurred_at", "recorded_at"))
+"""The events' columns as :meth:`Store.events` reads them: the moments as their text."""
+
+
 def system_clock() -> datetime:
     return datetime.now(UTC)
 
@@ -501,8 +505,10 @@ class Store:
         return processor(moment) if processor else moment
 
     def events(self, plan_id: str | None = None, *, after: int = 0) -> Iterator[Event]:
-        """Events in order, optionally of one plan, read page by page."""
-        for row in self._event_rows(plan_id, after):
+        """Events in order, optionally of one plan, read page by page. The moments are read from
+        their exact text (what the hash covers), not through the driver's datetime columns, which
+        SQLite's dialect parses with a regular expression (bench/budget_postings.py)."""
+        for row in self._event_rows(plan_id, after, columns=_READ_COLUMNS):
             yield event_of(row)
 
     def event(self, seq: int) -> Event | None:
@@ -511,9 +517,12 @@ class Store:
             row = conn.execute(select(t.events).where(t.events.c.seq == seq)).first()
         return event_of(row) if row is not None else None
 
-    def _event_rows(self, plan_id: str | None = None, after: int = 0, until: int | None = None) -> Iterator[Row[Any]]:
+    def _event_rows(
+        self, plan_id: str | None = None, after: int = 0, until: int | None = None, *, columns: Sequence[Any] = ()
+    ) -> Iterator[Row[Any]]:
         while True:
-            query = select(t.events).where(t.events.c.seq > after).order_by(t.events.c.seq).limit(_PAGE)
+            chosen = select(*columns) if columns else select(t.events)
+            query = chosen.where(t.events.c.seq > after).order_by(t.events.c.seq).limit(_PAGE)
             if until is not None:
                 query = query.where(t.events.c.seq <= until)
             if plan_id is not None:
