@@ -2,9 +2,10 @@
 
 Every plan goes the longest way: quick test (judged by both market leaders, decided jointly),
 worked-out plan, judgements, a joint proposal, the consultation window, a joint approval, funding,
-the implementation with four milestones (each reported, judged and decided met) and completion —
-54 events in 52 actions per plan, each action one transaction through the desk (replayed record, guards, criteria
-result, policy, clocks). The baseline appends exactly the same events with the same transaction
+the implementation with four milestones (each reported, judged, decided met and paid) and
+completion — 58 events in 56 actions per plan, each action one transaction through the desk
+(replayed record, guards, criteria result, policy, clocks, the budget-fit check and the ledger's
+postings). The baseline appends exactly the same events with the same transaction
 grouping straight through ``Store.append`` into a fresh store, in the same run. The figure that
 matters is the ratio of the two rates (events per second).
 
@@ -117,6 +118,7 @@ def walk(desk: Desk, clock: Clock, plan_ids: list[str]) -> int:
         judge_all(f"milestone-{milestone}", day + timedelta(days=7))
         for leader in (VGZ, ZK):
             step(day + timedelta(days=8), _by(desk.decide, "met", leader))
+        step(day + timedelta(days=20), _by(desk.pay, milestone, VGZ))
     step(d + timedelta(days=1900), _by(desk.act, Trigger.COMPLETE, VGZ))
     return actions
 

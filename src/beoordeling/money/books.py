@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._time import local_date
 from ..model import Plan, PlanState
@@ -305,16 +305,24 @@ class Folding:
         requested: Callable[[str, int | None], int],
         reading: Reading = Reading.HAPPENED,
     ) -> Folding:
-        """The books of ``events`` as of ``on``, in ``reading``."""
-        every = list(events)
-        kept = list(events_as_of(every, on, reading))
-        programme, _seq = programme_in_force(kept)
+        """The books of ``events`` as of ``on``, in ``reading``. The events are read once; only what
+        the money needs of the ones that move it (or a plan's state) is kept, then put in date order."""
+        seen = _Seen()
+        kept = 0
+        money: list[Any] = []
+        for event in events_as_of(seen.counting(events), on, reading):
+            kept += 1
+            lean = _lean(event)
+            if lean is not None:
+                money.append(lean)
+        programme, _seq = programme_in_force(money)
         folding = cls(programme, on, requested, reading)
-        folding.complete = len(kept) == len(every)
-        for event in sorted(kept, key=lambda e: (event_day(e, reading), e.seq)):
+        folding.complete = kept == seen.count
+        money.sort(key=lambda e: (event_day(e, reading), e.seq))
+        for event in money:
             if event.type != PROGRAMME_ADOPTED:
                 folding._fold(event, event_day(event, reading))
-        folding.last_seq = max((e.seq for e in every), default=0)
+        folding.last_seq = seen.last_seq
         folding._apply_steps(on)
         return folding
 
@@ -371,6 +379,47 @@ class Folding:
         since = (trace.approved if waiting.key == "final-approval" else None) or (event.occurred_at, event.seq)
         requested = self._requested(event.plan_id, trace.version)
         self._queue[event.plan_id] = Queued(event.plan_id, since[0], since[1], requested, trace.version)
+
+
+class _Lean(NamedTuple):
+    """What the books read of an event: an :class:`Event`'s fields they use, the payload cut down."""
+
+    seq: int
+    type: str
+    plan_id: str | None
+    plan_version: int | None
+    occurred_at: datetime
+    recorded_at: datetime | None
+    payload: Mapping[str, Any]
+
+
+_KEPT = (POSTINGS, "to", "promoted")
+
+
+def _lean(event: Event) -> _Lean | Event | None:
+    """``event`` as the books keep it: whole for a programme's adoption, cut down for a workflow
+    event that moves money or a plan's state, nothing for the rest."""
+    if event.type == PROGRAMME_ADOPTED:
+        return event
+    payload = event.payload
+    if not event.type.startswith("workflow.") or not (payload.get(POSTINGS) or payload.get("to")):
+        return None
+    cut = {key: payload[key] for key in _KEPT if key in payload}
+    return _Lean(event.seq, event.type, event.plan_id, event.plan_version, event.occurred_at, event.recorded_at, cut)
+
+
+class _Seen:
+    """Counts the events a reading passes by, and the last one's number."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.last_seq = 0
+
+    def counting(self, events: Iterable[Event]) -> Iterator[Event]:
+        for event in events:
+            self.count += 1
+            self.last_seq = max(self.last_seq, event.seq)
+            yield event
 
 
 def _merged(draws: Sequence[Draw]) -> tuple[Draw, ...]:
