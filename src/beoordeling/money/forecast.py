@@ -9,9 +9,10 @@ its request times that share, on the day its approval is expected; the waiting l
 The funds run out on the first day the claims exceed the money (future transfers and lapses of the
 programme file taken off on their days).
 
-Where the store shows no plan that finished a step, the forecast assumes :data:`PRIOR_SHARE` and the
-framework's terms (:data:`PRIOR_DAYS`, with 60 days to work a plan out, which the sources do not
-give); it says so among its assumptions. :func:`backtest` makes the forecast as the store stood on an
+Where the store shows no plan that finished a step, the forecast assumes the programme file's
+``forecast.prior-share`` (50% by default) and the framework's terms, with
+``forecast.preparation-days`` (60 by default) to work a plan out, which the sources do not give; it
+says so among its assumptions. :func:`backtest` makes the forecast as the store stood on an
 earlier day and compares it with what the store shows happened after.
 """
 
@@ -32,6 +33,7 @@ from ..store import Event, Reading, events_as_of
 from ..store.asof import event_day
 from .books import Books
 from .ledger import AccountKind, euros
+from .programme import ForecastSettings
 
 __all__ = ["PRIOR_DAYS", "PRIOR_SHARE", "Backtest", "Claim", "Forecast", "Stage", "backtest", "forecast"]
 
@@ -40,45 +42,51 @@ S = PlanState
 
 @dataclass(frozen=True)
 class Stage:
-    """A step of the pipeline: the states it holds, and the prior share and days to approval."""
+    """A step of the pipeline: the states it holds, and its days to approval by the framework's
+    terms, without the time to work a plan out (``prepares``: whether that comes after it)."""
 
     name: str
     states: frozenset[PlanState]
-    prior_days: int
+    term_days: int
+    prepares: bool
 
 
 STAGES = (
-    Stage("quick-test", frozenset({S.QUICK_TEST_SUBMITTED, S.MORE_INFO_REQUESTED}), 28 + 60 + 56),
-    Stage("preparation", frozenset({S.QUICK_TEST_POSITIVE, S.PLAN_IN_PREPARATION, S.REWORK}), 60 + 56),
-    Stage("assessment", frozenset({S.PLAN_SUBMITTED, S.PROPOSED_DECISION, S.CONSULTATION, S.FINAL_DECISION}), 56),
-)
-"""The steps before approval. Their prior days: the quick test's four weeks, 60 days to work the
-plan out (a setting: the sources give no term), and the eight weeks of the proposed decision,
-consultation and final decision (Beoordelingskader, steps 1 to 3)."""
-PRIOR_SHARE = 0.5
-"""The share approved assumed for a step whose outcome the store has never shown."""
-PRIOR_DAYS = {stage.name: stage.prior_days for stage in STAGES}
+    Stage("quick-test", frozenset({S.QUICK_TEST_SUBMITTED, S.MORE_INFO_REQUESTED}), 28 + 56, prepares=True),
+    Stage("preparation", frozenset({S.QUICK_TEST_POSITIVE, S.PLAN_IN_PREPARATION, S.REWORK}), 56, prepares=True),
+    Stage("assessment", frozenset({S.PLAN_SUBMITTED, S.PROPOSED_DECISION, S.CONSULTATION, S.FINAL_DECISION}), 56,
+          prepares=False),
+)  # fmt: skip
+"""The steps before approval, with the quick test's four weeks and the eight weeks of the proposed
+decision, consultation and final decision (Beoordelingskader, steps 1 to 3)."""
+PRIOR_SHARE = ForecastSettings().prior_share
+"""The share approved assumed, by default, for a step whose outcome the store has never shown."""
+PRIOR_DAYS = {s.name: s.term_days + (ForecastSettings().preparation_days if s.prepares else 0) for s in STAGES}
+"""The days to approval assumed, by default, per step."""
 _FAILED = frozenset({S.QUICK_TEST_NEGATIVE, S.NOT_APPROVED, S.WITHDRAWN})
 _HORIZON_DAYS = 3 * 366
 
 
 @dataclass(frozen=True)
 class Rate:
-    """What the store shows of one step: how many plans left it approved or not, and in how many days."""
+    """What the store shows of one step: how many plans left it approved or not, and in how many
+    days; ``prior_share`` and ``prior_days`` where it shows nothing."""
 
     stage: str
     approved: int
     failed: int
     days: tuple[int, ...]
+    prior_share: float = PRIOR_SHARE
+    prior_days: int = 0
 
     @property
     def share(self) -> float:
         decided = self.approved + self.failed
-        return self.approved / decided if decided else PRIOR_SHARE
+        return self.approved / decided if decided else self.prior_share
 
     @property
     def median_days(self) -> int:
-        return int(statistics.median(self.days)) if self.days else PRIOR_DAYS[self.stage]
+        return int(statistics.median(self.days)) if self.days else self.prior_days
 
     @property
     def observed(self) -> bool:
@@ -152,7 +160,7 @@ def forecast(
     """The forecast from ``events`` as they stood on ``on``; ``requested`` gives what a plan asks, in cents."""
     kept = list(events_as_of(events, on, reading))
     books = Books.of_events(kept, on, lambda plan_id, version: requested(plan_id), reading)
-    rates = _rates(kept, reading)
+    rates = _rates(kept, reading, books.programme.spec.forecast)
     by_stage = {rate.stage: rate for rate in rates}
     states = _states(kept)
     claims: list[tuple[date, float, str, PlanState, int]] = []
@@ -197,7 +205,7 @@ def _states(events: Sequence[Event]) -> dict[str, PlanState]:
     return states
 
 
-def _rates(events: Sequence[Event], reading: Reading) -> tuple[Rate, ...]:
+def _rates(events: Sequence[Event], reading: Reading, settings: ForecastSettings) -> tuple[Rate, ...]:
     """Per step: of the plans that were in it and have since been approved or stopped, how many
     were approved, and in how many days from first entering the step."""
     entered: dict[tuple[str, str], date] = {}
@@ -224,7 +232,8 @@ def _rates(events: Sequence[Event], reading: Reading) -> tuple[Rate, ...]:
                 days.append((when - since).days)
             else:
                 failed += 1
-        rates.append(Rate(stage.name, approved, failed, tuple(sorted(days))))
+        prior = stage.term_days + (settings.preparation_days if stage.prepares else 0)
+        rates.append(Rate(stage.name, approved, failed, tuple(sorted(days)), settings.prior_share, prior))
     return tuple(rates)
 
 
@@ -289,7 +298,7 @@ def _assumptions(rates: Sequence[Rate], reading: Reading) -> tuple[str, ...]:
         else:
             said.append(
                 _("{stage}: no plan has finished this step yet; assumed {share:.0%} approved in {days} days").format(
-                    stage=_(_STAGE_NAMES[rate.stage]), share=PRIOR_SHARE, days=rate.median_days
+                    stage=_(_STAGE_NAMES[rate.stage]), share=rate.prior_share, days=rate.median_days
                 )
             )
     return tuple(said)

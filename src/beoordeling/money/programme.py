@@ -121,6 +121,15 @@ class WaitingList(_Strict):
     money the head cannot use."""
 
 
+class ForecastSettings(_Strict):
+    """What the forecast assumes where the store has nothing to go on (``beoordeling forecast``)."""
+
+    preparation_days: Annotated[int, Field(ge=1, le=730, alias="preparation-days")] = 60
+    """Days to work a plan out after a positive quick test: the sources give no term."""
+    prior_share: Annotated[float, Field(ge=0, le=1, alias="prior-share")] = 0.5
+    """The share approved assumed for a step the store has never seen a plan finish."""
+
+
 class Spuk(_Strict):
     ceiling: Amount
     source: Text
@@ -142,6 +151,7 @@ class ProgrammeFile(_Strict):
     lapses: list[Lapse] = Field(default_factory=list, max_length=100)
     spuk: Spuk | None = None
     waiting_list: WaitingList = Field(default_factory=WaitingList, alias="waiting-list")
+    forecast: ForecastSettings = Field(default_factory=ForecastSettings)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
