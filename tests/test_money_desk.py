@@ -172,7 +172,7 @@ def test_only_the_bo_iza_adopts_a_programme_and_only_one_that_holds_what_is_comm
     smaller = _practice().document()
     smaller["total"] = {**smaller["total"], "amount": "40000000.00"}  # type: ignore[dict-item]
     smaller["earmarks"] = [{**smaller["earmarks"][0], "amount": "20000000.00"}]  # type: ignore[index]
-    with pytest.raises(Refused, match=r"available/msz went €4,600,000.00 below zero"):
+    with pytest.raises(Refused, match=r"the earmark msz went €4,600,000.00 below zero"):
         desk.adopt_programme(programme_from_document(smaller, "test"), BO_IZA, reason="Bezuiniging")
     assert 1 == sum(1 for e in store.events() if e.type == "programme.adopted")  # the refused ones left nothing
 

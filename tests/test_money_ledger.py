@@ -82,7 +82,7 @@ def test_money_is_conserved_and_a_reversal_undoes(total: int, moves: list[tuple[
 
 def test_an_account_below_zero_is_a_problem() -> None:
     ledger = Ledger.of([Transaction.move(100, ORIGIN, HOLDINGS[0]), Transaction.move(150, HOLDINGS[0], HOLDINGS[3])])
-    assert ["available/open went €0.50 below zero"] == ledger.conservation_problems()
+    assert ["the open part went €0.50 below zero"] == ledger.conservation_problems()
 
 
 def test_money_moved_into_another_year_is_a_problem_of_both_years() -> None:

@@ -75,6 +75,26 @@ class Account(NamedTuple):
     year: int | None = None
     part: str = ""
 
+    def label(self) -> str:
+        """The account in the reader's words (``available/msz``: "the earmark msz")."""
+        kind, part = self.kind, self.part
+        if kind is AccountKind.AVAILABLE:
+            said = _("the open part") if part == "open" else _("the earmark {part}").format(part=part)
+        elif kind is AccountKind.RESERVED:
+            said = _("the reservation {part}").format(part=part)
+        elif kind is AccountKind.COMMITTED:
+            said = _("the commitment to plan {part}").format(part=part)
+        elif kind is AccountKind.PAID:
+            plan, _sep, milestone = part.partition("/")
+            said = _("the payments to plan {plan} for {milestone}").format(plan=plan, milestone=milestone or "-")
+        elif kind is AccountKind.LAPSED:
+            said = _("what lapsed ({part})").format(part=part)
+        elif kind is AccountKind.TRANSFERRED:
+            said = _("what was transferred ({part})").format(part=part)
+        else:
+            said = _("the programme")
+        return said if self.year is None else f"{said} ({self.year})"
+
     def __str__(self) -> str:
         year = "" if self.year is None else f"/{self.year}"
         part = f"/{self.part}" if self.part else ""
@@ -193,7 +213,9 @@ class Ledger:
                 )
         for account, lowest in self._lowest.items():
             problems.append(
-                _("{account} went {amount} below zero").format(account=account, amount=euro(euros(-lowest), reader()))
+                _("{account} went {amount} below zero").format(
+                    account=account.label(), amount=euro(euros(-lowest), reader())
+                )
             )
         return sorted(problems)
 
