@@ -116,3 +116,21 @@ def test_verify_checks_the_books(db: str) -> None:
     report = json.loads(found.output)
     assert (False, 1) == (report["ok"], len(report["books"]))
     assert "carries postings, but only the workflow moves money" in report["books"][0]
+
+
+def test_milestones_pay_and_the_daily_move(db: str) -> None:
+    listed = run("--store", db, "milestones", "--on", "2025-09-15", "--format", "json")
+    assert 1 == listed.exit_code  # the withdrawn-to-be tranche's M1 is open past its date
+    rows = {(m["plan"], m["milestone"]): m for m in json.loads(listed.output)}
+    paid = rows["TP-2023-0014", "M1"]
+    assert ("paid", "2025-02-24", "2025-03-03", "Coöperatie VGZ") == (
+        paid["status"], paid["paid_on"], paid["payment_due"], paid["payer"]
+    )  # fmt: skip
+    assert rows["TP-2023-0016", "M1"]["late"]
+    early = run("--store", db, "milestones", "--on", "2025-09-15", "--due-before", "2025-01-01", "--format", "json")
+    assert {"M1"} == {m["milestone"] for m in json.loads(early.output)}
+    again = run("--store", db, "pay", "TP-2023-0014", "M1", "--as", "Coöperatie VGZ/K. Smit")
+    assert 0 != again.exit_code
+    assert "milestone M1 was already paid" in again.output
+    moved = run("--store", db, "waitlist", "--move")
+    assert (0, "nothing moves: nobody is on the waiting list\n") == (moved.exit_code, moved.output)

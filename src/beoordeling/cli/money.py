@@ -1,9 +1,11 @@
-"""Commands for the money: the programme file, the budget as of a day, and the waiting list.
+"""Commands for the money: the programme file, the budget, the waiting list, payments, the forecast.
 
 ``programme check|show`` read a programme file; ``programme adopt`` records one for the store (the
 BO IZA's act) and ``programme history`` lists the adoptions. ``budget`` shows where the money is as
-of a day, ``waitlist`` the queue with each plan's place and the amount ahead of it (and, given a
-plan, records the NZa's budget-fit check that puts it there). Everything is read from the library
+of a day, ``waitlist`` the queue with each plan's place and the amount ahead of it (given a plan,
+it records the NZa's budget-fit check that puts it there; with ``--move`` the system funds the
+heads the money now covers). ``pay`` records a milestone's payment, ``milestones`` lists them, and
+``forecast`` says when the funds run out. Everything is read from the library
 (:mod:`beoordeling.money`); nothing here computes money.
 """
 
@@ -32,9 +34,9 @@ from ..store import Reading, Store
 from ..workflow import Trigger
 from ._app import _DATE, FINDINGS, READING, _actor, _store_url, cli, open_store, out
 from ._words import _, day, euro, moment, ngettext, term
+from .workflow import _acting, _report, _stated
 
 __all__ = ["budget_command", "forecast_command", "milestones", "pay", "programme", "waitlist"]
-from .workflow import _acting, _report, _stated
 
 _KIND_TITLES = {
     AccountKind.AVAILABLE: N_("Available"),
@@ -46,8 +48,9 @@ _KIND_TITLES = {
 }
 
 
-def _money(cents: int) -> str:
-    return euro(euros(cents))
+def _money(amount: int) -> str:
+    """An amount in cents, as the terminal writes euros."""
+    return euro(euros(amount))
 
 
 @cli.group()
@@ -239,10 +242,15 @@ def waitlist(
     if move:
         with open_store(ctx, on) as store:
             results = Desk(store).move_waiting_list(_stated(on))
+            waiting = bool(Books.of(store, _stated(on)).queue) if not results else True
         for result in results:
             _report(result)
         if not results:
-            out.print(_("nothing moves: the money does not cover the plan at the head of the waiting list"))
+            out.print(
+                _("nothing moves: the money does not cover the plan at the head of the waiting list")
+                if waiting
+                else _("nothing moves: nobody is on the waiting list")
+            )
         return
     with Store.open(_store_url(ctx)) as store:
         books = _as_of(store, on, Reading.HAPPENED.value)
