@@ -31,7 +31,7 @@ from beoordeling import Store, load_plan
 from beoordeling.cli import cli
 from beoordeling.forms import default_forms, save_workbook
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, ROOT
 
 LONG = os.environ.get("BEOORDELING_FUZZ") == "long"
 BUDGET = settings(
@@ -175,6 +175,47 @@ def test_a_hostile_plan_file_is_read_or_refused_cleanly(practice: Practice, case
     path.write_bytes(data)
     invoke(["zelftoets", str(path)], {0, 1, 2})
     _import_refused_or_stored(practice, path)
+
+
+# --- programme files ------------------------------------------------------------------------------
+
+PROGRAMME = ROOT / "programme" / "iza.yaml"
+
+
+@st.composite
+def programme_files(draw: st.DrawFn) -> bytes:
+    """The shipped programme file with one or two hostile changes: a value replaced, text inserted,
+    or the file cut short."""
+    text = PROGRAMME.read_text(encoding="utf-8")
+    for _ in range(draw(st.integers(1, 2))):
+        payload = draw(payloads)
+        spots = list(_SCALAR.finditer(text))
+        how = draw(st.sampled_from(["value", "value", "insert", "truncate"]))
+        if how == "value" and spots:
+            spot = spots[draw(st.integers(0, len(spots) - 1))]
+            value = json.dumps(payload, ensure_ascii=False) if draw(st.booleans()) else payload
+            text = text[: spot.start(2)] + value + text[spot.end(2) :]
+        elif how in ("value", "insert"):
+            at = draw(st.integers(0, len(text)))
+            text = text[:at] + payload + text[at:]
+        else:
+            text = text[: draw(st.integers(0, len(text)))]
+    return text.encode("utf-8", "surrogatepass")
+
+
+@given(data=programme_files())
+@BUDGET
+def test_a_hostile_programme_file_is_checked_or_refused_cleanly(practice: Practice, data: bytes) -> None:
+    """Checked (exit 0) or refused with file, line and key (exit 2); adopting it either records it
+    or stores nothing."""
+    path = practice.folder / "programma.yaml"
+    path.write_bytes(data)
+    invoke(["programme", "check", str(path)], {0, 2})
+    before = practice.events()
+    outcome = invoke(["--store", practice.url, "programme", "adopt", str(path), "--as", "BO IZA/fuzz",
+                      "--reason", "fuzz"], {0, 2, 3})  # fmt: skip
+    if outcome.code != 0:
+        assert before == practice.events(), f"a refused programme stored something:\n{outcome.output[:500]}"
 
 
 # --- workbooks ------------------------------------------------------------------------------------
