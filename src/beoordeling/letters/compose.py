@@ -445,6 +445,9 @@ class _Writer:
             f"voor de gevraagde {_euro(total)}. Dat blijkt uit de toets van de NZa op de beschikbare middelen.",
             f"Uw plan staat daarom {where} de wachtrij. De volgorde is wie het eerst komt, wie het eerst maalt.",
         ]
+        ahead = self.source.event.payload.get("ahead")
+        if position and position > 1 and isinstance(ahead, str):
+            body.append(f"De plannen die vóór uw plan staan, vragen samen {_euro(Decimal(ahead))}.")
         steps = [NextStep("Komen er middelen vrij, dan komt het eerstvolgende plan op de wachtrij voor financiering "
                           "in aanmerking; u ontvangt dan bericht.")]  # fmt: skip
         return f"Uw plan is geplaatst {where} de wachtrij.", body, steps
