@@ -274,3 +274,18 @@ def test_what_a_reservation_gives_back_is_used_by_the_daily_move(store: Store, c
     assert (SMALL, S.FUNDED, "workflow.fund") == (moved.plan_id, moved.state, moved.events[0].type)
     assert desk.move_waiting_list() == []
     assert (S.FUNDED, ()) == (desk.current(SMALL).state, Books.of(store).queue)
+
+
+def test_a_queued_plans_withdrawal_moves_the_list_when_the_next_fits(store: Store, clock: Clock, plans: Any) -> None:
+    """The small plan waits behind one that does not fit; when that one is withdrawn, the small
+    plan is at the head and the money covers it: it is funded in the same transaction (found by the
+    state machine)."""
+    desk = _desk(store, clock, plans)
+    for plan_id in (A, B):
+        desk.act(plan_id, Trigger.FUND, NZA)
+    desk.act(C, Trigger.WAITLIST, NZA)
+    desk.act(SMALL, Trigger.WAITLIST, NZA)  # it fits the EUR 0.8m left, but C is ahead of it
+    withdrawn = desk.act(C, Trigger.WITHDRAW, SUBMITTER, reason="Het plan gaat niet door.")
+    assert [SMALL] == [event.plan_id for event in withdrawn.moved]
+    assert (S.WITHDRAWN, S.FUNDED) == (desk.current(C).state, desk.current(SMALL).state)
+    assert () == Books.of(store).queue

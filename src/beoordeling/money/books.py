@@ -171,6 +171,11 @@ class Books:
         plan's version asks (the version its decisions were taken on)."""
         return Folding.of(events, on, requested, reading).books()
 
+    def without(self, plan_id: str) -> Books:
+        """These books with ``plan_id`` off the waiting list (it is withdrawn)."""
+        queue = [queued for queued in self.queue if queued.plan_id != plan_id]
+        return Books(self.programme, self.ledger, self.on, queue, self.postings)
+
     # --- the budget-fit check ---------------------------------------------------------------------
 
     def fit(self, plan: Plan, on: date | None = None) -> Fit:
