@@ -375,9 +375,9 @@ class Desk:
         else:  # a withdrawal or completion gives back what is still committed, and the waiting list moves
             kept = unpaid_met(plan, record) if trigger is Trigger.COMPLETE else 0
             extra, release = release_payload(books, plan.id, kept=kept)
-            if release is not None or trigger is Trigger.WITHDRAW:
-                # Money came back, or a plan left the list: the plans now at its head may fit.
-                promotions = self._promotions(books.without(plan.id), release, on, effective)
+            # Money came back, or a plan left the list (or a date passed since the list last moved):
+            # the plans now at its head may fit.
+            promotions = self._promotions(books.without(plan.id), release, on, effective)
         drafts = [*drafts[:-1], replace(last, payload={**last.payload, **extra})]
         batch = PlanAppend(plan.id, tuple(_new_event(plan, d, effective) for d in drafts), record.basis_seq,
                            drafts[-1].state)  # fmt: skip
