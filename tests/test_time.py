@@ -55,7 +55,7 @@ def test_the_issue_examples_are_refused_on_a_real_store(tmp_path: Path) -> None:
     today = Desk(Store.open(db)).today()
     code, output = run("--store", db, "import", plan, "--on", "2025-06-30", "--as", "Ziekenhuis Noordwest/A. Bakker")
     assert 3 == code
-    assert f"the action is dated 2025-06-30, {(today - date(2025, 6, 30)).days} days before the store records it" in (
+    assert f"the action is dated 30 June 2025, {(today - date(2025, 6, 30)).days} days before the store records it" in (
         " ".join(output.split())
     )
     assert "allows an action to be dated at most 14 days back (clocks.backdating-days)" in " ".join(output.split())
@@ -85,8 +85,7 @@ def test_a_stated_date_within_the_bounds_takes_effect_then_and_is_recorded_now(t
         with pytest.raises(Refused) as before_last:
             desk.act(PLAN_ID, Trigger.WITHDRAW, SUBMITTER, reason="x", on=today - timedelta(days=3))
         assert (
-            f"the plan's last event is dated {(today - timedelta(days=2)).isoformat()}; an action cannot be dated "
-            "before it"
+            f"the plan's last event is dated {_long(today - timedelta(days=2))}; an action cannot be dated before it"
         ) in before_last.value.reasons
         assert [e.seq for e in store.events(PLAN_ID)][-1] == result.events[-1].seq
         assert store.verify().ok
@@ -304,4 +303,23 @@ def test_an_action_is_never_dated_before_a_letter_about_the_plan(
     store.append_notes([NewEvent("letter.issued", VGZ, PLAN_ID, 1, payload={"document": "TP-2023-0014-B00004"})])
     with pytest.raises(Refused) as refused:
         Desk(store).act(PLAN_ID, Trigger.WITHDRAW, SUBMITTER, reason="Toch niet", on=date(2024, 3, 5))
-    assert "the plan's last event is dated 2024-03-06; an action cannot be dated before it" in refused.value.reasons
+    assert "the plan's last event is dated 6 March 2024; an action cannot be dated before it" in refused.value.reasons
+
+
+def _long(day: date) -> str:
+    """A date as an English reader gets it in a message (30 November 2026)."""
+    months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+    return f"{day.day} {months[day.month - 1]} {day.year}"

@@ -71,7 +71,8 @@ def test_a_disagreement_blocks_the_step_and_shows(desk: Desk, clock: Clock) -> N
     result = desk.decide(PLAN_ID, "negative", ZK, reason="Geen draagvlak in de regio")
     assert S.QUICK_TEST_SUBMITTED == result.state
     assert (
-        "Coöperatie VGZ recorded pass-quick-test on 2024-03-04: the decision is blocked until the market leaders agree",
+        "Coöperatie VGZ recorded pass-quick-test on 4 March 2024: the decision is blocked until the market leaders "
+        "agree",
     ) == result.notes
     [deadline] = desk.deadlines(date(2024, 3, 5))
     assert "oneens: Coöperatie VGZ snelle toets positief, Zilveren Kruis snelle toets negatief" == deadline.note
@@ -114,14 +115,14 @@ def test_other_insurers_comment_only_within_the_window(desk: Desk, clock: Clock)
     with pytest.raises(Refused) as early:
         desk.decide(PLAN_ID, "approve", VGZ)
     assert (
-        "the consultation window is open up to and including 2024-04-08; the other insurers may still comment, "
+        "the consultation window is open up to and including 8 April 2024; the other insurers may still comment, "
         "and the final decision follows after it (Beoordelingskader, stap 3 (beoordeling plan))",
     ) == early.value.reasons
     set_day(clock, date(2024, 4, 9))
     with pytest.raises(Refused) as late:
         desk.act(PLAN_ID, Trigger.COMMENT, CZ, reason="Nog een vraag")
     assert (
-        "the consultation window closed on 2024-04-08: other insurers may comment within two weeks of the proposed "
+        "the consultation window closed on 8 April 2024: other insurers may comment within two weeks of the proposed "
         "decision (Beoordelingskader, consultatie van de overige zorgverzekeraars)",
     ) == late.value.reasons
     closing = desk.decide(PLAN_ID, "approve", VGZ)
@@ -185,7 +186,7 @@ def test_an_action_cannot_be_dated_before_the_plans_last_event(desk: Desk, clock
     set_day(clock, date(2024, 3, 3))
     with pytest.raises(Refused) as refused:
         desk.submit(PLAN_ID, SUBMITTER)
-    assert ("the plan's last event is dated 2024-03-04; an action cannot be dated before it",) == (
+    assert ("the plan's last event is dated 4 March 2024; an action cannot be dated before it",) == (
         refused.value.reasons
     )
 

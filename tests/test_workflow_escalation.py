@@ -54,7 +54,7 @@ def test_escalation_then_the_bo_iza_upholds_one_outcome(
     assert (date(2024, 4, 16), 27, ("BO IZA",)) == (pending.due_on, pending.days_left, pending.responsible)
     with pytest.raises(Refused) as twice:
         desk.escalate(PLAN_ID, VGZ, reason="Ook wij.")
-    assert "its ruling is due by 2024-04-16" in twice.value.reasons[0]
+    assert "its ruling is due by 16 April 2024" in twice.value.reasons[0]
     with pytest.raises(Refused) as not_theirs:
         desk.rule(PLAN_ID, "positive", VGZ, reason="Zelf beslist.")
     assert "uphold needs the role bo-iza" in not_theirs.value.reasons[0]

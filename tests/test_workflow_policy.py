@@ -17,10 +17,10 @@ from .workflow_support import NZA, PLAN_ID, SUBMITTER, VGZ, ZK, both, judge_all,
 
 BROKEN = ROOT / "tests" / "broken" / "policy"
 INTAKE = (
-    "submit-quick-test is refused since 2025-07-01 by policy intake-closed-2025 (De mailbox voor nieuwe snelle "
+    "submit-quick-test is refused since 1 July 2025 by policy intake-closed-2025 (De mailbox voor nieuwe snelle "
     "toetsen is per 1 juli 2025 gesloten; https://icthealth.nl/nieuws/voorlopige-stop-op-aanvragen-snelle-toets-iza); "
-    "only plans announced to the coordinating insurer before 2025-07-01 (intake_announced_on) could still be "
-    "submitted up to and including 2025-07-15"
+    "only plans announced to the coordinating insurer before 1 July 2025 (intake_announced_on) could still be "
+    "submitted up to and including 15 July 2025"
 )
 
 
@@ -32,7 +32,7 @@ def _submit(store: Store, clock: Clock, plan: Plan, day: date) -> None:
 @pytest.mark.parametrize(
     ("day", "announced", "refusal"),
     [
-        (date(2023, 1, 31), None, "submit-quick-test is refused until 2023-01-31 by policy submissions-open"),
+        (date(2023, 1, 31), None, "submit-quick-test is refused until 31 January 2023 by policy submissions-open"),
         (date(2023, 2, 1), None, None),
         (date(2025, 6, 30), None, None),
         (date(2025, 7, 1), None, INTAKE),
@@ -40,7 +40,7 @@ def _submit(store: Store, clock: Clock, plan: Plan, day: date) -> None:
         (date(2025, 7, 15), date(2025, 6, 30), None),
         (date(2025, 7, 16), date(2025, 6, 30), INTAKE),
         (date(2025, 7, 10), date(2025, 7, 1), INTAKE),
-        (date(2026, 2, 1), date(2025, 6, 1), "submit-quick-test is refused since 2025-07-01"),
+        (date(2026, 2, 1), date(2025, 6, 1), "submit-quick-test is refused since 1 July 2025"),
     ],
 )
 def test_submitting_a_quick_test_on_the_policy_boundaries(
@@ -74,7 +74,7 @@ def test_the_february_2026_halt_stops_decisions_on_plans_not_yet_approved(
     with pytest.raises(Refused) as refused:
         desk.propose(PLAN_ID, "approve", ZK)
     assert (
-        "propose-approval is refused since 2026-02-01 by policy assessment-halt-2026 (Het BO IZA heeft de "
+        "propose-approval is refused since 1 February 2026 by policy assessment-halt-2026 (Het BO IZA heeft de "
         "beoordeling van nog niet goedgekeurde plannen stopgezet (februari 2026); "
         "https://www.icthealth.nl/nieuws/beoordeling-nog-niet-goedgekeurde-transformatieplannen-stopgezet)",
     ) == refused.value.reasons

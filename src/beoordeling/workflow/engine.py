@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from .._dutch import day as _day
+from .._dutch import reader
 from .._i18n import _, term
 from ..criteria import Judgement, RuleBook
 from ..errors import Refused
@@ -128,7 +130,7 @@ def stated_date_refusals(on: date, recorded_on: date, last_on: date | None, poli
             _(
                 "the action is dated {day}, after the day the store records it ({recorded}, by its own clock): "
                 "an action cannot take effect in the future"
-            ).format(day=on.isoformat(), recorded=recorded_on.isoformat())
+            ).format(day=_said(on), recorded=_said(recorded_on))
         )
     else:
         allowed = policy.clocks.backdating_days
@@ -140,15 +142,13 @@ def stated_date_refusals(on: date, recorded_on: date, last_on: date | None, poli
                     "allows an action to be dated at most {allowed} days back (clocks.backdating-days), so not "
                     "before {earliest}"
                 ).format(
-                    day=on.isoformat(), days=(recorded_on - on).days, recorded=recorded_on.isoformat(),
-                    stamp=policy.stamp, allowed=allowed, earliest=earliest.isoformat(),
+                    day=_said(on), days=(recorded_on - on).days, recorded=_said(recorded_on),
+                    stamp=policy.stamp, allowed=allowed, earliest=_said(earliest),
                 )
             )  # fmt: skip
     if last_on is not None and on < last_on:
         reasons.append(
-            _("the plan's last event is dated {day}; an action cannot be dated before it").format(
-                day=last_on.isoformat()
-            )
+            _("the plan's last event is dated {day}; an action cannot be dated before it").format(day=_said(last_on))
         )
     return reasons
 
@@ -220,7 +220,7 @@ def _vote(context: Context, trigger: Trigger) -> Draft:
     others = [v for key, v in context.record.votes.items() if key != context.actor.organisation.casefold()]
     notes = tuple(
         _("{organisation} recorded {decision} on {day}: the decision is blocked until the market leaders agree").format(
-            organisation=v.organisation, decision=v.trigger.value, day=v.on.isoformat()
+            organisation=v.organisation, decision=v.trigger.value, day=_said(v.on)
         )
         for v in others
         if v.trigger is not trigger
@@ -339,3 +339,8 @@ def _clock(transition: Transition, context: Context) -> dict[str, Any] | str | N
 def _started(policy: Policy, name: ClockName, start: date) -> RunningClock:
     ends = start + timedelta(weeks=policy.clock(name).weeks)
     return RunningClock(name, start, ends, policy.due(ends))
+
+
+def _said(value: date) -> str:
+    """A date in a message, as its reader writes dates (6 januari 2025; 6 January 2025)."""
+    return _day(value, reader())

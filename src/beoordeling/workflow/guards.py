@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from .._dutch import day as _day
+from .._dutch import reader
 from .._i18n import N_, _, ngettext, term
 from ..criteria import (
     Assessment,
@@ -313,7 +315,7 @@ def _window_open(transition: Transition, ctx: Context) -> None:
             _(
                 "the consultation window closed on {day}: other insurers may comment within two weeks of the "
                 "proposed decision (§3.4)"
-            ).format(day=clock.due_on.isoformat())
+            ).format(day=_said(clock.due_on))
         )
 
 
@@ -324,7 +326,7 @@ def _window_closed(transition: Transition, ctx: Context) -> None:
             _(
                 "the consultation window is open up to and including {day}; the other insurers may still "
                 "comment, and the final decision follows after it (§4.3)"
-            ).format(day=clock.due_on.isoformat())
+            ).format(day=_said(clock.due_on))
         )
 
 
@@ -351,7 +353,7 @@ def _disagreement(transition: Transition, ctx: Context) -> None:
     if escalation is not None:
         ctx.refusals.append(
             _("{organisation} put this disagreement before the BO IZA on {day}; its ruling is due by {due}").format(
-                organisation=escalation.organisation, day=escalation.on.isoformat(), due=escalation.due_on.isoformat()
+                organisation=escalation.organisation, day=_said(escalation.on), due=_said(escalation.due_on)
             )
         )
     elif ctx.record.disagreement is None:
@@ -394,3 +396,8 @@ GUARDS: dict[str, Callable[[Transition, Context], None]] = {
     "disagreement": _disagreement,
     "escalated": _escalated,
 }
+
+
+def _said(value: date) -> str:
+    """A date in a message, as its reader writes dates (6 januari 2025; 6 January 2025)."""
+    return _day(value, reader())
