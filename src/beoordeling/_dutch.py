@@ -34,6 +34,11 @@ def day(value: date, locale: str = LOCALE) -> str:
     return format_date(value, format="long", locale=locale)
 
 
+def said_day(value: date) -> str:
+    """A date inside a message, as its reader writes dates (6 januari 2025; 6 January 2025)."""
+    return day(value, reader())
+
+
 def moment(value: datetime, locale: str = LOCALE) -> str:
     """23-11-2026 14:05 in Dutch time (23/11/2026 14:05 the British way)."""
     pattern = "dd-MM-yyyy HH:mm" if locale == LOCALE else "dd/MM/yyyy HH:mm"

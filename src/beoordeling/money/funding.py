@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._dutch import day, euro, reader
+from .._dutch import euro, reader, said_day
 from .._i18n import _
 from .._time import local_date
 from ..model import Plan, PlanState
@@ -65,7 +65,7 @@ def funding_refusals(
                 _(
                     "plan {head} is ahead on the waiting list (since {since}); first come, first served, as the "
                     "programme's waiting-list setting orders it"
-                ).format(head=head.plan_id, since=day(local_date(head.since), reader()))
+                ).format(head=head.plan_id, since=said_day(local_date(head.since)))
             )
         return reasons
     if state is PlanState.APPROVED and fit.fits and not ahead:

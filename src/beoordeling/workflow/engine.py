@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from .._dutch import day as _day
-from .._dutch import reader
+from .._dutch import said_day
 from .._i18n import _, term
 from ..criteria import Judgement, RuleBook
 from ..errors import Refused
@@ -130,7 +129,7 @@ def stated_date_refusals(on: date, recorded_on: date, last_on: date | None, poli
             _(
                 "the action is dated {day}, after the day the store records it ({recorded}, by its own clock): "
                 "an action cannot take effect in the future"
-            ).format(day=_said(on), recorded=_said(recorded_on))
+            ).format(day=said_day(on), recorded=said_day(recorded_on))
         )
     else:
         allowed = policy.clocks.backdating_days
@@ -142,13 +141,13 @@ def stated_date_refusals(on: date, recorded_on: date, last_on: date | None, poli
                     "allows an action to be dated at most {allowed} days back (clocks.backdating-days), so not "
                     "before {earliest}"
                 ).format(
-                    day=_said(on), days=(recorded_on - on).days, recorded=_said(recorded_on),
-                    stamp=policy.stamp, allowed=allowed, earliest=_said(earliest),
+                    day=said_day(on), days=(recorded_on - on).days, recorded=said_day(recorded_on),
+                    stamp=policy.stamp, allowed=allowed, earliest=said_day(earliest),
                 )
             )  # fmt: skip
     if last_on is not None and on < last_on:
         reasons.append(
-            _("the plan's last event is dated {day}; an action cannot be dated before it").format(day=_said(last_on))
+            _("the plan's last event is dated {day}; an action cannot be dated before it").format(day=said_day(last_on))
         )
     return reasons
 
@@ -220,7 +219,7 @@ def _vote(context: Context, trigger: Trigger) -> Draft:
     others = [v for key, v in context.record.votes.items() if key != context.actor.organisation.casefold()]
     notes = tuple(
         _("{organisation} recorded {decision} on {day}: the decision is blocked until the market leaders agree").format(
-            organisation=v.organisation, decision=v.trigger.value, day=_said(v.on)
+            organisation=v.organisation, decision=v.trigger.value, day=said_day(v.on)
         )
         for v in others
         if v.trigger is not trigger
@@ -339,8 +338,3 @@ def _clock(transition: Transition, context: Context) -> dict[str, Any] | str | N
 def _started(policy: Policy, name: ClockName, start: date) -> RunningClock:
     ends = start + timedelta(weeks=policy.clock(name).weeks)
     return RunningClock(name, start, ends, policy.due(ends))
-
-
-def _said(value: date) -> str:
-    """A date in a message, as its reader writes dates (6 januari 2025; 6 January 2025)."""
-    return _day(value, reader())

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .._dutch import day as _day
-from .._dutch import reader
+from .._dutch import said_day
 from .._i18n import N_, _, ngettext, term
 from ..criteria import (
     Assessment,
@@ -315,7 +314,7 @@ def _window_open(transition: Transition, ctx: Context) -> None:
             _(
                 "the consultation window closed on {day}: other insurers may comment within two weeks of the "
                 "proposed decision (§3.4)"
-            ).format(day=_said(clock.due_on))
+            ).format(day=said_day(clock.due_on))
         )
 
 
@@ -326,7 +325,7 @@ def _window_closed(transition: Transition, ctx: Context) -> None:
             _(
                 "the consultation window is open up to and including {day}; the other insurers may still "
                 "comment, and the final decision follows after it (§4.3)"
-            ).format(day=_said(clock.due_on))
+            ).format(day=said_day(clock.due_on))
         )
 
 
@@ -353,7 +352,7 @@ def _disagreement(transition: Transition, ctx: Context) -> None:
     if escalation is not None:
         ctx.refusals.append(
             _("{organisation} put this disagreement before the BO IZA on {day}; its ruling is due by {due}").format(
-                organisation=escalation.organisation, day=_said(escalation.on), due=_said(escalation.due_on)
+                organisation=escalation.organisation, day=said_day(escalation.on), due=said_day(escalation.due_on)
             )
         )
     elif ctx.record.disagreement is None:
@@ -396,8 +395,3 @@ GUARDS: dict[str, Callable[[Transition, Context], None]] = {
     "disagreement": _disagreement,
     "escalated": _escalated,
 }
-
-
-def _said(value: date) -> str:
-    """A date in a message, as its reader writes dates (6 januari 2025; 6 January 2025)."""
-    return _day(value, reader())

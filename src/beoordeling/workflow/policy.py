@@ -20,8 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from .. import _yaml
 from .._canonical import canonical_json, sha256_hex
-from .._dutch import day as _day
-from .._dutch import euro, reader
+from .._dutch import euro, said_day
 from .._i18n import N_, _
 from .._validation import problems_from
 from ..errors import Loc, PolicyError
@@ -144,12 +143,12 @@ class PolicyRule(_Strict):
         else:
             said = _("{action} is refused since {day} by policy {id} ({title}; {source})")
             day = self.starts or on
-        text = said.format(action=trigger.value, day=_said(day), id=self.id, title=self.title, source=self.source)
+        text = said.format(action=trigger.value, day=said_day(day), id=self.id, title=self.title, source=self.source)
         if self.grace:
             text += "; " + _(
                 "only plans announced to the coordinating insurer before {announced} (intake_announced_on) could "
                 "still be submitted up to and including {day}"
-            ).format(announced=_said(self.grace.announced_before), day=_said(self.grace.submitted_by))
+            ).format(announced=said_day(self.grace.announced_before), day=said_day(self.grace.submitted_by))
         return text
 
 
@@ -277,8 +276,3 @@ def load_policy(path: Path | str | None = None) -> Policy:
 def default_policy() -> Policy:
     """The shipped policy file, loaded once per process."""
     return load_policy()
-
-
-def _said(value: date) -> str:
-    """A date in a message, as its reader writes dates (6 januari 2025; 6 January 2025)."""
-    return _day(value, reader())
