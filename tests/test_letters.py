@@ -188,6 +188,7 @@ def test_waiting_list_and_funding_notices(texts: dict[str, str]) -> None:
     assert "Er worden transformatiemiddelen toegekend: € 24.600.000,00." in funded
     assert "Datum besluit 3 november 2025" in funded
     assert "Uw plan stond op de wachtrij. Er zijn transformatiemiddelen vrijgekomen" in " ".join(funded.split())
+    assert "L. Peters teamleider Transformatiemiddelen NZa" in funded  # sent for the NZa, whose list moved
     assert "vóór uw plan" not in waiting  # the first in the queue has nobody ahead of it
 
 

@@ -147,8 +147,9 @@ def test_a_withdrawal_funds_the_head_of_the_list_in_the_same_transaction(
     [withdrawal] = result.events
     assert "24600000.00" == withdrawal.payload["released"]
     [promotion] = result.moved
-    assert (C, "workflow.fund", Role.SYSTEM, True) == (
-        promotion.plan_id, promotion.type, promotion.actor.role, promotion.payload["promoted"]
+    assert (C, "workflow.fund", Role.SYSTEM, True, "NZa") == (
+        promotion.plan_id, promotion.type, promotion.actor.role, promotion.payload["promoted"],
+        promotion.payload["on_behalf_of"],
     )  # fmt: skip
     assert (withdrawal.recorded_at, withdrawal.seq + 1) == (promotion.recorded_at, promotion.seq)
     assert (S.WITHDRAWN, S.FUNDED, S.WAITLISTED) == tuple(desk.current(p).state for p in (B, C, D))

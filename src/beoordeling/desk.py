@@ -442,9 +442,19 @@ class Desk:
             drafts = act(queued, queued_plan, Trigger.FUND, SystemActor(), on, policy=self.policy, rules=self.rules,
                          recorded_on=self.today())  # fmt: skip
             last = drafts[-1]
-            drafts = [*drafts[:-1], replace(last, payload={**last.payload, **funding_payload(fit), "promoted": True})]
+            extra = {**funding_payload(fit), "promoted": True, "on_behalf_of": self._queued_by(queued_plan.id)}
+            drafts = [*drafts[:-1], replace(last, payload={**last.payload, **extra})]
             found.append(PlanAppend(queued_plan.id, tuple(_new_event(queued_plan, d, effective) for d in drafts),
                                     queued.basis_seq, drafts[-1].state))  # fmt: skip
+        return found
+
+    def _queued_by(self, plan_id: str) -> str | None:
+        """The organisation whose budget-fit check put ``plan_id`` on the waiting list (the NZa): the
+        system funds it from the list on its behalf, and its letter comes from there."""
+        found = None
+        for event in self.store.events(plan_id):
+            if event.type == Trigger.WAITLIST.event_type:
+                found = event.actor.organisation
         return found
 
     def submit(self, plan_id: str, actor: Actor, *, reason: str | None = None, on: date | None = None) -> ActionResult:

@@ -99,11 +99,13 @@ def compose(
 
 def _sender_names(source: LetterSource) -> list[str]:
     """Who the letter is from: the two market leaders for their decisions; otherwise the organisation
-    that acted (the NZa, the BO IZA, the insurer that asked for information or escalated)."""
+    that acted (the NZa, the BO IZA, the insurer that asked for information or escalated), or the one
+    the system acted for (the NZa, when the waiting list funds its head by itself)."""
     if source.spec.by_market_leaders and source.plan.insurers.market_leaders:
         return list(source.plan.insurers.market_leaders)
-    ruling = source.event.payload.get("ruling")
-    return [str(ruling["organisation"]) if ruling else source.event.actor.organisation]
+    payload = source.event.payload
+    ruling, behalf = payload.get("ruling"), payload.get("on_behalf_of")
+    return [str(ruling["organisation"]) if ruling else str(behalf) if behalf else source.event.actor.organisation]
 
 
 def _sender(name: str, profiles: Profiles) -> Sender:
