@@ -92,6 +92,8 @@ def test_the_practice_programme_is_small_enough_to_run_out() -> None:
 
 BROKEN_MESSAGES = {
     "duplicate-id.yaml": "70: lapses[0].id: this id is used twice; give each entry its own; found 'vws-begroting'",
+    "earmarks-not-a-list.yaml": "8: earmarks: expected a list here (one entry per line, each starting with '- '); "
+    "found 3",
     "earmarks-over-total.yaml": "47: earmarks: the earmarks add up to €1,440,000,000.00, more than the total "
     "of €1,000,000,000.00",
     "outside-term.yaml": "71: lapses[0].on: the date lies outside the programme's term; found '2030-12-31'",

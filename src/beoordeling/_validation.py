@@ -83,6 +83,20 @@ def _message(error: ErrorDetails, schema_hint: str) -> str:
         if error["loc"] and error["loc"][-1] == "amount":
             return _("an amount cannot be negative; found {found}").format(found=found)
         return _("must be at least {min}; found {found}").format(min=ctx.get("ge"), found=found)
+    if kind == "greater_than":
+        if error["loc"] and error["loc"][-1] in ("amount", "ceiling"):
+            return _("an amount must be more than zero; found {found}").format(found=found)
+        return _("must be more than {min}; found {found}").format(min=ctx.get("gt"), found=found)
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return _("expected keys with their values here (key: value); found {found}").format(found=found)
+    if kind == "list_type":
+        return _("expected a list here (one entry per line, each starting with '- '); found {found}").format(
+            found=found
+        )
+    if kind in ("float_parsing", "float_type"):
+        return _("expected a number such as 0.5; found {found}").format(found=found)
+    if kind in ("bool_parsing", "bool_type"):
+        return _("expected true or false; found {found}").format(found=found)
     if kind == "less_than_equal":
         return _("must be at most {max}; found {found}").format(max=ctx.get("le"), found=found)
     if kind == "string_type":
