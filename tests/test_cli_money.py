@@ -45,8 +45,8 @@ def test_the_budget_as_of_a_day(db: str) -> None:
         found["programme"].split("@")[0], found["on"], found["reading"], found["total"]
     )  # fmt: skip
     assert {
-        "available": "800000.00", "reserved": "0.00", "committed": "39400000.00", "paid": "9800000.00",
-        "lapsed": "0.00", "transferred": "0.00",
+        "available": "800000.00", "reserved": "0.00", "committed": "39400000.00", "advanced": "0.00",
+        "paid": "9800000.00", "repaid": "0.00", "lapsed": "0.00", "transferred": "0.00",
     } == found["kinds"]  # fmt: skip
     committed = {line["part"]: line["amount"] for line in found["lines"] if line["kind"] == "committed"}
     assert {"TP-2023-0014": "14800000.00", "TP-2023-0015": "24600000.00"} == committed

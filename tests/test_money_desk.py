@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from beoordeling import Plan, PlanState, Role, Store
+from beoordeling import Actor, Plan, PlanState, Role, Store
 from beoordeling.desk import Desk
 from beoordeling.errors import Refused
 from beoordeling.letters import LetterOffice
@@ -49,14 +49,14 @@ def _scaled(plan: Plan, plan_id: str, divisor: int) -> Plan:
     return plan.model_copy(update={"id": plan_id, "funding": funding})
 
 
-def _approve(desk: Desk, clock: Clock, plan_id: str, start: date) -> None:
+def _approve(desk: Desk, clock: Clock, plan_id: str, start: date, submitter: Actor = SUBMITTER) -> None:
     """Quick test, plan, proposal, consultation and final approval by both market leaders."""
     set_day(clock, start)
-    desk.submit(plan_id, SUBMITTER)
+    desk.submit(plan_id, submitter)
     judge_all(desk, plan_id)
     both(desk, "decide", "positive", plan_id=plan_id)
     set_day(clock, start + timedelta(days=7))
-    desk.submit(plan_id, SUBMITTER)
+    desk.submit(plan_id, submitter)
     judge_all(desk, plan_id)
     both(desk, "propose", "approve", plan_id=plan_id)
     set_day(clock, start + timedelta(days=28))
@@ -200,11 +200,11 @@ def _programme(total: str, **extra: Any) -> Programme:
     return programme_from_document(document, "test")
 
 
-def _milestones(desk: Desk, clock: Clock, plan_id: str, outcomes: dict[str, str]) -> None:
+def _milestones(desk: Desk, clock: Clock, plan_id: str, outcomes: dict[str, str], submitter: Actor = SUBMITTER) -> None:
     """Start the funded plan and have its milestones reported and decided as ``outcomes`` says."""
-    desk.act(plan_id, Trigger.START, SUBMITTER)
+    desk.act(plan_id, Trigger.START, submitter)
     for milestone, outcome in outcomes.items():
-        desk.act(plan_id, Trigger.REPORT_MILESTONE, SUBMITTER, milestone=milestone)
+        desk.act(plan_id, Trigger.REPORT_MILESTONE, submitter, milestone=milestone)
         if outcome == "met":
             judge_all(desk, plan_id)
             both(desk, "decide", "met", plan_id=plan_id)

@@ -30,6 +30,7 @@ _SECTIONS = {
     "4.3": "Beoordelingskader, stap 3 (beoordeling plan)",
     "4.4": "Beoordelingskader, financiering",
     "4.5": "Beoordelingskader, stap 4 (implementatie en mijlpalen)",
+    "4.7": "Regeling specifieke uitkering transformatiemiddelen IZA",
     "4.8": "beleid: of de termijn stilstaat bij een vraag om informatie",
     "5.1": "Beoordelingskader, stap 1 (impactvolle transformatie)",
     "5.2": "Beoordelingskader, stap 1, randvoorwaarde",

@@ -14,9 +14,10 @@ event by the BO IZA), or the shipped one in a store that adopted none.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -28,13 +29,14 @@ from ._validation import problems_from
 from .criteria import Judgement, RuleBook, Status, Verdict, carry_over, check_judgements, edition_for, evaluate
 from .errors import InputError, Problem, Refused, StoreError, format_loc
 from .model import Plan, PlanState, Role
-from .money import Programme, Transaction, cents
+from .money import AccountKind, Programme, Transaction, cents
 from .money.books import Books, Folding, Queued
 from .money.funding import (
     funding_payload,
     funding_refusals,
     payment_payload,
     promoted,
+    reclaim_payload,
     release_payload,
     unpaid_met,
     waitlist_payload,
@@ -54,6 +56,7 @@ from .workflow import (
     act,
     default_policy,
     local_date,
+    transition_for,
 )
 from .workflow.engine import stated_date_refusals
 from .workflow.guards import judged_steps
@@ -177,7 +180,9 @@ class Desk:
         if plan is None:
             plan = self._plans[key] = self.store.plan(plan_id, version).plan
             if len(self._plans) > _PLAN_CACHE:
-                self._plans.popitem(last=False)
+                self._plans.popitem(last=False)  # the plan used longest ago
+        else:
+            self._plans.move_to_end(key)
         return plan
 
     @property
@@ -326,7 +331,7 @@ class Desk:
         effective = self._effective(on, today)
         batches = [PlanAppend(plan_id, tuple(_new_event(plan, d, effective) for d in drafts), record.basis_seq,
                               drafts[-1].state)]  # fmt: skip
-        if trigger in _MONEY and plan.requests_funds:
+        if plan.requests_funds and (trigger in _MONEY or drafts[-1].type == Trigger.MILESTONE_MISSED.event_type):
             drafts, batches = self._with_money(
                 record, plan, trigger, on=on or today, drafts=drafts, effective=effective
             )
@@ -356,12 +361,16 @@ class Desk:
         effective: datetime | None,
     ) -> tuple[list[Draft], list[PlanAppend]]:
         """The budget-fit check's part of a funding, a waiting-list place or a withdrawal: refused
-        when the ledger says otherwise; the postings added to the event; and on a release the plans
-        at the head of the waiting list funded in the same transaction."""
+        when the ledger says otherwise; the postings added to the event; on the municipal route what
+        the municipalities repay, reclaimed by the system; and when money comes back the plans at
+        the head of the waiting list funded in the same transaction."""
         books = self._books(on)
         state = PlanState(record.state)
         last = drafts[-1]
         promotions: list[PlanAppend] = []
+        extra: dict[str, Any] = {}
+        returned: list[Transaction] = []
+        reclaim: tuple[dict[str, Any], Transaction | None] = ({}, None)
         if trigger in (Trigger.FUND, Trigger.WAITLIST):
             funding = trigger is Trigger.FUND
             refusals = funding_refusals(books, plan, funding=funding, state=state, fits=self._fits(books))
@@ -372,16 +381,39 @@ class Desk:
             extra, problem = payment_payload(books, plan, last.payload["milestone"])
             if problem:
                 raise Refused(plan.id, term(state), trigger.value, [problem])
-        else:  # a withdrawal or completion gives back what is still committed, and the waiting list moves
-            kept = unpaid_met(plan, record) if trigger is Trigger.COMPLETE else 0
+        elif last.type == Trigger.MILESTONE_MISSED.event_type:  # decided, or upheld by the BO IZA
+            reclaim = reclaim_payload(books, plan, record, milestone=last.payload["milestone"])
+        elif trigger in (Trigger.WITHDRAW, Trigger.COMPLETE):
+            # A withdrawal or completion gives back what is still committed, and the waiting list moves.
+            kept = unpaid_met(plan, record, books) if trigger is Trigger.COMPLETE else 0
             extra, release = release_payload(books, plan.id, kept=kept)
+            returned += [release] if release is not None else []
+            reclaim = reclaim_payload(books, plan, record, milestone=None, withdrawn=trigger is Trigger.WITHDRAW)
+        drafts = [*drafts[:-1], replace(last, payload={**last.payload, **extra})]
+        reclaimed, repayment = reclaim
+        if repayment is not None:
+            drafts.append(self._reclaim_draft(plan, drafts[-1].state, reclaimed))
+            if any(p.account.kind is AccountKind.AVAILABLE for p in repayment.postings):
+                returned.append(repayment)  # the programme puts repayments back in the open part
+        if trigger in (Trigger.WITHDRAW, Trigger.COMPLETE) or returned:
             # Money came back, or a plan left the list (or a date passed since the list last moved):
             # the plans now at its head may fit.
-            promotions = self._promotions(books.without(plan.id), release, on, effective)
-        drafts = [*drafts[:-1], replace(last, payload={**last.payload, **extra})]
+            promotions = self._promotions(books.without(plan.id), returned, on, effective)
         batch = PlanAppend(plan.id, tuple(_new_event(plan, d, effective) for d in drafts), record.basis_seq,
                            drafts[-1].state)  # fmt: skip
         return drafts, [batch, *promotions]
+
+    def _reclaim_draft(self, plan: Plan, state: PlanState, reclaimed: Mapping[str, Any]) -> Draft:
+        """The system's reclaim of a municipal advance, in the plan's state, for its paying insurer
+        (who tells the municipalities; DUS-I settles the grant)."""
+        transition = transition_for(Trigger.RECLAIM, state)  # the plan ends withdrawn, completed or in implementation
+        payer = plan.insurers.coordinating or next(iter(plan.insurers.market_leaders), None)
+        payload = {
+            "trigger": Trigger.RECLAIM.value, "from": state.value, "to": state.value, "policy": self.policy.stamp,
+            **reclaimed, "on_behalf_of": payer,
+        }  # fmt: skip
+        version = self.current(plan.id).submitted_version
+        return Draft(Trigger.RECLAIM.event_type, SystemActor(), version, None, payload, None, state, transition)
 
     def _books(self, on: date) -> Books:
         """The books as of ``on``: the ones kept from the last money action with what the store
@@ -417,7 +449,7 @@ class Desk:
         a withdrawal or completion moves the list by itself."""
         day = on or self.today()
         books = self._books(day)
-        batches = self._promotions(books, None, day, self._effective(on, self.today()))
+        batches = self._promotions(books, (), day, self._effective(on, self.today()))
         if not batches:
             return []
         try:
@@ -431,13 +463,13 @@ class Desk:
         ]
 
     def _promotions(
-        self, books: Books, release: Transaction | None, on: date, effective: datetime | None
+        self, books: Books, returned: Sequence[Transaction], on: date, effective: datetime | None
     ) -> list[PlanAppend]:
-        """The funding events of the queued plans the released money now covers, by the system on
+        """The funding events of the queued plans the ``returned`` money now covers, by the system on
         the NZa's behalf (the list moves by itself)."""
         found = []
         plans = lambda plan_id: self._plan(plan_id, _decided_version(self.current(plan_id)))  # noqa: E731
-        for queued_plan, fit in promoted(books, release, plans):
+        for queued_plan, fit in promoted(books, returned, plans):
             queued = self.current(queued_plan.id)
             drafts = act(queued, queued_plan, Trigger.FUND, SystemActor(), on, policy=self.policy, rules=self.rules,
                          recorded_on=self.today())  # fmt: skip

@@ -85,6 +85,8 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
                                    "due, missed or open; exit 1 when one is late (open past its date, or met and "
                                    "unpaid past its payment's date).")),
         ("complete", "workflow", N_("Close a plan whose milestones are all decided.")),
+        ("spuk", "money", N_("The municipal route's yearly figures (SiSa): per plan the advance, the year's "
+                             "milestones as the insurers found them, and what was repaid.")),
         ("forecast", "money", N_("When the funds run out: from the waiting list, the pipeline and the pass rates and "
                                  "step durations the store itself shows; which queued and pipeline plans the money "
                                  "would cover.")),

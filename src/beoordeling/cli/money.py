@@ -30,6 +30,7 @@ from ..money.budget import KINDS, budget
 from ..money.forecast import backtest as run_backtest
 from ..money.forecast import forecast
 from ..money.programme import Programme
+from ..money.spuk import accountability
 from ..store import Reading, Store
 from ..workflow import Trigger
 from ._app import _DATE, FINDINGS, READING, _actor, _store_url, cli, open_store, out
@@ -42,7 +43,9 @@ _KIND_TITLES = {
     AccountKind.AVAILABLE: N_("Available"),
     AccountKind.RESERVED: N_("Reserved"),
     AccountKind.COMMITTED: N_("Committed"),
+    AccountKind.ADVANCED: N_("Advanced to municipalities"),
     AccountKind.PAID: N_("Paid"),
+    AccountKind.REPAID: N_("Reclaimed from municipalities"),
     AccountKind.LAPSED: N_("Lapsed"),
     AccountKind.TRANSFERRED: N_("Transferred"),
 }
@@ -175,7 +178,8 @@ def budget_command(ctx: click.Context, on: Any, reading: str, fmt: str) -> None:
     committed and paid per plan, lapsed and transferred; exit 1 when the books do not balance."""
     with Store.open(_store_url(ctx)) as store:
         titles = {p.plan_id: p.title for p in store.plans()}
-        found = budget(_as_of(store, on, reading), lambda plan_id: titles.get(plan_id, plan_id))
+        books = Books.balances_of(store, on.date() if on is not None else None, Reading(reading))
+        found = budget(books, lambda plan_id: titles.get(plan_id, plan_id))
     if fmt == "json":
         document = found.as_dict(reading)
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
@@ -191,6 +195,8 @@ def budget_command(ctx: click.Context, on: Any, reading: str, fmt: str) -> None:
         table.columns[3].justify = "right"
         for kind in KINDS:
             lines = [line for line in found.lines if line.kind is kind]
+            if not lines and kind in (AccountKind.ADVANCED, AccountKind.REPAID):
+                continue  # the municipal route was not used
             table.add_row(_(_KIND_TITLES[kind]), "", "", _money(found.of(kind)), style="bold")
             for line in lines:
                 table.add_row("", line.label, day(line.until) if line.until else "", _money(line.amount))
@@ -346,6 +352,46 @@ def milestones(ctx: click.Context, on: Any, due_before: Any, fmt: str) -> None:
             )  # fmt: skip
         out.print(table)
     sys.exit(FINDINGS if late else 0)
+
+
+@cli.command("spuk")
+@click.option("--year", type=click.IntRange(2023, 2035), required=True, help="The year accounted for.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def spuk_command(ctx: click.Context, year: int, fmt: str) -> None:
+    """The municipal route's yearly figures (SiSa): per plan the advance, the year's milestones as the
+    insurers found them, and what was repaid."""
+    with Store.open(_store_url(ctx)) as store:
+        found = accountability(store.events(), lambda plan_id, version: store.plan(plan_id, version).plan, year)
+    if fmt == "json":
+        rows = [
+            {
+                "plan": y.plan_id, "title": y.title, "municipalities": list(y.municipalities), "year": y.year,
+                "granted": str(euros(y.granted)), "advance_for_year": str(euros(y.advance_for_year)),
+                "milestones": dict(y.milestones_due),
+                "repaid_in_year": str(euros(y.repaid_in_year)), "repaid_to_date": str(euros(y.repaid_to_date)),
+                "final": y.final,
+            }
+            for y in found
+        ]  # fmt: skip
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    counted = ngettext("{count} plan on the municipal route", "{count} plans on the municipal route", len(found))
+    out.print(_("{counted} in {year}").format(counted=counted.format(count=len(found)), year=year))
+    table = Table(
+        _("Plan"), _("Municipalities"), _("Granted"), _("Advance for the year"), _("Milestones of the year"),
+        _("Repaid in the year"), _("Repaid to date"), _("Last report"), box=None, header_style="bold",
+    )  # fmt: skip
+    for column in (2, 3, 5, 6):
+        table.columns[column].justify = "right"
+    found_said = {True: _("achieved"), False: _("not achieved"), None: _("not decided")}
+    for y in found:
+        milestones_said = ", ".join(f"{mid}: {found_said[met]}" for mid, met in y.milestones_due) or "-"
+        table.add_row(
+            y.plan_id, ", ".join(y.municipalities), _money(y.granted), _money(y.advance_for_year), milestones_said,
+            _money(y.repaid_in_year), _money(y.repaid_to_date), _("yes") if y.final else _("no"),
+        )  # fmt: skip
+    out.print(table)
 
 
 @cli.command("forecast")

@@ -17,7 +17,7 @@ from typing import Any
 from .._dutch import day as _day
 from .._dutch import euro as _euro
 from ..criteria import Assessment, CriterionResult, Status
-from ..model import PartyRole, Plan
+from ..model import PartyRole, Plan, PlanState
 from ..workflow import ClockName, PlanRecord, Policy, RunningClock, Trigger, local_date
 from .content import (
     Addressee,
@@ -213,6 +213,17 @@ def _criterion_line(result: CriterionResult, final: bool = False) -> CriterionLi
 
 
 def _addressees(plan: Plan, audience: Audience, profiles: Profiles) -> tuple[Addressee, ...]:
+    if audience is Audience.MUNICIPALITIES:
+        return tuple(
+            Addressee(
+                party.name,
+                party.contact.name if party.contact else None,
+                party.contact.email if party.contact else None,
+                party.address.lines() if party.address else (),
+            )
+            for party in plan.parties
+            if party.role is PartyRole.MUNICIPALITY
+        )
     if audience is Audience.OTHER_INSURERS:
         found = []
         for name in plan.insurers.others:
@@ -238,6 +249,8 @@ def _copies(plan: Plan, audience: Audience) -> tuple[str, ...]:
         copies.append(f"{plan.insurers.coordinating} (coördinerend zorgverzekeraar)")
     if audience is Audience.OTHER_INSURERS:
         copies.append("de indieners")
+    if audience is Audience.MUNICIPALITIES:
+        copies += ["de marktleidende zorgverzekeraars", "DUS-I (uitvoering specifieke uitkering)"]
     return tuple(copies)
 
 
@@ -471,6 +484,42 @@ class _Writer:
                                   f"{_day(first.due)}.", first.due))  # fmt: skip
         return f"Er worden transformatiemiddelen toegekend: {_euro(total)}.", body, steps
 
+    def _repayment(self) -> tuple[str, list[str], list[NextStep]]:  # domain brief §4.7
+        payload = self.source.event.payload
+        amount = Decimal(str(payload.get("amount", "0")))
+        milestone = self._milestone()
+        who = " en ".join(payload.get("municipalities") or []) or "de gemeente"
+        regulation = "de Regeling specifieke uitkering transformatiemiddelen IZA (artikel 10)"
+        if milestone is not None:
+            decision = (
+                f"{who} betaalt {_euro(amount)} van het voorschot terug, omdat mijlpaal {milestone.id} niet is behaald."
+            )
+            body = [
+                f"De marktleidende zorgverzekeraars hebben vastgesteld dat mijlpaal {milestone.id} "
+                f"({milestone.description}) niet is behaald. Het deel van het voorschot op de specifieke uitkering "
+                f"dat bij deze mijlpaal hoort, {_euro(amount)}, wordt daarom teruggevorderd.",
+            ]
+        else:
+            ended = "ingetrokken" if payload.get("from") == PlanState.WITHDRAWN.value else "afgerond"
+            decision = f"{who} betaalt {_euro(amount)} van het voorschot terug, nu het plan is {ended}."
+            body = [
+                f"Het plan is {ended}. Het deel van het voorschot op de specifieke uitkering dat niet met een behaalde "
+                f"mijlpaal is verrekend, {_euro(amount)}, wordt daarom teruggevorderd.",
+            ]
+        body.append(
+            f"Zo worden gemeenten op dezelfde manier behandeld als zorgaanbieders, die voor een mijlpaal die niet is "
+            f"behaald niet worden betaald. Dit volgt uit {regulation}: de uitkering wordt vastgesteld op wat voor "
+            "behaalde mijlpalen is gedaan."
+        )
+        sisa = date(self.on.year + 1, 7, 15)  # SiSa: by 15 July after each year (DUS-I)
+        steps = [
+            NextStep("DUS-I stelt de specifieke uitkering vast en maakt de terugvordering binnen een jaar aan u "
+                     "bekend; u hoeft nu niets over te maken."),
+            NextStep("Verantwoord de besteding en deze terugbetaling in de SiSa-verantwoording over dit jaar, "
+                     f"uiterlijk op {_day(sisa)}.", sisa),
+        ]  # fmt: skip
+        return decision, body, steps
+
     # --- shared pieces -----------------------------------------------------------------------------------
 
     def _requested(self) -> str:
@@ -539,6 +588,11 @@ class _Writer:
             note = "verschuldigd" if met else "niet verschuldigd"
             return (AmountLine(f"Mijlpaal {milestone.id}: {milestone.description}", milestone.amount, milestone.due,
                                note),)  # fmt: skip
+        if kind is LetterKind.REPAYMENT:
+            milestone = self._milestone()
+            label = f"Voorschot bij mijlpaal {milestone.id}: {milestone.description}" if milestone else "Voorschot"
+            amount = Decimal(str(self.source.event.payload.get("amount", "0")))
+            return (AmountLine(label, amount, milestone.due if milestone else None, "terug te betalen"),)
         if kind in (LetterKind.FUNDING, LetterKind.WAITING_LIST) and self.plan.funding:
             return tuple(
                 AmountLine(f"Mijlpaal {m.id}: {m.description}", m.amount, m.due)

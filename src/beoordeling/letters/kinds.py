@@ -42,6 +42,11 @@ class LetterKind(LabelledEnum):
         "Placement on the waiting list for transformation funds",
     )
     FUNDING = "financiering", "Toekenning van transformatiemiddelen", "Award of transformation funds"
+    REPAYMENT = (
+        "terugbetaling",
+        "Terugbetaling van het voorschot op de specifieke uitkering",
+        "Repayment of the advance on the specific grant",
+    )
     ESCALATION = (
         "escalatie",
         "Uw transformatieplan is voorgelegd aan het BO IZA",
@@ -57,6 +62,7 @@ class LetterKind(LabelledEnum):
 class Audience(LabelledEnum):
     SUBMITTERS = "indieners", "de indieners", "the submitters"
     OTHER_INSURERS = "overige-verzekeraars", "de overige zorgverzekeraars", "the other insurers"
+    MUNICIPALITIES = "gemeenten", "de gemeenten van het plan", "the plan's municipalities"
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,7 @@ _FRAMEWORK = {
     LetterKind.MILESTONE_DECISION: "stap 4 (implementatie en mijlpalen)",
     LetterKind.WAITING_LIST: "de toets van de NZa op de beschikbare middelen",
     LetterKind.FUNDING: "de toets van de NZa op de beschikbare middelen",
+    LetterKind.REPAYMENT: "stap 4 (implementatie en mijlpalen) en de specifieke uitkering aan gemeenten",
     LetterKind.ESCALATION: "de escalatie naar het Bestuurlijk Overleg IZA",
     LetterKind.ESCALATION_RULING: "de escalatie naar het Bestuurlijk Overleg IZA",
 }
@@ -116,6 +123,7 @@ LETTERS: dict[str, LetterSpec] = {
     },
     Trigger.WAITLIST.event_type: LetterSpec(LetterKind.WAITING_LIST, Audience.SUBMITTERS, "§4.4"),
     Trigger.FUND.event_type: LetterSpec(LetterKind.FUNDING, Audience.SUBMITTERS, "§4.4"),
+    Trigger.RECLAIM.event_type: LetterSpec(LetterKind.REPAYMENT, Audience.MUNICIPALITIES, "§4.7"),
     # An upheld decision is announced by the decision's own letter, which says the BO IZA ruled.
     Trigger.ESCALATE.event_type: LetterSpec(LetterKind.ESCALATION, Audience.SUBMITTERS, "§3.8"),
     Trigger.SEND_BACK.event_type: LetterSpec(LetterKind.ESCALATION_RULING, Audience.SUBMITTERS, "§3.8"),

@@ -47,11 +47,17 @@ def books_problems(events: Iterable[Event], on: date) -> list[str]:
         to = event.payload.get("to")
         if event.plan_id is not None and event.type.startswith("workflow.") and to:
             states[event.plan_id] = PlanState(to)
-    for account, amount in books.ledger.accounts(AccountKind.COMMITTED):
+    held = [*books.ledger.accounts(AccountKind.COMMITTED), *books.ledger.accounts(AccountKind.ADVANCED)]
+    for account, amount in held:
         state = states.get(account.part)
         if amount and state not in _HOLDING:
+            said = (
+                _("plan {plan} holds {amount} committed but is {state}")
+                if account.kind is AccountKind.COMMITTED
+                else _("plan {plan} holds an advance of {amount} to its municipalities but is {state}")
+            )
             problems.append(
-                _("plan {plan} holds {amount} committed but is {state}").format(
+                said.format(
                     plan=account.part, amount=euro(euros(amount), reader()), state=term(state) if state else "-"
                 )
             )

@@ -17,15 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from .._time import local_date
+from .._time import AMSTERDAM, local_date
 from ..model import Plan, PlanState
 from ..store import Event, EventType, Reading, Store, events_as_of
 from ..store.asof import event_day
 from .ledger import Account, AccountKind, Ledger, Posting, Transaction, cents
 from .programme import OPEN, Programme, default_programme, programme_from_document
+from .spuk import municipal_share
 
 __all__ = [
     "POSTINGS",
@@ -43,6 +44,8 @@ __all__ = [
 POSTINGS = "postings"
 """The payload key of an event's postings: ``[[kind, year or null, part, cents], ...]``."""
 PROGRAMME_ADOPTED = EventType.PROGRAMME_ADOPTED.value
+_WAITLISTED = "workflow.waitlist"
+"""The event that puts a plan on the waiting list (the workflow's ``waitlist``)."""
 
 
 def encoded(transaction: Transaction) -> list[list[Any]]:
@@ -91,16 +94,24 @@ class Fit:
     requested: int
     draws: tuple[Draw, ...]
     short: int
+    advance: int = 0
+    """The municipalities' share, paid to them in advance on the SPUK route (within the request)."""
+    over_ceiling: int = 0
+    """How much of the advance the SPUK ceiling no longer leaves room for (0: it fits)."""
 
     @property
     def fits(self) -> bool:
-        return self.short == 0
+        return self.short == 0 and self.over_ceiling == 0
 
     def commitment(self, reference: str = "") -> Transaction:
-        """The postings that commit the money to the plan: each draw moved to its committed account."""
+        """The postings that commit the money to the plan: each draw moved to its committed account,
+        the municipalities' share to their advance."""
         committed = Account(AccountKind.COMMITTED, None, self.plan_id)
         pairs = [(draw.account, -draw.amount) for draw in self.draws]
-        return Transaction.from_pairs([*pairs, (committed, self.requested)], reference or f"funding {self.plan_id}")
+        pairs.append((committed, self.requested - self.advance))
+        if self.advance:
+            pairs.append((Account(AccountKind.ADVANCED, None, self.plan_id), self.advance))
+        return Transaction.from_pairs(pairs, reference or f"funding {self.plan_id}")
 
 
 @dataclass(frozen=True)
@@ -160,6 +171,50 @@ class Books:
         return cls.of_events(store.events(), day, requested, reading)
 
     @classmethod
+    def balances_of(
+        cls,
+        store: Store,
+        on: date | None = None,
+        reading: Reading = Reading.HAPPENED,
+        *,
+        plans: Mapping[str, Plan] | None = None,
+    ) -> Books:
+        """The same books as :meth:`of`, for reading their balances: the database sums the events'
+        postings per account between the programme's dated entries, so that the budget of a million
+        postings does not read them one by one (``bench/budget_postings.py``). The ledger then holds
+        one transaction per period, not one per event: a release or a promotion needs :meth:`of`,
+        and a balance that went below zero and back within a period shows only in ``verify``. The
+        waiting list is read from the events of the plans that were ever on it."""
+        day = on or local_date(store.now())
+        requested = lambda plan_id, version: _requested(store, plan_id, version, plans)  # noqa: E731
+        adopted = list(events_as_of(store.events(types=(PROGRAMME_ADOPTED,)), day, reading))
+        programme, _seq = programme_in_force(adopted)
+        steps = sorted((step for step in programme._steps() if step.on <= day), key=lambda s: (s.on, s.order))
+        days = sorted({step.on for step in steps})
+        known = reading is Reading.KNOWN
+        sums = store.posting_sums([_midnight(d) for d in days], _midnight(day + timedelta(days=1)), recorded=known)
+        periods: dict[int, list[tuple[Account, int]]] = {}
+        for period, kind, year, part, amount in sums:
+            if amount:
+                periods.setdefault(period, []).append((Account(AccountKind(kind), year, part), amount))
+        ledger = Ledger()
+        pending = iter(steps)
+        step = next(pending, None)
+        for period in range(len(days) + 1):
+            if period in periods:
+                ledger.post(Transaction.from_pairs(periods[period], f"postings of period {period}"))
+            while step is not None and period < len(days) and step.on == days[period]:
+                transaction = step.apply(ledger)
+                if transaction is not None:
+                    ledger.post(transaction)
+                step = next(pending, None)
+        queued = {event.plan_id for event in store.events(types=(_WAITLISTED,))}
+        listed = [e for plan_id in sorted(p for p in queued if p) for e in store.events(plan_id)]
+        listed.sort(key=lambda event: event.seq)
+        queue = Folding.of([*adopted, *listed], day, requested, reading).books().queue
+        return cls(programme, ledger, day, queue)
+
+    @classmethod
     def of_events(
         cls,
         events: Iterable[Event],
@@ -209,7 +264,15 @@ class Books:
             if wanted:
                 wanted = take(Account(AccountKind.AVAILABLE, None, OPEN), wanted)
         short = requested - sum(d.amount for d in draws)
-        return Fit(plan.id, requested, _merged(draws), short)
+        spuk = self.programme.spec.spuk
+        advance = municipal_share(plan) if spuk is not None else 0
+        over = max(advance - self.spuk_room(), 0) if spuk is not None else 0
+        return Fit(plan.id, requested, _merged(draws), short, advance, over)
+
+    def spuk_room(self) -> int:
+        """What the SPUK ceiling still leaves for advances to municipalities, in cents (art. 5)."""
+        spuk = self.programme.spec.spuk
+        return cents(spuk.ceiling) - self.ledger.advanced_in_all if spuk is not None else 0
 
     def available_for(self, plan: Plan, on: date | None = None) -> int:
         """What the budget-fit check could commit to ``plan`` now (its request, or less when short)."""
@@ -251,6 +314,20 @@ class Books:
         if left:
             pairs.append((Account(AccountKind.AVAILABLE, None, OPEN), left))
         return Transaction.from_pairs(pairs, reference)
+
+    def reclaim(self, plan_id: str, amount: int | None, reference: str, *, kept: int = 0) -> Transaction | None:
+        """The postings that reclaim ``amount`` cents of the advance to ``plan_id``'s municipalities
+        (None: all of it beyond ``kept``): to *repaid*, or to the open part when the programme's
+        ``spuk.repaid`` says so. None when nothing is left to reclaim."""
+        advanced = Account(AccountKind.ADVANCED, None, plan_id)
+        held = self.ledger.balance(advanced) - kept
+        wanted = held if amount is None else min(amount, held)
+        if wanted <= 0:
+            return None
+        spuk = self.programme.spec.spuk
+        to_open = spuk is not None and spuk.repaid == "open"
+        target = Account(AccountKind.AVAILABLE, None, OPEN) if to_open else Account(AccountKind.REPAID, None, plan_id)
+        return Transaction.move(wanted, advanced, target, reference)
 
     def _drawn(self, plan_id: str) -> Iterator[tuple[Account, int]]:
         committed = Account(AccountKind.COMMITTED, None, plan_id)
@@ -425,6 +502,11 @@ class _Seen:
             self.count += 1
             self.last_seq = max(self.last_seq, event.seq)
             yield event
+
+
+def _midnight(day: date) -> datetime:
+    """The moment a Dutch calendar day starts."""
+    return datetime.combine(day, time(0), AMSTERDAM)
 
 
 def _merged(draws: Sequence[Draw]) -> tuple[Draw, ...]:

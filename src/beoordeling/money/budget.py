@@ -26,7 +26,9 @@ KINDS = (
     AccountKind.AVAILABLE,
     AccountKind.RESERVED,
     AccountKind.COMMITTED,
+    AccountKind.ADVANCED,
     AccountKind.PAID,
+    AccountKind.REPAID,
     AccountKind.LAPSED,
     AccountKind.TRANSFERRED,
 )
@@ -87,6 +89,10 @@ class Budget:
         }  # fmt: skip
 
 
+_PLANS = (AccountKind.COMMITTED, AccountKind.ADVANCED, AccountKind.PAID, AccountKind.REPAID)
+"""The kinds held per plan."""
+
+
 def budget(books: Books, title: Callable[[str], str] | None = None) -> Budget:
     """The budget of ``books``; ``title`` names a plan by its id (the id itself when not given)."""
     spec = books.programme.spec
@@ -112,7 +118,7 @@ def budget(books: Books, title: Callable[[str], str] | None = None) -> Budget:
                 reservation = reservations[account.part]
                 label = _("reserved for {themes}").format(themes=", ".join(term(t) for t in reservation.themes))
                 until = reservation.until
-            elif kind in (AccountKind.COMMITTED, AccountKind.PAID):
+            elif kind in _PLANS:
                 plan_id = account.part.split("/")[0]
                 label = f"{account.part}: {title(plan_id)}" if title else account.part
             else:

@@ -10,7 +10,7 @@ same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .._dutch import euro, reader, said_day
@@ -19,12 +19,14 @@ from .._time import local_date
 from ..model import Plan, PlanState
 from .books import POSTINGS, Books, Fit, Queued, encoded
 from .ledger import Account, AccountKind, Ledger, Transaction, cents, euros
+from .spuk import advance_kept, milestone_shares, municipalities
 
 __all__ = [
     "funding_payload",
     "funding_refusals",
     "payment_payload",
     "promoted",
+    "reclaim_payload",
     "release_payload",
     "unpaid_met",
     "waitlist_payload",
@@ -59,6 +61,16 @@ def funding_refusals(
                     available=euro(euros(fit.requested - fit.short), reader()),
                 )
             )
+        if fit.over_ceiling:
+            reasons.append(
+                _(
+                    "the municipalities' share of {advance} does not fit under the ceiling of the municipal grant "
+                    "(SPUK): {room} is left (§4.7); put it on the waiting list"
+                ).format(
+                    advance=euro(euros(fit.advance), reader()),
+                    room=euro(euros(max(fit.advance - fit.over_ceiling, 0)), reader()),
+                )
+            )
         if ahead:
             head = ahead[0]
             reasons.append(
@@ -81,11 +93,14 @@ def funding_refusals(
 def funding_payload(fit: Fit) -> dict[str, Any]:
     """What a funding event records: the commitment's postings and where the money came from."""
     commitment = fit.commitment()
-    return {
+    payload = {
         POSTINGS: encoded(commitment),
         "amount": str(euros(fit.requested)),
         "drawn_from": {str(draw.account): str(euros(draw.amount)) for draw in fit.draws},
     }
+    if fit.advance:
+        payload["advance"] = str(euros(fit.advance))
+    return payload
 
 
 def waitlist_payload(books: Books, plan: Plan) -> dict[str, Any]:
@@ -111,31 +126,74 @@ def release_payload(books: Books, plan_id: str, *, kept: int = 0) -> tuple[dict[
 
 
 def payment_payload(books: Books, plan: Plan, milestone: str) -> tuple[dict[str, Any], str | None]:
-    """What a payment records: the milestone's amount moved from the plan's commitment to paid; or
-    why it cannot be (less is committed than the milestone pays)."""
+    """What a payment records: the insurers' part of the milestone's amount moved from the plan's
+    commitment to paid, and on the municipal route the municipalities' part settled from their
+    advance; or why it cannot be (less is committed than the milestone pays)."""
     amount = next((cents(m.amount) for m in plan.funding.milestones if m.id == milestone), 0) if plan.funding else 0
+    settled = milestone_shares(plan, books.ledger.advanced(plan.id)).get(milestone, 0)
     committed = Account(AccountKind.COMMITTED, None, plan.id)
+    advanced = Account(AccountKind.ADVANCED, None, plan.id)
     held = books.ledger.balance(committed)
-    if held < amount:
+    if held < amount - settled or books.ledger.balance(advanced) < settled:
         return {}, _(
             "milestone {milestone} pays {amount}, but only {held} is committed to plan {plan} in the books (§4.5)"
-        ).format(milestone=milestone, amount=euro(euros(amount), reader()), held=euro(euros(held), reader()),
+        ).format(milestone=milestone, amount=euro(euros(amount - settled), reader()), held=euro(euros(held), reader()),
                  plan=plan.id)  # fmt: skip
     paid = Account(AccountKind.PAID, None, f"{plan.id}/{milestone}")
-    transaction = Transaction.move(amount, committed, paid, f"payment {plan.id}/{milestone}")
-    return {POSTINGS: encoded(transaction), "amount": str(euros(amount))}, None
+    pairs = [(committed, settled - amount), (paid, amount)]
+    if settled:
+        pairs.append((advanced, -settled))
+    transaction = Transaction.from_pairs(pairs, f"payment {plan.id}/{milestone}")
+    payload: dict[str, Any] = {POSTINGS: encoded(transaction), "amount": str(euros(amount - settled))}
+    if settled:
+        payload["settled"] = str(euros(settled))
+    return payload, None
 
 
-def unpaid_met(plan: Plan, record: Any) -> int:
-    """What the milestones found met and not yet paid still ask, in cents: kept committed at completion."""
+def unpaid_met(plan: Plan, record: Any, books: Books | None = None) -> int:
+    """What the milestones found met and not yet paid still ask of the insurers, in cents: kept
+    committed at completion (the municipalities' part of them is kept in their advance)."""
     milestones = plan.funding.milestones if plan.funding else []
-    return sum(cents(m.amount) for m in milestones if record.milestones.get(m.id) and m.id not in record.paid)
+    shares = milestone_shares(plan, books.ledger.advanced(plan.id)) if books is not None else {}
+    return sum(
+        cents(m.amount) - shares.get(m.id, 0)
+        for m in milestones
+        if record.milestones.get(m.id) and m.id not in record.paid
+    )
 
 
-def promoted(books: Books, release: Transaction | None, plans: Callable[[str], Plan]) -> list[tuple[Plan, Fit]]:
-    """The queued plans funded once ``release`` (if any) is posted, in order: in strict order the head
-    while it fits; with ``fill`` every plan further down that fits what is left."""
-    ledger = Ledger.of([*books.ledger.transactions, *([release] if release is not None else [])])
+def reclaim_payload(
+    books: Books, plan: Plan, record: Any, *, milestone: str | None, withdrawn: bool = False
+) -> tuple[dict[str, Any], Transaction | None]:
+    """What reclaiming a municipal advance records: for a milestone not achieved (``milestone``)
+    its part of the advance; when the plan is completed (None) all that no milestone found met
+    still settles, and when it is ``withdrawn`` all of it. Empty when nothing is left to reclaim."""
+    advanced = books.ledger.advanced(plan.id)
+    if not advanced:
+        return {}, None
+    if milestone is not None:
+        amount = milestone_shares(plan, advanced).get(milestone, 0)
+        transaction = books.reclaim(plan.id, amount, f"reclaim {plan.id}/{milestone}") if amount else None
+    else:
+        kept = 0 if withdrawn else advance_kept(plan, advanced, record)
+        transaction = books.reclaim(plan.id, None, f"reclaim {plan.id}", kept=kept)
+    if transaction is None:
+        return {}, None
+    amount = sum(p.amount for p in transaction.postings if p.amount > 0)
+    payload: dict[str, Any] = {
+        POSTINGS: encoded(transaction),
+        "amount": str(euros(amount)),
+        "municipalities": municipalities(plan),
+    }
+    if milestone is not None:
+        payload["milestone"] = milestone
+    return payload, transaction
+
+
+def promoted(books: Books, returned: Sequence[Transaction], plans: Callable[[str], Plan]) -> list[tuple[Plan, Fit]]:
+    """The queued plans funded once the ``returned`` money is posted, in order: in strict order the
+    head while it fits; with ``fill`` every plan further down that fits what is left."""
+    ledger = Ledger.of([*books.ledger.transactions, *returned])
     after = Books(books.programme, ledger, books.on, books.queue)
     funded: list[tuple[Plan, Fit]] = []
     strict = books.programme.spec.waiting_list.order == "strict"

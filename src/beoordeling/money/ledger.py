@@ -6,11 +6,13 @@ edited; a mistake is undone by its :meth:`~Transaction.reversal`. The programme'
 (``programme``) carries the funds' origin: it is credited with the programme's total when the
 funds open, so that at every moment
 
-    available + reserved + committed + paid + lapsed + transferred = total
+    available + reserved + committed + advanced + paid + repaid + lapsed + transferred = total
 
 per year and in all (:meth:`Ledger.conservation_problems`). *Transferred* is money moved out of the
 plans' reach by the programme itself (the part spent through the VWS budget, the AZWA shift);
-*repaid* is money a plan gave back (a municipal grant's unmet milestone), which returns to available.
+*advanced* is the municipalities' share of a funded plan, paid to them in advance on the municipal
+(SPUK) route; *repaid* is what a municipality must pay back of that advance for a milestone not
+achieved (held apart, or back in the open part, as the programme's ``spuk`` setting says).
 Amounts are integer cents here; :func:`cents` and :func:`euros` convert at the edges, never through
 a float.
 """
@@ -54,8 +56,12 @@ class AccountKind(StrEnum):
     """Held for a theme until its deadline (the BO IZA's reservation of June 2025)."""
     COMMITTED = "committed"
     """Promised to a funded plan, not yet paid."""
+    ADVANCED = "advanced"
+    """Paid in advance to a plan's municipalities (the SPUK route), not yet settled by a milestone met."""
     PAID = "paid"
-    """Paid to a plan for a milestone met."""
+    """Paid to a plan for a milestone met (on the SPUK route: the advance settled by it)."""
+    REPAID = "repaid"
+    """What a municipality pays back of its advance for a milestone not achieved (SPUK route)."""
     LAPSED = "lapsed"
     """Unused at a year's end where use-it-or-lose-it applies."""
     TRANSFERRED = "transferred"
@@ -87,6 +93,10 @@ class Account(NamedTuple):
         elif kind is AccountKind.PAID:
             plan, _sep, milestone = part.partition("/")
             said = _("the payments to plan {plan} for {milestone}").format(plan=plan, milestone=milestone or "-")
+        elif kind is AccountKind.ADVANCED:
+            said = _("the advance to the municipalities of plan {part}").format(part=part)
+        elif kind is AccountKind.REPAID:
+            said = _("what the municipalities of plan {part} repay").format(part=part)
         elif kind is AccountKind.LAPSED:
             said = _("what lapsed ({part})").format(part=part)
         elif kind is AccountKind.TRANSFERRED:
@@ -151,6 +161,10 @@ class Ledger:
     _balances: dict[Account, int] = field(default_factory=lambda: defaultdict(int))
     _lowest: dict[Account, int] = field(default_factory=dict)
     """The lowest balance each holding account reached below zero, at any moment."""
+    _advanced: dict[Account, int] = field(default_factory=dict)
+    """What was ever advanced to each plan's municipalities (the SPUK grants)."""
+    advanced_in_all: int = 0
+    """What was ever advanced to municipalities, in all: what counts against the SPUK ceiling."""
 
     @classmethod
     def of(cls, transactions: Iterable[Transaction]) -> Ledger:
@@ -166,9 +180,16 @@ class Ledger:
             self._balances[posting.account] = balance
             if balance < 0 and posting.account.kind is not AccountKind.PROGRAMME:
                 self._lowest[posting.account] = min(balance, self._lowest.get(posting.account, 0))
+            if posting.account.kind is AccountKind.ADVANCED and posting.amount > 0:
+                self._advanced[posting.account] = self._advanced.get(posting.account, 0) + posting.amount
+                self.advanced_in_all += posting.amount
 
     def balance(self, account: Account) -> int:
         return self._balances.get(account, 0)
+
+    def advanced(self, plan_id: str) -> int:
+        """What was ever advanced to ``plan_id``'s municipalities (its SPUK grant), in cents."""
+        return self._advanced.get(Account(AccountKind.ADVANCED, None, plan_id), 0)
 
     def balances(self) -> Mapping[Account, int]:
         """Every account with a balance other than zero, in order."""

@@ -131,8 +131,17 @@ class ForecastSettings(_Strict):
 
 
 class Spuk(_Strict):
+    """The municipal route (*specifieke uitkering*, SPUK): a plan's municipalities are paid their
+    share in advance and repay what belongs to a milestone not achieved (Regeling specifieke
+    uitkering transformatiemiddelen IZA, art. 5, 7 and 10)."""
+
     ceiling: Amount
+    """What may be advanced to municipalities in all (art. 5)."""
     source: Text
+    repaid: Literal["hold", "open"] = "hold"
+    """Where a repayment goes. The regulation says the advance for a milestone not achieved is
+    reclaimed, not whether that money is committed to plans again: ``hold`` keeps it apart (on
+    *repaid*), ``open`` returns it to the open part, and the waiting list moves."""
 
 
 class ProgrammeFile(_Strict):

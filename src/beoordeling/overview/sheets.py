@@ -102,6 +102,7 @@ QUEUE = (
 )  # fmt: skip
 _KINDS = {
     AccountKind.AVAILABLE: "Beschikbaar", AccountKind.RESERVED: "Gereserveerd", AccountKind.COMMITTED: "Toegezegd",
+    AccountKind.ADVANCED: "Voorschot", AccountKind.REPAID: "Teruggevorderd",
     AccountKind.PAID: "Betaald", AccountKind.LAPSED: "Vervallen", AccountKind.TRANSFERRED: "Overgeheveld",
 }  # fmt: skip
 

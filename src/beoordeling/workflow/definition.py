@@ -70,6 +70,7 @@ class Trigger(LabelledEnum):
     MILESTONE_MET = "milestone-met", "Mijlpaal behaald", "Milestone met"
     MILESTONE_MISSED = "milestone-missed", "Mijlpaal niet behaald", "Milestone missed"
     PAY = "pay", "Mijlpaal betaald", "Milestone paid"
+    RECLAIM = "reclaim", "Voorschot gemeente teruggevorderd", "Municipal advance reclaimed"
     COMPLETE = "complete", "Afgerond", "Completed"
     WITHDRAW = "withdraw", "Ingetrokken", "Withdrawn"
     JUDGE = "judge", "Oordeel vastgelegd", "Judgement recorded"
@@ -196,6 +197,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Trigger.PAY, (S.IMPLEMENTATION, S.MILESTONE_REVIEW, S.COMPLETED), None,
                (R.COORDINATING_INSURER, R.MARKET_LEADER), "§4.5", ("milestone_payable",), clock="keep",
                why=N_("the paying insurer records the payment of a milestone found met (§4.5)")),
+    # The municipal route (§4.7): what the municipalities were advanced for a milestone not achieved,
+    # or not settled when the plan ends, is reclaimed in the same transaction, by the system.
+    Transition(Trigger.RECLAIM, (S.IMPLEMENTATION, S.COMPLETED, S.WITHDRAWN), None, (R.SYSTEM,), "§4.7", (),
+               clock="keep", automatic=True,
+               why=N_("municipalities repay the advance for milestones not achieved (SPUK regulation, art. 10)")),
     Transition(Trigger.COMPLETE, (S.IMPLEMENTATION,), S.COMPLETED, (R.COORDINATING_INSURER, R.MARKET_LEADER),
                "§4.5", ("milestones_decided",), why=N_("the insurers monitor the plan to its end (§4.5)")),
     # Withdrawal: the submitters may stop at any time before an end state.
