@@ -34,6 +34,12 @@ def build_walked_store(path: Path) -> None:
         walk_examples(desk, story, {p.id for p in plans})
 
 
+def seq_of(store: Store, plan_id: str, event_type: str) -> int:
+    """The number of the plan's (first) event of ``event_type``: the tests name a decision by what it
+    is, not by a number that moves when the demo's story gains a step."""
+    return next(event.seq for event in store.events(plan_id) if event.type == event_type)
+
+
 def copy_store(source: Path, target: Path) -> str:
     """A copy of a built store for a test that records letters in it."""
     shutil.copy(source, target)

@@ -197,7 +197,7 @@ def test_demo_writes_everything_under_its_folder(
     for _ in range(2):
         result = run("demo", "-o", "out")
         assert 0 == result.exit_code, result.output
-    assert "Keten van gebeurtenissen intact: 166 gebeurtenissen" in result.output
+    assert "Keten van gebeurtenissen intact: 175 gebeurtenissen" in result.output
     assert "TP-2023-0014: goedgekeurd, gefinancierd, mijlpaal M1 behaald" in result.output
     assert not (tmp_path / "beoordeling.db").exists()
     written = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()}
@@ -213,11 +213,11 @@ def test_demo_writes_everything_under_its_folder(
     assert "workflow.prepare" == moves[-1]["type"]
     assert "herindiening-gevraagd" == moves[-2]["payload"]["to"]
     assert "letter.issued" == history[-1]["type"]
-    assert "Besluitbrieven geschreven: 24 (PDF/A, in brieven/)" in result.output
+    assert "Besluitbrieven geschreven: 27 (PDF/A, in brieven/)" in result.output
     assert "verify-letter TP-2023-0014-B00022-snelle-toets-positief.pdf: komt overeen met de opslag" in result.output
     assert "TP-2023-0014-B00045-definitief-besluit.pdf" in {p.name for p in (tmp_path / "out" / "brieven").iterdir()}
     assert (
-        "Overzicht op 15 september 2025 (overzicht.xlsx): Voorbeeld 1, Plannen 9, Besluiten 18, Termijnen 5"
+        "Overzicht op 15 september 2025 (overzicht.xlsx): Voorbeeld 1, Plannen 9, Besluiten 19, Termijnen 5"
         in result.output
     )
 
@@ -237,8 +237,8 @@ def test_demo_on_a_configured_store_is_repeatable(tmp_path: Path) -> None:
     assert 0 == first.exit_code == second.exit_code
     assert "Imported 9 of 9 example plans" in first.output
     assert "Imported 0 of 9 example plans" in second.output
-    assert "Event chain intact: 166 events" in first.output
-    assert "Event chain intact: 166 events" in second.output
+    assert "Event chain intact: 175 events" in first.output
+    assert "Event chain intact: 175 events" in second.output
 
 
 def test_real_entry_point_has_no_traceback(tmp_path: Path) -> None:

@@ -35,11 +35,11 @@ def test_letter_then_verify(db: str, tmp_path: Path, dutch_terminal: None) -> No
     written = run("--store", db, "letter", "TP-2023-0014", "-o", str(target), "--as", "Coöperatie VGZ/P. Post")
     assert 0 == written.exit_code, written.output
     assert (
-        f"{target}: TP-2023-0014-B00096 (Besluit over een mijlpaal), vastgelegd als gebeurtenis 141\n" == written.output
+        f"{target}: TP-2023-0014-B00098 (Besluit over een mijlpaal), vastgelegd als gebeurtenis 147\n" == written.output
     )
     checked = run("--store", db, "verify-letter", str(target))
     assert 0 == checked.exit_code
-    assert f"{target}: brief TP-2023-0014-B00096 komt overeen met de opslag" in checked.output
+    assert f"{target}: brief TP-2023-0014-B00098 komt overeen met de opslag" in checked.output
 
 
 def test_verify_letter_exit_codes(db: str, tmp_path: Path) -> None:
@@ -60,7 +60,7 @@ def test_verify_letter_exit_codes(db: str, tmp_path: Path) -> None:
 def test_letter_for_an_event_without_one(db: str, tmp_path: Path) -> None:
     result = run("--store", db, "letter", "TP-2023-0014", "--event", "42", "-o", str(tmp_path / "x.pdf"))
     assert 2 == result.exit_code
-    assert "error: event 42 of plan TP-2023-0014 calls for no letter; events with a letter: 20, 38, 39, 43, 44, 96" in (
+    assert "error: event 42 of plan TP-2023-0014 calls for no letter; events with a letter: 20, 38, 39, 43, 44, 98" in (
         result.output
     )
     assert not (tmp_path / "x.pdf").exists()
@@ -69,8 +69,8 @@ def test_letter_for_an_event_without_one(db: str, tmp_path: Path) -> None:
 def test_letters_pending_writes_each_once(db: str, tmp_path: Path) -> None:
     first = run("--store", db, "letters", "--pending", "-o", str(tmp_path / "out"), "--workers", "2")
     assert 0 == first.exit_code, first.output
-    assert "24 letters written to" in first.output
-    assert 24 == len(list((tmp_path / "out").glob("*.pdf")))
+    assert "27 letters written to" in first.output
+    assert 27 == len(list((tmp_path / "out").glob("*.pdf")))
     again = run("--store", db, "letters", "--pending", "-o", str(tmp_path / "out"))
     assert ("no letters pending\n", 0) == (again.output, again.exit_code)
 
@@ -80,7 +80,7 @@ def test_overview_command(db: str, tmp_path: Path) -> None:
     result = run("--store", db, "overview", "-o", str(target), "--on", "2025-09-15")
     assert 0 == result.exit_code, result.output
     assert (
-        f"{target}: Voorbeeld 1, Plannen 9, Besluiten 18, Termijnen 5, Mijlpalen 22, Betalingen 1, Middelen 5, "
+        f"{target}: Voorbeeld 1, Plannen 9, Besluiten 19, Termijnen 5, Mijlpalen 22, Betalingen 1, Middelen 6, "
         "Wachtrij 0\n" == result.output
     )
     assert "TP-2023-0014" == load_workbook(target)["Plannen"]["A2"].value

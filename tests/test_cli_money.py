@@ -65,7 +65,7 @@ def test_the_budget_in_dutch_says_which_reading_it_shows(db: str, dutch_terminal
 
 def test_the_waiting_list_before_and_after_it_moved(db: str) -> None:
     before = json.loads(run("--store", db, "waitlist", "--on", "2025-10-01", "--format", "json").output)
-    assert [(1, "TP-2023-0015", "0.00", "800000.00")] == [
+    assert [(1, "TP-2023-0015", "0.00", "1835772.36")] == [
         (q["place"], q["plan"], q["ahead"], q["available_now"]) for q in before
     ]
     after = run("--store", db, "waitlist", "--on", "2025-12-01")
@@ -120,13 +120,17 @@ def test_verify_checks_the_books(db: str) -> None:
 
 def test_milestones_pay_and_the_daily_move(db: str) -> None:
     listed = run("--store", db, "milestones", "--on", "2025-09-15", "--format", "json")
-    assert 1 == listed.exit_code  # the withdrawn-to-be tranche's M1 is open past its date
+    assert 0 == listed.exit_code  # none is open past its date
     rows = {(m["plan"], m["milestone"]): m for m in json.loads(listed.output)}
     paid = rows["TP-2023-0014", "M1"]
     assert ("paid", "2025-02-24", "2025-03-03", "Coöperatie VGZ") == (
         paid["status"], paid["paid_on"], paid["payment_due"], paid["payer"]
     )  # fmt: skip
-    assert rows["TP-2023-0016", "M1"]["late"]
+    assert ("missed", False) == (rows["TP-2023-0016", "M1"]["status"], rows["TP-2023-0016", "M1"]["late"])
+    later = run("--store", db, "milestones", "--on", "2026-01-15", "--format", "json")
+    assert 1 == later.exit_code  # the first plan's M2 is open past its date
+    late = {(m["plan"], m["milestone"]) for m in json.loads(later.output) if m["late"]}
+    assert {("TP-2023-0014", "M2"), ("TP-2023-0015", "M1")} <= late
     early = run("--store", db, "milestones", "--on", "2025-09-15", "--due-before", "2025-01-01", "--format", "json")
     assert {"M1"} == {m["milestone"] for m in json.loads(early.output)}
     again = run("--store", db, "pay", "TP-2023-0014", "M1", "--as", "Coöperatie VGZ/K. Smit")

@@ -55,7 +55,7 @@ def test_installed_copy_runs_from_elsewhere(installed: Path, tmp_path: Path) -> 
     assert str(installed) in where.stdout, where.stdout + where.stderr
     demo = _run(installed / "bin" / "beoordeling", "demo", "-o", "out", cwd=tmp_path, env=env)
     assert 0 == demo.returncode, demo.stdout + demo.stderr
-    assert "Keten van gebeurtenissen intact: 166 gebeurtenissen" in demo.stdout  # Dutch: the catalog ships
+    assert "Keten van gebeurtenissen intact: 175 gebeurtenissen" in demo.stdout  # Dutch: the catalog ships
     assert "Zelftoets aan de regels die gelden" in demo.stdout  # rules/ (with overlays/) ships in the wheel
     assert (tmp_path / "out" / "plans" / "TP-2023-0014.yaml").is_file()
 

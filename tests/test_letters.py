@@ -19,9 +19,10 @@ from beoordeling.desk import Desk
 from beoordeling.errors import DocumentError, StoreError
 from beoordeling.letters import Letter, LetterOffice, Renderer, font_subsetter, verify_letter
 from beoordeling.letters.html import letter_html
+from beoordeling.store import Event
 from beoordeling.workflow import Trigger
 
-from .letters_support import ISSUER, WAITLISTED, build_walked_store, copy_store, letter_problems
+from .letters_support import ISSUER, WAITLISTED, build_walked_store, copy_store, letter_problems, seq_of
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -62,6 +63,11 @@ def texts(pdfs: dict[str, tuple[Letter, bytes]]) -> dict[str, str]:
     return {key: _text(pdf) for key, (_, pdf) in pdfs.items()}
 
 
+def _decision(office: LetterOffice, plan_id: str, event_type: str) -> Event:
+    """The plan's decision of ``event_type`` in the walked store."""
+    return office.decision(plan_id, seq_of(office.store, plan_id, event_type))
+
+
 def _text(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text() or "" for page in PdfReader(BytesIO(pdf)).pages).split())
 
@@ -85,6 +91,7 @@ def test_every_decision_has_its_letter(texts: dict[str, str]) -> None:
         f"{WAITLISTED} workflow.waitlist", f"{WAITLISTED} workflow.fund",
         f"{WITHDRAWN} workflow.pass-quick-test", f"{WITHDRAWN} workflow.propose-approval",
         f"{WITHDRAWN} workflow.open-consultation", f"{WITHDRAWN} workflow.approve", f"{WITHDRAWN} workflow.fund",
+        f"{WITHDRAWN} workflow.milestone-missed", f"{WITHDRAWN} workflow.reclaim",
     } == set(texts)  # fmt: skip
 
 
@@ -194,7 +201,7 @@ def test_waiting_list_and_funding_notices(texts: dict[str, str]) -> None:
 
 def test_letter_html_is_golden(office: LetterOffice) -> None:
     """The HTML before rendering, pinned (the fingerprint depends on the store's random id, so it is fixed)."""
-    letter = office.letter(office.decision("TP-2025-0311", 134))
+    letter = office.letter(_decision(office, "TP-2025-0311", "workflow.request-rework"))
     html = letter_html(dataclasses.replace(letter, fingerprint="f" * 64))
     golden = GOLDEN / "letter-rework.html"
     if os.environ.get("BEOORDELING_UPDATE_GOLDEN"):
@@ -221,7 +228,7 @@ def test_letters_are_recorded_once_and_then_not_pending(office: LetterOffice, tm
 
 def test_a_batch_on_two_workers_writes_every_pending_letter(office: LetterOffice, tmp_path: Path) -> None:
     done = office.produce(office.pending(), tmp_path / "out", ISSUER, workers=2)
-    assert 24 == len(done) == len(list((tmp_path / "out").glob("*.pdf")))
+    assert 27 == len(done) == len(list((tmp_path / "out").glob("*.pdf")))
     assert [] == office.pending()
     assert all(verify_letter(office, letter.path).ok for letter in done[:3])
 
@@ -268,7 +275,7 @@ def test_a_record_read_after_a_letter_rests_on_the_event_before_it(walked: Path,
 
 
 def test_verify_accepts_the_issued_letter(office: LetterOffice, tmp_path: Path) -> None:
-    issued = office.write(office.decision("TP-2023-0014", 96), tmp_path / "m.pdf", ISSUER)
+    issued = office.write(_decision(office, "TP-2023-0014", "workflow.milestone-met"), tmp_path / "m.pdf", ISSUER)
     check = verify_letter(office, issued.path)
     assert check.ok
     assert [f"identical to the letter recorded as issued in event {issued.event.seq}"] == check.notes  # type: ignore[union-attr]
@@ -330,7 +337,7 @@ def test_verify_refuses_what_is_not_a_letter(office: LetterOffice, tmp_path: Pat
 def test_a_letter_for_an_event_without_one_is_refused(office: LetterOffice) -> None:
     with pytest.raises(DocumentError) as refused:
         office.decision("TP-2023-0014", 42)
-    assert "event 42 of plan TP-2023-0014 calls for no letter; events with a letter: 20, 38, 39, 43, 44, 96" == str(
+    assert "event 42 of plan TP-2023-0014 calls for no letter; events with a letter: 20, 38, 39, 43, 44, 98" == str(
         refused.value
     )
 
@@ -342,7 +349,7 @@ def test_a_practice_stores_letters_say_they_are_examples(texts: dict[str, str], 
     assert funded.startswith("VOORBEELD · uit een oefenomgeving; geen echt besluit")
     pages = funded.count("Pagina ")
     assert pages + 1 == funded.count("VOORBEELD")
-    letter = office.letter(office.decision("TP-2025-0311", 134))
+    letter = office.letter(_decision(office, "TP-2025-0311", "workflow.request-rework"))
     assert letter.practice
     assert "VOORBEELD" not in letter_html(dataclasses.replace(letter, practice=False))
 

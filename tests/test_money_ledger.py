@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from beoordeling._gc import collector_paused
 from beoordeling.money import Account, AccountKind, Ledger, LedgerError, Posting, Transaction, cents, euros
 
 K = AccountKind
@@ -32,9 +34,9 @@ def test_a_transaction_that_does_not_balance_is_refused() -> None:
 
 def test_a_posting_is_whole_cents_never_a_float() -> None:
     with pytest.raises(LedgerError, match="whole cents"):
-        Posting(HOLDINGS[0], 12.5)  # type: ignore[arg-type]
+        Transaction((Posting(ORIGIN, -12.5), Posting(HOLDINGS[0], 12.5)))  # type: ignore[arg-type]
     with pytest.raises(LedgerError, match="whole cents"):
-        Posting(HOLDINGS[0], True)  # a bool is an int to Python, not an amount
+        Transaction.from_pairs([(ORIGIN, -1), (HOLDINGS[0], True)])  # a bool is an int to Python, not an amount
 
 
 @pytest.mark.parametrize(
@@ -98,3 +100,44 @@ def test_money_moved_into_another_year_is_a_problem_of_both_years() -> None:
         "2025: the accounts hold €3.00, the programme put in €5.00",
         "2026: the accounts hold €7.00, the programme put in €5.00",
     ] == ledger.conservation_problems()
+
+
+YEARS = st.sampled_from([None, 2025, 2026])
+
+
+@given(
+    moves=st.lists(st.tuples(st.sampled_from(HOLDINGS[1:]), YEARS, st.integers(1, 10_000), st.booleans()), max_size=30)
+)
+def test_the_accounts_by_kind_are_those_of_each_kind_in_order(
+    moves: list[tuple[Account, int | None, int, bool]],
+) -> None:
+    """``by_kind`` (the budget's one pass) gives what ``accounts`` gives kind by kind, whether the
+    ledger has one year or several."""
+    ledger = Ledger()
+    for target, year, amount, other_part in moves:
+        account = Account(target.kind, year, target.part + ("-b" if other_part else ""))
+        ledger.post(Transaction.move(amount, Account(K.PROGRAMME, year), account))
+    grouped = ledger.by_kind()
+    for kind in K:
+        assert list(ledger.accounts(kind)) == grouped.get(kind, [])
+
+
+def test_the_collector_is_paused_and_given_back_as_it_was() -> None:
+    seen = []
+
+    def build() -> None:
+        with collector_paused():
+            seen.append(gc.isenabled())
+            Transaction(())
+
+    assert gc.isenabled()
+    with pytest.raises(LedgerError):
+        build()
+    assert ([False], True) == (seen, gc.isenabled())
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # it was off before, so it stays off
+    finally:
+        gc.enable()

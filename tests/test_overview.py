@@ -146,7 +146,7 @@ def test_decisions_deadlines_milestones_and_payments(workbook: Path) -> None:
     )
     payments = _rows(workbook, "Betalingen")
     assert [
-        ("TP-2023-0014", "M1", 9_800_000, datetime(2025, 2, 3), 96, "TP-2023-0014-B00096", None, datetime(2025, 2, 24))
+        ("TP-2023-0014", "M1", 9_800_000, datetime(2025, 2, 3), 98, "TP-2023-0014-B00098", None, datetime(2025, 2, 24))
     ] == payments[1:2]
     assert ("Totaal (1 rij)", 9_800_000) == (payments[-1][0], payments[-1][2])
 
@@ -155,13 +155,15 @@ def test_the_funds_account_by_account_and_the_waiting_list(workbook: Path) -> No
     """On 30 September 2025 the practice programme's money has run out and the second tranche waits."""
     funds = _rows(workbook, "Middelen")
     assert ("Rekening", "Onderdeel", "Tot en met", "Bedrag") == funds[0]
-    assert ("Beschikbaar", "open voor elke sector", None, 800_000) in funds
+    # the open part: what was left, and what Gemeente Tiel repaid for the third tranche's missed M1
+    assert ("Beschikbaar", "open voor elke sector", None, 1_835_772.36) in funds
+    assert ("Voorschot", "TP-2023-0016: Thuismonitoring, derde tranche", None, 1_564_227.64) in funds
     paid = "TP-2023-0014/M1: Landelijk centrum voor digitale thuismonitoring van samenwerkende ziekenhuizen"
     assert ("Betaald", paid, None, 9_800_000) in funds
-    assert ("Totaal (5 rijen)", 50_000_000) == (funds[-1][0], funds[-1][3])  # every cent of the programme
+    assert ("Totaal (6 rijen)", 50_000_000) == (funds[-1][0], funds[-1][3])  # every cent of the programme
     queue = _rows(workbook, "Wachtrij")
     assert [
-        (1, "TP-2023-0015", "Thuismonitoring, tweede tranche", datetime(2025, 2, 24), 24_600_000, 0, 800_000)
+        (1, "TP-2023-0015", "Thuismonitoring, tweede tranche", datetime(2025, 2, 24), 24_600_000, 0, 1_835_772.36)
     ] == queue[1:2]
 
 

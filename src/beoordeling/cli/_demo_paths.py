@@ -5,8 +5,11 @@ more information; one is sent back for rework; one waits for a quick-test decisi
 due date; one has just been submitted. The money runs out on a practice programme of EUR 50m: a
 second tranche of the funded plan is funded as well, a third is approved when too little is left
 and goes onto the waiting list, and when the second is withdrawn its money funds the third from the
-list in the same transaction. Every step goes through the desk, so every refusal the workflow would
-give a real user applies here too.
+list in the same transaction. The second tranche takes the municipal (SPUK) route for the part a
+municipality carries: that part is advanced to the municipality when the plan is funded, its share
+of a milestone missed is reclaimed, and so is the rest at the withdrawal, each with a repayment
+letter. Every step goes through the desk, so every refusal the workflow would give a real user
+applies here too.
 
 The stories are told together, in calendar order: the demo's store is a practice store whose
 simulated clock only moves forward, as a real store's does, so each step is recorded on its day.
@@ -19,20 +22,22 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from ..desk import Desk
-from ..model import Plan, Role
+from ..model import Address, CostCategory, Party, PartyRole, Plan, Role, Sector
 from ..money import load_programme
 from ..resources import bundled_dir
 from ..store import Actor
 from ..workflow import AMSTERDAM, Trigger
 from ._words import _
 
-__all__ = ["AS_OF", "BUDGET_ON", "FORECAST_ON", "QUEUED", "WITHDRAWN", "DemoClock", "Story", "Walk",
-           "adopt_practice_programme", "tranches", "walk_examples"]  # fmt: skip
+__all__ = ["AS_OF", "BUDGET_ON", "FORECAST_ON", "QUEUED", "SPUK_YEAR", "TOWN", "WITHDRAWN", "DemoClock", "Story",
+           "Walk", "adopt_practice_programme", "tranches", "walk_examples"]  # fmt: skip
 
 QUEUED = "TP-2023-0015"
 """The tranche that waits on the list and is funded from it."""
 WITHDRAWN = "TP-2023-0016"
 """The tranche that is funded and later withdrawn, giving its money back."""
+TOWN = "Gemeente Tiel"
+"""The municipality that carries a cost line of the withdrawn tranche (the municipal route)."""
 NZA = Actor("toetser", "NZa", Role.NZA)
 
 AS_OF = date(2025, 9, 15)
@@ -41,6 +46,8 @@ FORECAST_ON = date(2024, 10, 1)
 """The day of the demo's forecast: the money is nearly gone and the second tranche is being worked out."""
 BUDGET_ON = date(2025, 10, 1)
 """The day the demo's budget is drawn up: the money has run out and the second tranche waits."""
+SPUK_YEAR = 2025
+"""The year of the demo's municipal-route figures: a milestone missed and a withdrawal, both repaid."""
 IMPORTED_ON = date(2023, 2, 6)
 
 
@@ -218,20 +225,40 @@ def _withdrawn(w: Walk) -> str:
     w.both(w.desk.propose, "approve")
     w.on(date(2024, 6, 17)).both(w.desk.decide, "approve")
     w.on(date(2024, 7, 1)).act(Trigger.FUND, NZA)
+    w.on(date(2024, 8, 1)).act(Trigger.START, p.submitter)
+    w.on(date(2025, 1, 20)).act(Trigger.REPORT_MILESTONE, p.submitter, milestone="M1")
+    missed = "Het centrum is gekoppeld aan één EPD, niet aan drie; de koppelingen liepen een jaar vertraging op."
+    w.on(date(2025, 2, 10)).both(w.desk.decide, "missed", missed)
     w.on(date(2025, 11, 3)).act(
         Trigger.WITHDRAW, p.submitter, "De ziekenhuizen van deze tranche stoppen; de toegezegde middelen gaan terug."
     )
-    return _("funded, then withdrawn: its money went back and funded the plan at the head of the waiting list")
+    return _(
+        "funded, with an advance to {town}; milestone M1 missed, so the municipality repays its share; then "
+        "withdrawn: its money went back and funded the plan at the head of the waiting list"
+    ).format(town=TOWN)
 
 
 def tranches(plans: Sequence[Plan]) -> list[Plan]:
-    """Two more tranches of the funded example plan, so that the practice programme runs out."""
+    """Two more tranches of the funded example plan, so that the practice programme runs out. In the
+    one that is withdrawn a municipality carries the 2026 cost line (the municipal route)."""
     first = next((plan for plan in plans if plan.id == "TP-2023-0014"), None)
-    if first is None:
+    if first is None or first.funding is None:
         return []
+    town = Party(name=TOWN, role=PartyRole.MUNICIPALITY, sector=Sector.SOCIAL_DOMAIN,
+                 address=Address(street="Postbus 6325", postcode="4000 HH", city="Tiel"))  # fmt: skip
+    lines = [
+        line.model_copy(update={"party": TOWN, "sector": Sector.SOCIAL_DOMAIN, "category": CostCategory.START_UP,
+                                "description": "Wijkteams en mantelzorgondersteuning bij thuismonitoring"})
+        if line.year == 2026 else line
+        for line in first.funding.lines
+    ]  # fmt: skip
+    municipal = first.model_copy(
+        update={"parties": [*first.parties, town], "funding": first.funding.model_copy(update={"lines": lines})}
+    )
+    municipal = Plan.model_validate(municipal.model_dump())  # the plan's own checks, on the changed parts too
     return [
         first.model_copy(update={"id": QUEUED, "title": "Thuismonitoring, tweede tranche"}),
-        first.model_copy(update={"id": WITHDRAWN, "title": "Thuismonitoring, derde tranche"}),
+        municipal.model_copy(update={"id": WITHDRAWN, "title": "Thuismonitoring, derde tranche"}),
     ]
 
 

@@ -29,6 +29,7 @@ from ..money.audit import books_problems
 from ..money.books import Books
 from ..money.budget import Budget, budget
 from ..money.forecast import Backtest, backtest
+from ..money.spuk import SpukYear, accountability
 from ..overview import Sheet, save_overview
 from ..planfile import load_plans, plan_json_schema_text, read_plan, save_plan
 from ..reference import load_regions
@@ -38,7 +39,16 @@ from ..store._engine import normalise_url, sqlite_path
 from ..store.store import Clock, system_clock
 from ..workflow import default_policy
 from ..workflow.diagram import diagram_dot, diagram_mermaid
-from ._demo_paths import AS_OF, BUDGET_ON, FORECAST_ON, DemoClock, adopt_practice_programme, tranches, walk_examples
+from ._demo_paths import (
+    AS_OF,
+    BUDGET_ON,
+    FORECAST_ON,
+    SPUK_YEAR,
+    DemoClock,
+    adopt_practice_programme,
+    tranches,
+    walk_examples,
+)
 from ._words import _
 
 __all__ = ["DemoReport", "run_demo"]
@@ -76,6 +86,8 @@ class DemoReport:
     """The forecast made on :data:`FORECAST_ON`, against what the store shows happened."""
     books: list[str] = field(default_factory=list)
     """What is wrong with the books (empty: they balance)."""
+    spuk: list[SpukYear] = field(default_factory=list)
+    """The municipal route's figures of :data:`SPUK_YEAR` (the SiSa accountability)."""
 
 
 def _fresh_store(out_dir: Path, clock: Clock) -> Store:
@@ -209,22 +221,31 @@ def _run(out_dir: Path, store_url: str | None, clock: Clock, progress: Callable[
         schema_path.write_text(plan_json_schema_text(), encoding="utf-8")
         outputs.append(schema_path)
 
-        found, tested = _money(store, out_dir, outputs, progress)
+        found, tested, spuk = _money(store, out_dir, outputs, progress)
         progress(_("Verifying the event chain and the books"))
         verification, books = _verified(store, out_dir, outputs)
         return DemoReport(
             store.url, len(plans), imported, revised, store.plans(), verification, self_checks, outputs, walked,
-            deadlines, letters, letter_check, overview, budget=found, backtest=tested, books=books,
+            deadlines, letters, letter_check, overview, budget=found, backtest=tested, books=books, spuk=spuk,
         )  # fmt: skip
 
 
 def _money(
     store: Store, out_dir: Path, outputs: list[Path], progress: Callable[[str], None]
-) -> tuple[Budget, Backtest]:
+) -> tuple[Budget, Backtest, list[SpukYear]]:
     progress(_("Drawing up the budget"))
     found = _budget(store, out_dir, outputs)
     progress(_("Forecasting when the funds run out, and checking it against what happened"))
-    return found, _forecast(store, out_dir, outputs)
+    tested = _forecast(store, out_dir, outputs)
+    progress(_("The municipal route's figures of {year}").format(year=SPUK_YEAR))
+    return found, tested, _spuk(store, out_dir, outputs)
+
+
+def _spuk(store: Store, out_dir: Path, outputs: list[Path]) -> list[SpukYear]:
+    """The municipal route's figures of :data:`SPUK_YEAR`, as ``spuk --format json`` gives them."""
+    found = accountability(store.events(), lambda plan_id, version: store.plan(plan_id, version).plan, SPUK_YEAR)
+    outputs.append(_write_json(out_dir / f"spuk-{SPUK_YEAR}.json", [y.as_dict() for y in found]))
+    return found
 
 
 def _budget(store: Store, out_dir: Path, outputs: list[Path]) -> Budget:

@@ -364,16 +364,7 @@ def spuk_command(ctx: click.Context, year: int, fmt: str) -> None:
     with Store.open(_store_url(ctx)) as store:
         found = accountability(store.events(), lambda plan_id, version: store.plan(plan_id, version).plan, year)
     if fmt == "json":
-        rows = [
-            {
-                "plan": y.plan_id, "title": y.title, "municipalities": list(y.municipalities), "year": y.year,
-                "granted": str(euros(y.granted)), "advance_for_year": str(euros(y.advance_for_year)),
-                "milestones": dict(y.milestones_due),
-                "repaid_in_year": str(euros(y.repaid_in_year)), "repaid_to_date": str(euros(y.repaid_to_date)),
-                "final": y.final,
-            }
-            for y in found
-        ]  # fmt: skip
+        rows = [y.as_dict() for y in found]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     counted = ngettext("{count} plan on the municipal route", "{count} plans on the municipal route", len(found))

@@ -297,6 +297,13 @@ def _print_money(report: DemoReport) -> None:
             day=day(found.on), available=euro(euros(found.of(AccountKind.AVAILABLE))),
             committed=euro(euros(found.of(AccountKind.COMMITTED))), waiting=waiting.format(count=found.waiting),
         ))  # fmt: skip
+    if report.spuk:
+        said = _("Municipal route in {year} (spuk-{year}.json): {counted}, advanced {granted}, repaid {repaid}")
+        counted = ngettext("{count} plan", "{count} plans", len(report.spuk)).format(count=len(report.spuk))
+        out.print(said.format(
+            year=report.spuk[0].year, counted=counted, granted=euro(euros(sum(y.granted for y in report.spuk))),
+            repaid=euro(euros(sum(y.repaid_in_year for y in report.spuk))),
+        ))  # fmt: skip
     if report.backtest is not None:
         tested = report.backtest
         ran_out = tested.forecast.exhausted_on

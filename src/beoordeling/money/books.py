@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
+from .._gc import collector_paused
 from .._time import AMSTERDAM, local_date
 from ..model import Plan, PlanState
 from ..store import Event, EventType, Reading, Store, events_as_of
 from ..store.asof import event_day
 from .ledger import Account, AccountKind, Ledger, Posting, Transaction, cents
-from .programme import OPEN, Programme, default_programme, programme_from_document
+from .programme import OPEN, Programme, _Step, default_programme, programme_from_document
 from .spuk import municipal_share
 
 __all__ = [
@@ -190,24 +191,8 @@ class Books:
         adopted = list(events_as_of(store.events(types=(PROGRAMME_ADOPTED,)), day, reading))
         programme, _seq = programme_in_force(adopted)
         steps = sorted((step for step in programme._steps() if step.on <= day), key=lambda s: (s.on, s.order))
-        days = sorted({step.on for step in steps})
-        known = reading is Reading.KNOWN
-        sums = store.posting_sums([_midnight(d) for d in days], _midnight(day + timedelta(days=1)), recorded=known)
-        periods: dict[int, list[tuple[Account, int]]] = {}
-        for period, kind, year, part, amount in sums:
-            if amount:
-                periods.setdefault(period, []).append((Account(AccountKind(kind), year, part), amount))
-        ledger = Ledger()
-        pending = iter(steps)
-        step = next(pending, None)
-        for period in range(len(days) + 1):
-            if period in periods:
-                ledger.post(Transaction.from_pairs(periods[period], f"postings of period {period}"))
-            while step is not None and period < len(days) and step.on == days[period]:
-                transaction = step.apply(ledger)
-                if transaction is not None:
-                    ledger.post(transaction)
-                step = next(pending, None)
+        with collector_paused():  # hundreds of thousands of accounts, and no cycles among them
+            ledger = _summed_ledger(store, steps, day, reading is Reading.KNOWN)
         queued = {event.plan_id for event in store.events(types=(_WAITLISTED,))}
         listed = [e for plan_id in sorted(p for p in queued if p) for e in store.events(plan_id)]
         listed.sort(key=lambda event: event.seq)
@@ -502,6 +487,31 @@ class _Seen:
             self.count += 1
             self.last_seq = max(self.last_seq, event.seq)
             yield event
+
+
+def _summed_ledger(store: Store, steps: Sequence[_Step], day: date, recorded: bool) -> Ledger:
+    """The ledger of :meth:`Books.balances_of`: the store's sums of the postings between the
+    programme's dated ``steps`` (in order) up to the end of ``day``, each period one transaction,
+    with the steps applied between them."""
+    days = sorted({step.on for step in steps})
+    sums = store.posting_sums([_midnight(d) for d in days], _midnight(day + timedelta(days=1)), recorded=recorded)
+    periods: dict[int, list[Posting]] = {}
+    kinds = {kind.value: kind for kind in AccountKind}
+    for period, kind, year, part, amount in sums:
+        if amount:
+            periods.setdefault(period, []).append(Posting(Account(kinds[kind], year, part), amount))
+    ledger = Ledger()
+    pending = iter(steps)
+    step = next(pending, None)
+    for period in range(len(days) + 1):
+        if period in periods:
+            ledger.post(Transaction(tuple(periods.pop(period)), f"postings of period {period}"))
+        while step is not None and period < len(days) and step.on == days[period]:
+            transaction = step.apply(ledger)
+            if transaction is not None:
+                ledger.post(transaction)
+            step = next(pending, None)
+    return ledger
 
 
 def _midnight(day: date) -> datetime:

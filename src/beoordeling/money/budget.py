@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._dutch import day, reader
+from .._gc import collector_paused
 from .._i18n import _, term
 from .books import Books
 from .ledger import AccountKind, cents, euros
@@ -35,10 +36,10 @@ KINDS = (
 """The kinds in the order a budget shows them: what is free first, what left the programme last."""
 
 
-@dataclass(frozen=True)
-class BudgetLine:
+class BudgetLine(NamedTuple):
     """One account's balance: its kind, its part (an earmark, a theme reservation, a plan), what it
-    is in words, the amount in cents, and until when it runs (an earmark or reservation)."""
+    is in words, the amount in cents, and until when it runs (an earmark or reservation). A tuple:
+    a budget over many plans has a line per plan and milestone."""
 
     kind: AccountKind
     part: str
@@ -95,14 +96,38 @@ _PLANS = (AccountKind.COMMITTED, AccountKind.ADVANCED, AccountKind.PAID, Account
 
 def budget(books: Books, title: Callable[[str], str] | None = None) -> Budget:
     """The budget of ``books``; ``title`` names a plan by its id (the id itself when not given)."""
+    with collector_paused():  # a line per plan and milestone, and no cycles among them
+        lines = _lines(books, title)
+    queue = books.queue
+    return Budget(
+        books.programme,
+        books.on,
+        tuple(lines),
+        len(queue),
+        sum(q.requested for q in queue),
+        tuple(books.ledger.conservation_problems()),
+    )
+
+
+def _lines(books: Books, title: Callable[[str], str] | None) -> list[BudgetLine]:
     spec = books.programme.spec
     earmarks = {e.id: e for e in spec.earmarks}
     reservations = {r.id: r for r in spec.reservations}
     named = {e.id: e.title for e in spec.transfers}
     named |= {x.id: _("unused, returned on {day}").format(day=day(x.on, reader())) for x in spec.lapses}
-    lines = []
+    lines: list[BudgetLine] = []
+    grouped = books.ledger.by_kind()
     for kind in KINDS:
-        for account, amount in books.ledger.accounts(kind):
+        if kind in _PLANS:  # a line per plan (and milestone): many, so made in one go
+            held = [(account.part, amount) for account, amount in grouped.get(kind, ()) if amount]
+            if title is None:
+                lines.extend(BudgetLine(kind, part, part, amount) for part, amount in held)
+            else:
+                lines.extend(
+                    BudgetLine(kind, part, f"{part}: {title(part.split('/')[0])}", amount) for part, amount in held
+                )
+            continue
+        for account, amount in grouped.get(kind, ()):
             if not amount and kind is not AccountKind.AVAILABLE:
                 continue
             until = None
@@ -118,18 +143,7 @@ def budget(books: Books, title: Callable[[str], str] | None = None) -> Budget:
                 reservation = reservations[account.part]
                 label = _("reserved for {themes}").format(themes=", ".join(term(t) for t in reservation.themes))
                 until = reservation.until
-            elif kind in _PLANS:
-                plan_id = account.part.split("/")[0]
-                label = f"{account.part}: {title(plan_id)}" if title else account.part
             else:
                 label = named.get(account.part, account.part)
             lines.append(BudgetLine(kind, account.part, label, amount, until))
-    queue = books.queue
-    return Budget(
-        books.programme,
-        books.on,
-        tuple(lines),
-        len(queue),
-        sum(q.requested for q in queue),
-        tuple(books.ledger.conservation_problems()),
-    )
+    return lines

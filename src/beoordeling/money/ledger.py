@@ -19,6 +19,7 @@ a float.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -111,16 +112,13 @@ class Account(NamedTuple):
         return f"{self.kind.value}{year}{part}"
 
 
-@dataclass(frozen=True)
-class Posting:
-    """An amount in cents on an account: positive adds to what the account holds, negative takes from it."""
+class Posting(NamedTuple):
+    """An amount in cents on an account: positive adds to what the account holds, negative takes
+    from it. A tuple, like :class:`Account`, so that a budget of a million postings is cheap to
+    build; the :class:`Transaction` it is part of checks that the amount is whole cents."""
 
     account: Account
     amount: int
-
-    def __post_init__(self) -> None:
-        if type(self.amount) is not int:
-            raise LedgerError(f"a posting is in whole cents (an int); found {self.amount!r}")
 
 
 @dataclass(frozen=True)
@@ -133,6 +131,9 @@ class Transaction:
     def __post_init__(self) -> None:
         if not self.postings:
             raise LedgerError("a transaction has at least one posting")
+        for posting in self.postings:
+            if type(posting.amount) is not int:  # a bool is an int to Python, not an amount
+                raise LedgerError(f"a posting is in whole cents (an int); found {posting.amount!r}")
         total = sum(p.amount for p in self.postings)
         if total != 0:
             raise LedgerError(f"the postings of {self.reference or 'a transaction'} sum to {total} cents, not 0")
@@ -175,14 +176,15 @@ class Ledger:
 
     def post(self, transaction: Transaction) -> None:
         self.transactions.append(transaction)
-        for posting in transaction.postings:
-            balance = self._balances[posting.account] + posting.amount
-            self._balances[posting.account] = balance
-            if balance < 0 and posting.account.kind is not AccountKind.PROGRAMME:
-                self._lowest[posting.account] = min(balance, self._lowest.get(posting.account, 0))
-            if posting.account.kind is AccountKind.ADVANCED and posting.amount > 0:
-                self._advanced[posting.account] = self._advanced.get(posting.account, 0) + posting.amount
-                self.advanced_in_all += posting.amount
+        balances, programme, advanced = self._balances, AccountKind.PROGRAMME, AccountKind.ADVANCED
+        for account, amount in transaction.postings:  # the budget of a million postings comes through here
+            balance = balances[account] + amount
+            balances[account] = balance
+            if balance < 0 and account.kind is not programme:
+                self._lowest[account] = min(balance, self._lowest.get(account, 0))
+            if amount > 0 and account.kind is advanced:
+                self._advanced[account] = self._advanced.get(account, 0) + amount
+                self.advanced_in_all += amount
 
     def balance(self, account: Account) -> int:
         return self._balances.get(account, 0)
@@ -199,6 +201,22 @@ class Ledger:
         """The accounts of ``kind`` (in ``year``, when given) with their balances, in order."""
         found = [(a, v) for a, v in self._balances.items() if a.kind is kind and (year is None or a.year == year)]
         yield from sorted(found, key=_order)
+
+    def by_kind(self) -> dict[AccountKind, list[tuple[Account, int]]]:
+        """Every account with its balance, grouped by kind and in order within each: what
+        :meth:`accounts` gives for each kind, in one pass over the ledger."""
+        if len({account.year for account in self._balances}) <= 1:
+            items = sorted(self._balances.items())  # one year (or the whole term): accounts compare in C
+        else:
+            items = sorted(self._balances.items(), key=_order)
+        grouped: dict[AccountKind, list[tuple[Account, int]]] = {}
+        start = 0
+        while start < len(items):  # the kinds are runs of the sorted accounts: cut at each run's end
+            kind = items[start][0].kind
+            end = bisect_right(items, kind, lo=start, key=_kind_of)
+            grouped[kind] = items[start:end]
+            start = end
+        return grouped
 
     def total(self, kind: AccountKind, year: int | None = None) -> int:
         return sum(v for a, v in self._balances.items() if a.kind is kind and (year is None or a.year == year))
@@ -239,6 +257,10 @@ class Ledger:
                 )
             )
         return sorted(problems)
+
+
+def _kind_of(item: tuple[Account, int]) -> AccountKind:
+    return item[0].kind
 
 
 def _order(item: tuple[Account, int]) -> tuple[str, int, str]:

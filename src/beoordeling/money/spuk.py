@@ -21,13 +21,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from .._time import local_date
 from ..model import Plan, PlanState
 from ..model.enums import PartyRole
 from ..store import Event, events_as_of
 from ..workflow import PlanRecord, Trigger
-from .ledger import cents
+from .ledger import cents, euros
 
 __all__ = ["SpukYear", "accountability", "advance_kept", "milestone_shares", "municipal_share", "municipalities"]
 
@@ -90,6 +91,17 @@ class SpukYear:
     """What was repaid for milestones not achieved, in the year and up to its end."""
     final: bool
     """Whether the plan ended (completed or withdrawn) by the year's end: the last report."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The figures as JSON data (``spuk --format json``, the demo's ``spuk-YEAR.json``); amounts
+        as decimal strings in euros."""
+        return {
+            "plan": self.plan_id, "title": self.title, "municipalities": list(self.municipalities), "year": self.year,
+            "granted": str(euros(self.granted)), "advance_for_year": str(euros(self.advance_for_year)),
+            "milestones": dict(self.milestones_due),
+            "repaid_in_year": str(euros(self.repaid_in_year)), "repaid_to_date": str(euros(self.repaid_to_date)),
+            "final": self.final,
+        }  # fmt: skip
 
 
 def accountability(events: Iterable[Event], plans: Callable[[str, int | None], Plan], year: int) -> list[SpukYear]:
