@@ -65,7 +65,9 @@ from .workflow.policy import policy_from_document
 __all__ = ["ActionResult", "Deadline", "Desk", "policy_in_force"]
 
 _OPEN_ENDED = (PlanState.QUICK_TEST_NEGATIVE, PlanState.NOT_APPROVED, PlanState.COMPLETED, PlanState.WITHDRAWN)
-_PLAN_CACHE = 256
+_PLAN_CACHE = 1024
+"""How many plan versions a desk keeps decoded (about 37 KiB each): more than the national pipeline
+holds in flight at once, so that a busy desk reads each plan from the store once."""
 
 
 @dataclass(frozen=True)

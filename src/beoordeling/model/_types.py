@@ -28,11 +28,16 @@ _INVISIBLE = re.compile("[\\s\u00ad\u061c\u180e\u200b-\u200f\u2060-\u2064\ufeff]
 """Whitespace and characters that show nothing (zero-width spaces and joiners, marks, BOM)."""
 
 
+_SUSPECT = re.compile(f"{_CONTROL.pattern}|{_C1_OR_BIDI.pattern}")
+"""Either of the two: one pass over a text that has neither, as nearly every text has (a stored plan
+is validated again each time it is read)."""
+
+
 def _no_control_characters(value: str) -> str:
-    if _CONTROL.search(value):
+    found = _SUSPECT.search(value)
+    if found is not None and _CONTROL.search(value):
         raise ValueError(_("text contains control characters; remove them (only newlines and tabs are allowed)"))
-    found = _C1_OR_BIDI.search(value)
-    if found:
+    if found is not None:
         raise ValueError(
             _("text contains an invisible control or direction character (U+{value:04X}); remove it").format(
                 value=ord(found.group())

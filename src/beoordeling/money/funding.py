@@ -18,7 +18,7 @@ from .._i18n import _
 from .._time import local_date
 from ..model import Plan, PlanState
 from .books import POSTINGS, Books, Fit, Queued, encoded
-from .ledger import Account, AccountKind, Ledger, Transaction, cents, euros
+from .ledger import Account, AccountKind, Transaction, cents, euros
 from .spuk import advance_kept, milestone_shares, municipalities
 
 __all__ = [
@@ -193,7 +193,11 @@ def reclaim_payload(
 def promoted(books: Books, returned: Sequence[Transaction], plans: Callable[[str], Plan]) -> list[tuple[Plan, Fit]]:
     """The queued plans funded once the ``returned`` money is posted, in order: in strict order the
     head while it fits; with ``fill`` every plan further down that fits what is left."""
-    ledger = Ledger.of([*books.ledger.transactions, *returned])
+    if not books.queue:
+        return []
+    ledger = books.ledger.copy()  # the books as they stand, not their whole history posted again
+    for transaction in returned:
+        ledger.post(transaction)
     after = Books(books.programme, ledger, books.on, books.queue)
     funded: list[tuple[Plan, Fit]] = []
     strict = books.programme.spec.waiting_list.order == "strict"
@@ -205,5 +209,5 @@ def promoted(books: Books, returned: Sequence[Transaction], plans: Callable[[str
                 break
             continue
         funded.append((plan, fit))
-        after = Books(books.programme, Ledger.of([*after.ledger.transactions, fit.commitment()]), books.on, books.queue)
+        ledger.post(fit.commitment())  # what the next plan in the queue can still draw on
     return funded

@@ -186,6 +186,13 @@ class Ledger:
                 self._advanced[account] = self._advanced.get(account, 0) + amount
                 self.advanced_in_all += amount
 
+    def copy(self) -> Ledger:
+        """A ledger with the same transactions and balances, to post more on without changing this one."""
+        return Ledger(
+            list(self.transactions), defaultdict(int, self._balances), dict(self._lowest), dict(self._advanced),
+            self.advanced_in_all,
+        )  # fmt: skip
+
     def balance(self, account: Account) -> int:
         return self._balances.get(account, 0)
 

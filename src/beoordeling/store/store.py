@@ -606,18 +606,21 @@ class Store:
 
     def plan(self, plan_id: str, version: int | None = None) -> StoredPlan:
         """A stored version of a plan (the latest unless ``version`` is given)."""
+        v, p = t.plan_versions, t.plans
+        wanted = v.c.version == (version if version is not None else p.c.latest_version)
+        query = (
+            select(v, p.c.state, p.c.latest_version)
+            .join(p, p.c.plan_id == v.c.plan_id)
+            .where(v.c.plan_id == plan_id, wanted)
+        )  # one query: the desk reads a plan for nearly every action (bench/workflow_walk.py)
         with self._read() as conn:
-            current = conn.execute(select(t.plans).where(t.plans.c.plan_id == plan_id)).first()
-            if current is None:
-                raise PlanNotFound(plan_id)
-            wanted = version or current.latest_version
-            row = conn.execute(
-                select(t.plan_versions).where(t.plan_versions.c.plan_id == plan_id, t.plan_versions.c.version == wanted)
-            ).first()
-        if row is None:
-            raise PlanNotFound(plan_id, wanted)
-        plan = Plan.model_validate({**json.loads(row.content), "version": row.version})
-        return StoredPlan(plan, version_info_of(row), PlanState(current.state), current.latest_version)
+            row = conn.execute(query).first()
+            if row is None:
+                current = conn.execute(select(p.c.latest_version).where(p.c.plan_id == plan_id)).first()
+                raise PlanNotFound(plan_id) if current is None else PlanNotFound(plan_id, version)
+        # JSON straight into the model (pydantic parses it itself); the version is the store's
+        plan = Plan.model_validate_json(row.content).model_copy(update={"version": row.version})
+        return StoredPlan(plan, version_info_of(row), PlanState(row.state), row.latest_version)
 
     def latest_contents(self, plan_ids: Iterable[str], path: Sequence[str] = ()) -> Iterator[tuple[str, Any]]:
         """The latest version of each plan as stored JSON data, or only the value at ``path`` in it
