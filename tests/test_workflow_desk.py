@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from beoordeling import Actor, Plan, PlanState, Role, Store
+from beoordeling._i18n import speaking
 from beoordeling.desk import Desk
 from beoordeling.errors import Refused
 from beoordeling.letters import LetterOffice
@@ -71,11 +72,14 @@ def test_a_disagreement_blocks_the_step_and_shows(desk: Desk, clock: Clock) -> N
     result = desk.decide(PLAN_ID, "negative", ZK, reason="Geen draagvlak in de regio")
     assert S.QUICK_TEST_SUBMITTED == result.state
     assert (
-        "Coöperatie VGZ recorded pass-quick-test on 4 March 2024: the decision is blocked until the market leaders "
-        "agree",
+        "Coöperatie VGZ recorded “Quick test positive” on 4 March 2024: the decision is blocked until the market "
+        "leaders agree",
     ) == result.notes
     [deadline] = desk.deadlines(date(2024, 3, 5))
-    assert "oneens: Coöperatie VGZ snelle toets positief, Zilveren Kruis snelle toets negatief" == deadline.note
+    assert "disagreement: Coöperatie VGZ “Quick test positive”, Zilveren Kruis “Quick test negative”" == deadline.note
+    with speaking("nl"):  # what a Dutch terminal and the overview say
+        [dutch] = desk.deadlines(date(2024, 3, 5))
+    assert "oneens: Coöperatie VGZ “Snelle toets positief”, Zilveren Kruis “Snelle toets negatief”" == dutch.note
     [late] = desk.deadlines(date(2024, 4, 3))
     assert (True, deadline.note) == (late.overdue, late.note)  # a dispute does not stop the clock
     # The first leader changes its mind: now they agree.

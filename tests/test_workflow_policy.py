@@ -79,7 +79,7 @@ def test_the_february_2026_halt_stops_decisions_on_plans_not_yet_approved(
         "https://www.icthealth.nl/nieuws/beoordeling-nog-niet-goedgekeurde-transformatieplannen-stopgezet)",
     ) == refused.value.reasons
     [deadline] = desk.deadlines(date(2026, 3, 1))
-    assert ("stilgelegd door beleid assessment-halt-2026 (sinds 1 februari 2026)", False) == (
+    assert ("halted by policy assessment-halt-2026 (since 1 February 2026)", False) == (
         deadline.note,
         deadline.overdue,
     )

@@ -645,7 +645,10 @@ class Desk:
             due = escalation.due_on
             yield Deadline(
                 record.plan_id, title, record.state, ClockName.ESCALATION.label, due, (due - on).days, ("BO IZA",),
-                f"voorgelegd door {escalation.organisation} op {_dutch.day(escalation.on)}: {escalation.reason or ''}",
+                _("put to the BO IZA by {organisation} on {day}: {reason}").format(
+                    organisation=escalation.organisation, day=_dutch.said_day(escalation.on),
+                    reason=escalation.reason or "",
+                ),
                 clock=ClockName.ESCALATION,
             )  # fmt: skip
         clock = record.clock
@@ -662,13 +665,19 @@ class Desk:
                     responsible = others
             if clock.suspended_on is not None:
                 yield Deadline(
-                    record.plan_id, title, record.state, name.label, None, None, ("indieners",),
-                    f"opgeschort sinds {_dutch.day(clock.suspended_on)}: wacht op nadere informatie", clock=name,
+                    record.plan_id, title, record.state, name.label, None, None, (_("submitters"),),
+                    _("suspended since {day}: waiting for more information").format(
+                        day=_dutch.said_day(clock.suspended_on)
+                    ),
+                    clock=name,
                 )  # fmt: skip
             else:
                 halted = self._halted_by(record, name, on)
-                since = _dutch.day(halted.starts) if halted and halted.starts else "-"
-                note = f"stilgelegd door beleid {halted.id} (sinds {since})" if halted else self._note(record)
+                since = _dutch.said_day(halted.starts) if halted and halted.starts else "-"
+                note = (
+                    _("halted by policy {policy} (since {day})").format(policy=halted.id, day=since)
+                    if halted else self._note(record)
+                )  # fmt: skip
                 yield Deadline(
                     record.plan_id, title, record.state, name.label, due, (due - on).days, responsible, note,
                     halted is not None, name,
@@ -688,7 +697,9 @@ class Desk:
         if disagreement is None:
             return None
         a, b = disagreement
-        return f"oneens: {a.organisation} {a.trigger.label.lower()}, {b.organisation} {b.trigger.label.lower()}"
+        return _("disagreement: {first} “{first_vote}”, {second} “{second_vote}”").format(
+            first=a.organisation, first_vote=term(a.trigger), second=b.organisation, second_vote=term(b.trigger)
+        )
 
     def _halted_by(self, record: PlanRecord, clock: ClockName, on: date) -> PolicyRule | None:
         """The policy that refuses the decision ``clock`` waits for, if one does on ``on``."""

@@ -150,6 +150,8 @@ def overview_sheets(store: Store, *, on: date, reading: Reading = Reading.HAPPEN
     titles = {plan_id: p.title for plan_id, p in plans.items()}
     milestones, payments = _milestone_rows(store, plans, letters)
     practice = [Sheet("Voorbeeld", PRACTICE, [(PRACTICE_NOTE,)])] if store.practice else []
+    with speaking("nl"):  # the deadlines' notes, in the overview's Dutch whatever the terminal speaks
+        deadlines = desk.deadlines_of(records, titles, on)
     return [
         *practice,
         Sheet("Plannen", REGISTER, _register_rows(store, plans, on)),
@@ -157,7 +159,7 @@ def overview_sheets(store: Store, *, on: date, reading: Reading = Reading.HAPPEN
         Sheet("Termijnen", DEADLINES, [
             (d.plan_id, d.title, d.state.label, d.what, d.due_on, d.days_left, "ja" if d.overdue else "nee",
              ", ".join(d.responsible), d.note)
-            for d in desk.deadlines_of(records, titles, on)
+            for d in deadlines
         ]),
         Sheet("Mijlpalen", MILESTONES, milestones),
         Sheet("Betalingen", PAYMENTS, payments),

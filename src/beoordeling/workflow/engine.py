@@ -218,9 +218,9 @@ def _vote(context: Context, trigger: Trigger) -> Draft:
     payload["outcome"] = assessment.outcome.value
     others = [v for key, v in context.record.votes.items() if key != context.actor.organisation.casefold()]
     notes = tuple(
-        _("{organisation} recorded {decision} on {day}: the decision is blocked until the market leaders agree").format(
-            organisation=v.organisation, decision=v.trigger.value, day=said_day(v.on)
-        )
+        _(
+            "{organisation} recorded “{decision}” on {day}: the decision is blocked until the market leaders agree"
+        ).format(organisation=v.organisation, decision=term(v.trigger), day=said_day(v.on))
         for v in others
         if v.trigger is not trigger
     ) or (_("waiting for the other market leader to record the same decision"),)
