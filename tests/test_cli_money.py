@@ -138,3 +138,26 @@ def test_milestones_pay_and_the_daily_move(db: str) -> None:
     assert "milestone M1 was already paid" in again.output
     moved = run("--store", db, "waitlist", "--move")
     assert (0, "nothing moves: nobody is on the waiting list\n") == (moved.exit_code, moved.output)
+
+
+def test_a_milestone_that_needs_less_gives_money_back(db: str) -> None:
+    """``reduce PLAN MILESTONE EUROS``: the paying insurer lowers an open milestone; the amount
+    comes off the commitment and the milestone then pays the rest. Amounts are read as people
+    write them, and a malformed one is refused without a traceback."""
+    who = ["--as", "Coöperatie VGZ/K. Smit", "--reason", "De uitrol valt goedkoper uit"]
+    reduced = run("--store", db, "reduce", "TP-2023-0014", "M2", "1000000", *who)
+    assert 0 == reduced.exit_code, reduced.output
+    assert "Commitment reduced" in reduced.output
+    listed = json.loads(run("--store", db, "milestones", "--format", "json").output)
+    [m2] = [m for m in listed if (m["plan"], m["milestone"]) == ("TP-2023-0014", "M2")]
+    assert "8600000.00" == m2["amount"]
+    for amount, said in (("12,5", "is not read as a number"), ("0.001", "is not an amount in whole cents")):
+        refused = run("--store", db, "reduce", "TP-2023-0014", "M2", amount, *who)
+        assert (2, None) == (
+            refused.exit_code,
+            None if isinstance(refused.exception, SystemExit) else refused.exception,
+        )
+        assert said in refused.output
+    too_much = run("--store", db, "reduce", "TP-2023-0014", "M2", "9000000", *who)
+    assert 0 != too_much.exit_code
+    assert "milestone M2 has €8,600,000.00 of the insurers' money left to pay" in too_much.output

@@ -4,6 +4,7 @@ queue is first come first served, and money that comes back funds its head in th
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -200,9 +201,18 @@ def _programme(total: str, **extra: Any) -> Programme:
     return programme_from_document(document, "test")
 
 
-def _milestones(desk: Desk, clock: Clock, plan_id: str, outcomes: dict[str, str], submitter: Actor = SUBMITTER) -> None:
-    """Start the funded plan and have its milestones reported and decided as ``outcomes`` says."""
-    desk.act(plan_id, Trigger.START, submitter)
+def _milestones(
+    desk: Desk,
+    clock: Clock,
+    plan_id: str,
+    outcomes: dict[str, str],
+    submitter: Actor = SUBMITTER,
+    *,
+    start: bool = True,
+) -> None:
+    """Start the funded plan (unless it runs) and have its milestones reported and decided as ``outcomes`` says."""
+    if start:
+        desk.act(plan_id, Trigger.START, submitter)
     for milestone, outcome in outcomes.items():
         desk.act(plan_id, Trigger.REPORT_MILESTONE, submitter, milestone=milestone)
         if outcome == "met":
@@ -290,3 +300,49 @@ def test_a_queued_plans_withdrawal_moves_the_list_when_the_next_fits(store: Stor
     assert [SMALL] == [event.plan_id for event in withdrawn.moved]
     assert (S.WITHDRAWN, S.FUNDED) == (desk.current(C).state, desk.current(SMALL).state)
     assert () == Books.of(store).queue
+
+
+def test_a_plan_cheaper_than_approved_gives_money_back_and_the_list_moves(
+    store: Store, clock: Clock, plans: Any
+) -> None:
+    """A milestone that needs less: the difference goes back to the funds in the same transaction
+    that funds the head of the waiting list; the milestone then pays what is left, and what was paid
+    or found missed cannot be reduced."""
+    tenth = _scaled(plans[A], "TP-2023-0019", 10)  # asks EUR 2.46m, more than the 0.8m left
+    desk = _desk(store, clock, {A: plans[A], B: plans[B], tenth.id: tenth})
+    desk.act(A, Trigger.FUND, NZA)
+    desk.act(B, Trigger.FUND, NZA)
+    desk.act(tenth.id, Trigger.WAITLIST, NZA)
+    with pytest.raises(Refused, match=r"needs a reason"):
+        desk.reduce(A, "M3", cents("2000000.00"), COORDINATOR)
+    for milestone, amount, expected in (
+        ("M9", 100, "plan TP-2023-0014 has no milestone 'M9'"),
+        ("M3", 0, "name the amount the milestone needs less, more than zero"),
+        ("M3", cents("2600000.01"), "milestone M3 has €2,600,000.00 of the insurers' money left to pay"),
+    ):
+        with pytest.raises(Refused, match=expected):
+            desk.reduce(A, milestone, amount, COORDINATOR, reason="Goedkoper uitgevallen")
+    reduced = desk.reduce(A, "M3", cents("2000000.00"), COORDINATOR, reason="De opschaling valt goedkoper uit")
+    [event] = reduced.events
+    assert ("workflow.reduce-funding", "2000000.00", "600000.00") == (
+        event.type, event.payload["reduction"], event.payload["amount"]
+    )  # fmt: skip
+    [promotion] = reduced.moved
+    assert (tenth.id, "workflow.fund", True) == (promotion.plan_id, promotion.type, promotion.payload["promoted"])
+    assert S.FUNDED == desk.current(tenth.id).state
+    assert REQUEST - cents("2000000.00") == _committed(desk, A)
+    # the milestone now pays what is left of it, and nothing more can come off what was paid
+    _milestones(desk, clock, A, {"M3": "met"})
+    [line] = [line for line in desk.milestones() if (line.plan_id, line.milestone) == (A, "M3")]
+    assert Decimal("600000.00") == line.amount
+    paid = desk.pay(A, "M3", COORDINATOR).events[0]
+    assert "600000.00" == paid.payload["amount"]
+    with pytest.raises(Refused, match=r"milestone M3 was already paid"):
+        desk.reduce(A, "M3", 100, COORDINATOR, reason="x")
+    _milestones(desk, clock, A, {"M4": "missed"}, start=False)
+    with pytest.raises(Refused, match=r"milestone M4 was found missed"):
+        desk.reduce(A, "M4", 100, COORDINATOR, reason="x")
+    books = Books.of(store)
+    assert [] == books.ledger.conservation_problems()
+    assert dict(books.ledger.balances()) == dict(Books.balances_of(store).ledger.balances())
+    assert store.verify().ok

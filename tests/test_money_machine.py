@@ -139,6 +139,13 @@ class MoneyMachine(RuleBasedStateMachine):
         if self._try(plan_id, Trigger.WITHDRAW, SUBMITTER, reason="De partijen stoppen."):
             self._head_cannot_be_funded()
 
+    @rule(plan_id=st.sampled_from(PLANS), milestone=st.sampled_from(MILESTONES), euros=st.integers(1, 3_000_000))
+    def reduce(self, plan_id: str, milestone: str, euros: int) -> None:
+        """A milestone found to need less than approved: the difference comes back, and the list moves."""
+        reason = "Goedkoper dan goedgekeurd"
+        if self._try(plan_id, Trigger.REDUCE, COORDINATOR, milestone=milestone, reason=reason, amount=euros * 100):
+            self._head_cannot_be_funded()
+
     def milestone(self, plan_id: str, milestone: str, met: bool) -> None:
         if not self._try(plan_id, Trigger.REPORT_MILESTONE, SUBMITTER, milestone=milestone):
             return

@@ -48,6 +48,8 @@ EXPECTED: dict[Trigger, tuple[set[PlanState], set[Role]]] = {
     Trigger.MILESTONE_MET: ({S.MILESTONE_REVIEW}, LEADER),
     Trigger.MILESTONE_MISSED: ({S.MILESTONE_REVIEW}, LEADER),
     Trigger.PAY: ({S.IMPLEMENTATION, S.MILESTONE_REVIEW, S.COMPLETED}, {Role.COORDINATING_INSURER, Role.MARKET_LEADER}),
+    # A plan cheaper than approved gives money back (domain.md §6.5: releases move the waiting list).
+    Trigger.REDUCE: ({S.FUNDED, S.IMPLEMENTATION, S.MILESTONE_REVIEW}, {Role.COORDINATING_INSURER, Role.MARKET_LEADER}),
     # On the municipal route the advance for a milestone not achieved is reclaimed (domain.md §4.7).
     Trigger.RECLAIM: ({S.IMPLEMENTATION, S.COMPLETED, S.WITHDRAWN}, {Role.SYSTEM}),
     Trigger.COMPLETE: ({S.IMPLEMENTATION}, {Role.COORDINATING_INSURER, Role.MARKET_LEADER}),

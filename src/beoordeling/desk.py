@@ -37,6 +37,7 @@ from .money.funding import (
     payment_payload,
     promoted,
     reclaim_payload,
+    reduction_payload,
     release_payload,
     unpaid_met,
     waitlist_payload,
@@ -317,9 +318,11 @@ class Desk:
         milestone: str | None = None,
         on: date | None = None,
         ruling: Trigger | None = None,
+        amount: int | None = None,
     ) -> ActionResult:
         """Fire ``trigger`` for ``actor``, taking effect today or on ``on`` (within its bounds);
-        refused with every reason, or stored in one transaction."""
+        refused with every reason, or stored in one transaction. ``amount`` (cents) is what a
+        reduction takes off a milestone."""
         checked_input(actor, reason)
         record = self.current(plan_id)
         submitting = trigger in (Trigger.SUBMIT_QUICK_TEST, Trigger.SUBMIT_PLAN, Trigger.ANSWER)
@@ -335,7 +338,7 @@ class Desk:
                               drafts[-1].state)]  # fmt: skip
         if plan.requests_funds and (trigger in _MONEY or drafts[-1].type == Trigger.MILESTONE_MISSED.event_type):
             drafts, batches = self._with_money(
-                record, plan, trigger, on=on or today, drafts=drafts, effective=effective
+                record, plan, trigger, on=on or today, drafts=drafts, effective=effective, amount=amount
             )
         try:
             events = self.store.append_to_plans(batches)
@@ -361,6 +364,7 @@ class Desk:
         on: date,
         drafts: list[Draft],
         effective: datetime | None,
+        amount: int | None = None,
     ) -> tuple[list[Draft], list[PlanAppend]]:
         """The budget-fit check's part of a funding, a waiting-list place or a withdrawal: refused
         when the ledger says otherwise; the postings added to the event; on the municipal route what
@@ -380,9 +384,16 @@ class Desk:
                 raise Refused(plan.id, term(state), trigger.value, refusals)
             extra = funding_payload(books.fit(plan)) if funding else waitlist_payload(books, plan)
         elif trigger is Trigger.PAY:
-            extra, problem = payment_payload(books, plan, last.payload["milestone"])
+            milestone = last.payload["milestone"]
+            extra, problem = payment_payload(books, plan, milestone, reduced=record.reduced.get(milestone, 0))
             if problem:
                 raise Refused(plan.id, term(state), trigger.value, [problem])
+        elif trigger is Trigger.REDUCE:
+            # Cheaper than approved: the difference goes back, and the waiting list moves.
+            extra, release, problem = reduction_payload(books, plan, record, last.payload["milestone"], amount)
+            if problem or release is None:
+                raise Refused(plan.id, term(state), trigger.value, [problem or ""])
+            returned.append(release)
         elif last.type == Trigger.MILESTONE_MISSED.event_type:  # decided, or upheld by the BO IZA
             reclaim = reclaim_payload(books, plan, record, milestone=last.payload["milestone"])
         elif trigger in (Trigger.WITHDRAW, Trigger.COMPLETE):
@@ -439,6 +450,21 @@ class Desk:
         """The paying insurer records a milestone found met as paid: its amount moves from the plan's
         commitment to paid."""
         return self.act(plan_id, Trigger.PAY, actor, reason=reason, milestone=milestone, on=on)
+
+    def reduce(
+        self,
+        plan_id: str,
+        milestone: str,
+        amount: int,
+        actor: Actor,
+        *,
+        reason: str | None = None,
+        on: date | None = None,
+    ) -> ActionResult:
+        """The paying insurer records that ``milestone`` needs ``amount`` cents less than approved
+        (the plan turned out cheaper): that much of the commitment goes back to the funds, and the
+        plans at the head of the waiting list that it now covers are funded in the same transaction."""
+        return self.act(plan_id, Trigger.REDUCE, actor, reason=reason, milestone=milestone, on=on, amount=amount)
 
     def milestones(self, on: date | None = None) -> list[MilestoneLine]:
         """Every milestone of every funded plan as of ``on`` (default: today), by due date."""
@@ -731,7 +757,7 @@ def _urgency(deadline: Deadline) -> tuple[int, int, str]:
     return (0, deadline.days_left, deadline.plan_id)
 
 
-_MONEY = (Trigger.FUND, Trigger.WAITLIST, Trigger.WITHDRAW, Trigger.PAY, Trigger.COMPLETE)
+_MONEY = (Trigger.FUND, Trigger.WAITLIST, Trigger.WITHDRAW, Trigger.PAY, Trigger.COMPLETE, Trigger.REDUCE)
 """The actions the budget-fit check and the ledger take part in."""
 
 

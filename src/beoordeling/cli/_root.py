@@ -81,6 +81,8 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
                                             "or missed.")),
         ("pay", "money", N_("Record that the paying insurer paid a milestone found met; its amount moves from the "
                             "commitment to paid.")),
+        ("reduce", "money", N_("Record that a milestone needs less than approved (the plan turned out cheaper): "
+                               "that much of the commitment goes back to the funds, and the waiting list moves.")),
         ("milestones", "money", N_("The milestones of the funded plans: amount, due date, kind, and whether paid, "
                                    "due, missed or open; exit 1 when one is late (open past its date, or met and "
                                    "unpaid past its payment's date).")),

@@ -21,10 +21,11 @@ from rich.table import Table
 
 from .._files import write_text
 from .._i18n import N_
+from .._numbers import NumberRefused, decimal_from_text
 from .._time import local_date
 from ..desk import Desk
 from ..model import Role
-from ..money import AccountKind, cents, euros, load_programme
+from ..money import AccountKind, LedgerError, cents, euros, load_programme
 from ..money.books import PROGRAMME_ADOPTED, Books, programme_in_force
 from ..money.budget import KINDS, budget
 from ..money.forecast import backtest as run_backtest
@@ -37,7 +38,7 @@ from ._app import _DATE, FINDINGS, READING, _actor, _store_url, cli, open_store,
 from ._words import _, day, euro, moment, ngettext, term
 from .workflow import _acting, _report, _stated
 
-__all__ = ["budget_command", "forecast_command", "milestones", "pay", "programme", "waitlist"]
+__all__ = ["budget_command", "forecast_command", "milestones", "pay", "programme", "reduce_command", "waitlist"]
 
 _KIND_TITLES = {
     AccountKind.AVAILABLE: N_("Available"),
@@ -308,6 +309,39 @@ def pay(
     """Record that the paying insurer paid a milestone found met; its amount moves from the commitment to paid."""
     with open_store(ctx, on) as store:
         _report(Desk(store).pay(plan_id, milestone, _actor(identity, role), reason=reason, on=_stated(on)))
+
+
+class _Euros(click.ParamType):  # type: ignore[type-arg]
+    """An amount in euros as a person writes it (``125000`` or ``125000.50``), read as whole cents:
+    bounded before it is converted, never through a float."""
+
+    name = "euros"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        try:
+            return cents(decimal_from_text(text))
+        except NumberRefused as exc:
+            self.fail(str(exc), param, ctx)
+        except LedgerError:
+            self.fail(_("{text} is not an amount in whole cents").format(text=text[:20]), param, ctx)
+
+
+@cli.command("reduce")
+@_acting(Role.COORDINATING_INSURER, reason="required")
+@click.argument("milestone")
+@click.argument("amount", type=_Euros(), metavar="EUROS")
+def reduce_command(
+    ctx: click.Context, plan_id: str, milestone: str, amount: int, identity: str | None, role: str,
+    reason: str | None, on: Any,
+) -> None:  # fmt: skip
+    """Record that a milestone needs less than approved (the plan turned out cheaper): that much of the
+    commitment goes back to the funds, and the waiting list moves."""
+    with open_store(ctx, on) as store:
+        desk = Desk(store)
+        _report(desk.reduce(plan_id, milestone, amount, _actor(identity, role), reason=reason, on=_stated(on)))
 
 
 @cli.command()

@@ -43,6 +43,8 @@ def _report(result: ActionResult) -> None:
         said = _("{plan}: event {seq}, {what}, by {actor}")
         out.print(said.format(plan=result.plan_id, seq=event.seq, what=event_label(event), actor=event.actor))
     out.print(f"{result.plan_id}: {term(result.state)}")
+    for event in result.moved:  # the plans funded from the waiting list with the money this gave back
+        out.print(said.format(plan=event.plan_id, seq=event.seq, what=event_label(event), actor=event.actor))
     for note in result.notes:
         out.print("  " + _("note: {note}").format(note=note))
 

@@ -27,6 +27,7 @@ __all__ = [
     "payment_payload",
     "promoted",
     "reclaim_payload",
+    "reduction_payload",
     "release_payload",
     "unpaid_met",
     "waitlist_payload",
@@ -125,11 +126,12 @@ def release_payload(books: Books, plan_id: str, *, kept: int = 0) -> tuple[dict[
     return {POSTINGS: encoded(release), "released": str(euros(returned))}, release
 
 
-def payment_payload(books: Books, plan: Plan, milestone: str) -> tuple[dict[str, Any], str | None]:
-    """What a payment records: the insurers' part of the milestone's amount moved from the plan's
-    commitment to paid, and on the municipal route the municipalities' part settled from their
-    advance; or why it cannot be (less is committed than the milestone pays)."""
-    amount = next((cents(m.amount) for m in plan.funding.milestones if m.id == milestone), 0) if plan.funding else 0
+def payment_payload(books: Books, plan: Plan, milestone: str, *, reduced: int = 0) -> tuple[dict[str, Any], str | None]:
+    """What a payment records: the insurers' part of the milestone's amount (less what it was
+    ``reduced`` by) moved from the plan's commitment to paid, and on the municipal route the
+    municipalities' part settled from their advance; or why it cannot be (less is committed than
+    the milestone pays)."""
+    amount = _milestone_amount(plan, milestone) - reduced
     settled = milestone_shares(plan, books.ledger.advanced(plan.id)).get(milestone, 0)
     committed = Account(AccountKind.COMMITTED, None, plan.id)
     advanced = Account(AccountKind.ADVANCED, None, plan.id)
@@ -156,10 +158,44 @@ def unpaid_met(plan: Plan, record: Any, books: Books | None = None) -> int:
     milestones = plan.funding.milestones if plan.funding else []
     shares = milestone_shares(plan, books.ledger.advanced(plan.id)) if books is not None else {}
     return sum(
-        cents(m.amount) - shares.get(m.id, 0)
+        cents(m.amount) - shares.get(m.id, 0) - record.reduced.get(m.id, 0)
         for m in milestones
         if record.milestones.get(m.id) and m.id not in record.paid
     )
+
+
+def reduction_payload(
+    books: Books, plan: Plan, record: Any, milestone: str, amount: int | None
+) -> tuple[dict[str, Any], Transaction | None, str | None]:
+    """What a reduction records: ``amount`` cents less for ``milestone``, given back from the
+    plan's commitment to the accounts it was drawn from (the waiting list may then move); or why
+    it cannot be. Only the insurers' part of a milestone can be reduced: the municipalities' part
+    was advanced to them when the plan was funded."""
+    share = milestone_shares(plan, books.ledger.advanced(plan.id)).get(milestone, 0)
+    left = _milestone_amount(plan, milestone) - share - record.reduced.get(milestone, 0)
+    committed = books.ledger.balance(Account(AccountKind.COMMITTED, None, plan.id))
+    if amount is None or amount <= 0:
+        return {}, None, _("name the amount the milestone needs less, more than zero")
+    if amount > min(left, committed):
+        return {}, None, _(
+            "milestone {milestone} has {left} of the insurers' money left to pay; it cannot need {amount} less"
+        ).format(milestone=milestone, left=euro(euros(min(left, committed)), reader()),
+                 amount=euro(euros(amount), reader()))  # fmt: skip
+    release = books.release(plan.id, f"reduction {plan.id}/{milestone}", kept=committed - amount)
+    if release is None:  # pragma: no cover - amount > 0 and amount <= committed: something is given back
+        raise RuntimeError(f"nothing to give back for {plan.id}/{milestone}")
+    payload = {
+        POSTINGS: encoded(release),
+        "reduction": str(euros(amount)),
+        "amount": str(euros(_milestone_amount(plan, milestone) - record.reduced.get(milestone, 0) - amount)),
+    }
+    return payload, release, None  # fmt: skip
+
+
+def _milestone_amount(plan: Plan, milestone: str) -> int:
+    """The amount of ``milestone`` in the plan's version, in cents (0 when the plan has no such milestone)."""
+    milestones = plan.funding.milestones if plan.funding else []
+    return next((cents(m.amount) for m in milestones if m.id == milestone), 0)
 
 
 def reclaim_payload(

@@ -44,6 +44,7 @@ class MilestoneLine:
     description: str
     obligation: Obligation
     amount: Decimal
+    """What the milestone pays: its amount in the plan, less what it was found to need less."""
     due: date
     status: MilestoneStatus
     payment_due: date | None = None
@@ -104,7 +105,8 @@ def milestone_lines(
                 payment_due = policy.due(met_on[key] + timedelta(weeks=policy.clocks.payment_weeks))
             lines.append(
                 MilestoneLine(
-                    plan_id, plan.title, m.id, m.description, m.obligation, m.amount, m.due, status,
+                    plan_id, plan.title, m.id, m.description, m.obligation,
+                    m.amount - Decimal(record.reduced.get(m.id, 0)) / 100, m.due, status,
                     payment_due, paid_on.get(key), payer,
                 )
             )  # fmt: skip

@@ -71,6 +71,7 @@ class Trigger(LabelledEnum):
     MILESTONE_MISSED = "milestone-missed", "Mijlpaal niet behaald", "Milestone missed"
     PAY = "pay", "Mijlpaal betaald", "Milestone paid"
     RECLAIM = "reclaim", "Voorschot gemeente teruggevorderd", "Municipal advance reclaimed"
+    REDUCE = "reduce-funding", "Toegezegd bedrag verlaagd", "Commitment reduced"
     COMPLETE = "complete", "Afgerond", "Completed"
     WITHDRAW = "withdraw", "Ingetrokken", "Withdrawn"
     JUDGE = "judge", "Oordeel vastgelegd", "Judgement recorded"
@@ -197,6 +198,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Trigger.PAY, (S.IMPLEMENTATION, S.MILESTONE_REVIEW, S.COMPLETED), None,
                (R.COORDINATING_INSURER, R.MARKET_LEADER), "§4.5", ("milestone_payable",), clock="keep",
                why=N_("the paying insurer records the payment of a milestone found met (§4.5)")),
+    # A plan that needs less than approved: the paying insurer records the lower amount of a milestone
+    # still open, and the difference goes back to the funds, moving the waiting list (§4.4).
+    Transition(Trigger.REDUCE, (S.FUNDED, S.IMPLEMENTATION, S.MILESTONE_REVIEW), None,
+               (R.COORDINATING_INSURER, R.MARKET_LEADER), "§4.4", ("milestone_reducible",), needs_reason=True,
+               clock="keep",
+               why=N_("the paying insurer records a milestone that needs less; the rest goes back (§4.4)")),
     # The municipal route (§4.7): what the municipalities were advanced for a milestone not achieved,
     # or not settled when the plan ends, is reclaimed in the same transaction, by the system.
     Transition(Trigger.RECLAIM, (S.IMPLEMENTATION, S.COMPLETED, S.WITHDRAWN), None, (R.SYSTEM,), "§4.7", (),

@@ -250,7 +250,7 @@ def _event(context: Context, transition: Transition) -> Draft:
     if trigger is Trigger.JUDGE and context.judgement is not None:
         payload["criterion"] = context.judgement.criterion
         payload["verdict"] = context.judgement.verdict.value
-    if trigger in (Trigger.REPORT_MILESTONE, Trigger.PAY):
+    if trigger in (Trigger.REPORT_MILESTONE, Trigger.PAY, Trigger.REDUCE):
         payload["milestone"] = context.milestone
     if trigger in (Trigger.MILESTONE_MET, Trigger.MILESTONE_MISSED):
         payload["milestone"] = record.milestone

@@ -295,6 +295,32 @@ def _milestone_payable(transition: Transition, ctx: Context) -> None:
         )
 
 
+def _milestone_reducible(transition: Transition, ctx: Context) -> None:
+    known = [m.id for m in _milestones(ctx.plan)]
+    if ctx.milestone is None:
+        ctx.refusals.append(
+            _("name the milestone that needs less (one of: {known})").format(known=_listed(known) or _("none"))
+        )
+    elif ctx.milestone not in known:
+        ctx.refusals.append(
+            _("plan {plan} has no milestone {milestone!r} (its milestones: {known})").format(
+                plan=ctx.plan.id, milestone=ctx.milestone, known=_listed(known) or _("none")
+            )
+        )
+    elif ctx.milestone in ctx.record.paid:
+        ctx.refusals.append(
+            _("milestone {milestone} was already paid (event {seq}): what was paid stays paid (§4.5)").format(
+                milestone=ctx.milestone, seq=ctx.record.paid[ctx.milestone]
+            )
+        )
+    elif ctx.record.milestones.get(ctx.milestone) is False:
+        ctx.refusals.append(
+            _("milestone {milestone} was found missed: what it would have paid goes back at completion (§4.5)").format(
+                milestone=ctx.milestone
+            )
+        )
+
+
 def _milestones_decided(transition: Transition, ctx: Context) -> None:
     open_ = [m.id for m in _milestones(ctx.plan) if m.id not in ctx.record.milestones]
     if open_:
@@ -389,6 +415,7 @@ GUARDS: dict[str, Callable[[Transition, Context], None]] = {
     "milestone_open": _milestone_open,
     "milestones_decided": _milestones_decided,
     "milestone_payable": _milestone_payable,
+    "milestone_reducible": _milestone_reducible,
     "window_open": _window_open,
     "window_closed": _window_closed,
     "judge_step": _judge_step,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 from .._i18n import _
@@ -160,6 +161,8 @@ class PlanRecord:
     """Decided milestones: met (True) or missed (False)."""
     paid: dict[str, int] = field(default_factory=dict)
     """Milestones paid, with the number of the event that recorded the payment."""
+    reduced: dict[str, int] = field(default_factory=dict)
+    """By how many cents a milestone was found to need less than approved (``reduce-funding``)."""
     escalation: Escalation | None = None
     """The disagreement before the BO IZA, if one is."""
     groups: Mapping[str, Any] = field(default_factory=dict)
@@ -248,6 +251,9 @@ class PlanRecord:
             self.escalation = Escalation(event.actor.organisation, event.actor.name, on, due, event.reason, event.seq)
         elif trigger is Trigger.PAY:
             self.paid[payload["milestone"]] = event.seq
+        elif trigger is Trigger.REDUCE:
+            milestone = payload["milestone"]
+            self.reduced[milestone] = self.reduced.get(milestone, 0) + int(Decimal(payload["reduction"]) * 100)
         elif trigger is Trigger.SEND_BACK:
             # The leaders decide again: their earlier votes no longer count.
             self.escalation = None
