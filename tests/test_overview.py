@@ -188,6 +188,18 @@ def test_no_text_ever_becomes_a_formula(tmp_path_factory: pytest.TempPathFactory
             assert cell.quotePrefix == clean_text(text).startswith(FORMULA_TRIGGERS)
 
 
+def test_the_same_sheets_give_the_same_bytes(tmp_path: Path) -> None:
+    """The workbook holds no time (neither in its parts nor in its zip entries): the overview of a
+    day is the same file whenever it is made."""
+    sheets = [Sheet("Plannen", REGISTER[:3], [("TP-1", "Zorg <&> 'thuis'", 1), ("TP-2", " spatie ", 2)])]
+    write_overview(sheets, tmp_path / "a.xlsx")
+    write_overview(sheets, tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    assert [("TP-1", "Zorg <&> 'thuis'"), ("TP-2", " spatie ")] == [
+        row[:2] for row in load_workbook(tmp_path / "a.xlsx")["Plannen"].iter_rows(min_row=2, values_only=True)
+    ]
+
+
 def test_a_formula_looking_plan_title_stays_text(tmp_path: Path) -> None:
     path = tmp_path / "t.xlsx"
     write_overview([Sheet("Plannen", (Column("Titel", "text", 30),), [('=HYPERLINK("http://x","klik")',)])], path)
