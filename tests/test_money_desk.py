@@ -335,6 +335,11 @@ def test_a_plan_cheaper_than_approved_gives_money_back_and_the_list_moves(
     _milestones(desk, clock, A, {"M3": "met"})
     [line] = [line for line in desk.milestones() if (line.plan_id, line.milestone) == (A, "M3")]
     assert Decimal("600000.00") == line.amount
+    office = LetterOffice(store)
+    [met] = [e for e in office.pending() if (e.plan_id, e.type) == (A, "workflow.milestone-met")]
+    letter = office.letter(met)
+    assert "Coöperatie VGZ betaalt €\u00a0600.000,00 uiterlijk op" in letter.decision  # what it pays now
+    assert [Decimal("600000.00")] == [a.amount for a in letter.amounts]
     paid = desk.pay(A, "M3", COORDINATOR).events[0]
     assert "600000.00" == paid.payload["amount"]
     with pytest.raises(Refused, match=r"milestone M3 was already paid"):

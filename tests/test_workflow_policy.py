@@ -136,7 +136,7 @@ BROKEN_MESSAGES = {
     "impossible-date.yaml": "17: policies[0].from: expected a date written as YYYY-MM-DD (for example 2025-02-01); found '2026-02-30'",  # noqa: E501
     "no-dates.yaml": "12: policies[0]: a policy that refuses needs from and/or before",
     "unknown-pause-setting.yaml": "6: clocks.on_information_request: expected one of 'suspend', 'restart' or 'continue'; found 'pause'",  # noqa: E501
-    "unknown-trigger.yaml": "16: policies[0].refuses[0]: expected one of 'submit-quick-test', 'request-info', 'answer', 'pass-quick-test', 'fail-quick-test', 'prepare', 'submit-plan', 'propose-approval', 'propose-rejection', 'propose-rework', 'open-consultation', 'close-consultation', 'approve', 'reject', 'request-rework', 'fund', 'waitlist', 'start', 'report-milestone', 'milestone-met', 'milestone-missed', 'pay', 'reclaim', 'complete', 'withdraw', 'judge', 'comment', 'escalate', 'uphold' or 'send-back'; found 'submit-quick-tset'",  # noqa: E501
+    "unknown-trigger.yaml": "16: policies[0].refuses[0]: expected one of 'submit-quick-test', 'request-info', 'answer', 'pass-quick-test', 'fail-quick-test', 'prepare', 'submit-plan', 'propose-approval', 'propose-rejection', 'propose-rework', 'open-consultation', 'close-consultation', 'approve', 'reject', 'request-rework', 'fund', 'waitlist', 'start', 'report-milestone', 'milestone-met', 'milestone-missed', 'pay', 'reclaim', 'reduce-funding', 'complete', 'withdraw', 'judge', 'comment', 'escalate', 'uphold' or 'send-back'; found 'submit-quick-tset'",  # noqa: E501
 }  # fmt: skip
 
 

@@ -572,7 +572,14 @@ class _Writer:
         return next((m for m in self._milestones() if m.id == wanted), None)
 
     def _milestones(self) -> list[Any]:
-        return list(self.plan.funding.milestones) if self.plan.funding else []
+        """The plan's milestones with what each pays: its amount, less what the paying insurer
+        recorded it needs less (``reduce-funding``) before this letter's decision."""
+        milestones = list(self.plan.funding.milestones) if self.plan.funding else []
+        reduced = self.before.reduced
+        return [
+            m.model_copy(update={"amount": m.amount - Decimal(reduced[m.id]) / 100}) if m.id in reduced else m
+            for m in milestones
+        ]
 
     def _next_milestone(self, after: str | None) -> Any:
         decided = set(self.before.milestones) | ({after} if after else set())
@@ -596,7 +603,7 @@ class _Writer:
         if kind in (LetterKind.FUNDING, LetterKind.WAITING_LIST) and self.plan.funding:
             return tuple(
                 AmountLine(f"Mijlpaal {m.id}: {m.description}", m.amount, m.due)
-                for m in sorted(self.plan.funding.milestones, key=lambda m: m.due)
+                for m in sorted(self._milestones(), key=lambda m: m.due)
             )
         return ()
 
