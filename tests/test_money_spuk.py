@@ -129,6 +129,10 @@ def test_funding_advances_the_share_and_a_missed_milestone_is_reclaimed(store: S
     paid = desk.pay(HOME, "M1", COORDINATOR).events[0]
     # the insurer pays its part of M1; the municipality's part is settled from its advance
     assert ("8764227.64", "1035772.36") == (paid.payload["amount"], paid.payload["settled"])
+    [met] = [e for e in store.events(HOME) if e.type == Trigger.MILESTONE_MET.event_type]
+    told = _letter(store, met.seq)  # the insurer's payment as the letter announces it: its part only
+    assert "Coöperatie VGZ betaalt €\u00a08.764.227,64 uiterlijk op" in told.decision
+    assert any("Het deel van de gemeenten, €\u00a01.035.772,36, is met hun voorschot" in text for text in told.body)
     assert cents("9800000.00") == _balance(store, K.PAID, f"{HOME}/M1")
     missed, reclaim = _missed(desk, "M2").events[-2:]
     assert (Trigger.MILESTONE_MISSED.event_type, Trigger.RECLAIM.event_type) == (missed.type, reclaim.type)

@@ -18,6 +18,7 @@ from .._dutch import day as _day
 from .._dutch import euro as _euro
 from ..criteria import Assessment, CriterionResult, Status
 from ..model import PartyRole, Plan, PlanState
+from ..money.spuk import milestone_shares
 from ..workflow import ClockName, PlanRecord, Policy, RunningClock, Trigger, local_date
 from .content import (
     Addressee,
@@ -436,10 +437,15 @@ class _Writer:
             if milestone is not None:
                 payer = self.plan.insurers.coordinating or "de zorgverzekeraars van het plan"
                 by = self.policy.due(self.on + timedelta(weeks=self.policy.clocks.payment_weeks))
+                settled = Decimal(milestone_shares(self.plan, self.before.advance).get(milestone.id, 0)) / 100
+                paid = milestone.amount - settled
                 decision = (f"De zorgverzekeraars stellen vast dat {name} is behaald: {payer} betaalt "
-                            f"{_euro(milestone.amount)} uiterlijk op {_day(by)}.")  # fmt: skip
-                steps.append(NextStep(f"{payer} betaalt {_euro(milestone.amount)} voor {name} uiterlijk op "
+                            f"{_euro(paid)} uiterlijk op {_day(by)}.")  # fmt: skip
+                steps.append(NextStep(f"{payer} betaalt {_euro(paid)} voor {name} uiterlijk op "
                                       f"{_day(by)}.", by))  # fmt: skip
+                if settled:
+                    body.append(f"Het deel van de gemeenten, {_euro(settled)}, is met hun voorschot op de "
+                                "specifieke uitkering verrekend.")  # fmt: skip
         else:
             decision = f"De zorgverzekeraars stellen vast dat {name} niet is behaald."
             body = ["Voor deze mijlpaal wordt niet betaald. Eerder betaalde middelen worden niet teruggevorderd of "

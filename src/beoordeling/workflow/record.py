@@ -163,6 +163,8 @@ class PlanRecord:
     """Milestones paid, with the number of the event that recorded the payment."""
     reduced: dict[str, int] = field(default_factory=dict)
     """By how many cents a milestone was found to need less than approved (``reduce-funding``)."""
+    advance: int = 0
+    """What the funding advanced to the plan's municipalities (the municipal route), in cents."""
     escalation: Escalation | None = None
     """The disagreement before the BO IZA, if one is."""
     groups: Mapping[str, Any] = field(default_factory=dict)
@@ -220,6 +222,8 @@ class PlanRecord:
             self._internal(trigger, event, on)
             return
         self._move(trigger, transition.dest, transition.clock, event, on)
+        if trigger is Trigger.FUND and "advance" in payload:
+            self.advance = int(Decimal(payload["advance"]) * 100)
 
     # --- the pieces of a replay ---------------------------------------------------------------------
 
