@@ -184,7 +184,9 @@ class Books:
         postings per account between the programme's dated entries, so that the budget of a million
         postings does not read them one by one (``bench/budget_postings.py``). The ledger then holds
         one transaction per period, not one per event: a release or a promotion needs :meth:`of`,
-        and a balance that went below zero and back within a period shows only in ``verify``. The
+        a balance that went below zero and back within a period shows only in ``verify``, and an
+        advance reclaimed within the period it was paid in does not count against the SPUK
+        ceiling here (the budget-fit check reads :meth:`of`). The
         waiting list is read from the events of the plans that were ever on it."""
         day = on or local_date(store.now())
         requested = lambda plan_id, version: _requested(store, plan_id, version, plans)  # noqa: E731
