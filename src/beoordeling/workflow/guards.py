@@ -249,74 +249,66 @@ def _no_funds(transition: Transition, ctx: Context) -> None:
         )
 
 
-def _milestone_open(transition: Transition, ctx: Context) -> None:
-    milestones = _milestones(ctx.plan)
-    known = [m.id for m in milestones]
+def _named_milestone(ctx: Context, asked: str) -> str | None:
+    """The milestone the action names, when it is one of the plan's; otherwise None, and the
+    refusal says which there are (``asked``: what to name, with ``{known}`` for them)."""
+    known = [m.id for m in _milestones(ctx.plan)]
     if ctx.milestone is None:
-        ctx.refusals.append(
-            _("name the milestone that was achieved (one of: {known})").format(known=_listed(known) or _("none"))
-        )
-    elif ctx.milestone not in known:
+        ctx.refusals.append(asked.format(known=_listed(known) or _("none")))
+        return None
+    if ctx.milestone not in known:
         ctx.refusals.append(
             _("plan {plan} has no milestone {milestone!r} (its milestones: {known})").format(
                 plan=ctx.plan.id, milestone=ctx.milestone, known=_listed(known) or _("none")
             )
         )
-    elif ctx.record.milestones.get(ctx.milestone):
-        ctx.refusals.append(_("milestone {milestone} was already decided as achieved").format(milestone=ctx.milestone))
+        return None
+    return ctx.milestone
+
+
+def _milestone_open(transition: Transition, ctx: Context) -> None:
+    milestone = _named_milestone(ctx, _("name the milestone that was achieved (one of: {known})"))
+    if milestone is None:
+        return
+    if ctx.record.milestones.get(milestone):
+        ctx.refusals.append(_("milestone {milestone} was already decided as achieved").format(milestone=milestone))
 
 
 def _milestone_payable(transition: Transition, ctx: Context) -> None:
-    known = [m.id for m in _milestones(ctx.plan)]
-    if ctx.milestone is None:
-        ctx.refusals.append(
-            _("name the milestone that was paid (one of: {known})").format(known=_listed(known) or _("none"))
-        )
-    elif ctx.milestone not in known:
-        ctx.refusals.append(
-            _("plan {plan} has no milestone {milestone!r} (its milestones: {known})").format(
-                plan=ctx.plan.id, milestone=ctx.milestone, known=_listed(known) or _("none")
-            )
-        )
-    elif ctx.milestone in ctx.record.paid:
+    milestone = _named_milestone(ctx, _("name the milestone that was paid (one of: {known})"))
+    if milestone is None:
+        return
+    if milestone in ctx.record.paid:
         ctx.refusals.append(
             _("milestone {milestone} was already paid (event {seq})").format(
-                milestone=ctx.milestone, seq=ctx.record.paid[ctx.milestone]
+                milestone=milestone, seq=ctx.record.paid[milestone]
             )
         )
-    elif ctx.record.milestones.get(ctx.milestone) is not True:
-        missed = ctx.record.milestones.get(ctx.milestone) is False
+    elif ctx.record.milestones.get(milestone) is not True:
+        missed = ctx.record.milestones.get(milestone) is False
         ctx.refusals.append(
             (
                 _("milestone {milestone} was found missed: a missed milestone is not paid (§4.5)")
                 if missed
                 else _("milestone {milestone} has not been found met: the market leaders decide that first (§4.5)")
-            ).format(milestone=ctx.milestone)
+            ).format(milestone=milestone)
         )
 
 
 def _milestone_reducible(transition: Transition, ctx: Context) -> None:
-    known = [m.id for m in _milestones(ctx.plan)]
-    if ctx.milestone is None:
-        ctx.refusals.append(
-            _("name the milestone that needs less (one of: {known})").format(known=_listed(known) or _("none"))
-        )
-    elif ctx.milestone not in known:
-        ctx.refusals.append(
-            _("plan {plan} has no milestone {milestone!r} (its milestones: {known})").format(
-                plan=ctx.plan.id, milestone=ctx.milestone, known=_listed(known) or _("none")
-            )
-        )
-    elif ctx.milestone in ctx.record.paid:
+    milestone = _named_milestone(ctx, _("name the milestone that needs less (one of: {known})"))
+    if milestone is None:
+        return
+    if milestone in ctx.record.paid:
         ctx.refusals.append(
             _("milestone {milestone} was already paid (event {seq}): what was paid stays paid (§4.5)").format(
-                milestone=ctx.milestone, seq=ctx.record.paid[ctx.milestone]
+                milestone=milestone, seq=ctx.record.paid[milestone]
             )
         )
-    elif ctx.record.milestones.get(ctx.milestone) is False:
+    elif ctx.record.milestones.get(milestone) is False:
         ctx.refusals.append(
             _("milestone {milestone} was found missed: what it would have paid goes back at completion (§4.5)").format(
-                milestone=ctx.milestone
+                milestone=milestone
             )
         )
 
