@@ -5,7 +5,7 @@ more information; one is sent back for rework; one waits for a quick-test decisi
 due date; one has just been submitted. The money runs out on a practice programme of EUR 50m: a
 second tranche of the funded plan is funded as well, a third is approved when too little is left
 and goes onto the waiting list, and when the second is withdrawn its money funds the third from the
-list in the same transaction. The second tranche takes the municipal (SPUK) route for the part a
+list in the same transaction. The withdrawn tranche takes the municipal (SPUK) route for the part a
 municipality carries: that part is advanced to the municipality when the plan is funded, its share
 of a milestone missed is reclaimed, and so is the rest at the withdrawal, each with a repayment
 letter. Every step goes through the desk, so every refusal the workflow would give a real user
