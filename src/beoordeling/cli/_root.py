@@ -93,6 +93,10 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
                                  "step durations the store itself shows; which queued and pipeline plans the money "
                                  "would cover.")),
     )),
+    (N_("Figures"), (
+        ("stats", "stats", N_("The programme's figures of a period: plans per step and outcome, in the period and "
+                              "up to its end, and where every quick test stands.")),
+    )),
     (N_("Documents"), (
         ("letter", "documents", N_("Write the decision letter of one plan (PDF/A, Dutch) and record it as issued.")),
         ("letters", "documents", N_("Write every pending decision letter into a folder and record them as issued.")),

@@ -1,0 +1,89 @@
+"""``beoordeling stats``: the programme's figures of a period, read from the event log.
+
+Everything is counted by the library (:mod:`beoordeling.stats`); this module only reads the
+options and prints the figures, in the terminal's language.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from rich.table import Table
+
+from .._i18n import N_
+from ..stats import OUTCOMES, figures, period_of
+from ..store import Reading, Store
+from ._app import _DATE, _store_url, cli, out
+from ._words import _, day, term
+
+__all__ = ["stats_command"]
+
+_STEPS = {
+    "quick-test": N_("Quick test"), "plan": N_("Transformation plan"), "funds": N_("Funds"),
+    "milestones": N_("Milestones"), "end": N_("End"),
+}  # fmt: skip
+_OUTCOMES = {
+    "submitted": N_("submitted"), "more-information": N_("more information requested"), "passed": N_("passed"),
+    "rejected": N_("rejected"), "approved": N_("approved"), "not-approved": N_("not approved"),
+    "rework": N_("sent back for rework"), "funded": N_("funded"), "waitlisted": N_("on the waiting list"),
+    "met": N_("met"), "missed": N_("missed"), "completed": N_("completed"), "withdrawn": N_("withdrawn"),
+}  # fmt: skip
+
+
+@cli.command("stats")
+@click.option("--quarter", metavar="YYYYQn", help="A quarter, such as 2024Q1.")
+@click.option("--from", "start", type=_DATE, metavar="YYYY-MM-DD", help="The first day of the period (with --to).")
+@click.option("--to", "end", type=_DATE, metavar="YYYY-MM-DD", help="The last day of the period.")
+@click.option("--on", "on", type=_DATE, metavar="YYYY-MM-DD", help="Everything up to and including this day.")
+@click.option(
+    "--reading", type=click.Choice([r.value for r in Reading]), default=Reading.KNOWN.value, show_default=True,
+    help="'known' counts what the store had recorded by the period's end, so the answer never changes; "
+    "'happened' counts by the dates the actors stated, including events entered later.",
+)  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def stats_command(
+    ctx: click.Context, quarter: str | None, start: Any, end: Any, on: Any, reading: str, fmt: str
+) -> None:
+    """The programme's figures of a period: plans per step and outcome, in the period and up to its
+    end, and where every quick test stands."""
+    try:
+        period = period_of(
+            quarter, start=start.date() if start else None, end=end.date() if end else None,
+            on=on.date() if on else None,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    with Store.open(_store_url(ctx)) as store:
+        found = figures(store.events(), period, Reading(reading))
+    if fmt == "json":
+        click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
+        return
+    said = _("as the store had recorded it by the end of {day}") if reading == Reading.KNOWN else _(
+        "as it happened by {day}, by the dates the actors stated (including events entered later)"
+    )  # fmt: skip
+    since = _("{first} to {last}").format(first=day(period.start), last=day(period.end)) if period.start else _(
+        "up to and including {last}"
+    ).format(last=day(period.end))  # fmt: skip
+    named = f"{period.label} ({since})" if quarter else since
+    out.print(_("Figures of {period}, {reading}").format(period=named, reading=said.format(day=day(period.end))),
+              style="bold")  # fmt: skip
+    table = Table(_("Step"), _("Outcome"), _("In the period"), _("Up to its end"), box=None, header_style="bold")
+    for column in (2, 3):
+        table.columns[column].justify = "right"
+    for step, outcome in OUTCOMES.values():
+        table.add_row(_(_STEPS[step]), _(_OUTCOMES[outcome]), str(found.in_period.get((step, outcome), 0)),
+                      str(found.to_date.get((step, outcome), 0)))  # fmt: skip
+    out.print(table)
+    q = found.quick_tests
+    out.print(
+        _(
+            "Quick tests: {submitted} submitted, of which {passed} passed, {rejected} rejected, {asked} with more "
+            "information requested and {open} open"
+        ).format(submitted=q.submitted, passed=q.passed, rejected=q.rejected, asked=q.more_information, open=q.open)
+    )
+    if found.states:
+        out.print(_("Plans per state: {states}").format(
+            states=", ".join(f"{term(state)} {count}" for state, count in found.states.items())))  # fmt: skip

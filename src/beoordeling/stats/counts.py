@@ -1,0 +1,171 @@
+"""Counts per step and outcome, in a period and up to its end, and where every quick test stands.
+
+A count is of plans, not of events: a plan whose quick test was answered twice counts once as a
+plan asked for more information. "Where every quick test stands" puts each plan that submitted a
+quick test in exactly one place (passed, rejected, more information requested and not yet
+decided, or still open), the way the published national positions count them (the VWS overview
+of 12 February 2024: 183 quick tests, 88 passed, 52 rejected, 43 with more information requested).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from .._i18n import _
+from ..model import PlanState
+from ..store import Event, Reading, events_as_of
+from ..store.asof import event_day
+from ..workflow import PlanRecord
+
+__all__ = ["OUTCOMES", "Figures", "Period", "QuickTestStanding", "figures", "period_of"]
+
+OUTCOMES: Mapping[str, tuple[str, str]] = {
+    "workflow.submit-quick-test": ("quick-test", "submitted"),
+    "workflow.request-info": ("quick-test", "more-information"),
+    "workflow.pass-quick-test": ("quick-test", "passed"),
+    "workflow.fail-quick-test": ("quick-test", "rejected"),
+    "workflow.submit-plan": ("plan", "submitted"),
+    "workflow.approve": ("plan", "approved"),
+    "workflow.reject": ("plan", "not-approved"),
+    "workflow.request-rework": ("plan", "rework"),
+    "workflow.fund": ("funds", "funded"),
+    "workflow.waitlist": ("funds", "waitlisted"),
+    "workflow.milestone-met": ("milestones", "met"),
+    "workflow.milestone-missed": ("milestones", "missed"),
+    "workflow.complete": ("end", "completed"),
+    "workflow.withdraw": ("end", "withdrawn"),
+}
+"""The events counted, each as the step of the framework it belongs to and its outcome, in order."""
+
+_QUARTER = re.compile(r"(\d{4})[Qq]([1-4])")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days counted: from ``start`` (None: from the first event) up to and including ``end``."""
+
+    start: date | None
+    end: date
+    label: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "from": self.start.isoformat() if self.start else None, "to": self.end.isoformat()}
+
+
+def period_of(
+    quarter: str | None = None, *, start: date | None = None, end: date | None = None, on: date | None = None
+) -> Period:
+    """A quarter (``2024Q1``), the days from ``start`` to ``end``, or everything up to ``on``;
+    :class:`ValueError` with what is wrong otherwise."""
+    chosen = sum(x is not None for x in (quarter, end, on))
+    if chosen != 1 or (start is not None and end is None):
+        raise ValueError(_("name one period: a quarter (--quarter 2024Q1), --from and --to, or --on"))
+    if quarter is not None:
+        found = _QUARTER.fullmatch(quarter.strip())
+        if found is None or not 2000 <= int(found[1]) <= 2100:
+            raise ValueError(
+                _("{quarter!r} is not a quarter: write the year and the quarter, such as 2024Q1").format(
+                    quarter=quarter[:20]
+                )
+            )
+        year, number = int(found[1]), int(found[2])
+        first = date(year, 3 * number - 2, 1)
+        last = (date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)) - timedelta(days=1)
+        return Period(first, last, f"{year}Q{number}")
+    if end is not None:
+        if start is not None and start > end:
+            raise ValueError(_("the period starts after it ends"))
+        label = f"{start.isoformat()}/{end.isoformat()}" if start else f"-/{end.isoformat()}"
+        return Period(start, end, label)
+    if on is None:  # pragma: no cover - one of the three was chosen above
+        raise ValueError(_("name one period: a quarter (--quarter 2024Q1), --from and --to, or --on"))
+    return Period(None, on, f"-/{on.isoformat()}")
+
+
+@dataclass(frozen=True)
+class QuickTestStanding:
+    """Where every quick test submitted by the end of the period stands then: each in one place."""
+
+    submitted: int
+    passed: int
+    rejected: int
+    more_information: int
+    """Not decided yet, and more information was asked for."""
+    open: int
+    """Not decided yet, and no information asked for."""
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "submitted": self.submitted, "passed": self.passed, "rejected": self.rejected,
+            "more-information": self.more_information, "open": self.open,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The figures of a period, in one reading of the events' times."""
+
+    period: Period
+    reading: Reading
+    in_period: Mapping[tuple[str, str], int]
+    """Plans with such an event in the period."""
+    to_date: Mapping[tuple[str, str], int]
+    """Plans with such an event up to the period's end."""
+    quick_tests: QuickTestStanding
+    states: Mapping[PlanState, int]
+    """Plans per state at the period's end (those that have left the draft)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The figures as JSON data (``stats --format json``)."""
+        return {
+            "period": self.period.as_dict(),
+            "reading": self.reading.value,
+            "counts": [
+                {"step": step, "outcome": outcome, "in_period": self.in_period.get((step, outcome), 0),
+                 "to_date": self.to_date.get((step, outcome), 0)}
+                for step, outcome in OUTCOMES.values()
+            ],
+            "quick_tests": self.quick_tests.as_dict(),
+            "states": {state.value: count for state, count in self.states.items()},
+        }  # fmt: skip
+
+
+def figures(events: Iterable[Event], period: Period, reading: Reading = Reading.KNOWN) -> Figures:
+    """The figures of ``period`` from ``events`` (in store order) as the store had them at the end
+    of it: recorded by then (``known``, the default), or having taken effect by then (``happened``).
+    One pass; what is kept is a record per plan, not the events."""
+    records: dict[str, PlanRecord] = {}
+    in_period: dict[tuple[str, str], set[str]] = defaultdict(set)
+    to_date: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for event in events_as_of(events, period.end, reading):
+        if event.plan_id is None:
+            continue
+        record = records.get(event.plan_id)
+        if record is None:
+            record = records[event.plan_id] = PlanRecord(event.plan_id)
+        record.apply(event)
+        key = OUTCOMES.get(event.type)
+        if key is None:
+            continue
+        to_date[key].add(event.plan_id)
+        if period.start is None or event_day(event, reading) >= period.start:
+            in_period[key].add(event.plan_id)
+    submitted = to_date[("quick-test", "submitted")]
+    passed = to_date[("quick-test", "passed")] & submitted
+    rejected = (to_date[("quick-test", "rejected")] & submitted) - passed
+    waiting = submitted - passed - rejected
+    asked = waiting & to_date[("quick-test", "more-information")]
+    standing = QuickTestStanding(len(submitted), len(passed), len(rejected), len(asked), len(waiting - asked))
+    states: dict[PlanState, int] = {}
+    for record in records.values():
+        if record.state is not PlanState.DRAFT:
+            states[record.state] = states.get(record.state, 0) + 1
+    return Figures(
+        period, reading, {k: len(v) for k, v in in_period.items()}, {k: len(v) for k, v in to_date.items()},
+        standing, dict(sorted(states.items(), key=lambda item: list(PlanState).index(item[0]))),
+    )  # fmt: skip

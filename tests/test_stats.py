@@ -1,0 +1,143 @@
+"""The programme's figures from the event log: counted as of a moment, the same however much is
+entered later, and reconciled with a published national position."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from beoordeling import Role, Store, load_plan
+from beoordeling.cli import cli
+from beoordeling.desk import Desk
+from beoordeling.stats import Period, figures, period_of
+from beoordeling.store import Actor, Reading
+from beoordeling.workflow import Trigger
+
+from .conftest import ROOT, Clock
+from .workflow_support import COORDINATOR, LEADERS, SUBMITTER, both, judge_all, set_day
+
+ON = date(2024, 2, 12)
+"""The VWS overview of 12 February 2024: 183 quick tests, of which 88 passed, 52 were rejected and 43
+had more information requested; 14 plans approved."""
+PASSED, REJECTED, ASKED, APPROVED = 88, 52, 43, 14
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store whose events reproduce the national position of 12 February 2024, every step through
+    the desk on its own day; then, on 20 February, one rejection stated for 9 February."""
+    path = tmp_path_factory.mktemp("national") / "store.db"
+    clock = Clock()
+    set_day(clock, date(2023, 1, 16))
+    template = load_plan(ROOT / "examples" / "thuismonitoring-ziekenhuizen.yaml")
+    total = PASSED + REJECTED + ASKED
+    ids = [f"TP-2023-{1000 + n}" for n in range(total)]
+    with Store.open(str(path), create=True, clock=clock) as store:
+        store.initialise(Actor("test", "beoordeling", Role.SYSTEM), practice=True)
+        store.save_plans([template.model_copy(update={"id": plan_id}) for plan_id in ids], SUBMITTER)
+        desk = Desk(store)
+
+        def submitted(plan_id: str) -> None:
+            desk.submit(plan_id, SUBMITTER)
+
+        def passed(plan_id: str) -> None:
+            judge_all(desk, plan_id)
+            both(desk, "decide", "positive", plan_id=plan_id)
+
+        def rejected(plan_id: str) -> None:
+            both(desk, "decide", "negative", "Geen impact", plan_id=plan_id)
+
+        def asked(plan_id: str) -> None:
+            desk.act(plan_id, Trigger.REQUEST_INFO, COORDINATOR, reason="Welke regio?")
+
+        def worked_out(plan_id: str) -> None:
+            desk.submit(plan_id, SUBMITTER)
+            judge_all(desk, plan_id)
+            both(desk, "propose", "approve", plan_id=plan_id)
+
+        def approved(plan_id: str) -> None:
+            both(desk, "decide", "approve", plan_id=plan_id)
+
+        steps: list[tuple[date, int, Callable[[str], None], str]] = []
+        for n, plan_id in enumerate(ids):
+            day = date(2023, 2, 1) + timedelta(days=n * 2)  # the last quick test on 2 February 2024
+            outcome = passed if n < PASSED else rejected if n < PASSED + REJECTED else asked
+            steps += [
+                (day, len(steps), submitted, plan_id),
+                (day + timedelta(days=1), len(steps) + 1, outcome, plan_id),
+            ]
+            if n < APPROVED:
+                steps += [(day + timedelta(days=8), len(steps), worked_out, plan_id),
+                          (day + timedelta(days=29), len(steps) + 1, approved, plan_id)]  # fmt: skip
+        for day, _n, step, plan_id in sorted(steps, key=lambda s: s[:2]):
+            set_day(clock, day)
+            step(plan_id)
+        # entered later, stated earlier: the first plan asked for more information is rejected
+        set_day(clock, date(2024, 2, 20))
+        late = ids[PASSED + REJECTED]
+        desk.act(late, Trigger.ANSWER, SUBMITTER, on=date(2024, 2, 8))
+        for leader in LEADERS:
+            desk.decide(late, "negative", leader, reason="Geen impact", on=date(2024, 2, 9))
+    return str(path)
+
+
+def test_the_figures_reproduce_the_published_position(national: str) -> None:
+    with Store.open(national) as store:
+        found = figures(store.events(), period_of(on=ON))
+    q = found.quick_tests
+    assert (PASSED + REJECTED + ASKED, PASSED, REJECTED, ASKED, 0) == (
+        q.submitted, q.passed, q.rejected, q.more_information, q.open
+    )  # fmt: skip
+    assert APPROVED == found.to_date[("plan", "approved")]
+
+
+def test_the_same_question_gets_the_same_answer_however_much_is_entered_later(national: str) -> None:
+    """Known (the default): what the store had recorded by 12 February. As it happened: the
+    rejection entered on 20 February but stated for the 9th counts too."""
+    with Store.open(national) as store:
+        known = figures(store.events(), period_of(on=ON))
+        happened = figures(store.events(), period_of(on=ON), Reading.HAPPENED)
+    assert (REJECTED, ASKED) == (known.quick_tests.rejected, known.quick_tests.more_information)
+    assert (REJECTED + 1, ASKED - 1) == (happened.quick_tests.rejected, happened.quick_tests.more_information)
+
+
+def test_a_quarter_counts_its_own_days_and_everything_up_to_its_end(national: str) -> None:
+    with Store.open(national) as store:
+        first = figures(store.events(), period_of("2023Q1"))
+    assert Period(date(2023, 1, 1), date(2023, 3, 31), "2023Q1") == first.period
+    submitted = first.in_period[("quick-test", "submitted")]
+    assert 30 == submitted  # one every second day from 1 February to 30 March
+    assert submitted == first.to_date[("quick-test", "submitted")]  # nothing before the quarter
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        ({"quarter": "2024Q5"}, "is not a quarter"),
+        ({}, "name one period"),
+        ({"quarter": "2024Q1", "on": ON}, "name one period"),
+        ({"start": date(2024, 3, 1), "end": date(2024, 1, 1)}, "starts after it ends"),
+    ],
+)
+def test_a_period_is_named_once_and_plainly(args: dict[str, object], said: str) -> None:
+    with pytest.raises(ValueError, match=said):
+        period_of(**args)  # type: ignore[arg-type]
+
+
+def test_stats_on_the_command_line(national: str, dutch_terminal: None) -> None:
+    table = CliRunner().invoke(cli, ["--store", national, "stats", "--on", "2024-02-12"])
+    assert 0 == table.exit_code, table.output
+    assert "Snelle toetsen: 183 ingediend, waarvan 88 positief, 52 negatief, 43 met nadere informatie" in table.output
+    assert "zoals de opslag het aan het einde van 12 februari 2024 had vastgelegd" in table.output
+    data = json.loads(CliRunner().invoke(cli, ["--store", national, "stats", "--quarter", "2024Q1", "--format",
+                                               "json", "--reading", "happened"]).output)  # fmt: skip
+    assert ({"label": "2024Q1", "from": "2024-01-01", "to": "2024-03-31"}, "happened") == (
+        data["period"], data["reading"]
+    )  # fmt: skip
+    refused = CliRunner().invoke(cli, ["--store", national, "stats", "--quarter", "2024-1"])
+    assert (2, None) == (refused.exit_code, None if isinstance(refused.exception, SystemExit) else refused.exception)
+    assert "'2024-1' is geen kwartaal" in refused.output
