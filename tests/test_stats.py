@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -13,11 +14,12 @@ from click.testing import CliRunner
 from beoordeling import Role, Store, load_plan
 from beoordeling.cli import cli
 from beoordeling.desk import Desk
-from beoordeling.stats import Period, figures, period_of
+from beoordeling.stats import Group, Period, figures, period_of
 from beoordeling.store import Actor, Reading
 from beoordeling.workflow import Trigger
 
 from .conftest import ROOT, Clock
+from .letters_support import build_walked_store
 from .workflow_support import COORDINATOR, LEADERS, SUBMITTER, both, judge_all, set_day
 
 ON = date(2024, 2, 12)
@@ -141,3 +143,26 @@ def test_stats_on_the_command_line(national: str, dutch_terminal: None) -> None:
     refused = CliRunner().invoke(cli, ["--store", national, "stats", "--quarter", "2024-1"])
     assert (2, None) == (refused.exit_code, None if isinstance(refused.exception, SystemExit) else refused.exception)
     assert "'2024-1' is geen kwartaal" in refused.output
+
+
+def test_the_figures_split_by_region_theme_sector_and_insurers(tmp_path: Path) -> None:
+    """Each plan in one region, one theme and one pair of market leaders, and in every sector it
+    involves: the groups add up where they must."""
+    build_walked_store(tmp_path / "store.db")
+    with Store.open(str(tmp_path / "store.db")) as store:
+        found = figures(store.events(), period_of(on=date(2025, 9, 30)))
+
+    def by(split: str) -> dict[str, Group]:
+        return {group.name: group for group in found.groups if group.split == split}
+
+    for split in ("region", "theme", "insurers"):
+        assert found.quick_tests.submitted == sum(g.quick_tests.submitted for g in by(split).values()), split
+    assert (1, 1) == (by("region")["Zeeland"].quick_tests.submitted, by("region")["Zeeland"].quick_tests.rejected)
+    assert all(g.quick_tests.submitted <= found.quick_tests.submitted for g in by("sector").values())
+    pair = by("insurers")["Coöperatie VGZ / Zilveren Kruis"]
+    assert (3, 2) == (pair.approved, pair.funded)
+    shown = CliRunner().invoke(
+        cli, ["--store", str(tmp_path / "store.db"), "stats", "--on", "2025-09-30", "--by", "region"]
+    )
+    assert 0 == shown.exit_code, shown.output
+    assert any(line.split()[:3] == ["Zeeland", "1", "0"] for line in shown.output.splitlines())

@@ -13,7 +13,7 @@ import click
 from rich.table import Table
 
 from .._i18n import N_
-from ..stats import OUTCOMES, figures, period_of
+from ..stats import OUTCOMES, SPLITS, figures, period_of
 from ..store import Reading, Store
 from ._app import _DATE, _store_url, cli, out
 from ._words import _, day, term
@@ -42,10 +42,14 @@ _OUTCOMES = {
     help="'known' counts what the store had recorded by the period's end, so the answer never changes; "
     "'happened' counts by the dates the actors stated, including events entered later.",
 )  # fmt: skip
+@click.option(
+    "--by", "split", type=click.Choice(SPLITS),
+    help="Also the figures per region, theme, sector or pair of market leaders (the JSON has them all).",
+)  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 def stats_command(
-    ctx: click.Context, quarter: str | None, start: Any, end: Any, on: Any, reading: str, fmt: str
+    ctx: click.Context, quarter: str | None, start: Any, end: Any, on: Any, reading: str, split: str | None, fmt: str
 ) -> None:
     """The programme's figures of a period: plans per step and outcome, in the period and up to its
     end, and where every quick test stands."""
@@ -84,6 +88,19 @@ def stats_command(
             "information requested and {open} open"
         ).format(submitted=q.submitted, passed=q.passed, rejected=q.rejected, asked=q.more_information, open=q.open)
     )
+    if split is not None:
+        groups = Table(
+            _("Group"), _("Quick tests"), _(_OUTCOMES["passed"]), _(_OUTCOMES["rejected"]),
+            _(_OUTCOMES["more-information"]), _("open"), _(_OUTCOMES["approved"]), _(_OUTCOMES["funded"]),
+            box=None, header_style="bold",
+        )  # fmt: skip
+        for column in range(1, 8):
+            groups.columns[column].justify = "right"
+        for group in (g for g in found.groups if g.split == split):
+            g = group.quick_tests
+            groups.add_row(group.name, *(str(n) for n in (g.submitted, g.passed, g.rejected, g.more_information,
+                                                          g.open, group.approved, group.funded)))  # fmt: skip
+        out.print(groups)
     if found.states:
         out.print(_("Plans per state: {states}").format(
             states=", ".join(f"{term(state)} {count}" for state, count in found.states.items())))  # fmt: skip

@@ -10,6 +10,6 @@ earlier stated date; the other reading, "as it happened", counts by the dates th
 
 from __future__ import annotations
 
-from .counts import OUTCOMES, Figures, Period, QuickTestStanding, figures, period_of
+from .counts import OUTCOMES, SPLITS, Figures, Group, Period, QuickTestStanding, figures, period_of
 
-__all__ = ["OUTCOMES", "Figures", "Period", "QuickTestStanding", "figures", "period_of"]
+__all__ = ["OUTCOMES", "SPLITS", "Figures", "Group", "Period", "QuickTestStanding", "figures", "period_of"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -22,7 +22,7 @@ from ..store import Event, Reading, events_as_of
 from ..store.asof import event_day
 from ..workflow import PlanRecord
 
-__all__ = ["OUTCOMES", "Figures", "Period", "QuickTestStanding", "figures", "period_of"]
+__all__ = ["OUTCOMES", "SPLITS", "Figures", "Group", "Period", "QuickTestStanding", "figures", "period_of"]
 
 OUTCOMES: Mapping[str, tuple[str, str]] = {
     "workflow.submit-quick-test": ("quick-test", "submitted"),
@@ -106,6 +106,29 @@ class QuickTestStanding:
         }  # fmt: skip
 
 
+SPLITS = ("region", "theme", "sector", "insurers")
+"""What the figures are split by: the plan's region, its theme, each sector of its parties (a plan
+counts in every sector it involves), and the pair of market leaders that assesses it."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """The figures of one group of plans (a region, a theme, a sector, a pair of market leaders)."""
+
+    split: str
+    name: str
+    quick_tests: QuickTestStanding
+    approved: int
+    not_approved: int
+    funded: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "split": self.split, "group": self.name, "quick_tests": self.quick_tests.as_dict(),
+            "approved": self.approved, "not_approved": self.not_approved, "funded": self.funded,
+        }  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Figures:
     """The figures of a period, in one reading of the events' times."""
@@ -119,6 +142,9 @@ class Figures:
     quick_tests: QuickTestStanding
     states: Mapping[PlanState, int]
     """Plans per state at the period's end (those that have left the draft)."""
+    groups: tuple[Group, ...] = ()
+    """The figures per region, theme, sector and pair of market leaders (:data:`SPLITS`), of the
+    plans that submitted a quick test, each split's groups by name."""
 
     def as_dict(self) -> dict[str, Any]:
         """The figures as JSON data (``stats --format json``)."""
@@ -132,6 +158,7 @@ class Figures:
             ],
             "quick_tests": self.quick_tests.as_dict(),
             "states": {state.value: count for state, count in self.states.items()},
+            "groups": [group.as_dict() for group in self.groups],
         }  # fmt: skip
 
 
@@ -155,17 +182,43 @@ def figures(events: Iterable[Event], period: Period, reading: Reading = Reading.
         to_date[key].add(event.plan_id)
         if period.start is None or event_day(event, reading) >= period.start:
             in_period[key].add(event.plan_id)
-    submitted = to_date[("quick-test", "submitted")]
-    passed = to_date[("quick-test", "passed")] & submitted
-    rejected = (to_date[("quick-test", "rejected")] & submitted) - passed
-    waiting = submitted - passed - rejected
-    asked = waiting & to_date[("quick-test", "more-information")]
-    standing = QuickTestStanding(len(submitted), len(passed), len(rejected), len(asked), len(waiting - asked))
+    standing = _standing(to_date, set(records))
+    members: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for plan_id in to_date[("quick-test", "submitted")]:
+        for split, name in _groups_of(records[plan_id]):
+            members[split, name].add(plan_id)
+    ordered = sorted(members.items(), key=lambda item: (SPLITS.index(item[0][0]), item[0][1]))
+    groups = tuple(
+        Group(split, name, _standing(to_date, plans), len(to_date[("plan", "approved")] & plans),
+              len(to_date[("plan", "not-approved")] & plans), len(to_date[("funds", "funded")] & plans))
+        for (split, name), plans in ordered
+    )  # fmt: skip
     states: dict[PlanState, int] = {}
     for record in records.values():
         if record.state is not PlanState.DRAFT:
             states[record.state] = states.get(record.state, 0) + 1
     return Figures(
         period, reading, {k: len(v) for k, v in in_period.items()}, {k: len(v) for k, v in to_date.items()},
-        standing, dict(sorted(states.items(), key=lambda item: list(PlanState).index(item[0]))),
+        standing, dict(sorted(states.items(), key=lambda item: list(PlanState).index(item[0]))), groups,
     )  # fmt: skip
+
+
+def _standing(to_date: Mapping[tuple[str, str], set[str]], plans: set[str]) -> QuickTestStanding:
+    """Where the quick tests of ``plans`` stand: each submitted one in exactly one place."""
+    submitted = to_date.get(("quick-test", "submitted"), set()) & plans
+    passed = to_date.get(("quick-test", "passed"), set()) & submitted
+    rejected = (to_date.get(("quick-test", "rejected"), set()) & submitted) - passed
+    waiting = submitted - passed - rejected
+    asked = waiting & to_date.get(("quick-test", "more-information"), set())
+    return QuickTestStanding(len(submitted), len(passed), len(rejected), len(asked), len(waiting - asked))
+
+
+def _groups_of(record: PlanRecord) -> Iterator[tuple[str, str]]:
+    """The groups a plan counts in, from the groups its events carry (the plan as it then was)."""
+    groups = record.groups
+    unknown = _("unknown")
+    yield "region", str(groups.get("region") or unknown)
+    yield "theme", str(groups.get("theme") or unknown)
+    for sector in groups.get("sectors") or [unknown]:
+        yield "sector", str(sector)
+    yield "insurers", " / ".join(sorted(groups.get("market_leaders") or [])) or unknown
