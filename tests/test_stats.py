@@ -166,3 +166,27 @@ def test_the_figures_split_by_region_theme_sector_and_insurers(tmp_path: Path) -
     )
     assert 0 == shown.exit_code, shown.output
     assert any(line.split()[:3] == ["Zeeland", "1", "0"] for line in shown.output.splitlines())
+
+
+def test_the_clocks_kept_late_and_overdue(store: Store, clock: Clock) -> None:
+    """One quick test decided within its four weeks, one six weeks after it was submitted, one not
+    at all: the first in time, the second late by the days past its due date, the third overdue."""
+    template = load_plan(ROOT / "examples" / "thuismonitoring-ziekenhuizen.yaml")
+    set_day(clock, date(2024, 3, 4))
+    ids = ["TP-2024-0001", "TP-2024-0002", "TP-2024-0003"]
+    store.save_plans([template.model_copy(update={"id": plan_id}) for plan_id in ids], SUBMITTER)
+    desk = Desk(store)
+    for plan_id in ids:
+        desk.submit(plan_id, SUBMITTER)
+    set_day(clock, date(2024, 3, 18))
+    both(desk, "decide", "negative", "Geen impact", plan_id=ids[0])
+    set_day(clock, date(2024, 4, 15))
+    both(desk, "decide", "negative", "Geen impact", plan_id=ids[1])
+    [submitted] = [e for e in store.events(ids[1]) if e.type == "workflow.submit-quick-test"]
+    due = date.fromisoformat(submitted.payload["clock"]["due_on"])
+    found = figures(store.events(), period_of(on=date(2024, 4, 30)))
+    quick = next(c for c in found.clocks if c.clock.value == "quick-test")
+    assert (2, 1, ((date(2024, 4, 15) - due).days,), 1, 1) == (
+        quick.decided, quick.in_time, quick.late_days, quick.running, quick.overdue
+    )  # fmt: skip
+    assert (14 + 42) / 2 == quick.median_days

@@ -95,7 +95,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     )),
     (N_("Figures"), (
         ("stats", "stats", N_("The programme's figures of a period: plans per step and outcome, in the period and "
-                              "up to its end, and where every quick test stands.")),
+                              "up to its end, where every quick test stands, and whether the clocks were kept.")),
     )),
     (N_("Documents"), (
         ("letter", "documents", N_("Write the decision letter of one plan (PDF/A, Dutch) and record it as issued.")),

@@ -52,7 +52,7 @@ def stats_command(
     ctx: click.Context, quarter: str | None, start: Any, end: Any, on: Any, reading: str, split: str | None, fmt: str
 ) -> None:
     """The programme's figures of a period: plans per step and outcome, in the period and up to its
-    end, and where every quick test stands."""
+    end, where every quick test stands, and whether the clocks were kept."""
     try:
         period = period_of(
             quarter, start=start.date() if start else None, end=end.date() if end else None,
@@ -88,6 +88,20 @@ def stats_command(
             "information requested and {open} open"
         ).format(submitted=q.submitted, passed=q.passed, rejected=q.rejected, asked=q.more_information, open=q.open)
     )
+    clocks = Table(
+        _("Clock"), _("Decided"), _("Within the term"), _("Median days"), _("90% within days"), _("Late (days)"),
+        _("Running"), _("Overdue"), box=None, header_style="bold",
+    )  # fmt: skip
+    for column in range(1, 8):
+        clocks.columns[column].justify = "right"
+    for c in found.clocks:
+        share = f"{c.in_time} ({c.in_time_share:.0%})" if c.in_time_share is not None else "-"
+        late = ", ".join(str(days) for days in c.late_days[:5]) + (" …" if len(c.late_days) > 5 else "") or "-"
+        clocks.add_row(
+            term(c.clock), str(c.decided), share, "-" if c.median_days is None else f"{c.median_days:g}",
+            "-" if c.p90_days is None else str(c.p90_days), late, str(c.running), str(c.overdue),
+        )  # fmt: skip
+    out.print(clocks)
     if split is not None:
         groups = Table(
             _("Group"), _("Quick tests"), _(_OUTCOMES["passed"]), _(_OUTCOMES["rejected"]),

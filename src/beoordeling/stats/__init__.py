@@ -10,6 +10,10 @@ earlier stated date; the other reading, "as it happened", counts by the dates th
 
 from __future__ import annotations
 
+from .clocks import CLOCKS, ClockFigures
 from .counts import OUTCOMES, SPLITS, Figures, Group, Period, QuickTestStanding, figures, period_of
 
-__all__ = ["OUTCOMES", "SPLITS", "Figures", "Group", "Period", "QuickTestStanding", "figures", "period_of"]
+__all__ = [
+    "CLOCKS", "OUTCOMES", "SPLITS", "ClockFigures", "Figures", "Group", "Period", "QuickTestStanding", "figures",
+    "period_of",
+]  # fmt: skip

@@ -21,6 +21,7 @@ from ..model import PlanState
 from ..store import Event, Reading, events_as_of
 from ..store.asof import event_day
 from ..workflow import PlanRecord
+from .clocks import ClockFigures, ClockWatch
 
 __all__ = ["OUTCOMES", "SPLITS", "Figures", "Group", "Period", "QuickTestStanding", "figures", "period_of"]
 
@@ -145,6 +146,9 @@ class Figures:
     groups: tuple[Group, ...] = ()
     """The figures per region, theme, sector and pair of market leaders (:data:`SPLITS`), of the
     plans that submitted a quick test, each split's groups by name."""
+    clocks: tuple[ClockFigures, ...] = ()
+    """Whether the clocks were kept: the decisions of the period against their terms, and the clocks
+    still running at its end."""
 
     def as_dict(self) -> dict[str, Any]:
         """The figures as JSON data (``stats --format json``)."""
@@ -159,6 +163,7 @@ class Figures:
             "quick_tests": self.quick_tests.as_dict(),
             "states": {state.value: count for state, count in self.states.items()},
             "groups": [group.as_dict() for group in self.groups],
+            "clocks": [clock.as_dict() for clock in self.clocks],
         }  # fmt: skip
 
 
@@ -169,13 +174,16 @@ def figures(events: Iterable[Event], period: Period, reading: Reading = Reading.
     records: dict[str, PlanRecord] = {}
     in_period: dict[tuple[str, str], set[str]] = defaultdict(set)
     to_date: dict[tuple[str, str], set[str]] = defaultdict(set)
+    watch = ClockWatch(period.start, period.end)
     for event in events_as_of(events, period.end, reading):
         if event.plan_id is None:
             continue
         record = records.get(event.plan_id)
         if record is None:
             record = records[event.plan_id] = PlanRecord(event.plan_id)
+        clock = record.clock
         record.apply(event)
+        watch.after(clock, record, event_day(event, reading))
         key = OUTCOMES.get(event.type)
         if key is None:
             continue
@@ -200,6 +208,7 @@ def figures(events: Iterable[Event], period: Period, reading: Reading = Reading.
     return Figures(
         period, reading, {k: len(v) for k, v in in_period.items()}, {k: len(v) for k, v in to_date.items()},
         standing, dict(sorted(states.items(), key=lambda item: list(PlanState).index(item[0]))), groups,
+        watch.figures(records.values()),
     )  # fmt: skip
 
 
