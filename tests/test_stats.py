@@ -3,6 +3,7 @@ entered later, and reconciled with a published national position."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -10,11 +11,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from beoordeling import Role, Store, load_plan
 from beoordeling.cli import cli
 from beoordeling.desk import Desk
-from beoordeling.stats import Group, Period, figures, period_of
+from beoordeling.stats import Group, Period, figures, holm, period_of, wilson
+from beoordeling.stats.compare import compare
 from beoordeling.store import Actor, Reading
 from beoordeling.workflow import Trigger
 
@@ -190,3 +194,48 @@ def test_the_clocks_kept_late_and_overdue(store: Store, clock: Clock) -> None:
         quick.decided, quick.in_time, quick.late_days, quick.running, quick.overdue
     )  # fmt: skip
     assert (14 + 42) / 2 == quick.median_days
+
+
+def test_holm_adjusts_step_down_and_keeps_the_order() -> None:
+    assert [0.03, 0.06, 0.06] == pytest.approx(holm([0.01, 0.04, 0.03]))
+    assert [1.0] == holm([0.7 * 2])  # never above 1
+
+
+@given(passed=st.integers(min_value=0, max_value=500), failed=st.integers(min_value=0, max_value=500))
+def test_the_wilson_interval_holds_the_rate_within_zero_and_one(passed: int, failed: int) -> None:
+    low, high = wilson(passed, passed + failed)
+    rate = passed / (passed + failed) if passed + failed else 0.5
+    assert 0.0 <= low <= rate + 1e-12
+    assert rate - 1e-12 <= high <= 1.0
+
+
+@given(p_values=st.lists(st.floats(min_value=0, max_value=1), max_size=20))
+def test_holm_is_never_below_the_raw_p_value_and_keeps_their_order(p_values: list[float]) -> None:
+    adjusted = holm(p_values)
+    assert all(a >= p and a <= 1.0 for a, p in zip(adjusted, p_values, strict=True))
+    ranked = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    assert all(adjusted[a] <= adjusted[b] for a, b in itertools.pairwise(ranked))
+
+
+def test_a_group_that_fails_more_often_is_found_and_a_small_one_is_not_judged() -> None:
+    """Region A: 18 of 20 quick tests passed; the other 40 plans: 10 passed. Region B has three
+    plans: too few to say anything, and said so."""
+    a = {f"A{n}": n < 18 for n in range(20)}
+    rest = {f"R{n}": n < 10 for n in range(37)}
+    b = {f"B{n}": n < 1 for n in range(3)}
+    outcomes = {**a, **rest, **b}
+    members = {("region", "A"): set(a), ("region", "B"): set(b), ("region", "R"): set(rest)}
+    found = {c.group: c for c in compare({"quick-test": outcomes}, members)}
+    assert ("differs", "too-small") == (found["A"].verdict, found["B"].verdict)
+    assert found["A"].adjusted is not None
+    assert found["A"].adjusted < 0.001
+    assert (20, 18, 40, 11) == (
+        found["A"].decided,
+        found["A"].passed,
+        found["A"].others_decided,
+        found["A"].others_passed,
+    )
+    low, high = found["A"].low, found["A"].high
+    assert 0.68 < low < 0.70
+    assert 0.97 < high < 0.98
+    assert (None, None) == (found["B"].p_value, found["B"].adjusted)

@@ -7,13 +7,14 @@ options and prints the figures, in the terminal's language.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import click
 from rich.table import Table
 
 from .._i18n import N_
-from ..stats import OUTCOMES, SPLITS, figures, period_of
+from ..stats import MIN_DECIDED, OUTCOMES, SPLITS, Comparison, figures, period_of
 from ..store import Reading, Store
 from ._app import _DATE, _store_url, cli, out
 from ._words import _, day, term
@@ -46,11 +47,16 @@ _OUTCOMES = {
     "--by", "split", type=click.Choice(SPLITS),
     help="Also the figures per region, theme, sector or pair of market leaders (the JSON has them all).",
 )  # fmt: skip
+@click.option(
+    "--min-decided", type=click.IntRange(1, 10_000), default=MIN_DECIDED, show_default=True,
+    help="The fewest decided plans a group needs before its pass rate is compared with the rest's.",
+)  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 def stats_command(
-    ctx: click.Context, quarter: str | None, start: Any, end: Any, on: Any, reading: str, split: str | None, fmt: str
-) -> None:
+    ctx: click.Context, quarter: str | None, start: Any, end: Any, on: Any, reading: str, split: str | None,
+    min_decided: int, fmt: str,
+) -> None:  # fmt: skip
     """The programme's figures of a period: plans per step and outcome, in the period and up to its
     end, where every quick test stands, and whether the clocks were kept."""
     try:
@@ -61,7 +67,7 @@ def stats_command(
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     with Store.open(_store_url(ctx)) as store:
-        found = figures(store.events(), period, Reading(reading))
+        found = figures(store.events(), period, Reading(reading), min_decided=min_decided)
     if fmt == "json":
         click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -102,6 +108,7 @@ def stats_command(
             "-" if c.p90_days is None else str(c.p90_days), late, str(c.running), str(c.overdue),
         )  # fmt: skip
     out.print(clocks)
+    _print_comparisons(found.comparisons, split, min_decided)
     if split is not None:
         groups = Table(
             _("Group"), _("Quick tests"), _(_OUTCOMES["passed"]), _(_OUTCOMES["rejected"]),
@@ -118,3 +125,39 @@ def stats_command(
     if found.states:
         out.print(_("Plans per state: {states}").format(
             states=", ".join(f"{term(state)} {count}" for state, count in found.states.items())))  # fmt: skip
+
+
+_VERDICTS = {
+    "differs": N_("differs from the rest"),
+    "no-difference": N_("no difference shown"),
+    "too-small": N_("too few decided plans to conclude anything"),
+}
+_DECIDING = {"quick-test": N_("Quick test"), "plan": N_("Transformation plan")}
+
+
+def _print_comparisons(comparisons: Sequence[Comparison], split: str | None, min_decided: int) -> None:
+    """How many groups were compared, the differences found, and with ``split`` every group of it."""
+    tested = [c for c in comparisons if c.verdict != "too-small"]
+    differs = [c for c in tested if c.verdict == "differs"]
+    out.print(
+        _(
+            "Pass rates per group: {tested} compared with the rest, {differs} with a difference (Fisher's exact test, "
+            "Holm-corrected, p < 0.05); {small} too small to conclude anything (fewer than {least} decided plans)"
+        ).format(tested=len(tested), differs=len(differs), small=len(comparisons) - len(tested), least=min_decided)
+    )
+    shown = [c for c in comparisons if c.split == split] if split is not None else differs
+    if not shown:
+        return
+    table = Table(
+        _("Step"), _("Group"), _("Decided"), _(_OUTCOMES["passed"]), _("95% interval"), _("p (Holm)"),
+        _("Conclusion"), box=None, header_style="bold",
+    )  # fmt: skip
+    for column in (2, 3, 5):
+        table.columns[column].justify = "right"
+    for c in shown:
+        rate = f"{c.passed} ({c.rate:.0%})" if c.rate is not None else "-"
+        table.add_row(
+            _(_DECIDING[c.step]), c.group, str(c.decided), rate, f"{c.low:.0%}–{c.high:.0%}",
+            "-" if c.adjusted is None else f"{c.adjusted:.3f}", _(_VERDICTS[c.verdict]),
+        )  # fmt: skip
+    out.print(table)

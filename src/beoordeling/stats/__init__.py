@@ -11,9 +11,10 @@ earlier stated date; the other reading, "as it happened", counts by the dates th
 from __future__ import annotations
 
 from .clocks import CLOCKS, ClockFigures
+from .compare import MIN_DECIDED, Comparison, holm, wilson
 from .counts import OUTCOMES, SPLITS, Figures, Group, Period, QuickTestStanding, figures, period_of
 
 __all__ = [
-    "CLOCKS", "OUTCOMES", "SPLITS", "ClockFigures", "Figures", "Group", "Period", "QuickTestStanding", "figures",
-    "period_of",
+    "CLOCKS", "MIN_DECIDED", "OUTCOMES", "SPLITS", "ClockFigures", "Comparison", "Figures", "Group", "Period",
+    "QuickTestStanding", "figures", "holm", "period_of", "wilson",
 ]  # fmt: skip

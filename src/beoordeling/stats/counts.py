@@ -22,6 +22,7 @@ from ..store import Event, Reading, events_as_of
 from ..store.asof import event_day
 from ..workflow import PlanRecord
 from .clocks import ClockFigures, ClockWatch
+from .compare import MIN_DECIDED, Comparison, compare
 
 __all__ = ["OUTCOMES", "SPLITS", "Figures", "Group", "Period", "QuickTestStanding", "figures", "period_of"]
 
@@ -149,6 +150,9 @@ class Figures:
     clocks: tuple[ClockFigures, ...] = ()
     """Whether the clocks were kept: the decisions of the period against their terms, and the clocks
     still running at its end."""
+    comparisons: tuple[Comparison, ...] = ()
+    """Each group's pass rate at the quick test and at the plan's decision against the rest, with
+    its interval, exact test and Holm's correction (:mod:`.compare`)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The figures as JSON data (``stats --format json``)."""
@@ -164,13 +168,17 @@ class Figures:
             "states": {state.value: count for state, count in self.states.items()},
             "groups": [group.as_dict() for group in self.groups],
             "clocks": [clock.as_dict() for clock in self.clocks],
+            "comparisons": [comparison.as_dict() for comparison in self.comparisons],
         }  # fmt: skip
 
 
-def figures(events: Iterable[Event], period: Period, reading: Reading = Reading.KNOWN) -> Figures:
+def figures(
+    events: Iterable[Event], period: Period, reading: Reading = Reading.KNOWN, *, min_decided: int = MIN_DECIDED
+) -> Figures:
     """The figures of ``period`` from ``events`` (in store order) as the store had them at the end
     of it: recorded by then (``known``, the default), or having taken effect by then (``happened``).
-    One pass; what is kept is a record per plan, not the events."""
+    One pass; what is kept is a record per plan, not the events. A group with fewer than
+    ``min_decided`` decided plans is not compared with the rest."""
     records: dict[str, PlanRecord] = {}
     in_period: dict[tuple[str, str], set[str]] = defaultdict(set)
     to_date: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -201,6 +209,11 @@ def figures(events: Iterable[Event], period: Period, reading: Reading = Reading.
               len(to_date[("plan", "not-approved")] & plans), len(to_date[("funds", "funded")] & plans))
         for (split, name), plans in ordered
     )  # fmt: skip
+    decided = {
+        "quick-test": _outcomes(to_date[("quick-test", "passed")], to_date[("quick-test", "rejected")]),
+        "plan": _outcomes(to_date[("plan", "approved")], to_date[("plan", "not-approved")]),
+    }
+    comparisons = compare(decided, dict(ordered), min_decided=min_decided)
     states: dict[PlanState, int] = {}
     for record in records.values():
         if record.state is not PlanState.DRAFT:
@@ -208,8 +221,13 @@ def figures(events: Iterable[Event], period: Period, reading: Reading = Reading.
     return Figures(
         period, reading, {k: len(v) for k, v in in_period.items()}, {k: len(v) for k, v in to_date.items()},
         standing, dict(sorted(states.items(), key=lambda item: list(PlanState).index(item[0]))), groups,
-        watch.figures(records.values()),
+        watch.figures(records.values()), comparisons,
     )  # fmt: skip
+
+
+def _outcomes(passed: set[str], failed: set[str]) -> dict[str, bool]:
+    """Each decided plan's outcome at a step (a plan that passed after failing counts as passed)."""
+    return {**dict.fromkeys(failed - passed, False), **dict.fromkeys(passed, True)}
 
 
 def _standing(to_date: Mapping[tuple[str, str], set[str]], plans: set[str]) -> QuickTestStanding:
