@@ -208,6 +208,11 @@ def test_demo_writes_everything_under_its_folder(
     assert "TP-2023-0014: Snelle toets: wacht op oordeel" in result.output
     deadlines = json.loads((tmp_path / "out" / "deadlines.json").read_text(encoding="utf-8"))
     assert [("TP-2024-0150", "2025-07-14")] == [(d["plan"], d["due_on"]) for d in deadlines if d["overdue"]]
+    quarter = json.loads((tmp_path / "out" / "cijfers-2025Q3.json").read_text(encoding="utf-8"))
+    assert ("2025Q3", "known", 7, 1) == (
+        quarter["period"]["label"], quarter["reading"], quarter["quick_tests"]["submitted"],
+        next(c["overdue"] for c in quarter["clocks"] if c["clock"] == "quick-test"),
+    )  # fmt: skip  # the same quick test overdue as on the deadline list
     history = json.loads((tmp_path / "out" / "history" / "TP-2025-0311.json").read_text(encoding="utf-8"))
     moves = [event for event in history if event["type"].startswith("workflow.")]
     assert "workflow.prepare" == moves[-1]["type"]

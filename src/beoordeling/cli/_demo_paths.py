@@ -29,8 +29,8 @@ from ..store import Actor
 from ..workflow import AMSTERDAM, Trigger
 from ._words import _
 
-__all__ = ["AS_OF", "BUDGET_ON", "FORECAST_ON", "QUEUED", "SPUK_YEAR", "TOWN", "WITHDRAWN", "DemoClock", "Story",
-           "Walk", "adopt_practice_programme", "tranches", "walk_examples"]  # fmt: skip
+__all__ = ["AS_OF", "BUDGET_ON", "FORECAST_ON", "QUEUED", "SPUK_YEAR", "STATS_QUARTER", "TOWN", "WITHDRAWN",
+           "DemoClock", "Story", "Walk", "adopt_practice_programme", "tranches", "walk_examples"]  # fmt: skip
 
 QUEUED = "TP-2023-0015"
 """The tranche that waits on the list and is funded from it."""
@@ -46,6 +46,8 @@ FORECAST_ON = date(2024, 10, 1)
 """The day of the demo's forecast: the money is nearly gone and the second tranche is being worked out."""
 BUDGET_ON = date(2025, 10, 1)
 """The day the demo's budget is drawn up: the money has run out and the second tranche waits."""
+STATS_QUARTER = "2025Q3"
+"""The quarter of the demo's figures: the intake closes, the money has run out, a plan waits."""
 SPUK_YEAR = 2025
 """The year of the demo's municipal-route figures: a milestone missed and a withdrawal, both repaid."""
 IMPORTED_ON = date(2023, 2, 6)

@@ -34,6 +34,7 @@ from ..overview import Sheet, save_overview
 from ..planfile import load_plans, plan_json_schema_text, read_plan, save_plan
 from ..reference import load_regions
 from ..resources import bundled_dir
+from ..stats import figures, period_of
 from ..store import Actor, PlanSummary, SaveResult, Store, VerifyReport
 from ..store._engine import normalise_url, sqlite_path
 from ..store.store import Clock, system_clock
@@ -44,6 +45,7 @@ from ._demo_paths import (
     BUDGET_ON,
     FORECAST_ON,
     SPUK_YEAR,
+    STATS_QUARTER,
     DemoClock,
     adopt_practice_programme,
     tranches,
@@ -238,7 +240,11 @@ def _money(
     progress(_("Forecasting when the funds run out, and checking it against what happened"))
     tested = _forecast(store, out_dir, outputs)
     progress(_("The municipal route's figures of {year}").format(year=SPUK_YEAR))
-    return found, tested, _spuk(store, out_dir, outputs)
+    spuk = _spuk(store, out_dir, outputs)
+    progress(_("The programme's figures of {quarter}").format(quarter=STATS_QUARTER))
+    outputs.append(_write_json(out_dir / f"cijfers-{STATS_QUARTER}.json",
+                               figures(store.events(), period_of(STATS_QUARTER)).as_dict()))  # fmt: skip
+    return found, tested, spuk
 
 
 def _spuk(store: Store, out_dir: Path, outputs: list[Path]) -> list[SpukYear]:
