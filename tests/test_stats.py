@@ -165,6 +165,13 @@ def test_the_figures_split_by_region_theme_sector_and_insurers(tmp_path: Path) -
     assert all(g.quick_tests.submitted <= found.quick_tests.submitted for g in by("sector").values())
     pair = by("insurers")["Coöperatie VGZ / Zilveren Kruis"]
     assert (3, 2) == (pair.approved, pair.funded)
+    # the criteria that did not hold, from the results stored with the decisions themselves
+    criteria = {(c.step, c.criterion): c for c in found.criteria}
+    assert (1, 0, 5) == (criteria["quick-test", "C3P"].failed, criteria["quick-test", "C3P"].incomplete,
+                         criteria["quick-test", "C3P"].decisions)  # fmt: skip
+    assert [c.failed + c.incomplete for c in found.criteria if c.step == "quick-test"] == sorted(
+        (c.failed + c.incomplete for c in found.criteria if c.step == "quick-test"), reverse=True
+    )
     shown = CliRunner().invoke(
         cli, ["--store", str(tmp_path / "store.db"), "stats", "--on", "2025-09-30", "--by", "region"]
     )

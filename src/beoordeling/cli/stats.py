@@ -13,8 +13,8 @@ from typing import Any
 import click
 from rich.table import Table
 
-from .._i18n import N_
-from ..stats import MIN_DECIDED, OUTCOMES, SPLITS, Comparison, figures, period_of
+from .._i18n import N_, english
+from ..stats import MIN_DECIDED, OUTCOMES, SPLITS, Comparison, CriterionCount, figures, period_of
 from ..store import Reading, Store
 from ._app import _DATE, _store_url, cli, out
 from ._words import _, day, term
@@ -108,6 +108,7 @@ def stats_command(
             "-" if c.p90_days is None else str(c.p90_days), late, str(c.running), str(c.overdue),
         )  # fmt: skip
     out.print(clocks)
+    _print_criteria(found.criteria)
     _print_comparisons(found.comparisons, split, min_decided)
     if split is not None:
         groups = Table(
@@ -160,4 +161,28 @@ def _print_comparisons(comparisons: Sequence[Comparison], split: str | None, min
             _(_DECIDING[c.step]), c.group, str(c.decided), rate, f"{c.low:.0%}–{c.high:.0%}",
             "-" if c.adjusted is None else f"{c.adjusted:.3f}", _(_VERDICTS[c.verdict]),
         )  # fmt: skip
+    out.print(table)
+
+
+_STEP_NAMES = {"quick-test": N_("Quick test"), "plan": N_("Transformation plan"), "funding": N_("Funds request")}
+
+
+def _print_criteria(criteria: Sequence[CriterionCount], most: int = 5) -> None:
+    """Per step, the criteria that did not hold most often in the period's decisions."""
+    shown = []
+    order = list(_STEP_NAMES)
+    for step in sorted({c.step for c in criteria}, key=lambda s: order.index(s) if s in order else len(order)):
+        shown += [c for c in criteria if c.step == step and c.failed + c.incomplete][:most]
+    if not shown:
+        return
+    out.print(_("The criteria that did not hold most often in the decisions of the period:"))
+    table = Table(
+        _("Step"), _("Criterion"), _("Failed"), _("Incomplete"), _("Of decisions"), box=None, header_style="bold"
+    )  # fmt: skip
+    for column in (2, 3, 4):
+        table.columns[column].justify = "right"
+    for c in shown:
+        title = c.title_en if english() and c.title_en else c.title
+        step = _(_STEP_NAMES[c.step]) if c.step in _STEP_NAMES else c.step
+        table.add_row(step, f"{c.criterion} {title}", str(c.failed), str(c.incomplete), str(c.decisions))
     out.print(table)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from .clocks import CLOCKS, ClockFigures
 from .compare import MIN_DECIDED, Comparison, holm, wilson
-from .counts import OUTCOMES, SPLITS, Figures, Group, Period, QuickTestStanding, figures, period_of
+from .counts import OUTCOMES, SPLITS, CriterionCount, Figures, Group, Period, QuickTestStanding, figures, period_of
 
 __all__ = [
-    "CLOCKS", "MIN_DECIDED", "OUTCOMES", "SPLITS", "ClockFigures", "Comparison", "Figures", "Group", "Period",
+    "CLOCKS", "MIN_DECIDED", "OUTCOMES", "SPLITS", "ClockFigures", "Comparison", "CriterionCount", "Figures",
+    "Group", "Period",
     "QuickTestStanding", "figures", "holm", "period_of", "wilson",
 ]  # fmt: skip

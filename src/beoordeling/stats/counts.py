@@ -24,7 +24,17 @@ from ..workflow import PlanRecord
 from .clocks import ClockFigures, ClockWatch
 from .compare import MIN_DECIDED, Comparison, compare
 
-__all__ = ["OUTCOMES", "SPLITS", "Figures", "Group", "Period", "QuickTestStanding", "figures", "period_of"]
+__all__ = [
+    "OUTCOMES",
+    "SPLITS",
+    "CriterionCount",
+    "Figures",
+    "Group",
+    "Period",
+    "QuickTestStanding",
+    "figures",
+    "period_of",
+]
 
 OUTCOMES: Mapping[str, tuple[str, str]] = {
     "workflow.submit-quick-test": ("quick-test", "submitted"),
@@ -108,6 +118,33 @@ class QuickTestStanding:
         }  # fmt: skip
 
 
+_DECISIONS = frozenset({
+    "workflow.pass-quick-test", "workflow.fail-quick-test",
+    "workflow.approve", "workflow.reject", "workflow.request-rework",
+})  # fmt: skip
+"""The decisions whose stored criteria results count (their own edition of the rules, as decided)."""
+
+
+@dataclass(frozen=True)
+class CriterionCount:
+    """How often a criterion did not hold in the decisions of the period at its step."""
+
+    step: str
+    criterion: str
+    title: str
+    title_en: str
+    failed: int
+    incomplete: int
+    decisions: int
+    """The decisions of the period whose assessment held this criterion."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step, "criterion": self.criterion, "title": self.title, "title_en": self.title_en,
+            "failed": self.failed, "incomplete": self.incomplete, "decisions": self.decisions,
+        }  # fmt: skip
+
+
 SPLITS = ("region", "theme", "sector", "insurers")
 """What the figures are split by: the plan's region, its theme, each sector of its parties (a plan
 counts in every sector it involves), and the pair of market leaders that assesses it."""
@@ -153,6 +190,8 @@ class Figures:
     comparisons: tuple[Comparison, ...] = ()
     """Each group's pass rate at the quick test and at the plan's decision against the rest, with
     its interval, exact test and Holm's correction (:mod:`.compare`)."""
+    criteria: tuple[CriterionCount, ...] = ()
+    """Per step, the criteria by how often they did not hold in the period's decisions, most first."""
 
     def as_dict(self) -> dict[str, Any]:
         """The figures as JSON data (``stats --format json``)."""
@@ -169,6 +208,7 @@ class Figures:
             "groups": [group.as_dict() for group in self.groups],
             "clocks": [clock.as_dict() for clock in self.clocks],
             "comparisons": [comparison.as_dict() for comparison in self.comparisons],
+            "criteria": [criterion.as_dict() for criterion in self.criteria],
         }  # fmt: skip
 
 
@@ -183,6 +223,7 @@ def figures(
     in_period: dict[tuple[str, str], set[str]] = defaultdict(set)
     to_date: dict[tuple[str, str], set[str]] = defaultdict(set)
     watch = ClockWatch(period.start, period.end)
+    tally = _Tally()
     for event in events_as_of(events, period.end, reading):
         if event.plan_id is None:
             continue
@@ -198,6 +239,8 @@ def figures(
         to_date[key].add(event.plan_id)
         if period.start is None or event_day(event, reading) >= period.start:
             in_period[key].add(event.plan_id)
+            if event.type in _DECISIONS:
+                tally.add(event.payload.get("assessment"))
     standing = _standing(to_date, set(records))
     members: dict[tuple[str, str], set[str]] = defaultdict(set)
     for plan_id in to_date[("quick-test", "submitted")]:
@@ -221,8 +264,32 @@ def figures(
     return Figures(
         period, reading, {k: len(v) for k, v in in_period.items()}, {k: len(v) for k, v in to_date.items()},
         standing, dict(sorted(states.items(), key=lambda item: list(PlanState).index(item[0]))), groups,
-        watch.figures(records.values()), comparisons,
+        watch.figures(records.values()), comparisons, tally.counts(),
     )  # fmt: skip
+
+
+class _Tally:
+    """The criteria results stored with decisions, counted per step and criterion."""
+
+    def __init__(self) -> None:
+        self._counts: dict[tuple[str, str], list[Any]] = {}
+
+    def add(self, assessment: Any) -> None:
+        if not isinstance(assessment, Mapping):
+            return  # a decision recorded without its assessment (an earlier release): nothing to count
+        for step in assessment.get("steps") or ():
+            for criterion in step.get("criteria") or ():
+                key = (str(step.get("step")), str(criterion.get("id")))
+                row = self._counts.setdefault(key, [criterion.get("title", ""), criterion.get("title_en", ""), 0, 0, 0])
+                status = criterion.get("status")
+                row[2] += status == "fail"
+                row[3] += status == "incomplete"
+                row[4] += 1
+
+    def counts(self) -> tuple[CriterionCount, ...]:
+        found = [CriterionCount(step, cid, str(t), str(t_en), failed, incomplete, n)
+                 for (step, cid), (t, t_en, failed, incomplete, n) in self._counts.items()]  # fmt: skip
+        return tuple(sorted(found, key=lambda c: (c.step, -(c.failed + c.incomplete), c.criterion)))
 
 
 def _outcomes(passed: set[str], failed: set[str]) -> dict[str, bool]:
