@@ -22,9 +22,11 @@ from ._words import _, day, term
 __all__ = ["stats_command"]
 
 _STEPS = {
-    "quick-test": N_("Quick test"), "plan": N_("Transformation plan"), "funds": N_("Funds"),
-    "milestones": N_("Milestones"), "end": N_("End"),
+    "quick-test": N_("Quick test"), "plan": N_("Transformation plan"), "funding": N_("Funds request"),
+    "funds": N_("Funds"), "milestones": N_("Milestones"), "end": N_("End"),
 }  # fmt: skip
+"""The steps in the framework's order: of the counts, of the comparisons and of the criteria
+(``funding``: the criteria of the funds request)."""
 _OUTCOMES = {
     "submitted": N_("submitted"), "more-information": N_("more information requested"), "passed": N_("passed"),
     "rejected": N_("rejected"), "approved": N_("approved"), "not-approved": N_("not approved"),
@@ -133,7 +135,6 @@ _VERDICTS = {
     "no-difference": N_("no difference shown"),
     "too-small": N_("too few decided plans to conclude anything"),
 }
-_DECIDING = {"quick-test": N_("Quick test"), "plan": N_("Transformation plan")}
 
 
 def _print_comparisons(comparisons: Sequence[Comparison], split: str | None, min_decided: int) -> None:
@@ -158,19 +159,16 @@ def _print_comparisons(comparisons: Sequence[Comparison], split: str | None, min
     for c in shown:
         rate = f"{c.passed} ({c.rate:.0%})" if c.rate is not None else "-"
         table.add_row(
-            _(_DECIDING[c.step]), c.group, str(c.decided), rate, f"{c.low:.0%}–{c.high:.0%}",
+            _(_STEPS[c.step]), c.group, str(c.decided), rate, f"{c.low:.0%}–{c.high:.0%}",
             "-" if c.adjusted is None else f"{c.adjusted:.3f}", _(_VERDICTS[c.verdict]),
         )  # fmt: skip
     out.print(table)
 
 
-_STEP_NAMES = {"quick-test": N_("Quick test"), "plan": N_("Transformation plan"), "funding": N_("Funds request")}
-
-
 def _print_criteria(criteria: Sequence[CriterionCount], most: int = 5) -> None:
     """Per step, the criteria that did not hold most often in the period's decisions."""
     shown = []
-    order = list(_STEP_NAMES)
+    order = list(_STEPS)
     for step in sorted({c.step for c in criteria}, key=lambda s: order.index(s) if s in order else len(order)):
         shown += [c for c in criteria if c.step == step and c.failed + c.incomplete][:most]
     if not shown:
@@ -183,6 +181,6 @@ def _print_criteria(criteria: Sequence[CriterionCount], most: int = 5) -> None:
         table.columns[column].justify = "right"
     for c in shown:
         title = c.title_en if english() and c.title_en else c.title
-        step = _(_STEP_NAMES[c.step]) if c.step in _STEP_NAMES else c.step
+        step = _(_STEPS[c.step]) if c.step in _STEPS else c.step
         table.add_row(step, f"{c.criterion} {title}", str(c.failed), str(c.incomplete), str(c.decisions))
     out.print(table)
