@@ -149,7 +149,7 @@ def test_stats_on_the_command_line(national: str, dutch_terminal: None) -> None:
     assert "'2024-1' is geen kwartaal" in refused.output
 
 
-def test_the_figures_split_by_region_theme_sector_and_insurers(tmp_path: Path) -> None:
+def test_the_figures_split_by_region_theme_sector_scale_and_insurers(tmp_path: Path) -> None:
     """Each plan in one region, one theme and one pair of market leaders, and in every sector it
     involves: the groups add up where they must."""
     build_walked_store(tmp_path / "store.db")
@@ -159,9 +159,14 @@ def test_the_figures_split_by_region_theme_sector_and_insurers(tmp_path: Path) -
     def by(split: str) -> dict[str, Group]:
         return {group.name: group for group in found.groups if group.split == split}
 
-    for split in ("region", "theme", "insurers"):
+    for split in ("region", "theme", "submitting-sector", "scale", "insurers"):
         assert found.quick_tests.submitted == sum(g.quick_tests.submitted for g in by(split).values()), split
     assert (1, 1) == (by("region")["Zeeland"].quick_tests.submitted, by("region")["Zeeland"].quick_tests.rejected)
+    # the submitting sector is the sector of the lead party: Zeeland's GP cooperative
+    assert (1, 1) == (by("submitting-sector")["huisartsenzorg"].quick_tests.submitted,
+                      by("submitting-sector")["huisartsenzorg"].quick_tests.rejected)  # fmt: skip
+    assert "unknown" not in by("submitting-sector")
+    assert {"regionaal", "landelijk"} <= set(by("scale"))
     assert all(g.quick_tests.submitted <= found.quick_tests.submitted for g in by("sector").values())
     pair = by("insurers")["Coöperatie VGZ / Zilveren Kruis"]
     assert (3, 2) == (pair.approved, pair.funded)

@@ -61,6 +61,8 @@ def test_new_plan_becomes_version_1(store: Store, example_plans: dict[str, Plan]
         "region_reference": "Zorgkantoor Zeeland",
         "theme": "eerstelijnszorg",
         "sectors": ["huisartsenzorg", "mdz", "paramedische-zorg", "sociaal-domein", "wijkverpleging"],
+        "submitting_sector": "huisartsenzorg",
+        "scale": "regionaal",
         "market_leaders": ["CZ", "Zilveren Kruis"],
         "coordinating": "CZ",
         "insurers": ["CZ", "Zilveren Kruis", "Coöperatie VGZ"],

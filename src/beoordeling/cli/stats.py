@@ -47,7 +47,8 @@ _OUTCOMES = {
 )  # fmt: skip
 @click.option(
     "--by", "split", type=click.Choice(SPLITS),
-    help="Also the figures per region, theme, sector or pair of market leaders (the JSON has them all).",
+    help="Also the figures per region, theme, sector, submitting sector (of the lead party), scale or pair of "
+    "market leaders (the JSON has them all).",
 )  # fmt: skip
 @click.option(
     "--min-decided", type=click.IntRange(1, 10_000), default=MIN_DECIDED, show_default=True,

@@ -450,6 +450,8 @@ class Plan(Part):
     region: Region | None = None
     insurers: Insurers = Field(default_factory=Insurers)
     parties: list[Party] = Field(default_factory=list, max_length=500)
+    """The parties taking part, the lead party (*penvoerder*, who submits for all) first: its sector
+    is the plan's submitting sector in the programme's figures."""
     intake_announced_on: PlanDate | None = None
     """Date the plan was announced to the coordinating insurer (the 2025 grace rule, domain.md §1)."""
     quick_test: QuickTest = Field(default_factory=QuickTest)

@@ -145,9 +145,11 @@ class CriterionCount:
         }  # fmt: skip
 
 
-SPLITS = ("region", "theme", "sector", "insurers")
+SPLITS = ("region", "theme", "sector", "submitting-sector", "scale", "insurers")
 """What the figures are split by: the plan's region, its theme, each sector of its parties (a plan
-counts in every sector it involves), and the pair of market leaders that assesses it."""
+counts in every sector it involves), the sector of its lead party (listed first), the scale its
+partners chose (individual, local, regional, national), and the pair of market leaders that
+assesses it."""
 
 
 @dataclass(frozen=True)
@@ -315,4 +317,6 @@ def _groups_of(record: PlanRecord) -> Iterator[tuple[str, str]]:
     yield "theme", str(groups.get("theme") or unknown)
     for sector in groups.get("sectors") or [unknown]:
         yield "sector", str(sector)
+    yield "submitting-sector", str(groups.get("submitting_sector") or unknown)
+    yield "scale", str(groups.get("scale") or unknown)
     yield "insurers", " / ".join(sorted(groups.get("market_leaders") or [])) or unknown

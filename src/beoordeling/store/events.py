@@ -185,12 +185,17 @@ def event_hash(  # noqa: PLR0917  (positional on purpose, see docstring)
 
 
 def plan_groups(plan: Plan) -> dict[str, Any]:
-    """The groups a plan's events count under in the statistics (region, theme, sectors, insurers)."""
+    """The groups a plan's events count under in the statistics: region, theme, sectors, the
+    submitting sector (*indienende sector*, one of the dimensions the published overviews split by:
+    the sector of the lead party, listed first), scale and insurers."""
+    lead = plan.parties[0].sector if plan.parties else None
     return {
         "region": plan.region.name if plan.region else None,
         "region_reference": plan.region.reference if plan.region else None,
         "theme": plan.theme.value if plan.theme else None,
         "sectors": [sector.value for sector in plan.sectors],
+        **({"submitting_sector": lead.value} if lead else {}),
+        **({"scale": plan.scale.value} if plan.scale else {}),
         "market_leaders": list(plan.insurers.market_leaders),
         "coordinating": plan.insurers.coordinating,
         "insurers": plan.insurers.all,
