@@ -17,14 +17,17 @@ from hypothesis import strategies as st
 from beoordeling import Role, Store, load_plan
 from beoordeling.cli import cli
 from beoordeling.desk import Desk
-from beoordeling.stats import Group, Period, figures, holm, period_of, wilson
+from beoordeling.money import AccountKind, cents
+from beoordeling.money.books import Books
+from beoordeling.money.budget import KINDS, budget
+from beoordeling.stats import Group, Period, evaluate, figures, holm, period_of, wilson
 from beoordeling.stats.compare import compare
 from beoordeling.store import Actor, Reading
 from beoordeling.workflow import Trigger
 
 from .conftest import ROOT, Clock
 from .letters_support import build_walked_store
-from .workflow_support import COORDINATOR, LEADERS, SUBMITTER, both, judge_all, set_day
+from .workflow_support import COORDINATOR, LEADERS, SUBMITTER, both, judge_all, set_day, stored_desk
 
 ON = date(2024, 2, 12)
 """The VWS overview of 12 February 2024: 183 quick tests, of which 88 passed, 52 were rejected and 43
@@ -251,3 +254,105 @@ def test_a_group_that_fails_more_often_is_found_and_a_small_one_is_not_judged() 
     assert 0.68 < low < 0.70
     assert 0.97 < high < 0.98
     assert (None, None) == (found["B"].p_value, found["B"].adjusted)
+
+
+def test_the_burden_of_a_plan_asked_twice_and_sent_back_once(store: Store, clock: Clock) -> None:
+    """A quick test asked for more information twice and a plan sent back for rework once: the
+    requests, rounds and versions counted, and the days split between waiting on the assessors and
+    on the submitters (working out the plan counts in neither)."""
+    template = load_plan(ROOT / "examples" / "thuismonitoring-ziekenhuizen.yaml")
+    plan_id = "TP-2024-0101"
+    desk = stored_desk(store, template.model_copy(update={"id": plan_id}), clock, date(2024, 3, 4))
+    steps: list[tuple[date, Callable[[], object]]] = [
+        (date(2024, 3, 4), lambda: desk.submit(plan_id, SUBMITTER)),
+        (date(2024, 3, 11), lambda: desk.act(plan_id, Trigger.REQUEST_INFO, COORDINATOR, reason="Welke regio?")),
+        (date(2024, 3, 21), lambda: desk.act(plan_id, Trigger.ANSWER, SUBMITTER)),
+        (date(2024, 3, 25), lambda: desk.act(plan_id, Trigger.REQUEST_INFO, COORDINATOR, reason="Welke partijen?")),
+        (date(2024, 3, 28), lambda: desk.act(plan_id, Trigger.ANSWER, SUBMITTER)),
+        (date(2024, 4, 1), lambda: (judge_all(desk, plan_id), both(desk, "decide", "positive", plan_id=plan_id))),
+        (date(2024, 5, 1), lambda: desk.submit(plan_id, SUBMITTER)),  # a month working the plan out
+        (
+            date(2024, 5, 15),
+            lambda: (judge_all(desk, plan_id), both(desk, "propose", "rework", "Kosten onduidelijk", plan_id=plan_id)),
+        ),
+        (date(2024, 6, 3), lambda: both(desk, "decide", "rework", "Kosten onduidelijk", plan_id=plan_id)),
+    ]
+    for day, step in steps:
+        set_day(clock, day)
+        step()
+    revised = store.plan(plan_id).plan.model_copy(update={"summary": "Aangepast na het verzoek"})
+    set_day(clock, date(2024, 6, 24))
+    desk.save_plans([revised], SUBMITTER)
+    desk.submit(plan_id, SUBMITTER)
+    set_day(clock, date(2024, 7, 1))
+    judge_all(desk, plan_id)
+    both(desk, "propose", "approve", plan_id=plan_id)
+    set_day(clock, date(2024, 7, 22))
+    both(desk, "decide", "approve", plan_id=plan_id)
+    burden = figures(store.events(), period_of("2024Q3")).burden
+    assert burden is not None
+    assert (1, 2, 1, (2,)) == (burden.decided, burden.information_requests, burden.rework_rounds, burden.versions)
+    # on the assessors: 7 + 4 + 4 days at the quick test, 14 + 19 from the plan to the rework, 28 after it
+    # on the submitters: 10 + 3 answering, 21 reworking
+    assert ((7 + 4 + 4 + 14 + 19 + 28,), (10 + 3 + 21,)) == (burden.days_on_assessors, burden.days_on_submitters)
+    assert figures(store.events(), period_of("2024Q2")).burden == type(burden)(0, 0, 0, (), (), ())
+
+
+def test_the_money_at_the_period_end_adds_up_to_the_budget(tmp_path: Path) -> None:
+    """The money of the figures is the budget of the books as of the same moment, split so that
+    every split adds up to its total: committed and paid per theme, paid per year, the requests
+    per year and per sector."""
+    build_walked_store(tmp_path / "store.db")
+    period = period_of(on=date(2025, 9, 30))
+    with Store.open(str(tmp_path / "store.db")) as store:
+        books = Books.balances_of(store, period.end, Reading.KNOWN)
+        money = figures(store.events(), period, books=books).money
+        funded = [e for e in store.events() if e.type == "workflow.fund"]
+    assert money is not None
+    whole = budget(books)
+    assert {kind: whole.of(kind) for kind in KINDS} == dict(money.kinds)
+    assert (whole.waiting, whole.waiting_amount) == (money.waiting, money.waiting_amount)
+
+    def total(dimension: str, what: str) -> int:
+        return sum(getattr(row, what) or 0 for row in money.rows if row.dimension == dimension)
+
+    assert money.kinds[AccountKind.COMMITTED] == total("theme", "committed")
+    assert money.kinds[AccountKind.PAID] == total("theme", "paid") == total("year", "paid")
+    assert money.kinds[AccountKind.AVAILABLE] == total("earmark", "available")
+    for dimension in ("theme", "sector", "year"):
+        assert (money.requested, money.approved) == (total(dimension, "requested"), total(dimension, "approved"))
+    # every funded plan was approved on the request it was funded for
+    assert sum(cents(e.payload["amount"]) for e in funded) <= money.approved <= money.requested
+    assert 0 == money.unrecorded
+
+
+@pytest.mark.parametrize(
+    ("period", "before"),
+    [
+        (period_of("2024Q1"), period_of("2023Q4")),
+        (period_of("2024Q3"), period_of("2024Q2")),
+        (
+            period_of(start=date(2024, 3, 1), end=date(2024, 3, 10)),
+            period_of(start=date(2024, 2, 20), end=date(2024, 2, 29)),
+        ),
+        (period_of(on=date(2024, 3, 1)), None),
+    ],
+)
+def test_the_period_before(period: Period, before: Period | None) -> None:
+    assert before == period.previous()
+
+
+def test_what_changed_since_the_previous_quarter_is_said_from_the_figures(tmp_path: Path) -> None:
+    build_walked_store(tmp_path / "store.db")
+    with Store.open(str(tmp_path / "store.db")) as store:
+        evaluation = evaluate(store, period_of("2025Q3"))
+        again = evaluate(store, period_of("2025Q3"))
+    assert evaluation.previous is not None
+    assert "2025Q2" == evaluation.previous.period.label
+    now, before = evaluation.figures.in_period, evaluation.previous.in_period
+    waitlisted = ("funds", "waitlisted")
+    assert (1, 0) == (now.get(waitlisted, 0), before.get(waitlisted, 0))
+    assert "Plans put on the waiting list: 1 in 2025Q3, against 0 in 2025Q2 (+1)." in evaluation.changes
+    assert any(sentence.startswith("1 plan waits on the waiting list") for sentence in evaluation.changes)
+    assert evaluation.changes == again.changes
+    assert evaluation.practice

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .._i18n import speaking
 from .._time import local_date
 from ..charts import plot_forecast
 from ..criteria import Assessment, evaluate
@@ -34,7 +35,8 @@ from ..overview import Sheet, save_overview
 from ..planfile import load_plans, plan_json_schema_text, read_plan, save_plan
 from ..reference import load_regions
 from ..resources import bundled_dir
-from ..stats import figures, period_of
+from ..stats import evaluate as evaluate_period
+from ..stats import period_of
 from ..store import Actor, PlanSummary, SaveResult, Store, VerifyReport
 from ..store._engine import normalise_url, sqlite_path
 from ..store.store import Clock, system_clock
@@ -242,8 +244,9 @@ def _money(
     progress(_("The municipal route's figures of {year}").format(year=SPUK_YEAR))
     spuk = _spuk(store, out_dir, outputs)
     progress(_("The programme's figures of {quarter}").format(quarter=STATS_QUARTER))
-    outputs.append(_write_json(out_dir / f"cijfers-{STATS_QUARTER}.json",
-                               figures(store.events(), period_of(STATS_QUARTER)).as_dict()))  # fmt: skip
+    with speaking("nl"):  # a document: in Dutch, whatever the terminal speaks
+        evaluation = evaluate_period(store, period_of(STATS_QUARTER))
+    outputs.append(_write_json(out_dir / f"cijfers-{STATS_QUARTER}.json", evaluation.as_dict()))
     return found, tested, spuk
 
 

@@ -13,26 +13,16 @@ from typing import Any
 import click
 from rich.table import Table
 
-from .._i18n import N_, english
-from ..stats import MIN_DECIDED, OUTCOMES, SPLITS, Comparison, CriterionCount, figures, period_of
+from .._i18n import english
+from ..money import AccountKind, euros
+from ..stats import MIN_DECIDED, OUTCOMES, SPLITS, Burden, Comparison, CriterionCount, Money, evaluate, period_of
+from ..stats.words import STEP_WORDS, VERDICT_WORDS, group_name, outcome, step
+from ..stats.words import split as split_word
 from ..store import Reading, Store
 from ._app import _DATE, _store_url, cli, out
-from ._words import _, day, term
+from ._words import _, day, euro, ngettext, number, term
 
 __all__ = ["stats_command"]
-
-_STEPS = {
-    "quick-test": N_("Quick test"), "plan": N_("Transformation plan"), "funding": N_("Funds request"),
-    "funds": N_("Funds"), "milestones": N_("Milestones"), "end": N_("End"),
-}  # fmt: skip
-"""The steps in the framework's order: of the counts, of the comparisons and of the criteria
-(``funding``: the criteria of the funds request)."""
-_OUTCOMES = {
-    "submitted": N_("submitted"), "more-information": N_("more information requested"), "passed": N_("passed"),
-    "rejected": N_("rejected"), "approved": N_("approved"), "not-approved": N_("not approved"),
-    "rework": N_("sent back for rework"), "funded": N_("funded"), "waitlisted": N_("on the waiting list"),
-    "met": N_("met"), "missed": N_("missed"), "completed": N_("completed"), "withdrawn": N_("withdrawn"),
-}  # fmt: skip
 
 
 @cli.command("stats")
@@ -70,9 +60,10 @@ def stats_command(
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     with Store.open(_store_url(ctx)) as store:
-        found = figures(store.events(), period, Reading(reading), min_decided=min_decided)
+        evaluation = evaluate(store, period, Reading(reading), min_decided=min_decided)
+    found = evaluation.figures
     if fmt == "json":
-        click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(evaluation.as_dict(), ensure_ascii=False, indent=2))
         return
     said = _("as the store had recorded it by the end of {day}") if reading == Reading.KNOWN else _(
         "as it happened by {day}, by the dates the actors stated (including events entered later)"
@@ -86,9 +77,9 @@ def stats_command(
     table = Table(_("Step"), _("Outcome"), _("In the period"), _("Up to its end"), box=None, header_style="bold")
     for column in (2, 3):
         table.columns[column].justify = "right"
-    for step, outcome in OUTCOMES.values():
-        table.add_row(_(_STEPS[step]), _(_OUTCOMES[outcome]), str(found.in_period.get((step, outcome), 0)),
-                      str(found.to_date.get((step, outcome), 0)))  # fmt: skip
+    for at, result in OUTCOMES.values():
+        table.add_row(step(at), outcome(result), str(found.in_period.get((at, result), 0)),
+                      str(found.to_date.get((at, result), 0)))  # fmt: skip
     out.print(table)
     q = found.quick_tests
     out.print(
@@ -115,27 +106,29 @@ def stats_command(
     _print_comparisons(found.comparisons, split, min_decided)
     if split is not None:
         groups = Table(
-            _("Group"), _("Quick tests"), _(_OUTCOMES["passed"]), _(_OUTCOMES["rejected"]),
-            _(_OUTCOMES["more-information"]), _("open"), _(_OUTCOMES["approved"]), _(_OUTCOMES["funded"]),
+            _("Group"), _("Quick tests"), outcome("passed"), outcome("rejected"), outcome("more-information"),
+            _("open"), outcome("approved"), outcome("funded"),
             box=None, header_style="bold",
         )  # fmt: skip
         for column in range(1, 8):
             groups.columns[column].justify = "right"
         for group in (g for g in found.groups if g.split == split):
             g = group.quick_tests
-            groups.add_row(group.name, *(str(n) for n in (g.submitted, g.passed, g.rejected, g.more_information,
-                                                          g.open, group.approved, group.funded)))  # fmt: skip
+            counts = (g.submitted, g.passed, g.rejected, g.more_information, g.open, group.approved, group.funded)
+            groups.add_row(group_name(split, group.name), *(str(n) for n in counts))
         out.print(groups)
     if found.states:
         out.print(_("Plans per state: {states}").format(
             states=", ".join(f"{term(state)} {count}" for state, count in found.states.items())))  # fmt: skip
-
-
-_VERDICTS = {
-    "differs": N_("differs from the rest"),
-    "no-difference": N_("no difference shown"),
-    "too-small": N_("too few decided plans to conclude anything"),
-}
+    if found.burden is not None:
+        _print_burden(found.burden)
+    if found.money is not None:
+        _print_money(found.money)
+    if evaluation.changes:
+        previous = evaluation.previous.period.label if evaluation.previous else ""
+        out.print(_("Since {previous}:").format(previous=previous), style="bold")
+        for sentence in evaluation.changes:
+            out.print(f"- {sentence}", highlight=False)
 
 
 def _print_comparisons(comparisons: Sequence[Comparison], split: str | None, min_decided: int) -> None:
@@ -152,7 +145,7 @@ def _print_comparisons(comparisons: Sequence[Comparison], split: str | None, min
     if not shown:
         return
     table = Table(
-        _("Step"), _("Group"), _("Decided"), _(_OUTCOMES["passed"]), _("95% interval"), _("p (Holm)"),
+        _("Step"), _("Group"), _("Decided"), outcome("passed"), _("95% interval"), _("p (Holm)"),
         _("Conclusion"), box=None, header_style="bold",
     )  # fmt: skip
     for column in (2, 3, 5):
@@ -160,8 +153,8 @@ def _print_comparisons(comparisons: Sequence[Comparison], split: str | None, min
     for c in shown:
         rate = f"{c.passed} ({c.rate:.0%})" if c.rate is not None else "-"
         table.add_row(
-            _(_STEPS[c.step]), c.group, str(c.decided), rate, f"{c.low:.0%}–{c.high:.0%}",
-            "-" if c.adjusted is None else f"{c.adjusted:.3f}", _(_VERDICTS[c.verdict]),
+            step(c.step), group_name(c.split, c.group), str(c.decided), rate, f"{c.low:.0%}–{c.high:.0%}",
+            "-" if c.adjusted is None else f"{c.adjusted:.3f}", _(VERDICT_WORDS[c.verdict]),
         )  # fmt: skip
     out.print(table)
 
@@ -169,9 +162,9 @@ def _print_comparisons(comparisons: Sequence[Comparison], split: str | None, min
 def _print_criteria(criteria: Sequence[CriterionCount], most: int = 5) -> None:
     """Per step, the criteria that did not hold most often in the period's decisions."""
     shown = []
-    order = list(_STEPS)
-    for step in sorted({c.step for c in criteria}, key=lambda s: order.index(s) if s in order else len(order)):
-        shown += [c for c in criteria if c.step == step and c.failed + c.incomplete][:most]
+    order = list(STEP_WORDS)
+    for at in sorted({c.step for c in criteria}, key=lambda s: order.index(s) if s in order else len(order)):
+        shown += [c for c in criteria if c.step == at and c.failed + c.incomplete][:most]
     if not shown:
         return
     out.print(_("The criteria that did not hold most often in the decisions of the period:"))
@@ -182,6 +175,76 @@ def _print_criteria(criteria: Sequence[CriterionCount], most: int = 5) -> None:
         table.columns[column].justify = "right"
     for c in shown:
         title = c.title_en if english() and c.title_en else c.title
-        step = _(_STEPS[c.step]) if c.step in _STEPS else c.step
-        table.add_row(step, f"{c.criterion} {title}", str(c.failed), str(c.incomplete), str(c.decisions))
+        table.add_row(step(c.step), f"{c.criterion} {title}", str(c.failed), str(c.incomplete), str(c.decisions))
     out.print(table)
+
+
+def _print_burden(burden: Burden) -> None:
+    """The administrative burden of the plans decided in the period."""
+    if not burden.decided:
+        out.print(_("Administrative burden: no plan was decided in the period."))
+        return
+    requests, rework = burden.per_plan
+    share = burden.submitters_share
+    out.print(
+        _(
+            "Administrative burden of the {decided} plans decided in the period: {requests} information requests "
+            "({per_request:.1f} per plan), {rework} rework rounds ({per_rework:.1f} per plan), at most {versions} "
+            "versions submitted; days waited from the first submission to the decision: {assessors} on the assessors "
+            "and {submitters} on the submitters ({share} of them on the submitters)."
+        ).format(
+            decided=burden.decided,
+            requests=burden.information_requests,
+            per_request=requests or 0.0,
+            rework=burden.rework_rounds,
+            per_rework=rework or 0.0,
+            versions=max(burden.versions, default=0),
+            assessors=number(sum(burden.days_on_assessors)),
+            submitters=number(sum(burden.days_on_submitters)),
+            share="-" if share is None else f"{share:.0%}",
+        )
+    )
+
+
+def _print_money(money: Money) -> None:
+    """Where the money stands at the period's end, in total and per earmark, theme, sector and year."""
+
+    def amount(cents: int | None) -> str:
+        return "-" if cents is None else euro(euros(cents))
+
+    kinds = money.kinds
+    out.print(
+        _(
+            "Money on {day}: of {total}, {committed} committed and {paid} paid; {available} available; {lapsed} "
+            "lapsed. Requested by the plans submitted: {requested}, approved: {approved}; waiting: {waiting}."
+        ).format(
+            day=day(money.on),
+            total=amount(money.total),
+            committed=amount(kinds.get(AccountKind.COMMITTED, 0)),
+            paid=amount(kinds.get(AccountKind.PAID, 0)),
+            available=amount(kinds.get(AccountKind.AVAILABLE, 0)),
+            lapsed=amount(kinds.get(AccountKind.LAPSED, 0)),
+            requested=amount(money.requested),
+            approved=amount(money.approved),
+            waiting=ngettext("{count} plan asking {amount}", "{count} plans asking {amount}", money.waiting).format(
+                count=money.waiting, amount=amount(money.waiting_amount)
+            ),
+        )
+    )
+    table = Table(
+        _("Split"), _("Part"), _("Requested"), _("Approved"), _("Committed"), _("Paid"), _("Available"), _("Lapsed"),
+        box=None, header_style="bold",
+    )  # fmt: skip
+    for column in range(2, 8):
+        table.columns[column].justify = "right"
+    for row in money.rows:
+        table.add_row(
+            split_word(row.dimension), group_name(row.dimension, row.label), amount(row.requested),
+            amount(row.approved), amount(row.committed), amount(row.paid), amount(row.available), amount(row.lapsed),
+        )  # fmt: skip
+    out.print(table)
+    if money.unrecorded:
+        out.print(
+            _("{count} plans were submitted by an earlier release that did not record their request: not counted.")
+            .format(count=money.unrecorded)
+        )  # fmt: skip

@@ -10,12 +10,33 @@ earlier stated date; the other reading, "as it happened", counts by the dates th
 
 from __future__ import annotations
 
+from .burden import Burden
+from .changes import changes
 from .clocks import CLOCKS, ClockFigures
 from .compare import MIN_DECIDED, Comparison, holm, wilson
 from .counts import OUTCOMES, SPLITS, CriterionCount, Figures, Group, Period, QuickTestStanding, figures, period_of
+from .evaluation import Evaluation, evaluate
+from .money import Money
 
 __all__ = [
-    "CLOCKS", "MIN_DECIDED", "OUTCOMES", "SPLITS", "ClockFigures", "Comparison", "CriterionCount", "Figures",
-    "Group", "Period",
-    "QuickTestStanding", "figures", "holm", "period_of", "wilson",
+    "CLOCKS",
+    "MIN_DECIDED",
+    "OUTCOMES",
+    "SPLITS",
+    "Burden",
+    "ClockFigures",
+    "Comparison",
+    "CriterionCount",
+    "Evaluation",
+    "Figures",
+    "Group",
+    "Money",
+    "Period",
+    "QuickTestStanding",
+    "changes",
+    "evaluate",
+    "figures",
+    "holm",
+    "period_of",
+    "wilson",
 ]  # fmt: skip

@@ -18,11 +18,14 @@ from typing import Any
 
 from .._i18n import _
 from ..model import PlanState
+from ..money.books import Books
 from ..store import Event, Reading, events_as_of
 from ..store.asof import event_day
 from ..workflow import PlanRecord
+from .burden import Burden, BurdenWatch
 from .clocks import ClockFigures, ClockWatch
 from .compare import MIN_DECIDED, Comparison, compare
+from .money import Money, RequestTally
 
 __all__ = [
     "OUTCOMES",
@@ -67,6 +70,18 @@ class Period:
 
     def as_dict(self) -> dict[str, Any]:
         return {"label": self.label, "from": self.start.isoformat() if self.start else None, "to": self.end.isoformat()}
+
+    def previous(self) -> Period | None:
+        """The period before this one: the previous quarter, or as many days just before ``start``;
+        None for everything up to a day, which has nothing before it."""
+        if self.start is None:
+            return None
+        if _QUARTER.fullmatch(self.label):
+            year, number = int(self.label[:4]), int(self.label[-1])
+            return period_of(f"{year - 1}Q4" if number == 1 else f"{year}Q{number - 1}")
+        length = self.end - self.start
+        end = self.start - timedelta(days=1)
+        return period_of(start=end - length, end=end)
 
 
 def period_of(
@@ -194,6 +209,10 @@ class Figures:
     its interval, exact test and Holm's correction (:mod:`.compare`)."""
     criteria: tuple[CriterionCount, ...] = ()
     """Per step, the criteria by how often they did not hold in the period's decisions, most first."""
+    burden: Burden | None = None
+    """The administrative burden of the plans decided in the period (:mod:`.burden`)."""
+    money: Money | None = None
+    """Where the money stands at the period's end (:mod:`.money`), when the books were given."""
 
     def as_dict(self) -> dict[str, Any]:
         """The figures as JSON data (``stats --format json``)."""
@@ -211,20 +230,30 @@ class Figures:
             "clocks": [clock.as_dict() for clock in self.clocks],
             "comparisons": [comparison.as_dict() for comparison in self.comparisons],
             "criteria": [criterion.as_dict() for criterion in self.criteria],
+            "burden": self.burden.as_dict() if self.burden else None,
+            "money": self.money.as_dict() if self.money else None,
         }  # fmt: skip
 
 
 def figures(
-    events: Iterable[Event], period: Period, reading: Reading = Reading.KNOWN, *, min_decided: int = MIN_DECIDED
+    events: Iterable[Event],
+    period: Period,
+    reading: Reading = Reading.KNOWN,
+    *,
+    min_decided: int = MIN_DECIDED,
+    books: Books | None = None,
 ) -> Figures:
     """The figures of ``period`` from ``events`` (in store order) as the store had them at the end
     of it: recorded by then (``known``, the default), or having taken effect by then (``happened``).
     One pass; what is kept is a record per plan, not the events. A group with fewer than
-    ``min_decided`` decided plans is not compared with the rest."""
+    ``min_decided`` decided plans is not compared with the rest. With ``books`` (as of the
+    period's end, in the same reading), also where the money stands."""
     records: dict[str, PlanRecord] = {}
     in_period: dict[tuple[str, str], set[str]] = defaultdict(set)
     to_date: dict[tuple[str, str], set[str]] = defaultdict(set)
     watch = ClockWatch(period.start, period.end)
+    burden = BurdenWatch(period.start)
+    requests = RequestTally()
     tally = _Tally()
     for event in events_as_of(events, period.end, reading):
         if event.plan_id is None:
@@ -232,14 +261,17 @@ def figures(
         record = records.get(event.plan_id)
         if record is None:
             record = records[event.plan_id] = PlanRecord(event.plan_id)
-        clock = record.clock
+        clock, state = record.clock, record.state
         record.apply(event)
-        watch.after(clock, record, event_day(event, reading))
+        on = event_day(event, reading)
+        watch.after(clock, record, on)
+        burden.after(state, record, event, on)
+        requests.add(event, on)
         key = OUTCOMES.get(event.type)
         if key is None:
             continue
         to_date[key].add(event.plan_id)
-        if period.start is None or event_day(event, reading) >= period.start:
+        if period.start is None or on >= period.start:
             in_period[key].add(event.plan_id)
             if event.type in _DECISIONS:
                 tally.add(event.payload.get("assessment"))
@@ -266,7 +298,8 @@ def figures(
     return Figures(
         period, reading, {k: len(v) for k, v in in_period.items()}, {k: len(v) for k, v in to_date.items()},
         standing, dict(sorted(states.items(), key=lambda item: list(PlanState).index(item[0]))), groups,
-        watch.figures(records.values()), comparisons, tally.counts(),
+        watch.figures(records.values()), comparisons, tally.counts(), burden.burden(),
+        None if books is None else requests.money(books, _themes(records)),
     )  # fmt: skip
 
 
@@ -292,6 +325,10 @@ class _Tally:
         found = [CriterionCount(step, cid, str(t), str(t_en), failed, incomplete, n)
                  for (step, cid), (t, t_en, failed, incomplete, n) in self._counts.items()]  # fmt: skip
         return tuple(sorted(found, key=lambda c: (c.step, -(c.failed + c.incomplete), c.criterion)))
+
+
+def _themes(records: Mapping[str, PlanRecord]) -> dict[str, str]:
+    return {plan_id: str(record.groups.get("theme") or "") for plan_id, record in records.items()}
 
 
 def _outcomes(passed: set[str], failed: set[str]) -> dict[str, bool]:

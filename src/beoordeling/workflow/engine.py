@@ -18,7 +18,7 @@ from .._dutch import said_day
 from .._i18n import _, term
 from ..criteria import Judgement, RuleBook
 from ..errors import Refused
-from ..model import Plan, PlanState, Role
+from ..model import FundingRequest, Plan, PlanState, Role
 from .definition import DECISIONS, ClockName, Transition, Trigger
 from .guards import Context
 from .machine import fire
@@ -277,8 +277,20 @@ def _event(context: Context, transition: Transition) -> Draft:
         }
     if trigger is Trigger.APPROVE:
         payload["deadlines"] = context.policy.within(plan, context.on)
+    if trigger in (Trigger.SUBMIT_PLAN, Trigger.APPROVE) and plan.funding is not None:
+        payload["funds"] = _funds(plan.funding)
     rules_version = context.assessment(trigger).rules_stamp if context.has_assessment else _rules_version(context)
     return Draft(trigger.event_type, context.actor, version, context.reason, payload, rules_version, dest, transition)
+
+
+def _funds(funding: FundingRequest) -> dict[str, Any]:
+    """The funds a plan asks as it is submitted or approved, in total, per year and per sector
+    (decimal strings in euros): what the programme's figures count as requested and approved."""
+    return {
+        "total": str(funding.total),
+        "years": {str(year): str(amount) for year, amount in funding.by_year().items()},
+        "sectors": {sector.value: str(amount) for sector, amount in funding.by_sector().items()},
+    }
 
 
 _EXPLAINED = (Trigger.REQUEST_INFO, Trigger.FUND, Trigger.WAITLIST)

@@ -1,0 +1,68 @@
+"""The quarterly evaluation of a store: the figures of a period, of the period before it, and what
+changed between them; what ``beoordeling stats`` shows and its workbook, report and JSON hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+from .._time import AMSTERDAM
+from ..money.books import Books
+from ..store import Reading, Store
+from .changes import changes
+from .compare import MIN_DECIDED
+from .counts import Figures, Period, figures
+
+__all__ = ["SCHEMA_ID", "Evaluation", "evaluate"]
+
+SCHEMA_ID = "https://beoordeling.invalid/schemas/stats-1.json"
+"""The JSON Schema the figures as JSON follow (``beoordeling stats --schema`` prints it)."""
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The figures of a period, and of the one before it, as of a moment, in one reading."""
+
+    figures: Figures
+    previous: Figures | None
+    changes: tuple[str, ...]
+    """What changed since the previous period, in the reader's language."""
+    as_of: datetime
+    """The moment the figures are as of: the end of the period's last day, Dutch time."""
+    practice: bool
+    """The store is a practice store: its figures are an exercise, not the programme's."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The evaluation as JSON data (``stats --format json``, ``-o FILE.json``)."""
+        return {
+            "$schema": SCHEMA_ID,
+            "as_of": self.as_of.isoformat(),
+            "practice": self.practice,
+            **self.figures.as_dict(),
+            "previous": self.previous.as_dict() if self.previous else None,
+            "changes": list(self.changes),
+        }
+
+
+def evaluate(
+    store: Store, period: Period, reading: Reading = Reading.KNOWN, *, min_decided: int = MIN_DECIDED
+) -> Evaluation:
+    """The evaluation of ``period`` from ``store``'s events and books, as the store had them at the
+    period's end (``known``) or by the dates the actors stated (``happened``)."""
+    found = _figures(store, period, reading, min_decided)
+    earlier = period.previous()
+    before = _figures(store, earlier, reading, min_decided) if earlier is not None else None
+    return Evaluation(
+        found, before, tuple(changes(found, before)) if before is not None else (), _end_of(period),
+        store.practice,
+    )  # fmt: skip
+
+
+def _figures(store: Store, period: Period, reading: Reading, min_decided: int) -> Figures:
+    books = Books.balances_of(store, period.end, reading)
+    return figures(store.events(), period, reading, min_decided=min_decided, books=books)
+
+
+def _end_of(period: Period) -> datetime:
+    return datetime.combine(period.end, time(23, 59, 59), AMSTERDAM)
