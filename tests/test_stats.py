@@ -263,18 +263,23 @@ def test_the_burden_of_a_plan_asked_twice_and_sent_back_once(store: Store, clock
     template = load_plan(ROOT / "examples" / "thuismonitoring-ziekenhuizen.yaml")
     plan_id = "TP-2024-0101"
     desk = stored_desk(store, template.model_copy(update={"id": plan_id}), clock, date(2024, 3, 4))
+
+    def judged(outcome: str, reason: str | None = None, method: str = "decide") -> Callable[[], None]:
+        def step() -> None:
+            judge_all(desk, plan_id)
+            both(desk, method, outcome, reason, plan_id=plan_id)
+
+        return step
+
     steps: list[tuple[date, Callable[[], object]]] = [
         (date(2024, 3, 4), lambda: desk.submit(plan_id, SUBMITTER)),
         (date(2024, 3, 11), lambda: desk.act(plan_id, Trigger.REQUEST_INFO, COORDINATOR, reason="Welke regio?")),
         (date(2024, 3, 21), lambda: desk.act(plan_id, Trigger.ANSWER, SUBMITTER)),
         (date(2024, 3, 25), lambda: desk.act(plan_id, Trigger.REQUEST_INFO, COORDINATOR, reason="Welke partijen?")),
         (date(2024, 3, 28), lambda: desk.act(plan_id, Trigger.ANSWER, SUBMITTER)),
-        (date(2024, 4, 1), lambda: (judge_all(desk, plan_id), both(desk, "decide", "positive", plan_id=plan_id))),
+        (date(2024, 4, 1), judged("positive")),
         (date(2024, 5, 1), lambda: desk.submit(plan_id, SUBMITTER)),  # a month working the plan out
-        (
-            date(2024, 5, 15),
-            lambda: (judge_all(desk, plan_id), both(desk, "propose", "rework", "Kosten onduidelijk", plan_id=plan_id)),
-        ),
+        (date(2024, 5, 15), judged("rework", "Kosten onduidelijk", "propose")),
         (date(2024, 6, 3), lambda: both(desk, "decide", "rework", "Kosten onduidelijk", plan_id=plan_id)),
     ]
     for day, step in steps:
