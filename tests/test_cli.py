@@ -213,6 +213,7 @@ def test_demo_writes_everything_under_its_folder(
         quarter["period"]["label"], quarter["reading"], quarter["quick_tests"]["submitted"],
         next(c["overdue"] for c in quarter["clocks"] if c["clock"] == "quick-test"),
     )  # fmt: skip  # the same quick test overdue as on the deadline list
+    assert {"cijfers-2025Q3.xlsx", "cijfers-2025Q3.pdf", "cijfers.schema.json"} <= written  # the quarterly report
     history = json.loads((tmp_path / "out" / "history" / "TP-2025-0311.json").read_text(encoding="utf-8"))
     moves = [event for event in history if event["type"].startswith("workflow.")]
     assert "workflow.prepare" == moves[-1]["type"]

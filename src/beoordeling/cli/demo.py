@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .._i18n import speaking
 from .._time import local_date
 from ..charts import plot_forecast
 from ..criteria import Assessment, evaluate
@@ -34,9 +33,11 @@ from ..money.spuk import SpukYear, accountability
 from ..overview import Sheet, save_overview
 from ..planfile import load_plans, plan_json_schema_text, read_plan, save_plan
 from ..reference import load_regions
+from ..report import FORMATS_BY_SUFFIX, save_report
 from ..resources import bundled_dir
 from ..stats import evaluate as evaluate_period
 from ..stats import period_of
+from ..stats.schema import stats_json_schema_text
 from ..store import Actor, PlanSummary, SaveResult, Store, VerifyReport
 from ..store._engine import normalise_url, sqlite_path
 from ..store.store import Clock, system_clock
@@ -243,10 +244,13 @@ def _money(
     tested = _forecast(store, out_dir, outputs)
     progress(_("The municipal route's figures of {year}").format(year=SPUK_YEAR))
     spuk = _spuk(store, out_dir, outputs)
-    progress(_("The programme's figures of {quarter}").format(quarter=STATS_QUARTER))
-    with speaking("nl"):  # a document: in Dutch, whatever the terminal speaks
-        evaluation = evaluate_period(store, period_of(STATS_QUARTER))
-    outputs.append(_write_json(out_dir / f"cijfers-{STATS_QUARTER}.json", evaluation.as_dict()))
+    progress(_("The programme's figures of {quarter}: the quarterly report as Excel, PDF and JSON").format(
+        quarter=STATS_QUARTER))  # fmt: skip
+    evaluation = evaluate_period(store, period_of(STATS_QUARTER))
+    for suffix in FORMATS_BY_SUFFIX:
+        outputs.append(save_report(evaluation, out_dir / f"cijfers-{STATS_QUARTER}{suffix}"))
+    (out_dir / "cijfers.schema.json").write_text(stats_json_schema_text(), encoding="utf-8")
+    outputs.append(out_dir / "cijfers.schema.json")
     return found, tested, spuk
 
 

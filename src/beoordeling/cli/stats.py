@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -15,11 +16,13 @@ from rich.table import Table
 
 from .._i18n import english
 from ..money import AccountKind, euros
+from ..report import FORMATS_BY_SUFFIX, save_report
 from ..stats import MIN_DECIDED, OUTCOMES, SPLITS, Burden, Comparison, CriterionCount, Money, evaluate, period_of
+from ..stats.schema import stats_json_schema_text
 from ..stats.words import STEP_WORDS, VERDICT_WORDS, group_name, outcome, step
 from ..stats.words import split as split_word
 from ..store import Reading, Store
-from ._app import _DATE, _store_url, cli, out
+from ._app import _DATE, _store_url, cli, err, out
 from ._words import _, day, euro, ngettext, number, term
 
 __all__ = ["stats_command"]
@@ -45,10 +48,19 @@ __all__ = ["stats_command"]
     help="The fewest decided plans a group needs before its pass rate is compared with the rest's.",
 )  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write the figures to FILE.xlsx (a sheet per table, with charts), FILE.pdf (the Dutch report) or "
+    "FILE.json (with its published schema); may be given more than once.",
+)  # fmt: skip
+@click.option(
+    "--schema", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, _p, value: _schema(ctx, value),
+    help="Print the JSON Schema of the figures as JSON, and stop.",
+)  # fmt: skip
 @click.pass_context
 def stats_command(
     ctx: click.Context, quarter: str | None, start: Any, end: Any, on: Any, reading: str, split: str | None,
-    min_decided: int, fmt: str,
+    min_decided: int, fmt: str, outputs: tuple[Path, ...],
 ) -> None:  # fmt: skip
     """The programme's figures of a period: plans per step and outcome, in the period and up to its
     end, where every quick test stands, and whether the clocks were kept."""
@@ -59,8 +71,18 @@ def stats_command(
         )  # fmt: skip
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    for output in outputs:
+        if output.suffix.lower() not in FORMATS_BY_SUFFIX:
+            raise click.BadParameter(
+                _("expected a file name ending in .xlsx, .pdf or .json; found {name!r}").format(name=output.name),
+                param_hint="'-o'",
+            )
     with Store.open(_store_url(ctx)) as store:
         evaluation = evaluate(store, period, Reading(reading), min_decided=min_decided)
+    for output in outputs:
+        save_report(evaluation, output)
+        said = _("{path}: the figures of {period}").format(path=output, period=period.label)
+        (err if fmt == "json" else out).print(said, highlight=False)  # the JSON on standard output stays JSON
     found = evaluation.figures
     if fmt == "json":
         click.echo(json.dumps(evaluation.as_dict(), ensure_ascii=False, indent=2))
@@ -129,6 +151,12 @@ def stats_command(
         out.print(_("Since {previous}:").format(previous=previous), style="bold")
         for sentence in evaluation.changes:
             out.print(f"- {sentence}", highlight=False)
+
+
+def _schema(ctx: click.Context, wanted: bool) -> None:
+    if wanted:
+        click.echo(stats_json_schema_text(), nl=False)
+        ctx.exit(0)
 
 
 def _print_comparisons(comparisons: Sequence[Comparison], split: str | None, min_decided: int) -> None:
@@ -239,7 +267,8 @@ def _print_money(money: Money) -> None:
         table.columns[column].justify = "right"
     for row in money.rows:
         table.add_row(
-            split_word(row.dimension), group_name(row.dimension, row.label), amount(row.requested),
+            split_word(row.dimension), group_name(row.dimension, row.label_en if english() else row.label),
+            amount(row.requested),
             amount(row.approved), amount(row.committed), amount(row.paid), amount(row.available), amount(row.lapsed),
         )  # fmt: skip
     out.print(table)

@@ -168,7 +168,10 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
 class Renderer:
     """Renders letter HTML to PDF bytes; keep one per process and reuse it."""
 
-    def __init__(self, *, variant: str | None = PDF_VARIANT, time_limit: float | None = TIME_LIMIT) -> None:
+    def __init__(
+        self, *, variant: str | None = PDF_VARIANT, time_limit: float | None = TIME_LIMIT, stylesheet: str | None = None
+    ) -> None:
+        """``stylesheet`` is the CSS every document gets (default: the letters' house style)."""
         weasyprint = _weasyprint()
         from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415
 
@@ -176,7 +179,7 @@ class Renderer:
         self.time_limit = time_limit
         self.safe = SafeFetcher()
         self.font_config = FontConfiguration()
-        css = files("beoordeling.letters").joinpath("assets", "letter.css").read_text(encoding="utf-8")
+        css = stylesheet or files("beoordeling.letters").joinpath("assets", "letter.css").read_text(encoding="utf-8")
         self.stylesheet = weasyprint.CSS(
             string=css, base_url=ASSET_BASE, url_fetcher=self.safe.fetcher, font_config=self.font_config
         )

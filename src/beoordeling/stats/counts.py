@@ -26,10 +26,12 @@ from .burden import Burden, BurdenWatch
 from .clocks import ClockFigures, ClockWatch
 from .compare import MIN_DECIDED, Comparison, compare
 from .money import Money, RequestTally
+from .words import UNKNOWN
 
 __all__ = [
     "OUTCOMES",
     "SPLITS",
+    "UNKNOWN",
     "CriterionCount",
     "Figures",
     "Group",
@@ -349,7 +351,7 @@ def _standing(to_date: Mapping[tuple[str, str], set[str]], plans: set[str]) -> Q
 def _groups_of(record: PlanRecord) -> Iterator[tuple[str, str]]:
     """The groups a plan counts in, from the groups its events carry (the plan as it then was)."""
     groups = record.groups
-    unknown = _("unknown")
+    unknown = UNKNOWN
     yield "region", str(groups.get("region") or unknown)
     yield "theme", str(groups.get("theme") or unknown)
     for sector in groups.get("sectors") or [unknown]:

@@ -26,12 +26,17 @@ class Evaluation:
 
     figures: Figures
     previous: Figures | None
-    changes: tuple[str, ...]
-    """What changed since the previous period, in the reader's language."""
     as_of: datetime
     """The moment the figures are as of: the end of the period's last day, Dutch time."""
     practice: bool
     """The store is a practice store: its figures are an exercise, not the programme's."""
+    min_decided: int = MIN_DECIDED
+    """The fewest decided plans a group needed to be compared with the rest."""
+
+    @property
+    def changes(self) -> tuple[str, ...]:
+        """What changed since the previous period, in the reader's language (none without one)."""
+        return tuple(changes(self.figures, self.previous)) if self.previous is not None else ()
 
     def as_dict(self) -> dict[str, Any]:
         """The evaluation as JSON data (``stats --format json``, ``-o FILE.json``)."""
@@ -39,6 +44,7 @@ class Evaluation:
             "$schema": SCHEMA_ID,
             "as_of": self.as_of.isoformat(),
             "practice": self.practice,
+            "min_decided": self.min_decided,
             **self.figures.as_dict(),
             "previous": self.previous.as_dict() if self.previous else None,
             "changes": list(self.changes),
@@ -53,10 +59,7 @@ def evaluate(
     found = _figures(store, period, reading, min_decided)
     earlier = period.previous()
     before = _figures(store, earlier, reading, min_decided) if earlier is not None else None
-    return Evaluation(
-        found, before, tuple(changes(found, before)) if before is not None else (), _end_of(period),
-        store.practice,
-    )  # fmt: skip
+    return Evaluation(found, before, _end_of(period), store.practice, min_decided)
 
 
 def _figures(store: Store, period: Period, reading: Reading, min_decided: int) -> Figures:

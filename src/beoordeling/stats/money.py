@@ -18,11 +18,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .._i18n import _
-from ..money import AccountKind, cents, euros
+from .._i18n import _, speaking, term
+from ..money import OPEN, AccountKind, cents, euros
 from ..money.books import Books
 from ..money.budget import KINDS, budget
 from ..store import Event
+from .words import UNKNOWN
 
 __all__ = ["DIMENSIONS", "Money", "MoneyRow", "RequestTally"]
 
@@ -40,7 +41,8 @@ class MoneyRow:
     dimension: str
     name: str
     label: str
-    """The part in the reader's words (an earmark as the budget names it; else its name)."""
+    label_en: str
+    """The part in words, Dutch and English (an earmark as the budget names it; else its name)."""
     requested: int | None = None
     approved: int | None = None
     committed: int | None = None
@@ -53,7 +55,8 @@ class MoneyRow:
             return None if value is None else str(euros(value))
 
         return {
-            "dimension": self.dimension, "name": self.name, "label": self.label, "requested": amount(self.requested),
+            "dimension": self.dimension, "name": self.name, "label": self.label, "label_en": self.label_en,
+            "requested": amount(self.requested),
             "approved": amount(self.approved), "committed": amount(self.committed), "paid": amount(self.paid),
             "available": amount(self.available), "lapsed": amount(self.lapsed),
         }  # fmt: skip
@@ -118,9 +121,8 @@ class RequestTally:
 
     def money(self, books: Books, themes: Mapping[str, str]) -> Money:
         """The money as of the books' day; ``themes`` names each plan's theme."""
-        found, unknown = budget(books), _("unknown")
+        found, unknown = budget(books), UNKNOWN
         rows: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        labels: dict[tuple[str, str], str] = {}
         for plan_id, funds in self._requested.items():
             self._spread(rows, "requested", funds, themes.get(plan_id) or unknown)
         for plan_id, funds in self._approved.items():
@@ -131,7 +133,6 @@ class RequestTally:
                 rows["theme", theme][line.kind.value] += line.amount
             elif line.kind is AccountKind.AVAILABLE:
                 rows["earmark", line.part]["available"] += line.amount
-                labels["earmark", line.part] = line.label
         for year, amount in self._paid_in.items():
             rows["year", year]["paid"] += amount
         for lapse in books.programme.spec.lapses:
@@ -143,7 +144,7 @@ class RequestTally:
             sum(_cents(f.get("total")) for f in self._requested.values()),
             sum(_cents(f.get("total")) for f in self._approved.values()),
             found.waiting, found.waiting_amount,
-            tuple(_row(key, labels.get(key, key[1]), figures) for key, figures in ordered),
+            tuple(_row(key, _labels(books, key), figures) for key, figures in ordered),
             len(self._unrecorded), found.problems,
         )  # fmt: skip
 
@@ -157,7 +158,24 @@ class RequestTally:
                     rows[dimension, str(name)][what] += _cents(amount)
 
 
-def _row(key: tuple[str, str], label: str, figures: Mapping[str, int]) -> MoneyRow:
+def _labels(books: Books, key: tuple[str, str]) -> tuple[str, str]:
+    """A part of the funds in Dutch and English words; anything else by its name."""
+    dimension, name = key
+    if dimension != "earmark":
+        return name, name
+    earmarks = {earmark.id: earmark for earmark in books.programme.spec.earmarks}
+    said = []
+    for language in ("nl", "en"):
+        with speaking(language):
+            if name in earmarks:
+                sectors = ", ".join(term(s) for s in earmarks[name].sectors)
+                said.append(_("earmarked for {sectors}").format(sectors=sectors))
+            else:
+                said.append(_("open to every sector") if name == OPEN else name)
+    return said[0], said[1]
+
+
+def _row(key: tuple[str, str], labels: tuple[str, str], figures: Mapping[str, int]) -> MoneyRow:
     dimension, name = key
     shown = {
         "earmark": ("available",),
@@ -165,7 +183,8 @@ def _row(key: tuple[str, str], label: str, figures: Mapping[str, int]) -> MoneyR
         "sector": ("requested", "approved"),
         "year": ("requested", "approved", "paid", "lapsed"),
     }[dimension]
-    return MoneyRow(dimension, name, label, **{what: figures.get(what, 0) for what in shown})
+    amounts: dict[str, Any] = {what: figures.get(what, 0) for what in shown}
+    return MoneyRow(dimension, name, labels[0], labels[1], **amounts)
 
 
 def _cents(value: Any) -> int:

@@ -8,7 +8,20 @@ from .._i18n import N_, _, term
 from ..model import Scale, Sector, Theme
 from ..model._types import LabelledEnum
 
-__all__ = ["OUTCOME_WORDS", "SPLIT_WORDS", "STEP_WORDS", "VERDICT_WORDS", "group_name", "outcome", "split", "step"]
+__all__ = [
+    "OUTCOME_WORDS",
+    "SPLIT_WORDS",
+    "STEP_WORDS",
+    "UNKNOWN",
+    "VERDICT_WORDS",
+    "group_name",
+    "outcome",
+    "split",
+    "step",
+]
+
+UNKNOWN = ""
+"""The group of the plans that do not say (no region, theme, sector, scale or market leaders named)."""
 
 STEP_WORDS = {
     "quick-test": N_("Quick test"), "plan": N_("Transformation plan"), "funding": N_("Funds request"),
@@ -49,6 +62,8 @@ def split(code: str) -> str:
 
 def group_name(split_code: str, name: str) -> str:
     """A group as its reader names it: a theme, sector or scale by its term, anything else as stored."""
+    if name == UNKNOWN:
+        return _("not stated")
     kind = _ENUMS.get(split_code)
     if kind is None:
         return name
