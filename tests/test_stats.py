@@ -22,6 +22,7 @@ from beoordeling.money.books import Books
 from beoordeling.money.budget import KINDS, budget
 from beoordeling.stats import Group, Period, evaluate, figures, holm, period_of, wilson
 from beoordeling.stats.compare import compare
+from beoordeling.stats.evaluation import UNCOUNTED
 from beoordeling.store import Actor, Reading
 from beoordeling.workflow import Trigger
 
@@ -361,3 +362,18 @@ def test_what_changed_since_the_previous_quarter_is_said_from_the_figures(tmp_pa
     assert any(sentence.startswith("1 plan waits on the waiting list") for sentence in evaluation.changes)
     assert evaluation.changes == again.changes
     assert evaluation.practice
+
+
+def test_the_figures_read_only_what_they_count(tmp_path: Path) -> None:
+    """Cutting the read at the period's last event and leaving out judgements, comments, votes and
+    letters gives the same figures as reading every event."""
+    build_walked_store(tmp_path / "store.db")
+    with Store.open(str(tmp_path / "store.db")) as store:
+        for reading in Reading:
+            period = period_of("2025Q2")
+            whole = figures(store.events(), period, reading)
+            cut = figures(
+                store.events(until=store.last_seq_as_of(period.end, reading), leaving_out=UNCOUNTED), period, reading
+            )
+            assert whole == cut, reading
+            assert store.last_seq_as_of(period.end, reading) < store.head().count

@@ -62,9 +62,16 @@ def evaluate(
     return Evaluation(found, before, _end_of(period), store.practice, min_decided)
 
 
+UNCOUNTED = ("workflow.judge", "workflow.comment", "workflow.vote", "letter.issued")
+"""Events the figures need not read: a criterion judged, an other insurer's comment, a market
+leader's vote and a letter issued move no plan and start or stop no clock (a test checks that the
+figures are the same with them)."""
+
+
 def _figures(store: Store, period: Period, reading: Reading, min_decided: int) -> Figures:
     books = Books.balances_of(store, period.end, reading)
-    return figures(store.events(), period, reading, min_decided=min_decided, books=books)
+    events = store.events(until=store.last_seq_as_of(period.end, reading), leaving_out=UNCOUNTED)
+    return figures(events, period, reading, min_decided=min_decided, books=books)
 
 
 def _end_of(period: Period) -> datetime:

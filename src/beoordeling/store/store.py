@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Self
 
 from sqlalchemy import Connection, Engine, Row, Text, cast, func, inspect, select, text
@@ -28,11 +28,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from .._canonical import canonical_json, sha256_hex
 from .._i18n import _
-from .._time import local_date
+from .._time import AMSTERDAM, local_date
 from ..errors import InputError, PlanNotFound, Problem, StoreError
 from ..model import NOTE_EVENT_PREFIXES, Plan, PlanState
 from . import _tables as t
 from ._engine import DEFAULT_STORE, WRITE, make_engine, normalise_url, redact, sqlite_path
+from .asof import Reading
 from .events import GENESIS_HASH, Actor, Event, EventType, NewEvent, event_hash, utc_text
 from .migrations import stamp_current
 from .records import (
@@ -506,14 +507,33 @@ class Store:
         return processor(moment) if processor else moment
 
     def events(
-        self, plan_id: str | None = None, *, after: int = 0, types: Sequence[str] | None = None
+        self,
+        plan_id: str | None = None,
+        *,
+        after: int = 0,
+        until: int | None = None,
+        types: Sequence[str] | None = None,
+        leaving_out: Sequence[str] = (),
     ) -> Iterator[Event]:
-        """Events in order, optionally of one plan or of some types only, read page by page. The
-        moments are read from their exact text (what the hash covers), not through the driver's
-        datetime columns, which SQLite's dialect parses with a regular expression
-        (bench/budget_postings.py)."""
-        for row in self._event_rows(plan_id, after, columns=_READ_COLUMNS, types=types):
+        """Events in order, optionally of one plan, up to number ``until``, of some types only or
+        without some, read page by page. The moments are read from their exact text (what the hash
+        covers), not through the driver's datetime columns, which SQLite's dialect parses with a
+        regular expression (bench/budget_postings.py)."""
+        rows = self._event_rows(plan_id, after, until, columns=_READ_COLUMNS, types=types, leaving_out=leaving_out)
+        for row in rows:
             yield event_of(row)
+
+    def last_seq_as_of(self, day: date, reading: Reading) -> int:
+        """The number of the last event that belongs to the record as of the end of ``day`` (Dutch
+        time) in ``reading``: no event after it does, so a view as of that day need read no further
+        (:func:`.asof.events_as_of` still sorts out those before it). 0 when none does."""
+        bound = utc_text(datetime.combine(day + timedelta(days=1), time(0), AMSTERDAM))
+        column: Any = t.events.c.occurred_at_text
+        if reading is Reading.KNOWN:
+            column = func.coalesce(t.events.c.recorded_at_text, t.events.c.occurred_at_text)
+        with self._read() as conn:
+            found = conn.execute(select(func.max(t.events.c.seq)).where(column < bound)).scalar()
+        return int(found or 0)
 
     def event(self, seq: int) -> Event | None:
         """Event number ``seq``, if the store has it."""
@@ -529,6 +549,7 @@ class Store:
         *,
         columns: Sequence[Any] = (),
         types: Sequence[str] | None = None,
+        leaving_out: Sequence[str] = (),
     ) -> Iterator[Row[Any]]:
         while True:
             chosen = select(*columns) if columns else select(t.events)
@@ -539,6 +560,8 @@ class Store:
                 query = query.where(t.events.c.plan_id == plan_id)
             if types is not None:
                 query = query.where(t.events.c.type.in_(list(types)))
+            if leaving_out:
+                query = query.where(t.events.c.type.not_in(list(leaving_out)))
             with self._read() as conn:
                 rows = conn.execute(query).all()
             yield from rows
