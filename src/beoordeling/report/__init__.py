@@ -1,9 +1,9 @@
 """The quarterly report of the programme's figures: as an Excel workbook, a PDF and JSON.
 
 :func:`report_of` words an :class:`~beoordeling.stats.Evaluation` in Dutch (:mod:`.content`);
-:func:`write_workbook` and :func:`write_pdf` lay it out, :func:`save_report` picks the one a
+:func:`write_workbook` and :func:`.pdf.write_pdf` lay it out, :func:`save_report` picks the one a
 file's name asks for. The JSON is the evaluation's own data, with its published schema
-(:data:`SCHEMA`).
+(:func:`beoordeling.stats.schema.stats_json_schema`).
 """
 
 from __future__ import annotations
