@@ -377,3 +377,11 @@ def test_the_figures_read_only_what_they_count(tmp_path: Path) -> None:
             )
             assert whole == cut, reading
             assert store.last_seq_as_of(period.end, reading) < store.head().count
+            # evaluate reads once for both periods, without the assessments, then those of the periods' decisions
+            evaluation = evaluate(store, period, reading)
+            for found, days in ((evaluation.figures, period), (evaluation.previous, period.previous())):
+                assert found is not None
+                assert days is not None
+                books = Books.balances_of(store, days.end, reading)
+                assert found == figures(store.events(), days, reading, books=books)
+            assert evaluation.figures.criteria, "the decisions' criteria were counted"

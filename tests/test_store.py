@@ -469,3 +469,20 @@ def test_a_version_stored_by_an_earlier_release_is_unchanged_by_importing_it_aga
             )
         again = store.save_plan(plan, actor)
         assert (False, 1) == (again.changed, again.version)
+
+
+def test_events_read_by_number_and_without_payload_keys(filled: Store) -> None:
+    """``numbers`` reads just those events, in order; ``without`` has the database leave payload
+    keys out (the statistics skip the decisions' assessments that way), the rest as stored."""
+    every = list(filled.events())
+    wanted = [every[5].seq, every[1].seq, 10_000, every[3].seq]
+    assert [every[1], every[3], every[5]] == list(filled.events(numbers=wanted))
+    assert [] == list(filled.events(numbers=[]))
+    key = sorted(every[1].payload)[0]
+    trimmed = list(filled.events(without=(key,)))
+    assert [e.seq for e in every] == [e.seq for e in trimmed]
+    for full, slim in zip(every, trimmed, strict=True):
+        assert {k: v for k, v in full.payload.items() if k != key} == slim.payload
+        assert (full.type, full.groups, full.hash) == (slim.type, slim.groups, slim.hash)
+    with pytest.raises(ValueError, match="plain keys"):
+        list(filled.events(without=("a') OR 1=1 --",)))

@@ -19,7 +19,7 @@ from typing import Any
 from .._i18n import _
 from ..model import PlanState
 from ..money.books import Books
-from ..store import Event, Reading, events_as_of
+from ..store import Event, Reading
 from ..store.asof import event_day
 from ..workflow import PlanRecord
 from .burden import Burden, BurdenWatch
@@ -32,6 +32,7 @@ __all__ = [
     "OUTCOMES",
     "SPLITS",
     "UNKNOWN",
+    "Count",
     "CriterionCount",
     "Figures",
     "Group",
@@ -250,59 +251,99 @@ def figures(
     One pass; what is kept is a record per plan, not the events. A group with fewer than
     ``min_decided`` decided plans is not compared with the rest. With ``books`` (as of the
     period's end, in the same reading), also where the money stands."""
-    records: dict[str, PlanRecord] = {}
-    in_period: dict[tuple[str, str], set[str]] = defaultdict(set)
-    to_date: dict[tuple[str, str], set[str]] = defaultdict(set)
-    watch = ClockWatch(period.start, period.end)
-    burden = BurdenWatch(period.start)
-    requests = RequestTally()
-    tally = _Tally()
-    for event in events_as_of(events, period.end, reading):
-        if event.plan_id is None:
-            continue
-        record = records.get(event.plan_id)
+    count = Count(period, reading)
+    for event in events:
+        count.take(event)
+    return count.figures(min_decided=min_decided, books=books)
+
+
+class Count:
+    """The figures of a period, taking the events one by one (in store order), so that one stream
+    of a store's events can feed the counts of several periods (:func:`.evaluation.evaluate`).
+
+    What is kept is a record per plan, not the events. A decision of the period read without its
+    stored assessment (``Store.events(without=("assessment",))``) is remembered by its number:
+    :attr:`unread` lists them, and :meth:`tally` takes them when they are read in full."""
+
+    def __init__(self, period: Period, reading: Reading = Reading.KNOWN) -> None:
+        self.period = period
+        self.reading = reading
+        self.records: dict[str, PlanRecord] = {}
+        self.unread: list[int] = []
+        self._closed: set[str] = set()
+        self._in_period: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._to_date: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._watch = ClockWatch(period.start, period.end)
+        self._burden = BurdenWatch(period.start)
+        self._requests = RequestTally()
+        self._tally = _Tally()
+
+    def take(self, event: Event) -> None:
+        """Count ``event`` if it belongs to the record as of the period's end (see
+        :func:`..store.events_as_of`: a plan is read up to its first event after the end)."""
+        plan_id = event.plan_id
+        if plan_id is None or plan_id in self._closed:
+            return
+        on = event_day(event, self.reading)
+        period = self.period
+        if on > period.end:
+            self._closed.add(plan_id)
+            return
+        record = self.records.get(plan_id)
         if record is None:
-            record = records[event.plan_id] = PlanRecord(event.plan_id)
+            record = self.records[plan_id] = PlanRecord(plan_id)
         clock, state = record.clock, record.state
         record.apply(event)
-        on = event_day(event, reading)
-        watch.after(clock, record, on)
-        burden.after(state, record, event, on)
-        requests.add(event, on)
+        self._watch.after(clock, record, on)
+        self._burden.after(state, record, event, on)
+        self._requests.add(event, on)
         key = OUTCOMES.get(event.type)
         if key is None:
-            continue
-        to_date[key].add(event.plan_id)
+            return
+        self._to_date[key].add(plan_id)
         if period.start is None or on >= period.start:
-            in_period[key].add(event.plan_id)
+            self._in_period[key].add(plan_id)
             if event.type in _DECISIONS:
-                tally.add(event.payload.get("assessment"))
-    standing = _standing(to_date, set(records))
-    members: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for plan_id in to_date[("quick-test", "submitted")]:
-        for split, name in _groups_of(records[plan_id]):
-            members[split, name].add(plan_id)
-    ordered = sorted(members.items(), key=lambda item: (SPLITS.index(item[0][0]), item[0][1]))
-    groups = tuple(
-        Group(split, name, _standing(to_date, plans), len(to_date[("plan", "approved")] & plans),
-              len(to_date[("plan", "not-approved")] & plans), len(to_date[("funds", "funded")] & plans))
-        for (split, name), plans in ordered
-    )  # fmt: skip
-    decided = {
-        "quick-test": _outcomes(to_date[("quick-test", "passed")], to_date[("quick-test", "rejected")]),
-        "plan": _outcomes(to_date[("plan", "approved")], to_date[("plan", "not-approved")]),
-    }
-    comparisons = compare(decided, dict(ordered), min_decided=min_decided)
-    states: dict[PlanState, int] = {}
-    for record in records.values():
-        if record.state is not PlanState.DRAFT:
-            states[record.state] = states.get(record.state, 0) + 1
-    return Figures(
-        period, reading, {k: len(v) for k, v in in_period.items()}, {k: len(v) for k, v in to_date.items()},
-        standing, dict(sorted(states.items(), key=lambda item: list(PlanState).index(item[0]))), groups,
-        watch.figures(records.values()), comparisons, tally.counts(), burden.burden(),
-        None if books is None else requests.money(books, _themes(records)),
-    )  # fmt: skip
+                if "assessment" in event.payload:
+                    self._tally.add(event.payload["assessment"])
+                else:
+                    self.unread.append(event.seq)
+
+    def tally(self, event: Event) -> None:
+        """Count the criteria results of a decision of :attr:`unread`, read in full."""
+        self._tally.add(event.payload.get("assessment"))
+
+    def figures(self, *, min_decided: int = MIN_DECIDED, books: Books | None = None) -> Figures:
+        """The figures of the events taken; with ``books`` (as of the period's end, in the same
+        reading), also where the money stands."""
+        records, to_date = self.records, self._to_date
+        standing = _standing(to_date, set(records))
+        members: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for plan_id in to_date[("quick-test", "submitted")]:
+            for split, name in _groups_of(records[plan_id]):
+                members[split, name].add(plan_id)
+        ordered = sorted(members.items(), key=lambda item: (SPLITS.index(item[0][0]), item[0][1]))
+        groups = tuple(
+            Group(split, name, _standing(to_date, plans), len(to_date[("plan", "approved")] & plans),
+                  len(to_date[("plan", "not-approved")] & plans), len(to_date[("funds", "funded")] & plans))
+            for (split, name), plans in ordered
+        )  # fmt: skip
+        decided = {
+            "quick-test": _outcomes(to_date[("quick-test", "passed")], to_date[("quick-test", "rejected")]),
+            "plan": _outcomes(to_date[("plan", "approved")], to_date[("plan", "not-approved")]),
+        }
+        comparisons = compare(decided, dict(ordered), min_decided=min_decided)
+        states: dict[PlanState, int] = {}
+        for record in records.values():
+            if record.state is not PlanState.DRAFT:
+                states[record.state] = states.get(record.state, 0) + 1
+        return Figures(
+            self.period, self.reading, {k: len(v) for k, v in self._in_period.items()},
+            {k: len(v) for k, v in to_date.items()}, standing,
+            dict(sorted(states.items(), key=lambda item: list(PlanState).index(item[0]))), groups,
+            self._watch.figures(records.values()), comparisons, self._tally.counts(), self._burden.burden(),
+            None if books is None else self._requests.money(books, _themes(records)),
+        )  # fmt: skip
 
 
 class _Tally:

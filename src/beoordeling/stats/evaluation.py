@@ -12,7 +12,7 @@ from ..money.books import Books
 from ..store import Reading, Store
 from .changes import changes
 from .compare import MIN_DECIDED
-from .counts import Figures, Period, figures
+from .counts import Count, Figures, Period
 
 __all__ = ["SCHEMA_ID", "Evaluation", "evaluate"]
 
@@ -55,23 +55,33 @@ def evaluate(
     store: Store, period: Period, reading: Reading = Reading.KNOWN, *, min_decided: int = MIN_DECIDED
 ) -> Evaluation:
     """The evaluation of ``period`` from ``store``'s events and books, as the store had them at the
-    period's end (``known``) or by the dates the actors stated (``happened``)."""
-    found = _figures(store, period, reading, min_decided)
+    period's end (``known``) or by the dates the actors stated (``happened``).
+
+    The events are read once, as a stream, for both periods: only up to the last one that belongs
+    to the period (:meth:`Store.last_seq_as_of`), without the events that count for nothing
+    (:data:`UNCOUNTED`), and without the decisions' stored assessments, which are most of the
+    bytes; the assessments of the decisions in either period are read afterwards, those only."""
     earlier = period.previous()
-    before = _figures(store, earlier, reading, min_decided) if earlier is not None else None
-    return Evaluation(found, before, _end_of(period), store.practice, min_decided)
+    counts = [Count(period, reading)] + ([Count(earlier, reading)] if earlier is not None else [])
+    cuts = [store.last_seq_as_of(count.period.end, reading) for count in counts]
+    for event in store.events(until=max(cuts), leaving_out=UNCOUNTED, without=("assessment",)):
+        for count, cut in zip(counts, cuts, strict=True):
+            if event.seq <= cut:
+                count.take(event)
+    unread = {seq: count for count in counts for seq in count.unread}
+    for event in store.events(numbers=unread):
+        unread[event.seq].tally(event)
+    found, *before = (
+        count.figures(min_decided=min_decided, books=Books.balances_of(store, count.period.end, reading))
+        for count in counts
+    )
+    return Evaluation(found, before[0] if before else None, _end_of(period), store.practice, min_decided)
 
 
 UNCOUNTED = ("workflow.judge", "workflow.comment", "workflow.vote", "letter.issued")
 """Events the figures need not read: a criterion judged, an other insurer's comment, a market
 leader's vote and a letter issued move no plan and start or stop no clock (a test checks that the
 figures are the same with them)."""
-
-
-def _figures(store: Store, period: Period, reading: Reading, min_decided: int) -> Figures:
-    books = Books.balances_of(store, period.end, reading)
-    events = store.events(until=store.last_seq_as_of(period.end, reading), leaving_out=UNCOUNTED)
-    return figures(events, period, reading, min_decided=min_decided, books=books)
 
 
 def _end_of(period: Period) -> datetime:
