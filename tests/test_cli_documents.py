@@ -81,7 +81,7 @@ def test_overview_command(db: str, tmp_path: Path) -> None:
     assert 0 == result.exit_code, result.output
     assert (
         f"{target}: Voorbeeld 1, Plannen 9, Besluiten 19, Termijnen 5, Mijlpalen 22, Betalingen 1, Middelen 6, "
-        "Wachtrij 0\n" == result.output
+        "Wachtrij 0, Cijfers 15\n" == result.output
     )
     assert "TP-2023-0014" == load_workbook(target)["Plannen"]["A2"].value
     wrong = run("--store", db, "overview", "-o", str(tmp_path / "overzicht.csv"))

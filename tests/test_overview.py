@@ -19,11 +19,15 @@ from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 
 from beoordeling import Store
+from beoordeling._i18n import speaking
 from beoordeling._xlsx import FORMULA_TRIGGERS, clean_text
 from beoordeling.errors import OutputError
 from beoordeling.overview import Column, Sheet, save_overview, write_overview
 from beoordeling.overview.sheets import REGISTER
 from beoordeling.overview.writer import _wrapped_lines
+from beoordeling.stats import OUTCOMES, figures, period_of
+from beoordeling.stats.words import outcome, step
+from beoordeling.store import Reading
 
 from .letters_support import WAITLISTED, build_walked_store
 
@@ -44,7 +48,8 @@ def _rows(path: Path, sheet: str) -> list[tuple[object, ...]]:
 def test_one_sheet_each_with_frozen_header_filter_and_widths(workbook: Path) -> None:
     book = load_workbook(workbook)
     assert [
-        "Voorbeeld", "Plannen", "Besluiten", "Termijnen", "Mijlpalen", "Betalingen", "Middelen", "Wachtrij"
+        "Voorbeeld", "Plannen", "Besluiten", "Termijnen", "Mijlpalen", "Betalingen", "Middelen", "Wachtrij",
+        "Cijfers",
     ] == book.sheetnames  # fmt: skip
     assert str(book["Voorbeeld"]["A2"].value).startswith("VOORBEELD: dit overzicht komt uit een oefenomgeving")
     assert "voorbeeld" == book.properties.keywords
@@ -167,6 +172,24 @@ def test_the_funds_account_by_account_and_the_waiting_list(workbook: Path) -> No
     ] == queue[1:2]
 
 
+def test_the_quarters_counts_so_far_and_where_its_full_figures_are(workbook: Path) -> None:
+    """The overview of 30 September 2025 counts the plans of 2025Q3 as ``stats --quarter 2025Q3``
+    does (in the overview's reading, as it happened), and names the command for the rest."""
+    rows = _rows(workbook, "Cijfers")
+    assert ("Stap", "Uitkomst", "Dit kwartaal", "Totaal") == rows[0]
+    with Store.open(str(workbook.parent / "store.db")) as store:
+        found = figures(store.events(), period_of("2025Q3"), Reading.HAPPENED)
+    with speaking("nl"):
+        expected = [(step(code), outcome(result), found.in_period.get((code, result), 0),
+                     found.to_date.get((code, result), 0)) for code, result in OUTCOMES.values()]  # fmt: skip
+    assert expected == rows[1:-1]
+    assert ("Snelle toets", "ingediend") == rows[1][:2]
+    quarter, total = (sum(int(str(row[k])) for row in rows[1:-1]) for k in (2, 3))
+    assert total > quarter > 0
+    assert "Volledige cijfers" == rows[-1][0]
+    assert str(rows[-1][1]).startswith("beoordeling stats --quarter 2025Q3")
+
+
 TEXT = st.text(st.characters(codec="utf-8"), max_size=60) | st.sampled_from(FORMULA_TRIGGERS).flatmap(
     lambda first: st.text(max_size=30).map(lambda rest: first + rest)
 )
@@ -243,7 +266,7 @@ def test_libreoffice_prints_every_sheet_whole_on_few_pages(workbook: Path, tmp_p
         squashed = text.replace(" ", "")  # a header may wrap onto two lines; pypdf may glue neighbours
         whole = [sheet for sheet, names in headers.items() if all(n.replace(" ", "") in squashed for n in names)]
         assert whole, f"page {number} lacks a column of its sheet: {text[:200]}"
-    assert len(reader.pages) <= 8
+    assert len(reader.pages) <= 9  # one page a sheet or two: nine sheets
 
 
 @settings(max_examples=300, deadline=None)

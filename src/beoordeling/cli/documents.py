@@ -134,8 +134,8 @@ def verify_letter_command(ctx: click.Context, path: Path) -> None:
 @READING
 @click.pass_context
 def overview(ctx: click.Context, output: Path, on: Any, reading: str) -> None:
-    """Write the Excel overview: plans, decisions, deadlines, milestones, payments, the funds and the waiting list,
-    one sheet each."""
+    """Write the Excel overview: plans, decisions, deadlines, milestones, payments, the funds, the waiting list and
+    the quarter's counts so far, one sheet each."""
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter(
             _("expected a .xlsx file name; found {name!r}").format(name=output.name), param_hint="'-o'"

@@ -1,5 +1,5 @@
-"""The overview's rows: the register, decisions, deadlines, milestones and payments, from one pass
-over the event log as it stood on a date.
+"""The overview's rows: the register, decisions, deadlines, milestones, payments and the quarter's
+counts so far, from one pass over the event log as it stood on a date.
 
 This is the pure step of the overview (the writer only lays the rows out). Everything is computed
 from events, so the overview of a date is the same whenever it is made; values keep their types
@@ -22,6 +22,8 @@ from ..model import Obligation, PlanState, Sector, Theme
 from ..money import AccountKind, euros
 from ..money.books import Books
 from ..money.budget import budget
+from ..stats import OUTCOMES, Count, Figures, Period, period_of
+from ..stats.words import outcome, step
 from ..store import Event, Reading, Store, events_as_of
 from ..workflow import PlanRecord, Trigger, local_date
 from ..workflow.definition import TRANSITIONS
@@ -107,6 +109,13 @@ _KINDS = {
 }  # fmt: skip
 
 
+FIGURES = (
+    Column("Stap", "text", 18), Column("Uitkomst", "wrapped", 40), Column("Dit kwartaal", "integer", 14),
+    Column("Totaal", "integer", 12),
+)  # fmt: skip
+"""The counts of plans per step and outcome (``beoordeling stats``): in the quarter up to the
+overview's date, and in all up to that date."""
+
 PRACTICE = (Column("Let op", "wrapped", 100),)
 PRACTICE_NOTE = (
     "VOORBEELD: dit overzicht komt uit een oefenomgeving (een opslag met een gesimuleerde klok, voor de demo of "
@@ -136,10 +145,13 @@ def overview_sheets(store: Store, *, on: date, reading: Reading = Reading.HAPPEN
     plans: dict[str, _Plan] = {}
     decisions: list[Event] = []
     letters: dict[str, date] = {}
+    quarter = _quarter_to(on)
+    count = Count(quarter, reading)
     for event in events_as_of(store.events(), on, reading):
         when = local_date(event.occurred_at)
         if event.plan_id is None:
             continue
+        count.take(event)
         plan = plans.get(event.plan_id)
         if plan is None:
             plan = plans[event.plan_id] = _Plan(PlanRecord(event.plan_id))
@@ -164,7 +176,31 @@ def overview_sheets(store: Store, *, on: date, reading: Reading = Reading.HAPPEN
         Sheet("Mijlpalen", MILESTONES, milestones),
         Sheet("Betalingen", PAYMENTS, payments),
         *_money_sheets(store, titles, on, reading),
+        Sheet("Cijfers", FIGURES, _figure_rows(count.figures(), on)),
     ]  # fmt: skip
+
+
+def _quarter_to(on: date) -> Period:
+    """The quarter ``on`` falls in, up to and including ``on``."""
+    quarter = period_of(f"{on.year}Q{(on.month - 1) // 3 + 1}")
+    return Period(quarter.start, on, quarter.label)
+
+
+def _figure_rows(found: Figures, on: date) -> list[tuple[Any, ...]]:
+    """The counts of the quarter so far and up to ``on``, and where the quarter's full figures are."""
+    label = found.period.label
+    with speaking("nl"):
+        rows: list[tuple[Any, ...]] = [
+            (step(code), outcome(result), found.in_period.get((code, result), 0), found.to_date.get((code, result), 0))
+            for code, result in OUTCOMES.values()
+        ]
+        rows.append((
+            "Volledige cijfers",
+            f"beoordeling stats --quarter {label}: per regio, thema, sector en marktleiders, de termijnen, de "
+            f"criteria, de administratieve last en het geld; als rapport met -o cijfers-{label}.pdf (of .xlsx, .json)",
+            None, None,
+        ))  # fmt: skip
+    return rows
 
 
 def _money_sheets(store: Store, titles: dict[str, str], on: date, reading: Reading) -> list[Sheet]:

@@ -14,7 +14,18 @@ from .burden import Burden
 from .changes import changes
 from .clocks import CLOCKS, ClockFigures
 from .compare import MIN_DECIDED, Comparison, holm, wilson
-from .counts import OUTCOMES, SPLITS, CriterionCount, Figures, Group, Period, QuickTestStanding, figures, period_of
+from .counts import (
+    OUTCOMES,
+    SPLITS,
+    Count,
+    CriterionCount,
+    Figures,
+    Group,
+    Period,
+    QuickTestStanding,
+    figures,
+    period_of,
+)
 from .evaluation import Evaluation, evaluate
 from .money import Money
 
@@ -26,6 +37,7 @@ __all__ = [
     "Burden",
     "ClockFigures",
     "Comparison",
+    "Count",
     "CriterionCount",
     "Evaluation",
     "Figures",

@@ -278,13 +278,15 @@ class Count:
         self._requests = RequestTally()
         self._tally = _Tally()
 
-    def take(self, event: Event) -> None:
+    def take(self, event: Event, on: date | None = None) -> None:
         """Count ``event`` if it belongs to the record as of the period's end (see
-        :func:`..store.events_as_of`: a plan is read up to its first event after the end)."""
+        :func:`..store.events_as_of`: a plan is read up to its first event after the end); ``on``
+        is its day in the count's reading, if the caller has it."""
         plan_id = event.plan_id
         if plan_id is None or plan_id in self._closed:
             return
-        on = event_day(event, self.reading)
+        if on is None:
+            on = event_day(event, self.reading)
         period = self.period
         if on > period.end:
             self._closed.add(plan_id)

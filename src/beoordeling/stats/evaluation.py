@@ -10,6 +10,7 @@ from typing import Any
 from .._time import AMSTERDAM
 from ..money.books import Books
 from ..store import Reading, Store
+from ..store.asof import event_day
 from .changes import changes
 from .compare import MIN_DECIDED
 from .counts import Count, Figures, Period
@@ -65,9 +66,10 @@ def evaluate(
     counts = [Count(period, reading)] + ([Count(earlier, reading)] if earlier is not None else [])
     cuts = [store.last_seq_as_of(count.period.end, reading) for count in counts]
     for event in store.events(until=max(cuts), leaving_out=UNCOUNTED, without=("assessment",)):
+        on = event_day(event, reading)
         for count, cut in zip(counts, cuts, strict=True):
             if event.seq <= cut:
-                count.take(event)
+                count.take(event, on)
     unread = {seq: count for count in counts for seq in count.unread}
     for event in store.events(numbers=unread):
         unread[event.seq].tally(event)

@@ -79,7 +79,26 @@ class PlanSummary:
 
 def aware(moment: datetime) -> datetime:
     """The moment in UTC; SQLite hands back naive UTC, PostgreSQL its session's zone."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    zone = moment.tzinfo
+    if zone is UTC:
+        return moment
+    return moment.replace(tzinfo=UTC) if zone is None else moment.astimezone(UTC)
+
+
+_ACTORS: dict[tuple[str, str, str], Actor] = {}
+"""The actors met so far: a store has few, and its events name them again and again (an actor is
+frozen, so one can stand in every event that names it)."""
+_MAX_ACTORS = 10_000
+
+
+def _actor(name: str, organisation: str, role: str) -> Actor:
+    key = (name, organisation, role)
+    found = _ACTORS.get(key)
+    if found is None:
+        if len(_ACTORS) >= _MAX_ACTORS:
+            _ACTORS.clear()
+        found = _ACTORS[key] = Actor(name, organisation, Role(role))
+    return found
 
 
 def version_info_of(row: Row[Any]) -> VersionInfo:
@@ -106,7 +125,7 @@ def event_of(row: Row[Any]) -> Event:
     return Event(
         seq=row.seq,
         type=row.type,
-        actor=Actor(row.actor, row.organisation, Role(row.role)),
+        actor=_actor(row.actor, row.organisation, row.role),
         occurred_at=aware(datetime.fromisoformat(row.occurred_at_text)),
         plan_id=row.plan_id,
         plan_version=row.plan_version,

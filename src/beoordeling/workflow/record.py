@@ -186,12 +186,11 @@ class PlanRecord:
                 )
             )
         self.last_seq = event.seq
-        self.dated_on = local_date(event.occurred_at)
+        self.dated_on = on = local_date(event.occurred_at)
         kind = event.type
         if kind.startswith(NOTE_EVENT_PREFIXES):
             return  # a note about the plan (a letter issued), not a move: no date, no new basis
         self.basis_seq = event.seq
-        on = local_date(event.occurred_at)
         self.last_on = on
         if event.groups:
             self.groups = event.groups
