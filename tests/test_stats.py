@@ -34,12 +34,29 @@ ON = date(2024, 2, 12)
 """The VWS overview of 12 February 2024: 183 quick tests, of which 88 passed, 52 were rejected and 43
 had more information requested; 14 plans approved."""
 PASSED, REJECTED, ASKED, APPROVED = 88, 52, 43, 14
+REGIONS = {
+    "Amsterdam": (20, 11), "Arnhem": (11, 7), "Zuid Oost Brabant": (10, 4), "West Brabant": (8, None),
+    "Rotterdam": (5, 1), "Nijmegen": (4, 2),
+}  # fmt: skip
+"""The same overview per region: proposals, and those through the quick test (West Brabant: not
+given). The source calls the latter "goedgekeurd", which must mean through the quick test: its
+regions' approvals add up to 18, more than the 14 plans approved nationally."""
+ELSEWHERE = "Overige regio's"
+"""The plans the source gives no region for, all in one constructed region."""
+
+
+def _regions() -> list[str]:
+    """Each plan's region, by its place in the fixture: the plans that pass come first."""
+    passing = [name for name, (_n, through) in REGIONS.items() for _ in range(through or 0)]
+    others = [name for name, (n, through) in REGIONS.items() for _ in range(n - (through or 0))]
+    return [*passing, *[ELSEWHERE] * (PASSED - len(passing)), *others,
+            *[ELSEWHERE] * (REJECTED + ASKED - len(others))]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def national(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A store whose events reproduce the national position of 12 February 2024, every step through
-    the desk on its own day; then, on 20 February, one rejection stated for 9 February."""
+    """A store whose events reproduce the national position of 12 February 2024 and its figures per
+    region, every step through the desk on its own day; then, on 20 February, one rejection stated for 9 February."""
     path = tmp_path_factory.mktemp("national") / "store.db"
     clock = Clock()
     set_day(clock, date(2023, 1, 16))
@@ -48,7 +65,15 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> str:
     ids = [f"TP-2023-{1000 + n}" for n in range(total)]
     with Store.open(str(path), create=True, clock=clock) as store:
         store.initialise(Actor("test", "beoordeling", Role.SYSTEM), practice=True)
-        store.save_plans([template.model_copy(update={"id": plan_id}) for plan_id in ids], SUBMITTER)
+        assert template.region is not None
+        regions = [template.region.model_copy(update={"name": name, "reference": None}) for name in _regions()]
+        store.save_plans(
+            [
+                template.model_copy(update={"id": plan_id, "region": region})
+                for plan_id, region in zip(ids, regions, strict=True)
+            ],
+            SUBMITTER,
+        )
         desk = Desk(store)
 
         def submitted(plan_id: str) -> None:
@@ -103,6 +128,12 @@ def test_the_figures_reproduce_the_published_position(national: str) -> None:
         q.submitted, q.passed, q.rejected, q.more_information, q.open
     )  # fmt: skip
     assert APPROVED == found.to_date[("plan", "approved")]
+    regions = {g.name: g.quick_tests for g in found.groups if g.split == "region"}
+    for name, (proposals, through) in REGIONS.items():
+        assert proposals == regions[name].submitted, name
+        assert through in (None, regions[name].passed), name
+    assert {**REGIONS, ELSEWHERE: ()}.keys() == regions.keys()
+    assert max(REGIONS, key=lambda name: regions[name].passed) == "Amsterdam"  # "de meeste goedgekeurde"
 
 
 def test_the_same_question_gets_the_same_answer_however_much_is_entered_later(national: str) -> None:
