@@ -103,7 +103,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("verify-letter", "documents", N_("Check a letter against the store: its document, fingerprint and file "
                                           "(exit 1 when it does not match).")),
         ("overview", "documents", N_("Write the Excel overview: plans, decisions, deadlines, milestones, payments, the "
-                                     "funds and the waiting list, one sheet each.")),
+                                     "funds, the waiting list and the quarter's counts so far, one sheet each.")),
         ("diagram", "workflow", N_("Draw the lifecycle from the workflow's transition table.")),
         ("profiles", "documents", N_("Check the organisation profiles the letters take their sender and signatures "
                                      "from (profiles/).")),

@@ -70,9 +70,13 @@ def evaluate(
         for count, cut in zip(counts, cuts, strict=True):
             if event.seq <= cut:
                 count.take(event, on)
-    unread = {seq: count for count in counts for seq in count.unread}
+    unread: dict[int, list[Count]] = {}
+    for count in counts:
+        for seq in count.unread:
+            unread.setdefault(seq, []).append(count)
     for event in store.events(numbers=unread):
-        unread[event.seq].tally(event)
+        for count in unread[event.seq]:
+            count.tally(event)
     found, *before = (
         count.figures(min_decided=min_decided, books=Books.balances_of(store, count.period.end, reading))
         for count in counts
