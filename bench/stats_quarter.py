@@ -1,8 +1,8 @@
 """The quarterly statistics of a big store, vs the same counts by hand-written SQL ``GROUP BY``.
 
-A SQLite store gets ``--plans`` plans (default 100,000) and about
-ten events each, about 1,000,000 events: the demo's story is walked once through the desk, and
-each of its plans' paths (submitted and passed, rejected, asked for more information, approved
+A SQLite store (or the empty PostgreSQL database of ``--url``) gets ``--plans`` plans (default
+100,000) and about ten events each, about 1,000,000 events: the demo's story is walked once
+through the desk, and each of its plans' paths (submitted and passed, rejected, asked for more information, approved
 and funded, paid, reworked) is then replayed for many plans, each on its own days over three years,
 in its own region, theme, sectors, scale and pair of market leaders, its dates and clocks moved
 with it. Most plans end at the quick test, as the national figures do (``_weight``). The store
@@ -17,7 +17,7 @@ stands, and the groups per region, theme and pair of market leaders. Both give t
 (checked first). The figures are the ratio of the two times and the statistics' peak memory: the
 events are read as a stream, never all at once.
 
-    python bench/stats_quarter.py [--plans 100000] [--quarter 2025Q2] [--repeat 3]
+    python bench/stats_quarter.py [--plans 100000] [--quarter 2025Q2] [--repeat 3] [--url URL]
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from beoordeling.cli._demo_paths import DemoClock, adopt_practice_programme, tra
 from beoordeling.desk import Desk
 from beoordeling.stats import OUTCOMES, evaluate, period_of
 from beoordeling.store import Event, NewEvent, PlanAppend
+from beoordeling.store._engine import normalise_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMITTER = Actor("A. Bakker", "Ziekenhuis Noordwest", Role.SUBMITTER)
@@ -157,9 +158,18 @@ class _Clock:
         return datetime.combine(self.day, time(23, 30), AMSTERDAM).astimezone(UTC)
 
 
-def _sql(quarter_start: date, quarter_end: date) -> dict[str, Any]:
+def _sql(quarter_start: date, quarter_end: date, postgres: bool) -> dict[str, Any]:
     """The counts by hand-written SQL: per step and outcome in the quarter and up to its end, where
     every quick test stands, and the groups per region, theme and market leaders."""
+
+    def field(name: str, index: int | None = None) -> str:
+        if postgres:
+            return f"(groups::jsonb -> '{name}' ->> {index})" if index is not None else f"(groups::jsonb ->> '{name}')"
+        return (
+            f"json_extract(groups, '$.{name}[{index}]')" if index is not None else f"json_extract(groups, '$.{name}')"
+        )
+
+    submitted = "type = 'workflow.submit-quick-test' AND substr(recorded_at_text, 1, 10) <= :end"
     return {
         "counts": text("""
             SELECT type,
@@ -167,28 +177,27 @@ def _sql(quarter_start: date, quarter_end: date) -> dict[str, Any]:
                    COUNT(DISTINCT plan_id)
             FROM events WHERE substr(recorded_at_text, 1, 10) <= :end AND type IN :types GROUP BY type
         """).bindparams(bindparam("types", expanding=True)),
-        "standing": text("""
-            SELECT COUNT(*), SUM(passed), SUM(rejected AND NOT passed),
-                   SUM(NOT passed AND NOT rejected AND asked), SUM(NOT passed AND NOT rejected AND NOT asked)
-            FROM (SELECT plan_id, MAX(type = 'workflow.pass-quick-test') AS passed,
-                         MAX(type = 'workflow.fail-quick-test') AS rejected,
-                         MAX(type = 'workflow.request-info') AS asked
+        "standing": text(f"""
+            SELECT COUNT(*), SUM(passed), SUM(CASE WHEN rejected = 1 AND passed = 0 THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN passed = 0 AND rejected = 0 AND asked = 1 THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN passed = 0 AND rejected = 0 AND asked = 0 THEN 1 ELSE 0 END)
+            FROM (SELECT plan_id,
+                         MAX(CASE WHEN type = 'workflow.pass-quick-test' THEN 1 ELSE 0 END) AS passed,
+                         MAX(CASE WHEN type = 'workflow.fail-quick-test' THEN 1 ELSE 0 END) AS rejected,
+                         MAX(CASE WHEN type = 'workflow.request-info' THEN 1 ELSE 0 END) AS asked
                   FROM events WHERE substr(recorded_at_text, 1, 10) <= :end AND plan_id IN (
-                      SELECT plan_id FROM events WHERE type = 'workflow.submit-quick-test'
-                      AND substr(recorded_at_text, 1, 10) <= :end)
-                  GROUP BY plan_id)
+                      SELECT plan_id FROM events WHERE {submitted})
+                  GROUP BY plan_id) AS per_plan
         """),
-        "groups": text("""
+        "groups": text(f"""
             SELECT split, name, COUNT(*) FROM (
-                SELECT DISTINCT plan_id, 'region' AS split, json_extract(groups, '$.region') AS name FROM events
-                WHERE type = 'workflow.submit-quick-test' AND substr(recorded_at_text, 1, 10) <= :end
+                SELECT DISTINCT plan_id, 'region' AS split, {field("region")} AS name FROM events WHERE {submitted}
                 UNION ALL
-                SELECT DISTINCT plan_id, 'theme', json_extract(groups, '$.theme') FROM events
-                WHERE type = 'workflow.submit-quick-test' AND substr(recorded_at_text, 1, 10) <= :end
+                SELECT DISTINCT plan_id, 'theme', {field("theme")} FROM events WHERE {submitted}
                 UNION ALL
-                SELECT DISTINCT plan_id, 'insurers', json_extract(groups, '$.market_leaders[0]') || ' / ' ||
-                       json_extract(groups, '$.market_leaders[1]') FROM events
-                WHERE type = 'workflow.submit-quick-test' AND substr(recorded_at_text, 1, 10) <= :end)
+                SELECT DISTINCT plan_id, 'insurers',
+                       {field("market_leaders", 0)} || ' / ' || {field("market_leaders", 1)}
+                FROM events WHERE {submitted}) AS plan_groups
             GROUP BY split, name
         """),
         "params": {"start": quarter_start.isoformat(), "end": quarter_end.isoformat()},
@@ -200,14 +209,15 @@ def main() -> None:
     parser.add_argument("--plans", type=int, default=100_000)
     parser.add_argument("--quarter", default="2025Q2")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--url", help="an empty PostgreSQL database to use instead of a new SQLite file")
     args = parser.parse_args()
     paths = _paths()
     quarter = period_of(args.quarter)
     assert quarter.start is not None
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "stats.db"
+        url = args.url or str(Path(folder) / "stats.db")
         clock = _Clock()
-        with Store.open(str(path), create=True, clock=clock) as store:
+        with Store.open(url, create=True, clock=clock) as store:
             store.initialise(SUBMITTER, practice=True)
             store.save_plans(load_plans([ROOT / "examples" / "thuismonitoring-ziekenhuizen.yaml"]), SUBMITTER)
             adopt_practice_programme(Desk(store))
@@ -216,8 +226,8 @@ def main() -> None:
                 clock.day = max(day, clock.day)
                 last = store.append_to_plans([PlanAppend(HOLDER, tuple(batch), last, PlanState.DRAFT)])[-1].seq
             events = store.head().count
-            engine = create_engine(f"sqlite:///{path}")
-            queries = _sql(quarter.start, quarter.end)
+            engine = create_engine(normalise_url(url) if args.url else f"sqlite:///{url}")
+            queries = _sql(quarter.start, quarter.end, engine.dialect.name == "postgresql")
             types = tuple(OUTCOMES)
 
             def by_sql() -> dict[str, Any]:
@@ -249,8 +259,9 @@ def main() -> None:
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
             bare, ours_time, ratio = paired(by_sql, ours, args.repeat)
+    where = "PostgreSQL" if args.url else "SQLite"
     print(
-        f"{args.plans:,} plans, {events:,} events, quarter {quarter.label}: SQL GROUP BY {bare:.2f} s, "
+        f"{where}, {args.plans:,} plans, {events:,} events, quarter {quarter.label}: SQL GROUP BY {bare:.2f} s, "
         f"stats (the quarter and the one before, with the books) {ours_time:.2f} s, ratio {ratio:.2f} "
         f"(goal <= 2); peak memory {peak / 2**20:.0f} MiB; quick tests to date {mine['standing'][0]:,}"
     )

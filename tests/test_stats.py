@@ -416,3 +416,17 @@ def test_the_figures_read_only_what_they_count(tmp_path: Path) -> None:
                 books = Books.balances_of(store, days.end, reading)
                 assert found == figures(store.events(), days, reading, books=books)
             assert evaluation.figures.criteria, "the decisions' criteria were counted"
+
+
+def test_the_books_of_several_days_from_one_pass_are_each_days_books(tmp_path: Path) -> None:
+    """``Books.balances_on`` sums the postings once for several days (the quarter's end and the one
+    before); each day's books are those ``balances_of`` gives for it alone."""
+    build_walked_store(tmp_path / "store.db")
+    days = [date(2025, 9, 30), date(2024, 12, 31), date(2025, 3, 31), date(2023, 6, 30)]
+    with Store.open(str(tmp_path / "store.db")) as store:
+        for reading in Reading:
+            together = Books.balances_on(store, days, reading)
+            for day, books in zip(days, together, strict=True):
+                alone = Books.balances_of(store, day, reading)
+                assert (day, budget(alone, str).lines, alone.queue) == (day, budget(books, str).lines, books.queue)
+            assert len({budget(books, str).lines for books in together}) > 1, "the days' books differ"

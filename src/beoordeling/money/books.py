@@ -189,17 +189,39 @@ class Books:
         ceiling here (the budget-fit check reads :meth:`of`). The
         waiting list is read from the events of the plans that were ever on it."""
         day = on or local_date(store.now())
+        return cls.balances_on(store, [day], reading, plans=plans)[0]
+
+    @classmethod
+    def balances_on(
+        cls,
+        store: Store,
+        days: Sequence[date],
+        reading: Reading = Reading.HAPPENED,
+        *,
+        plans: Mapping[str, Plan] | None = None,
+    ) -> list[Books]:
+        """:meth:`balances_of` as of each of ``days``, from one pass of the database over the
+        postings: the end of every day but the last is one more boundary between the sums (the
+        quarterly statistics want the books at the end of a quarter and of the one before)."""
         requested = lambda plan_id, version: _requested(store, plan_id, version, plans)  # noqa: E731
-        adopted = list(events_as_of(store.events(types=(PROGRAMME_ADOPTED,)), day, reading))
-        programme, _seq = programme_in_force(adopted)
-        steps = sorted((step for step in programme._steps() if step.on <= day), key=lambda s: (s.on, s.order))
+        everything = list(store.events(types=(PROGRAMME_ADOPTED,)))
+        adopted = {day: list(events_as_of(everything, day, reading)) for day in days}
+        steps: dict[date, list[_Step]] = {}
+        programmes: dict[date, Programme] = {}
+        for day in days:
+            programmes[day], _seq = programme_in_force(adopted[day])
+            chosen = (step for step in programmes[day]._steps() if step.on <= day)
+            steps[day] = sorted(chosen, key=lambda s: (s.on, s.order))
         with collector_paused():  # hundreds of thousands of accounts, and no cycles among them
-            ledger = _summed_ledger(store, steps, day, reading is Reading.KNOWN)
+            ledgers = _summed_ledgers(store, steps, reading is Reading.KNOWN)
         queued = {event.plan_id for event in store.events(types=(_WAITLISTED,))}
         listed = [e for plan_id in sorted(p for p in queued if p) for e in store.events(plan_id)]
         listed.sort(key=lambda event: event.seq)
-        queue = Folding.of([*adopted, *listed], day, requested, reading).books().queue
-        return cls(programme, ledger, day, queue)
+        return [
+            cls(programmes[day], ledgers[day], day,
+                Folding.of([*adopted[day], *listed], day, requested, reading).books().queue)
+            for day in days
+        ]  # fmt: skip
 
     @classmethod
     def of_events(
@@ -491,29 +513,38 @@ class _Seen:
             yield event
 
 
-def _summed_ledger(store: Store, steps: Sequence[_Step], day: date, recorded: bool) -> Ledger:
-    """The ledger of :meth:`Books.balances_of`: the store's sums of the postings between the
-    programme's dated ``steps`` (in order) up to the end of ``day``, each period one transaction,
-    with the steps applied between them."""
-    days = sorted({step.on for step in steps})
-    sums = store.posting_sums([_midnight(d) for d in days], _midnight(day + timedelta(days=1)), recorded=recorded)
+def _summed_ledgers(store: Store, steps: Mapping[date, Sequence[_Step]], recorded: bool) -> dict[date, Ledger]:
+    """The ledgers of :meth:`Books.balances_on`: for each day, the store's sums of the postings
+    between its programme's dated ``steps`` (in order) up to the end of the day, each period one
+    transaction, with the steps applied between them. One query sums them all: its boundaries are
+    every step's day and the day after each day but the last."""
+    last = max(steps)
+    ends = {day: day + timedelta(days=1) for day in steps}
+    bounds = sorted(
+        {step.on for day_steps in steps.values() for step in day_steps} | {ends[d] for d in steps if d != last}
+    )
+    sums = store.posting_sums([_midnight(d) for d in bounds], _midnight(ends[last]), recorded=recorded)
     periods: dict[int, list[Posting]] = {}
     kinds = {kind.value: kind for kind in AccountKind}
     for period, kind, year, part, amount in sums:
         if amount:
             periods.setdefault(period, []).append(Posting(Account(kinds[kind], year, part), amount))
-    ledger = Ledger()
-    pending = iter(steps)
-    step = next(pending, None)
-    for period in range(len(days) + 1):
-        if period in periods:
-            ledger.post(Transaction(tuple(periods.pop(period)), f"postings of period {period}"))
-        while step is not None and period < len(days) and step.on == days[period]:
-            transaction = step.apply(ledger)
-            if transaction is not None:
-                ledger.post(transaction)
-            step = next(pending, None)
-    return ledger
+    ledgers: dict[date, Ledger] = {}
+    for day, day_steps in steps.items():
+        ledger = ledgers[day] = Ledger()
+        pending = iter(day_steps)
+        step = next(pending, None)
+        for period in range(len(bounds) + 1):
+            if period > 0 and bounds[period - 1] >= ends[day]:
+                break  # the periods from the end of this day on are a later day's
+            if period in periods:
+                ledger.post(Transaction(tuple(periods[period]), f"postings of period {period}"))
+            while step is not None and period < len(bounds) and step.on == bounds[period]:
+                transaction = step.apply(ledger)
+                if transaction is not None:
+                    ledger.post(transaction)
+                step = next(pending, None)
+    return ledgers
 
 
 def _midnight(day: date) -> datetime:

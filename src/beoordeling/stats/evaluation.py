@@ -77,10 +77,8 @@ def evaluate(
     for event in store.events(numbers=unread):
         for count in unread[event.seq]:
             count.tally(event)
-    found, *before = (
-        count.figures(min_decided=min_decided, books=Books.balances_of(store, count.period.end, reading))
-        for count in counts
-    )
+    books = Books.balances_on(store, [count.period.end for count in counts], reading)
+    found, *before = (count.figures(min_decided=min_decided, books=b) for count, b in zip(counts, books, strict=True))
     return Evaluation(found, before[0] if before else None, _end_of(period), store.practice, min_decided)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +22,7 @@ __all__ = [
     "VersionInfo",
     "aware",
     "event_of",
+    "event_reader",
     "summary_of",
     "version_info_of",
 ]
@@ -137,6 +140,49 @@ def event_of(row: Row[Any]) -> Event:
         hash=row.hash,
         recorded_at=aware(datetime.fromisoformat(row.recorded_at_text)) if row.recorded_at_text is not None else None,
     )
+
+
+_FIELDS = (
+    "seq", "type", "actor", "organisation", "role", "occurred_at_text", "plan_id", "plan_version", "reason",
+    "payload", "groups", "rules_version", "prev_hash", "hash", "recorded_at_text",
+)  # fmt: skip
+_MAX_GROUPS = 4_096
+
+
+def event_reader(names: Sequence[str]) -> Callable[[Sequence[Any]], Event]:
+    """What makes events of one stream of rows of the columns ``names`` (:meth:`Store.events`):
+    :func:`event_of`, faster. It picks the values by position (a row's attributes cost nearly a
+    microsecond each), and parses each distinct text of groups once: plans share their region,
+    theme, sectors and insurers, so the events of one stream share their groups dicts (read them,
+    never change them), as the events of one append already do (bench/stats_quarter.py)."""
+    pick = operator.itemgetter(*(names.index(name) for name in _FIELDS))
+    parsed: dict[str, dict[str, Any]] = {}
+
+    def read(row: Sequence[Any]) -> Event:
+        (seq, kind, actor, organisation, role, occurred, plan_id, plan_version, reason, payload, groups,
+         rules_version, prev_hash, hash_, recorded) = pick(row)  # fmt: skip
+        found = parsed.get(groups)
+        if found is None:
+            if len(parsed) >= _MAX_GROUPS:
+                parsed.clear()
+            found = parsed[groups] = json.loads(groups)
+        return Event(
+            seq=seq,
+            type=kind,
+            actor=_actor(actor, organisation, role),
+            occurred_at=aware(datetime.fromisoformat(occurred)),
+            plan_id=plan_id,
+            plan_version=plan_version,
+            reason=reason,
+            payload=json.loads(payload),
+            groups=found,
+            rules_version=rules_version,
+            prev_hash=prev_hash,
+            hash=hash_,
+            recorded_at=aware(datetime.fromisoformat(recorded)) if recorded is not None else None,
+        )
+
+    return read
 
 
 def projection_row(plan: Plan, version: int, event: Event) -> dict[str, Any]:

@@ -44,6 +44,7 @@ from .records import (
     VersionInfo,
     aware,
     event_of,
+    event_reader,
     summary_of,
     version_info_of,
 )
@@ -534,12 +535,13 @@ class Store:
         else:
             wanted = sorted(set(numbers))
             chunks = (wanted[i : i + _PAGE] for i in range(0, len(wanted), _PAGE))
+        read = event_reader([column.name for column in columns])
         for chunk in chunks:
             rows = self._event_rows(
                 plan_id, after, until, columns=columns, types=types, leaving_out=leaving_out, numbers=chunk
             )
             for row in rows:
-                yield event_of(row)
+                yield read(row)
 
     def last_seq_as_of(self, day: date, reading: Reading) -> int:
         """The number of the last event that belongs to the record as of the end of ``day`` (Dutch
