@@ -99,6 +99,10 @@ class RunningClock:
         )
 
 
+_TRIGGERS = {trigger.event_type: trigger for trigger in Trigger}
+"""Each workflow event's trigger by the event's type (a replay looks one up for every event)."""
+
+
 @dataclass(frozen=True)
 class Vote:
     """One market leader's decision, waiting for the other's."""
@@ -202,10 +206,9 @@ class PlanRecord:
             return
         if not kind.startswith("workflow."):
             return
-        try:
-            trigger = Trigger(kind.removeprefix("workflow."))
-        except ValueError:
-            raise ReplayError(_("event {seq} has an unknown type {kind!r}").format(seq=event.seq, kind=kind)) from None
+        trigger = _TRIGGERS.get(kind)
+        if trigger is None:
+            raise ReplayError(_("event {seq} has an unknown type {kind!r}").format(seq=event.seq, kind=kind))
         transition = transition_for(trigger, self.state)
         payload = event.payload
         if transition is None or (transition.dest and transition.dest.value != payload.get("to")):
