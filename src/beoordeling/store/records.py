@@ -124,37 +124,25 @@ def summary_of(row: Row[Any]) -> PlanSummary:
     )
 
 
-def event_of(row: Row[Any]) -> Event:
-    return Event(
-        seq=row.seq,
-        type=row.type,
-        actor=_actor(row.actor, row.organisation, row.role),
-        occurred_at=aware(datetime.fromisoformat(row.occurred_at_text)),
-        plan_id=row.plan_id,
-        plan_version=row.plan_version,
-        reason=row.reason,
-        payload=json.loads(row.payload),
-        groups=json.loads(row.groups),
-        rules_version=row.rules_version,
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-        recorded_at=aware(datetime.fromisoformat(row.recorded_at_text)) if row.recorded_at_text is not None else None,
-    )
-
-
 _FIELDS = (
     "seq", "type", "actor", "organisation", "role", "occurred_at_text", "plan_id", "plan_version", "reason",
     "payload", "groups", "rules_version", "prev_hash", "hash", "recorded_at_text",
 )  # fmt: skip
+"""The columns an event is made of, its moments as their exact text."""
 _MAX_GROUPS = 4_096
 
 
+def event_of(row: Row[Any]) -> Event:
+    """The event of a row of the events table (any columns that include :data:`_FIELDS`)."""
+    return event_reader(row._fields)(row)
+
+
 def event_reader(names: Sequence[str]) -> Callable[[Sequence[Any]], Event]:
-    """What makes events of one stream of rows of the columns ``names`` (:meth:`Store.events`):
-    :func:`event_of`, faster. It picks the values by position (a row's attributes cost nearly a
-    microsecond each), and parses each distinct text of groups once: plans share their region,
-    theme, sectors and insurers, so the events of one stream share their groups dicts (read them,
-    never change them), as the events of one append already do (bench/stats_quarter.py)."""
+    """What makes the events of one stream of rows of the columns ``names`` (:meth:`Store.events`).
+    It picks the values by position (a row's attributes cost nearly a microsecond each), and parses
+    each distinct text of groups once: plans share their region, theme, sectors and insurers, so
+    the events of one stream share their groups dicts (read them, never change them), as the events
+    of one append already do (bench/stats_quarter.py)."""
     pick = operator.itemgetter(*(names.index(name) for name in _FIELDS))
     parsed: dict[str, dict[str, Any]] = {}
 
