@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import tempfile
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from beoordeling import Store, load_plan
 from beoordeling._time import local_date
@@ -92,3 +94,23 @@ def test_accepted_events_keep_the_bounds_and_views_as_of_any_date_equal_a_filter
                 }
                 expected = [(d.plan_id, d.what, d.due_on) for d in desk.deadlines_of(records, {}, on)]
                 assert expected == [(d.plan_id, d.what, d.due_on) for d in desk.deadlines(on, reading)]
+
+
+_AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)))
+def test_the_dutch_day_of_a_moment_is_its_day_in_amsterdam(moment: datetime) -> None:
+    """``local_date`` keeps the day of each UTC hour it has met: exact, since Amsterdam's offset is
+    whole hours and changes on the hour."""
+    assert moment.astimezone(_AMSTERDAM).date() == local_date(moment)
+    assert moment.astimezone(_AMSTERDAM).date() == local_date(moment.astimezone(_AMSTERDAM))
+
+
+def test_the_dutch_day_around_every_change_of_the_clocks() -> None:
+    for year in range(2019, 2031):
+        for month in (3, 10):
+            moment = datetime(year, month, 24, tzinfo=UTC)
+            while moment < datetime(year, month + 1, 1, 6, tzinfo=UTC):
+                assert moment.astimezone(_AMSTERDAM).date() == local_date(moment), moment
+                moment += timedelta(minutes=7)
