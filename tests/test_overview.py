@@ -187,7 +187,7 @@ def test_the_quarters_counts_so_far_and_where_its_full_figures_are(workbook: Pat
     quarter, total = (sum(int(str(row[k])) for row in rows[1:-1]) for k in (2, 3))
     assert total > quarter > 0
     assert "Volledige cijfers" == rows[-1][0]
-    assert str(rows[-1][1]).startswith("beoordeling stats --quarter 2025Q3")
+    assert str(rows[-1][1]).startswith("beoordeling stats --quarter 2025Q3 --reading happened")
 
 
 TEXT = st.text(st.characters(codec="utf-8"), max_size=60) | st.sampled_from(FORMULA_TRIGGERS).flatmap(

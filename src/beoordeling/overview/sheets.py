@@ -22,7 +22,7 @@ from ..model import Obligation, PlanState, Sector, Theme
 from ..money import AccountKind, euros
 from ..money.books import Books
 from ..money.budget import budget
-from ..stats import OUTCOMES, Count, Figures, Period, period_of
+from ..stats import OUTCOMES, Count, Period, period_of
 from ..stats.words import outcome, step
 from ..store import Event, Reading, Store, events_as_of
 from ..workflow import PlanRecord, Trigger, local_date
@@ -176,7 +176,7 @@ def overview_sheets(store: Store, *, on: date, reading: Reading = Reading.HAPPEN
         Sheet("Mijlpalen", MILESTONES, milestones),
         Sheet("Betalingen", PAYMENTS, payments),
         *_money_sheets(store, titles, on, reading),
-        Sheet("Cijfers", FIGURES, _figure_rows(count.figures(), on)),
+        Sheet("Cijfers", FIGURES, _figure_rows(count, reading)),
     ]  # fmt: skip
 
 
@@ -186,18 +186,21 @@ def _quarter_to(on: date) -> Period:
     return Period(quarter.start, on, quarter.label)
 
 
-def _figure_rows(found: Figures, on: date) -> list[tuple[Any, ...]]:
-    """The counts of the quarter so far and up to ``on``, and where the quarter's full figures are."""
-    label = found.period.label
+def _figure_rows(count: Count, reading: Reading) -> list[tuple[Any, ...]]:
+    """The counts of the quarter so far and up to the overview's date, and the command that gives
+    the quarter's full figures in the same reading."""
+    label = count.period.label
+    in_period, to_date = count.outcomes()
     with speaking("nl"):
         rows: list[tuple[Any, ...]] = [
-            (step(code), outcome(result), found.in_period.get((code, result), 0), found.to_date.get((code, result), 0))
+            (step(code), outcome(result), in_period.get((code, result), 0), to_date.get((code, result), 0))
             for code, result in OUTCOMES.values()
         ]
         rows.append((
             "Volledige cijfers",
-            f"beoordeling stats --quarter {label}: per regio, thema, sector en marktleiders, de termijnen, de "
-            f"criteria, de administratieve last en het geld; als rapport met -o cijfers-{label}.pdf (of .xlsx, .json)",
+            f"beoordeling stats --quarter {label} --reading {reading.value}: per regio, thema, sector en "
+            f"marktleiders, de termijnen, de criteria, de administratieve last en het geld; als rapport met "
+            f"-o cijfers-{label}.pdf (of .xlsx, .json)",
             None, None,
         ))  # fmt: skip
     return rows

@@ -22,8 +22,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from scipy.stats import fisher_exact
-
 __all__ = ["MIN_DECIDED", "Comparison", "compare", "holm", "wilson"]
 
 MIN_DECIDED = 5
@@ -100,6 +98,8 @@ def compare(
 ) -> tuple[Comparison, ...]:
     """The comparisons of every group with the rest, per step: ``decided`` maps a step to each
     decided plan's outcome (True: passed); ``members`` maps (split, group) to its plans."""
+    from scipy.stats import fisher_exact  # noqa: PLC0415 - SciPy is slow to load: only a comparison needs it
+
     found: list[Comparison] = []
     for step, outcomes in decided.items():
         total, total_passed = len(outcomes), sum(outcomes.values())

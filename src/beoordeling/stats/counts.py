@@ -311,6 +311,11 @@ class Count:
                 else:
                     self.unread.append(event.seq)
 
+    def outcomes(self) -> tuple[Mapping[tuple[str, str], int], Mapping[tuple[str, str], int]]:
+        """The plans per step and outcome (:data:`OUTCOMES`) in the period and up to its end, of the
+        events taken: the counts alone, without the rest of :meth:`figures`."""
+        return {k: len(v) for k, v in self._in_period.items()}, {k: len(v) for k, v in self._to_date.items()}
+
     def tally(self, event: Event) -> None:
         """Count the criteria results of a decision of :attr:`unread`, read in full."""
         self._tally.add(event.payload.get("assessment"))
