@@ -430,3 +430,4 @@ def test_the_books_of_several_days_from_one_pass_are_each_days_books(tmp_path: P
                 alone = Books.balances_of(store, day, reading)
                 assert (day, budget(alone, str).lines, alone.queue) == (day, budget(books, str).lines, books.queue)
             assert len({budget(books, str).lines for books in together}) > 1, "the days' books differ"
+        assert [] == Books.balances_on(store, [])

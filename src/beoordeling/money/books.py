@@ -203,6 +203,8 @@ class Books:
         """:meth:`balances_of` as of each of ``days``, from one pass of the database over the
         postings: the end of every day but the last is one more boundary between the sums (the
         quarterly statistics want the books at the end of a quarter and of the one before)."""
+        if not days:
+            return []
         requested = lambda plan_id, version: _requested(store, plan_id, version, plans)  # noqa: E731
         everything = list(store.events(types=(PROGRAMME_ADOPTED,)))
         adopted = {day: list(events_as_of(everything, day, reading)) for day in days}
