@@ -22,9 +22,10 @@ from ..model import Obligation, PlanState, Sector, Theme
 from ..money import AccountKind, euros
 from ..money.books import Books
 from ..money.budget import budget
-from ..stats import OUTCOMES, Count, Period, period_of
+from ..stats import OUTCOMES, Outcomes, Period, period_of
 from ..stats.words import outcome, step
 from ..store import Event, Reading, Store, events_as_of
+from ..store.asof import event_day
 from ..workflow import PlanRecord, Trigger, local_date
 from ..workflow.definition import TRANSITIONS
 
@@ -146,12 +147,12 @@ def overview_sheets(store: Store, *, on: date, reading: Reading = Reading.HAPPEN
     decisions: list[Event] = []
     letters: dict[str, date] = {}
     quarter = _quarter_to(on)
-    count = Count(quarter, reading)
+    outcomes = Outcomes(quarter.start)
     for event in events_as_of(store.events(), on, reading):
         when = local_date(event.occurred_at)
         if event.plan_id is None:
             continue
-        count.take(event)
+        outcomes.add(event, event_day(event, reading))
         plan = plans.get(event.plan_id)
         if plan is None:
             plan = plans[event.plan_id] = _Plan(PlanRecord(event.plan_id))
@@ -176,7 +177,7 @@ def overview_sheets(store: Store, *, on: date, reading: Reading = Reading.HAPPEN
         Sheet("Mijlpalen", MILESTONES, milestones),
         Sheet("Betalingen", PAYMENTS, payments),
         *_money_sheets(store, titles, on, reading),
-        Sheet("Cijfers", FIGURES, _figure_rows(count, reading)),
+        Sheet("Cijfers", FIGURES, _figure_rows(outcomes, quarter.label, reading)),
     ]  # fmt: skip
 
 
@@ -186,11 +187,10 @@ def _quarter_to(on: date) -> Period:
     return Period(quarter.start, on, quarter.label)
 
 
-def _figure_rows(count: Count, reading: Reading) -> list[tuple[Any, ...]]:
-    """The counts of the quarter so far and up to the overview's date, and the command that gives
-    the quarter's full figures in the same reading."""
-    label = count.period.label
-    in_period, to_date = count.outcomes()
+def _figure_rows(outcomes: Outcomes, label: str, reading: Reading) -> list[tuple[Any, ...]]:
+    """The counts of the quarter ``label`` so far and up to the overview's date, and the command
+    that gives the quarter's full figures in the same reading."""
+    in_period, to_date = outcomes.counts()
     with speaking("nl"):
         rows: list[tuple[Any, ...]] = [
             (step(code), outcome(result), in_period.get((code, result), 0), to_date.get((code, result), 0))

@@ -20,7 +20,7 @@ from .._i18n import _
 from ..model import PlanState
 from ..money.books import Books
 from ..store import Event, Reading
-from ..store.asof import event_day
+from ..store.asof import AsOf, event_day
 from ..workflow import PlanRecord
 from .burden import Burden, BurdenWatch
 from .clocks import ClockFigures, ClockWatch
@@ -36,6 +36,7 @@ __all__ = [
     "CriterionCount",
     "Figures",
     "Group",
+    "Outcomes",
     "Period",
     "QuickTestStanding",
     "figures",
@@ -257,6 +258,31 @@ def figures(
     return count.figures(min_decided=min_decided, books=books)
 
 
+class Outcomes:
+    """The plans per step and outcome (:data:`OUTCOMES`) in a period from ``start`` (None: from
+    the first event) and up to its end, taking the events of the period's record one by one."""
+
+    def __init__(self, start: date | None) -> None:
+        self.start = start
+        self.in_period: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.to_date: dict[tuple[str, str], set[str]] = defaultdict(set)
+
+    def add(self, event: Event, on: date) -> bool:
+        """Count ``event``, on day ``on``; whether it is an outcome of the period itself."""
+        key = OUTCOMES.get(event.type)
+        if key is None or event.plan_id is None:
+            return False
+        self.to_date[key].add(event.plan_id)
+        if self.start is not None and on < self.start:
+            return False
+        self.in_period[key].add(event.plan_id)
+        return True
+
+    def counts(self) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+        """How many plans, in the period and up to its end."""
+        return {k: len(v) for k, v in self.in_period.items()}, {k: len(v) for k, v in self.to_date.items()}
+
+
 class Count:
     """The figures of a period, taking the events one by one (in store order), so that one stream
     of a store's events can feed the counts of several periods (:func:`.evaluation.evaluate`).
@@ -270,9 +296,8 @@ class Count:
         self.reading = reading
         self.records: dict[str, PlanRecord] = {}
         self.unread: list[int] = []
-        self._closed: set[str] = set()
-        self._in_period: dict[tuple[str, str], set[str]] = defaultdict(set)
-        self._to_date: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._as_of = AsOf(period.end, reading)
+        self._outcomes = Outcomes(period.start)
         self._watch = ClockWatch(period.start, period.end)
         self._burden = BurdenWatch(period.start)
         self._requests = RequestTally()
@@ -283,13 +308,11 @@ class Count:
         :func:`..store.events_as_of`: a plan is read up to its first event after the end); ``on``
         is its day in the count's reading, if the caller has it."""
         plan_id = event.plan_id
-        if plan_id is None or plan_id in self._closed:
+        if plan_id is None:
             return
         if on is None:
             on = event_day(event, self.reading)
-        period = self.period
-        if on > period.end:
-            self._closed.add(plan_id)
+        if not self._as_of.admits(event, on):
             return
         record = self.records.get(plan_id)
         if record is None:
@@ -299,22 +322,11 @@ class Count:
         self._watch.after(clock, record, on)
         self._burden.after(state, record, event, on)
         self._requests.add(event, on)
-        key = OUTCOMES.get(event.type)
-        if key is None:
-            return
-        self._to_date[key].add(plan_id)
-        if period.start is None or on >= period.start:
-            self._in_period[key].add(plan_id)
-            if event.type in _DECISIONS:
-                if "assessment" in event.payload:
-                    self._tally.add(event.payload["assessment"])
-                else:
-                    self.unread.append(event.seq)
-
-    def outcomes(self) -> tuple[Mapping[tuple[str, str], int], Mapping[tuple[str, str], int]]:
-        """The plans per step and outcome (:data:`OUTCOMES`) in the period and up to its end, of the
-        events taken: the counts alone, without the rest of :meth:`figures`."""
-        return {k: len(v) for k, v in self._in_period.items()}, {k: len(v) for k, v in self._to_date.items()}
+        if self._outcomes.add(event, on) and event.type in _DECISIONS:
+            if "assessment" in event.payload:
+                self._tally.add(event.payload["assessment"])
+            else:
+                self.unread.append(event.seq)
 
     def tally(self, event: Event) -> None:
         """Count the criteria results of a decision of :attr:`unread`, read in full."""
@@ -323,7 +335,7 @@ class Count:
     def figures(self, *, min_decided: int = MIN_DECIDED, books: Books | None = None) -> Figures:
         """The figures of the events taken; with ``books`` (as of the period's end, in the same
         reading), also where the money stands."""
-        records, to_date = self.records, self._to_date
+        records, to_date = self.records, self._outcomes.to_date
         standing = _standing(to_date, set(records))
         members: dict[tuple[str, str], set[str]] = defaultdict(set)
         for plan_id in to_date[("quick-test", "submitted")]:
@@ -345,8 +357,7 @@ class Count:
             if record.state is not PlanState.DRAFT:
                 states[record.state] = states.get(record.state, 0) + 1
         return Figures(
-            self.period, self.reading, {k: len(v) for k, v in self._in_period.items()},
-            {k: len(v) for k, v in to_date.items()}, standing,
+            self.period, self.reading, *self._outcomes.counts(), standing,
             dict(sorted(states.items(), key=lambda item: list(PlanState).index(item[0]))), groups,
             self._watch.figures(records.values()), comparisons, self._tally.counts(), self._burden.burden(),
             None if books is None else self._requests.money(books, _themes(records)),

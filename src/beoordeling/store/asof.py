@@ -24,7 +24,7 @@ from enum import StrEnum
 from .._time import local_date
 from .events import Event
 
-__all__ = ["Reading", "events_as_of"]
+__all__ = ["AsOf", "Reading", "events_as_of"]
 
 
 class Reading(StrEnum):
@@ -43,14 +43,27 @@ def event_day(event: Event, reading: Reading) -> date:
     return local_date(event.occurred_at)
 
 
+class AsOf:
+    """Which events, taken one by one in store order, belong to the record as of the end of ``on``
+    in ``reading``: a plan is read up to its first event after the day."""
+
+    def __init__(self, on: date, reading: Reading = Reading.HAPPENED) -> None:
+        self.on = on
+        self.reading = reading
+        self._closed: set[str | None] = set()
+
+    def admits(self, event: Event, day: date | None = None) -> bool:
+        """Whether ``event`` belongs; ``day`` is its day in the reading, if the caller has it."""
+        if event.plan_id in self._closed:
+            return False
+        if (day if day is not None else event_day(event, self.reading)) > self.on:
+            if event.plan_id is not None:
+                self._closed.add(event.plan_id)
+            return False
+        return True
+
+
 def events_as_of(events: Iterable[Event], on: date, reading: Reading = Reading.HAPPENED) -> Iterator[Event]:
     """The events of ``events`` (in store order) that belong to the record as of the end of ``on``."""
-    closed: set[str | None] = set()
-    for event in events:
-        if event.plan_id in closed:
-            continue
-        if event_day(event, reading) > on:
-            if event.plan_id is not None:
-                closed.add(event.plan_id)
-            continue
-        yield event
+    cut = AsOf(on, reading)
+    return (event for event in events if cut.admits(event))
