@@ -1,10 +1,11 @@
-"""Type-check an expression tree against the plan model and compile it to Python closures.
+"""Type-check an expression tree against the plan model; the checked tree is what ``_codegen`` turns
+into Python.
 
-Each expression is compiled once per rules version into two closures: a plain one for bulk
-evaluation, and a traced one that also records every plan value it reads (the field path and the
-value), so that a result can name the values that caused it. In a quantifier the traced closure
-keeps only the reads of the item that decided the answer (the first match of ``any``, the first
-miss of ``all``), which is what a reader needs to see.
+Checking gives every node its type (what it yields, and whether that may be empty) and every field
+path its shape (where it starts, which steps may meet an empty object). Nothing here runs a plan:
+the checked tree is compiled to Python functions by :mod:`._codegen` when an edition is first
+evaluated, so ``rules check`` and loading stay cheap and every rule is refused or accepted before
+any code exists.
 
 A value the expression needs but the plan leaves empty raises :class:`Undecided`: a criterion that
 cannot be decided is *incomplete*, never silently passed or failed. That holds for ordering
@@ -16,68 +17,90 @@ as are ``present()``, ``len()`` and quantifiers (an empty list has no items).
 from __future__ import annotations
 
 import difflib
-import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from .._i18n import _
 from ..model._types import LabelledEnum
 from ._expr import Binary, Call, Compare, ListLiteral, Literal, Node, Not, Path, Quantifier, SyntaxProblem, parse
-from ._runtime import (
-    ORDER,
-    Env,
-    Fn,
-    Undecided,
-    add_days,
-    add_years,
-    both,
-    either,
-    is_present,
-    mentions,
-    path_reader,
-    plain_quantifier,
-    present_of,
-    traced_quantifier,
-    years_between,
-)
+from ._runtime import Env, Undecided, add_days, add_years, is_present, mentions, years_between
 from ._types import BOOL, DATE, KIND_WORDS, MONEY, NULL, NUMBER, TEXT, Type, context_fields, fields_of
 
-__all__ = ["Compiled", "Env", "Undecided", "compile_expression"]
+__all__ = ["FUNCTIONS", "Compiled", "Env", "PathShape", "Undecided", "compile_expression"]
+
+
+@dataclass(frozen=True, slots=True)
+class PathShape:
+    """A checked field path: where it starts, and before each further name whether the object
+    reached so far may be empty (only there does the generated code test for ``None``)."""
+
+    root: str
+    """``plan``, ``on``, ``milestone`` or ``var`` (a quantifier's variable)."""
+    guarded: tuple[bool, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    """A checked expression, its type, both closures, and the plan fields it reads."""
+    """A checked expression: its tree, the type of every node in it, and the plan fields it reads.
+
+    ``plain(env)`` and ``traced(env)`` run it on its own (tests, explanations); criteria run fused
+    into one generated function each (see :mod:`._codegen`)."""
 
     text: str
     type: Type
-    plain: Fn
-    traced: Fn
-    fields: frozenset[str]
+    tree: Node
+    types: dict[int, Type] = field(repr=False, compare=False)
+    """The type of each node, by ``id`` of the node (the tree keeps them alive)."""
+    shapes: dict[int, PathShape] = field(repr=False, compare=False)
+    fields: frozenset[str] = frozenset()
+    _functions: dict[str, Callable[..., Any]] = field(default_factory=dict, repr=False, compare=False)
 
+    def type_of(self, node: Node) -> Type:
+        return self.types[id(node)]
 
-class _Typed(NamedTuple):
-    type: Type
-    plain: Fn
-    traced: Fn
+    def shape_of(self, node: Path) -> PathShape:
+        return self.shapes[id(node)]
+
+    def plain(self, env: Env) -> Any:
+        """The value on ``env``'s plan; raises :class:`Undecided` when a needed value is empty."""
+        return self._function("plain")(env.plan, env.on, env.milestone)
+
+    def traced(self, env: Env) -> Any:
+        """The value, adding each plan value read to ``env.reads`` as (field path, value)."""
+        raw: list[tuple[str, Any, tuple[int, ...]]] = []
+        try:
+            return self._function("traced")(env.plan, env.on, env.milestone, raw)
+        finally:
+            env.reads.extend((template.format(*at), value) for template, value, at in raw)
+
+    def _function(self, kind: str) -> Callable[..., Any]:
+        found = self._functions.get(kind)
+        if found is None:
+            from ._codegen import expression_functions  # noqa: PLC0415 - codegen imports this module
+
+            plain, traced = expression_functions(self)
+            self._functions.update(plain=plain, traced=traced)
+            found = self._functions[kind]
+        return found
 
 
 def compile_expression(text: str, expect: Type | None = None) -> Compiled:
-    """Parse, check and compile ``text``; ``expect`` is the type the caller needs (true/false for a
-    check). Raises ``SyntaxProblem`` naming the column of the problem."""
+    """Parse and check ``text``; ``expect`` is the type the caller needs (true/false for a check).
+    Raises ``SyntaxProblem`` naming the column of the problem."""
     checker = _Checker()
-    typed = checker.check(parse(text), {})
-    if expect is not None and (typed.type.kind != expect.kind):
+    tree = parse(text)
+    found = checker.check(tree, {})
+    if expect is not None and (found.kind != expect.kind):
         raise SyntaxProblem(
             _("the expression must give {expected}; it gives {found}").format(
-                expected=expect.describe(), found=typed.type.describe()
+                expected=expect.describe(), found=found.describe()
             ),
             1,
         )
-    return Compiled(text, typed.type, typed.plain, typed.traced, frozenset(checker.fields))
+    return Compiled(text, found, tree, checker.types, checker.shapes, frozenset(checker.fields))
 
 
 # --- the checker ----------------------------------------------------------------------------------
@@ -90,71 +113,61 @@ Scope = dict[str, tuple[Type, str]]
 class _Checker:
     def __init__(self) -> None:
         self.fields: set[str] = set()
+        self.types: dict[int, Type] = {}
+        self.shapes: dict[int, PathShape] = {}
 
-    def check(self, node: Node, scope: Scope) -> _Typed:
-        method: Callable[[Any, Scope], _Typed] = getattr(self, f"_{type(node).__name__.lower()}")
-        return method(node, scope)
+    def check(self, node: Node, scope: Scope) -> Type:
+        method: Callable[[Any, Scope], Type] = getattr(self, f"_{type(node).__name__.lower()}")
+        found = method(node, scope)
+        self.types[id(node)] = found
+        return found
 
-    def _expect(self, typed: _Typed, node: Node, kinds: tuple[str, ...], what: str) -> None:
-        if typed.type.kind not in kinds:
+    def _expect(self, found: Type, node: Node, kinds: tuple[str, ...], what: str) -> None:
+        if found.kind not in kinds:
             raise SyntaxProblem(
                 _("{what} needs {kinds}; {text!r} is {value}").format(
-                    what=what, kinds=_kinds(kinds), text=node.text, value=typed.type.describe()
+                    what=what, kinds=_kinds(kinds), text=node.text, value=found.describe()
                 ),
                 node.column,
             )
 
     # leaves
 
-    def _literal(self, node: Literal, scope: Scope) -> _Typed:
+    def _literal(self, node: Literal, scope: Scope) -> Type:
         value = node.value
-        kind = (
-            NULL
-            if value is None
-            else BOOL
-            if isinstance(value, bool)
-            else NUMBER
-            if isinstance(value, int)
-            else MONEY
-            if isinstance(value, Decimal)
-            else DATE
-            if isinstance(value, date)
-            else TEXT
-        )
+        if value is None:
+            return NULL
+        if isinstance(value, bool):
+            return BOOL
+        if isinstance(value, int):
+            return NUMBER
+        if isinstance(value, Decimal):
+            return MONEY
+        if isinstance(value, date):
+            return DATE
+        return TEXT
 
-        def const(env: Env) -> Any:
-            return value
-
-        return _Typed(kind, const, const)
-
-    def _listliteral(self, node: ListLiteral, scope: Scope) -> _Typed:
+    def _listliteral(self, node: ListLiteral, scope: Scope) -> Type:
         items = [self.check(item, scope) for item in node.items]
-        kinds = {item.type.kind for item in items}
+        kinds = {item.kind for item in items}
         if len(kinds) > 1:
             raise SyntaxProblem(_("the items of {text} are of different kinds").format(text=node.text), node.column)
-        item_type = items[0].type if items else NULL
-        plain_items = [item.plain for item in items]
-        traced_items = [item.traced for item in items]
+        return Type("list", item=items[0] if items else NULL)
 
-        def plain(env: Env) -> list[Any]:
-            return [f(env) for f in plain_items]
-
-        def traced(env: Env) -> list[Any]:
-            return [f(env) for f in traced_items]
-
-        return _Typed(Type("list", item=item_type), plain, traced)
-
-    def _path(self, node: Path, scope: Scope) -> _Typed:
+    def _path(self, node: Path, scope: Scope) -> Type:
         head, rest = node.names[0], node.names[1:]
         var = scope.get(head)
         if var is not None:
             current, field_path = var
+            root = "var"
         else:
             roots = context_fields()
             if head not in roots:
                 raise SyntaxProblem(_unknown(head, roots, _("the plan")), node.column)
             current, field_path = roots[head], head
+            root = head if head in ("on", "milestone") else "plan"
         nullable = current.nullable
+        guarded = []
         for name in rest:
             if current.kind == "list":
                 raise SyntaxProblem(
@@ -173,179 +186,64 @@ class _Checker:
             fields = fields_of(current.model)
             if name not in fields:
                 raise SyntaxProblem(_unknown(name, fields, field_path), node.column)
+            guarded.append(current.nullable)
             current = fields[name]
             nullable = nullable or current.nullable
             field_path = f"{field_path}.{name}"
         self.fields.add(field_path)
-        result = current.optional() if nullable else current
-        text = node.text
-        plain = path_reader(head, rest, "var" if var is not None else "env" if head in ("on", "milestone") else "plan")
-        suffix = "".join(f".{name}" for name in rest)
-
-        def traced(env: Env) -> Any:
-            value = plain(env)
-            where = env.paths[head] + suffix if var is not None else text
-            env.reads.append((where, value))
-            return value
-
-        return _Typed(result, plain, traced)
+        self.shapes[id(node)] = PathShape(root, tuple(guarded))
+        return current.optional() if nullable else current
 
     # operators
 
-    def _not(self, node: Not, scope: Scope) -> _Typed:
-        operand = self.check(node.operand, scope)
-        self._expect(operand, node.operand, ("bool",), "'not'")
-        what = node.operand.text
+    def _not(self, node: Not, scope: Scope) -> Type:
+        self._expect(self.check(node.operand, scope), node.operand, ("bool",), "'not'")
+        return BOOL
 
-        def build(f: Fn) -> Fn:
-            def negate(env: Env) -> bool:
-                value = f(env)
-                if value is None:
-                    raise Undecided(what)
-                return not value
-
-            return negate
-
-        return _Typed(BOOL, build(operand.plain), build(operand.traced))
-
-    def _binary(self, node: Binary, scope: Scope) -> _Typed:
+    def _binary(self, node: Binary, scope: Scope) -> Type:
         left, right = self.check(node.left, scope), self.check(node.right, scope)
-        lt, rt = node.left.text, node.right.text
         if node.op in ("and", "or"):
             self._expect(left, node.left, ("bool",), f"'{node.op}'")
             self._expect(right, node.right, ("bool",), f"'{node.op}'")
-            is_and = node.op == "and"
-            if not left.type.nullable and not right.type.nullable:
-                # Both sides always give true/false: Python's own short-circuit is exact.
-                if is_and:
-                    return _Typed(
-                        BOOL,
-                        both(left.plain, right.plain),
-                        both(left.traced, right.traced),
-                    )
-                return _Typed(BOOL, either(left.plain, right.plain), either(left.traced, right.traced))
-
-            def logic(lf: Fn, rf: Fn) -> Fn:
-                def fn(env: Env) -> bool:
-                    a = lf(env)
-                    if a is None:
-                        raise Undecided(lt)
-                    if bool(a) is not is_and:  # short-circuit: False for and, True for or
-                        return bool(a)
-                    b = rf(env)
-                    if b is None:
-                        raise Undecided(rt)
-                    return bool(b)
-
-                return fn
-
-            return _Typed(BOOL, logic(left.plain, right.plain), logic(left.traced, right.traced))
+            return BOOL
         self._expect(left, node.left, ("number", "money"), f"'{node.op}'")
         self._expect(right, node.right, ("number", "money"), f"'{node.op}'")
-        kind = MONEY if "money" in (left.type.kind, right.type.kind) else NUMBER
-        op = operator.add if node.op == "+" else operator.sub
+        return MONEY if "money" in (left.kind, right.kind) else NUMBER
 
-        def arith(lf: Fn, rf: Fn) -> Fn:
-            def fn(env: Env) -> Any:
-                a, b = lf(env), rf(env)
-                if a is None:
-                    raise Undecided(lt)
-                if b is None:
-                    raise Undecided(rt)
-                return op(a, b)
-
-            return fn
-
-        return _Typed(kind, arith(left.plain, right.plain), arith(left.traced, right.traced))
-
-    def _compare(self, node: Compare, scope: Scope) -> _Typed:
+    def _compare(self, node: Compare, scope: Scope) -> Type:
         left, right = self.check(node.left, scope), self.check(node.right, scope)
-        lt, rt = node.left.text, node.right.text
         if node.op in ("in", "not in"):
-            if right.type.kind != "list" or right.type.item is None:
+            if right.kind != "list" or right.item is None:
                 raise SyntaxProblem(
                     _("'{op}' needs a list on its right; {rt!r} is {value}").format(
-                        op=node.op, rt=rt, value=right.type.describe()
+                        op=node.op, rt=node.right.text, value=right.describe()
                     ),
                     node.column,
                 )
-            _comparable(left.type, right.type.item, node.left, node.right, node.column)
-            negate = node.op == "not in"
-
-            def member(lf: Fn, rf: Fn) -> Fn:
-                def fn(env: Env) -> bool:
-                    return (lf(env) in (rf(env) or ())) is not negate
-
-                return fn
-
-            return _Typed(BOOL, member(left.plain, right.plain), member(left.traced, right.traced))
-
+            _comparable(left, right.item, node.left, node.right, node.column)
+            return BOOL
         if node.op in ("==", "!="):
             # An empty value equals only null: `p.sector == "msz"` is false for a party without a
             # sector, and `a.due == null` tests for emptiness.
-            if NULL.kind not in (left.type.kind, right.type.kind):
-                _comparable(left.type, right.type, node.left, node.right, node.column)
-            equal = node.op == "=="
-            if isinstance(node.right, Literal):
-                constant = node.right.value
-
-                def against(lf: Fn) -> Fn:
-                    if equal:
-                        return lambda env: lf(env) == constant
-                    return lambda env: lf(env) != constant
-
-                return _Typed(BOOL, against(left.plain), against(left.traced))
-
-            def equality(lf: Fn, rf: Fn) -> Fn:
-                def fn(env: Env) -> bool:
-                    return (lf(env) == rf(env)) is equal
-
-                return fn
-
-            return _Typed(BOOL, equality(left.plain, right.plain), equality(left.traced, right.traced))
-
-        for side, typed in ((node.left, left), (node.right, right)):
-            self._expect(typed, side, ("number", "money", "date"), f"'{node.op}'")
-        _comparable(left.type, right.type, node.left, node.right, node.column)
-        op = ORDER[node.op]
-        if isinstance(node.right, Literal):
-            constant = node.right.value
-
-            def against(lf: Fn) -> Fn:
-                def fn(env: Env) -> bool:
-                    a = lf(env)
-                    if a is None:
-                        raise Undecided(lt)
-                    return bool(op(a, constant))
-
-                return fn
-
-            return _Typed(BOOL, against(left.plain), against(left.traced))
-
-        def compare(lf: Fn, rf: Fn) -> Fn:
-            def fn(env: Env) -> bool:
-                a, b = lf(env), rf(env)
-                if a is None:
-                    raise Undecided(lt)
-                if b is None:
-                    raise Undecided(rt)
-                return bool(op(a, b))
-
-            return fn
-
-        return _Typed(BOOL, compare(left.plain, right.plain), compare(left.traced, right.traced))
+            if NULL.kind not in (left.kind, right.kind):
+                _comparable(left, right, node.left, node.right, node.column)
+            return BOOL
+        for side, found in ((node.left, left), (node.right, right)):
+            self._expect(found, side, ("number", "money", "date"), f"'{node.op}'")
+        _comparable(left, right, node.left, node.right, node.column)
+        return BOOL
 
     # functions
 
-    def _call(self, node: Call, scope: Scope) -> _Typed:
-        spec = _FUNCTIONS.get(node.name)
+    def _call(self, node: Call, scope: Scope) -> Type:
+        spec = FUNCTIONS.get(node.name)
         if spec is None:
-            known = ", ".join(sorted([*_FUNCTIONS, *_QUANTIFIER_NAMES]))
+            known = ", ".join(sorted([*FUNCTIONS, *_QUANTIFIER_NAMES]))
             raise SyntaxProblem(
                 _("unknown function {name}(); the functions are {known}").format(name=node.name, known=known),
                 node.column,
             )
-        kinds, result, impl, accepts_null = spec
+        kinds, result, _impl, _accepts_null = spec
         if len(node.args) != len(kinds):
             raise SyntaxProblem(
                 _("{name}() takes {kinds} argument(s); found {args}").format(
@@ -357,42 +255,9 @@ class _Checker:
         for arg, arg_node, allowed in zip(args, node.args, kinds, strict=True):
             if allowed:
                 self._expect(arg, arg_node, allowed, f"{node.name}()")
-        result_type = result(args[0].type) if callable(result) else result
-        texts = [arg.text for arg in node.args]
+        return result(args[0]) if callable(result) else result
 
-        def build(fns: list[Fn]) -> Fn:
-            if node.name == "present":
-                return present_of(fns[0])
-            if len(fns) == 1 and accepts_null:
-                (f,) = fns
-
-                def direct(env: Env) -> Any:
-                    return impl(f(env))
-
-                return direct
-            if len(fns) == 1:
-                (f,) = fns
-
-                def one(env: Env) -> Any:
-                    value = f(env)
-                    if value is None and not accepts_null:
-                        raise Undecided(texts[0])
-                    return impl(value)
-
-                return one
-
-            def many(env: Env) -> Any:
-                values = [f(env) for f in fns]
-                for value, text in zip(values, texts, strict=True):
-                    if value is None and not accepts_null:
-                        raise Undecided(text)
-                return impl(*values)
-
-            return many
-
-        return _Typed(result_type, build([a.plain for a in args]), build([a.traced for a in args]))
-
-    def _quantifier(self, node: Quantifier, scope: Scope) -> _Typed:
+    def _quantifier(self, node: Quantifier, scope: Scope) -> Type:
         if node.var in scope or node.var in context_fields():
             raise SyntaxProblem(
                 _(
@@ -401,25 +266,23 @@ class _Checker:
                 node.column,
             )
         collection = self.check(node.collection, scope)
-        if collection.type.kind != "list" or collection.type.item is None:
+        if collection.kind != "list" or collection.item is None:
             raise SyntaxProblem(
                 _("{name}() goes over a list; {text!r} is {value}").format(
-                    name=node.name, text=node.collection.text, value=collection.type.describe()
+                    name=node.name, text=node.collection.text, value=collection.describe()
                 ),
                 node.column,
             )
         field_base = f"{node.collection.text}[]"
         if isinstance(node.collection, Path) and node.collection.names[0] in scope:
             field_base = f"{scope[node.collection.names[0]][1]}{''.join('.' + n for n in node.collection.names[1:])}[]"
-        inner: Scope = {**scope, node.var: (collection.type.item, field_base)}
-        where = self.check(node.where, inner) if node.where is not None else None
-        if where is not None:
-            self._expect(where, node.where, ("bool",), "the 'if' of a quantifier")  # type: ignore[arg-type]
+        inner: Scope = {**scope, node.var: (collection.item, field_base)}
+        if node.where is not None:
+            self._expect(self.check(node.where, inner), node.where, ("bool",), "the 'if' of a quantifier")
         body = self.check(node.body, inner)
-        result = self._quantifier_type(node, collection.type.item, body)
-        return _quantify(node, collection, where, body, result)
+        return self._quantifier_type(node, body)
 
-    def _quantifier_type(self, node: Quantifier, item: Type, body: _Typed) -> Type:
+    def _quantifier_type(self, node: Quantifier, body: Type) -> Type:
         name = node.name
         if name in ("any", "all"):
             self._expect(body, node.body, ("bool",), f"{name}()")
@@ -427,39 +290,23 @@ class _Checker:
         if name == "count":
             return NUMBER
         if name == "list":
-            return Type("list", item=body.type)
+            return Type("list", item=body)
         allowed = ("number", "money") if name == "sum" else ("number", "money", "date")
-        if body.type.kind not in allowed:
+        if body.kind not in allowed:
             raise SyntaxProblem(
                 _("{name}() needs {allowed} per item; found {value}").format(
-                    name=name, allowed=_kinds(allowed), value=body.type.describe()
+                    name=name, allowed=_kinds(allowed), value=body.describe()
                 ),
                 node.column,
             )
-        return body.type.required() if name == "sum" else body.type.optional()
-
-
-# --- quantifiers ----------------------------------------------------------------------------------------
-
-
-def _quantify(node: Quantifier, collection: _Typed, where: _Typed | None, body: _Typed, result: Type) -> _Typed:
-    # count(x for x in l if ...) counts the items; count(cond for x in l) counts the true conditions.
-    counts_truth = node.name == "count" and body.type.kind == "bool"
-    zero = Decimal("0.00") if body.type.kind == "money" else 0  # an empty sum of amounts is still money
-    plain = plain_quantifier(
-        node, collection.plain, where.plain if where else None, body.plain, counts_truth=counts_truth, zero=zero
-    )
-    traced = traced_quantifier(
-        node, collection.traced, where.traced if where else None, body.traced, counts_truth=counts_truth, zero=zero
-    )
-    return _Typed(result, plain, traced)
+        return body.required() if name == "sum" else body.optional()
 
 
 # --- function table ------------------------------------------------------------------------------------
 
 _Spec = tuple[tuple[tuple[str, ...], ...], Type | Callable[[Type], Type], Callable[..., Any], bool]
 
-_FUNCTIONS: dict[str, _Spec] = {
+FUNCTIONS: dict[str, _Spec] = {
     # name: (argument kinds, result type, implementation, accepts an empty value)
     "present": (((),), BOOL, is_present, True),
     "len": ((("list", "text"),), NUMBER, lambda v: 0 if v is None else len(v), True),
@@ -471,6 +318,9 @@ _FUNCTIONS: dict[str, _Spec] = {
     "mentions": ((("text",), ("list",)), BOOL, mentions, True),
     "years_between": ((("date",), ("date",)), NUMBER, years_between, False),
 }
+"""The functions a rule may call; ``_codegen`` writes ``present``, ``len``, ``lower``, ``label`` and
+``year`` out inline and calls the others by their entry here."""
+
 _QUANTIFIER_NAMES = ("any", "all", "count", "sum", "min", "max", "list")
 
 

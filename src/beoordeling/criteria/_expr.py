@@ -11,7 +11,9 @@ read as a key) and rules stay plain YAML without quotes.
 
 There are no assignments, no loops other than quantifiers over a plan's finite lists, no recursion
 and no access to anything but the plan's fields: every expression ends. The tree is type-checked
-against the plan model and compiled to closures in ``_compile``; it is never handed to ``eval``.
+against the plan model in ``_compile`` and written out as Python by ``_codegen`` from the checked
+tree alone (names it makes up, field names of the model, literals written with ``repr``); rule text
+is never handed to ``eval``.
 """
 
 from __future__ import annotations

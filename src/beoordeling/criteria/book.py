@@ -68,6 +68,8 @@ class Criterion:
     show: tuple[tuple[str, Compiled], ...]
     digest: str
     """SHA-256 over the criterion's definition; part of every edition's content hash."""
+    code: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Its generated functions (``_codegen.CriterionCode``), made when an edition first needs them."""
 
     @property
     def id(self) -> str:
@@ -97,7 +99,7 @@ class Edition:
     unconfirmed: tuple[str, ...]
     content_hash: str
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    """What the evaluator derives once per edition (its fast deciders); not part of its identity."""
+    """What the evaluator derives once per edition (its generated program); not part of its identity."""
 
     @property
     def version(self) -> str:
@@ -126,6 +128,7 @@ class RuleBook:
     """Per criteria set: changes the sources mention but do not confirm."""
     files: tuple[str, ...] = ()
     _editions: dict[tuple[date, tuple[str, ...]], Edition] = field(default_factory=dict, compare=False, repr=False)
+    _named: dict[tuple[date, tuple[str, ...]], Edition] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def content_hash(self) -> str:
@@ -139,13 +142,21 @@ class RuleBook:
     def edition(self, on: date, insurers: Iterable[str] = ()) -> Edition:
         """The criteria in force on ``on``, with the overlays of ``insurers``; refuses a date
         before the first rules."""
-        overlays = self.overlays_for(insurers)
+        names = tuple(insurers)
+        named = (on, names)
+        found = self._named.get(named)  # the same date and names as before: no matching needed
+        if found is not None:
+            return found
+        overlays = self.overlays_for(names)
         key = (on, tuple(o.insurer for o in overlays))
         cached = self._editions.get(key)
         if cached is None:
             if len(self._editions) > 10_000:
                 self._editions.clear()
             cached = self._editions[key] = self._edition(on, overlays)
+        if len(self._named) > 10_000:
+            self._named.clear()
+        self._named[named] = cached
         return cached
 
     def _edition(self, on: date, overlays: tuple[OverlaySpec, ...]) -> Edition:

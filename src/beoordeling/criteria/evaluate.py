@@ -1,11 +1,13 @@
 """Apply the criteria in force to a plan: per criterion an outcome, per step a verdict a person
 understands at once.
 
-Two entry points share one decision procedure (:func:`_decide`):
+Each criterion runs as generated Python (``_codegen``: one function per criterion, plain and
+traced, made once per rules version), and two entry points use them:
 
 - :func:`evaluate` gives the full, traced result: explanations in Dutch naming the values that
   caused them, the values read, the citation and the rules stamp. This is what the self-check,
-  decisions and letters use.
+  decisions and letters use. It decides every status and step outcome at once and keeps the raw
+  trace; result objects, explanations and read summaries are written out when first read.
 - :func:`statuses` gives only the outcome per criterion, for statistics over many plans.
 
 Assessors' judgements are input. A judgement criterion passes or fails only when every deciding
@@ -25,8 +27,7 @@ from .._dutch import enumeration
 from .._i18n import _
 from ..errors import Problem, RulesError
 from ..model import Milestone, Plan
-from ._compile import Compiled
-from ._runtime import Env, Undecided
+from ._codegen import CriterionCode, criterion_code
 from ._values import fill, in_dutch, json_safe
 from .book import Criterion, Edition, RuleBook, default_rules
 from .results import (
@@ -80,7 +81,7 @@ class _Decision:
     status: Status
     missing: list[int]
     """Indexes of evidence items asked but not present."""
-    asked: list[bool | None]
+    asked: Sequence[bool | None]
     """Per evidence item: present (True/False) or not asked (None)."""
     undecided: str | None = None
     """The expression that was empty, when the check could not be decided."""
@@ -90,61 +91,25 @@ class _Decision:
     override: bool = False
 
 
-def _run(compiled: Compiled, env: Env, traced: bool) -> Any:
-    return compiled.traced(env) if traced else compiled.plain(env)
-
-
-def _decide(
-    criterion: Criterion, env: Env, traced: bool, verdicts: Sequence[Judgement], judges: Sequence[str] | None
-) -> _Decision:
-    if criterion.applies is not None:
-        try:
-            applies = _run(criterion.applies, env, traced)
-        except Undecided:
-            applies = True  # when in doubt, ask
-        if not applies:
-            return _Decision(Status.NOT_APPLICABLE, [], [])
-    asked: list[bool | None] = []
-    missing: list[int] = []
-    for i, evidence in enumerate(criterion.evidence):
-        if evidence.when is not None:
-            try:
-                wanted = _run(evidence.when, env, traced)
-            except Undecided:
-                wanted = True
-            if not wanted:
-                asked.append(None)
-                continue
-        try:
-            present = bool(_run(evidence.check, env, traced))
-        except Undecided:
-            present = False
-        asked.append(present)
-        if not present:
-            missing.append(i)
-    if missing:
-        return _Decision(Status.INCOMPLETE, missing, asked)
+def _with_verdicts(
+    criterion: Criterion, status: Status, asked: tuple[bool | None, ...], verdicts: Sequence[Judgement],
+    judges: Sequence[str] | None,
+) -> _Decision | None:  # fmt: skip
+    """What the assessors' verdicts make of a criterion the plan alone leaves at ``status``: a
+    judgement criterion is decided by them, a failed computed check can be overridden by them."""
     kind = criterion.spec.kind
-    if kind is Kind.JUDGEMENT:
+    if kind is Kind.JUDGEMENT and status is Status.NEEDS_JUDGEMENT:
         return _judged(criterion, verdicts, judges, asked)
-    if criterion.check is None:  # a gate decided by its evidence alone
-        return _Decision(Status.PASS, missing, asked)
-    try:
-        met = _run(criterion.check, env, traced)
-    except Undecided as exc:
-        return _Decision(Status.INCOMPLETE, missing, asked, undecided=exc.what)
-    if met:
-        return _Decision(Status.PASS, missing, asked)
-    if kind is Kind.COMPUTED and verdicts:
+    if kind is Kind.COMPUTED and status is Status.FAIL and verdicts:
         combined = _judged(criterion, verdicts, judges, asked)
         if combined.status is Status.PASS:
             combined.override = True
             return combined
-    return _Decision(Status.FAIL, missing, asked)
+    return None
 
 
 def _judged(
-    criterion: Criterion, verdicts: Sequence[Judgement], judges: Sequence[str] | None, asked: list[bool | None]
+    criterion: Criterion, verdicts: Sequence[Judgement], judges: Sequence[str] | None, asked: Sequence[bool | None]
 ) -> _Decision:
     latest: dict[str, Judgement] = {}
     for judgement in verdicts:
@@ -216,53 +181,53 @@ def _check_judgements(edition: Edition, judgements: Sequence[Judgement]) -> None
         raise RulesError(problems)
 
 
-# --- the fast path ----------------------------------------------------------------------------------------
-
-Decider = Callable[[Env], Status]
+# --- the generated program of an edition ------------------------------------------------------------------
 
 
-def _fast_decider(criterion: Criterion) -> Decider:
-    """The same procedure as :func:`_decide` for the case without verdicts, as one closure over the
-    plain (untraced) expressions: statistics evaluate thousands of plans through it."""
-    applies = criterion.applies.plain if criterion.applies else None
-    evidence = tuple((e.when.plain if e.when else None, e.check.plain) for e in criterion.evidence)
-    check = criterion.check.plain if criterion.check else None
-    kind = criterion.spec.kind
-    settled = Status.NEEDS_JUDGEMENT if kind is Kind.JUDGEMENT else Status.PASS if check is None else None
+class _Program:
+    """An edition's criteria with their generated functions (see ``_codegen``), made once per
+    edition; each criterion's functions are made once, whichever editions share it."""
 
-    def decide(env: Env) -> Status:
-        if applies is not None:
-            try:
-                if not applies(env):
-                    return Status.NOT_APPLICABLE
-            except Undecided:
-                pass
-        for when, test in evidence:
-            if when is not None:
-                try:
-                    if not when(env):
-                        continue
-                except Undecided:
-                    pass
-            try:
-                if not test(env):
-                    return Status.INCOMPLETE
-            except Undecided:
-                return Status.INCOMPLETE
-        if settled is not None or check is None:
-            return settled or Status.PASS
-        try:
-            return Status.PASS if check(env) else Status.FAIL
-        except Undecided:
-            return Status.INCOMPLETE
+    __slots__ = ("_plain", "advice", "entries", "steps")
 
-    return decide
+    def __init__(self, edition: Edition) -> None:
+        new = [c for c in edition.criteria if "functions" not in c.code]
+        if new:
+            for criterion, code in zip(new, criterion_code(new), strict=True):
+                criterion.code["functions"] = code
+        self.entries: tuple[tuple[Criterion, CriterionCode], ...] = tuple(
+            (c, c.code["functions"]) for c in edition.criteria
+        )
+        self.steps = {step: tuple(e for e in self.entries if e[0].spec.step is step) for step in Step}
+        self.advice = {
+            step: tuple(c.spec.kind is Kind.ADVICE for c, _code in entries) for step, entries in self.steps.items()
+        }
+        self._plain: dict[frozenset[Step], tuple[tuple[str, Callable[..., Status]], ...]] = {}
+
+    def outcome(self, step: Step, found: list[Status]) -> Outcome:
+        """The step's outcome from its criteria's statuses (advice never blocks)."""
+        present = set(found)
+        advice = self.advice[step]
+        blocking = {s for s, a in zip(found, advice, strict=True) if not a} if True in advice else present
+        if Status.FAIL in blocking:
+            return Outcome.FAILS
+        if Status.INCOMPLETE in blocking:
+            return Outcome.INCOMPLETE
+        if Status.NEEDS_JUDGEMENT in present:
+            return Outcome.AWAITS_JUDGEMENT
+        return Outcome.PASSES
+
+    def plain(self, steps: frozenset[Step]) -> tuple[tuple[str, Callable[..., Status]], ...]:
+        found = self._plain.get(steps)
+        if found is None:
+            found = self._plain[steps] = tuple((c.id, code.decide) for c, code in self.entries if c.spec.step in steps)
+        return found
 
 
-def _deciders(edition: Edition) -> tuple[tuple[str, Step, Decider], ...]:
-    found: tuple[tuple[str, Step, Decider], ...] | None = edition.derived.get("deciders")
+def _program(edition: Edition) -> _Program:
+    found: _Program | None = edition.derived.get("program")
     if found is None:
-        found = edition.derived["deciders"] = tuple((c.id, c.spec.step, _fast_decider(c)) for c in edition.criteria)
+        found = edition.derived["program"] = _Program(edition)
     return found
 
 
@@ -279,15 +244,19 @@ def statuses(
     """The outcome of each criterion in force, without explanations or traces (the same
     arguments and decisions as :func:`evaluate`)."""
     edition = edition_for(plan, on, rules)
-    env = Env(plan, on, milestone)
-    wanted = set(steps) if steps is not None else set(default_steps(plan))
-    if judgements:
-        _check_judgements(edition, judgements)
-        required = _required_judges(plan, judges)
-        return {
-            c.id: _decide(c, env, False, judgements, required).status for c in edition.criteria if c.spec.step in wanted
-        }
-    return {criterion_id: decide(env) for criterion_id, step, decide in _deciders(edition) if step in wanted}
+    program = _program(edition)
+    wanted = frozenset(steps) if steps is not None else frozenset(default_steps(plan))
+    if not judgements:
+        return {criterion_id: decide(plan, on, milestone) for criterion_id, decide in program.plain(wanted)}
+    _check_judgements(edition, judgements)
+    required = _required_judges(plan, judges)
+    found = {}
+    for criterion, code in program.entries:
+        if criterion.spec.step in wanted:
+            status, asked = code.trace(plan, on, milestone)[:2]
+            judged = _with_verdicts(criterion, status, asked, judgements, required)
+            found[criterion.id] = status if judged is None else judged.status
+    return found
 
 
 # --- the full, traced evaluation ------------------------------------------------------------------------
@@ -306,50 +275,93 @@ def evaluate(
     """Evaluate the criteria in force on ``on`` for each step (default: the plan's steps).
 
     ``judges`` are the organisations whose verdicts are required (default: the plan's market
-    leaders; any assessor when the plan names none)."""
+    leaders; any assessor when the plan names none).
+
+    Each step's outcome is decided here; its criteria's results (explanations, the values read)
+    are written out when first read. The values an explanation names are taken now; the values
+    read are summarised on first access, so store or show a result (``as_dict``) before changing
+    the plan object it came from."""
     edition = edition_for(plan, on, rules)
     if judgements:
         _check_judgements(edition, judgements)
     required = _required_judges(plan, judges)
+    program = _program(edition)
     chosen = tuple(steps) if steps is not None else default_steps(plan)
     results = []
     for step in chosen:
-        criteria = tuple(
-            _traced_result(c, Env(plan, on, milestone, trace=True), judgements, required)
-            for c in edition.for_step(step)
-        )
-        outcome, summary = _summarise(criteria)
-        results.append(StepResult(step, outcome, summary, criteria))
+        entries = program.steps[step]
+        traces = [code.trace(plan, on, milestone) for _criterion, code in entries]
+        decided: list[_Decision | None] | None = None
+        found = [trace[0] for trace in traces]
+        if judgements:
+            decided = [
+                _with_verdicts(criterion, trace[0], trace[1], judgements, required)
+                if trace[0] in _VERDICTS_DECIDE else None
+                for (criterion, _code), trace in zip(entries, traces, strict=True)
+            ]  # fmt: skip
+            found = [status if d is None else d.status for status, d in zip(found, decided, strict=True)]
+        outcome = program.outcome(step, found)
+        results.append(_step_result(step, outcome, entries, traces, decided=decided, judges=required))
     return Assessment(
         plan.id, plan.version, on, edition.version, edition.content_hash,
         tuple(o.insurer for o in edition.overlays), edition.unconfirmed, tuple(results),
     )  # fmt: skip
 
 
-def _traced_result(
-    criterion: Criterion, env: Env, verdicts: Sequence[Judgement], judges: Sequence[str] | None
+_VERDICTS_DECIDE = frozenset({Status.NEEDS_JUDGEMENT, Status.FAIL})
+
+_Trace = tuple[Status, tuple[bool | None, ...], str | None, list[Any], tuple[Any, ...]]
+"""What a criterion's traced function gives (see ``_codegen.CriterionCode``)."""
+
+
+def _step_result(
+    step: Step, outcome: Outcome, entries: Sequence[tuple[Criterion, CriterionCode]], traces: list[_Trace], *,
+    decided: list[_Decision | None] | None, judges: Sequence[str] | None,
+) -> StepResult:  # fmt: skip
+    made: list[tuple[CriterionResult, ...]] = []
+
+    def criteria() -> tuple[CriterionResult, ...]:
+        if not made:
+            verdicts = decided or [None] * len(traces)
+            made.append(
+                tuple(
+                    _result(criterion, trace, judged, judges)
+                    for (criterion, _code), trace, judged in zip(entries, traces, verdicts, strict=True)
+                )
+            )
+        return made[0]
+
+    return StepResult(step, outcome, lambda: _summary(outcome, criteria()), criteria)
+
+
+def _result(
+    criterion: Criterion, trace: _Trace, judged: _Decision | None, judges: Sequence[str] | None
 ) -> CriterionResult:
-    decision = _decide(criterion, env, True, verdicts, judges)
+    status, asked, undecided, raw_reads, shown = trace
+    decision = judged
+    if decision is None:
+        if status is Status.NEEDS_JUDGEMENT and criterion.spec.kind is Kind.JUDGEMENT:
+            decision = _judged(criterion, (), judges, asked)  # whose verdict it waits for
+        else:
+            decision = _Decision(status, [i for i, a in enumerate(asked) if a is False], asked, undecided)
     spec = criterion.spec
     evidence = tuple(
         EvidenceResult(item.spec.id, item.spec.title, present, None if present is not False else item.spec.missing)
-        for item, present in zip(criterion.evidence, decision.asked, strict=False)
+        for item, present in zip(criterion.evidence, asked, strict=False)
     )
-    raw_reads = env.reads
-    # The values an explanation names are read now (the plan may change later); only writing them
-    # out in Dutch waits until someone reads the explanation.
-    shown = _shown(criterion, env) if decision.status not in (Status.NOT_APPLICABLE, Status.INCOMPLETE) else {}
+    values = dict(zip((name for name, _code in criterion.show), shown, strict=False))
     return CriterionResult(
         id=spec.id, title=spec.title, title_en=spec.title_en, step=spec.step, kind=spec.kind,
         status=decision.status, citation=Citation(spec.section, spec.reference, spec.link), evidence=evidence,
         judgements=decision.judgements, override=decision.override, confirmed=spec.confirmed, note=spec.note,
-        explained=lambda: _explain(criterion, decision, shown), traced=lambda: _reads(raw_reads),
+        explained=lambda: _explain(criterion, decision, values), traced=lambda: _reads(raw_reads),
     )  # fmt: skip
 
 
-def _reads(raw: list[tuple[str, Any]]) -> tuple[Read, ...]:
+def _reads(raw: list[tuple[str, Any, tuple[int, ...]]]) -> tuple[Read, ...]:
     seen: dict[str, Read] = {}
-    for path, value in raw:
+    for template, value, at in raw:
+        path = template.format(*at)
         if path not in seen:
             seen[path] = Read(path, json_safe(value))
     return tuple(seen.values())
@@ -369,16 +381,6 @@ def _explain(criterion: Criterion, decision: _Decision, shown: dict[str, Any]) -
         return _judgement_text(criterion, decision, values)
     template = spec.explain.passed if status is Status.PASS else spec.explain.failed or spec.explain.passed
     return fill(template, values)
-
-
-def _shown(criterion: Criterion, env: Env) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name, compiled in criterion.show:
-        try:
-            values[name] = compiled.plain(env)
-        except Undecided:
-            values[name] = None  # written as "niet ingevuld"
-    return values
 
 
 def _judgement_text(criterion: Criterion, decision: _Decision, values: dict[str, str]) -> str:
@@ -401,18 +403,18 @@ def _judgement_text(criterion: Criterion, decision: _Decision, values: dict[str,
     return text
 
 
-def _summarise(results: tuple[CriterionResult, ...]) -> tuple[Outcome, str]:
+def _summary(outcome: Outcome, results: tuple[CriterionResult, ...]) -> str:
     failed, missing, pending, advice = standing(results)
-    if failed:
+    if outcome is Outcome.FAILS:
         text = "Kan niet door: " + "; ".join(f"{r.id} ({first_sentence(r.explanation)})" for r in failed) + "."
         if missing:
             text += " Ook onvolledig: " + ", ".join(r.id for r in missing) + "."
-        return Outcome.FAILS, text
-    if missing:
+        return text
+    if outcome is Outcome.INCOMPLETE:
         parts = "; ".join(f"{r.id} ({missing_titles(r)})" for r in missing)
-        return Outcome.INCOMPLETE, f"Kan niet door zolang dit ontbreekt: {parts}."
+        return f"Kan niet door zolang dit ontbreekt: {parts}."
     tail = f" Let op het advies bij {', '.join(r.id for r in advice)}." if advice else ""
-    if pending:
+    if outcome is Outcome.AWAITS_JUDGEMENT:
         listed = enumeration([r.id for r in pending])
-        return Outcome.AWAITS_JUDGEMENT, f"Kan door zodra de beoordelaars {listed} hebben beoordeeld.{tail}"
-    return Outcome.PASSES, f"Voldoet aan alle criteria van deze stap.{tail}"
+        return f"Kan door zodra de beoordelaars {listed} hebben beoordeeld.{tail}"
+    return f"Voldoet aan alle criteria van deze stap.{tail}"

@@ -231,13 +231,50 @@ def standing(results: Sequence[CriterionResult]) -> tuple[list[CriterionResult],
     )
 
 
-@dataclass(frozen=True, slots=True)
 class StepResult:
-    step: Step
-    outcome: Outcome
-    summary: str
-    """One Dutch sentence a person understands at once."""
-    criteria: tuple[CriterionResult, ...]
+    """The outcome of one step, its summary and its criteria.
+
+    The summary and the criteria's results can be given as functions that make them: an evaluation
+    decides the step's outcome at once and writes out the results only when someone reads them."""
+
+    __slots__ = ("_criteria", "_summary", "outcome", "step")
+
+    def __init__(
+        self,
+        step: Step,
+        outcome: Outcome,
+        summary: str | Callable[[], str],
+        criteria: tuple[CriterionResult, ...] | Callable[[], tuple[CriterionResult, ...]],
+    ) -> None:
+        self.step = step
+        self.outcome = outcome
+        self._summary = summary
+        self._criteria = criteria
+
+    @property
+    def summary(self) -> str:
+        """One Dutch sentence a person understands at once."""
+        if callable(self._summary):
+            self._summary = self._summary()
+        return self._summary
+
+    @property
+    def criteria(self) -> tuple[CriterionResult, ...]:
+        if callable(self._criteria):
+            self._criteria = self._criteria()
+        return self._criteria
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StepResult):
+            return NotImplemented
+        return (self.step, self.outcome, self.summary, self.criteria) == (
+            other.step, other.outcome, other.summary, other.criteria,
+        )  # fmt: skip
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"StepResult(step={self.step!r}, outcome={self.outcome!r}, summary={self.summary!r})"
 
     def as_dict(self) -> dict[str, Any]:
         return {
