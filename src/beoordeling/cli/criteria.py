@@ -15,7 +15,7 @@ from ..errors import Problem, RulesError, format_loc
 from ..model import Plan, PlanState
 from ..planfile import read_plan
 from ..workflow import Policy, Trigger, default_policy, load_policy
-from ._app import _DATE, FINDINGS, OK, _day, cli, exit_with_findings, out
+from ._app import _DATE, FINDINGS, OK, _day, cli, err, exit_with_findings, out
 from ._report import assessment_report, edition_report
 from ._words import _, day, ngettext
 
@@ -161,3 +161,63 @@ def _since(rule: Any, today: date) -> str:
 
 def _missing(problem: Problem) -> dict[str, Any]:
     return {"sheet": problem.sheet, "cell": problem.cell, "field": format_loc(problem.loc), "message": problem.message}
+
+
+@rules.command("impact")
+@_RULES_OPTION
+@click.option(
+    "--on", "on", type=_DATE, metavar="YYYY-MM-DD",
+    help="The date whose edition of the other rules applies (default: today); without --rules, the edition of "
+    "the shipped rules in force on that date.",
+)  # fmt: skip
+@click.option(
+    "--decided", is_flag=True,
+    help="Evaluate the version each plan's latest decision was based on (for the steps that decision assessed), "
+    "not its latest version.",
+)  # fmt: skip
+@click.option(
+    "--by", "split", type=click.Choice(["region", "theme", "sector", "insurers"]),
+    help="Also the changes per region, theme, sector or pair of market leaders (the outputs have them all).",
+)  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write the impact to FILE.xlsx (a summary, then the steps, criteria, groups and one row per changed "
+    "plan and criterion) or FILE.json; may be given more than once.",
+)  # fmt: skip
+@click.pass_context
+def rules_impact(
+    ctx: click.Context, rules_path: Path | None, on: Any, decided: bool, split: str | None, fmt: str,
+    outputs: tuple[Path, ...],
+) -> None:  # fmt: skip
+    """What other criteria would do to every plan in the store: per step the plans that would no longer
+    pass or would newly pass, and the criteria that cause it; nothing in the store changes."""
+    from ..impact import Basis, Side, impact  # noqa: PLC0415 - loaded when this command runs
+    from ..impact.report import FORMATS_BY_SUFFIX, save_impact  # noqa: PLC0415 - as above
+    from ..store import Store  # noqa: PLC0415 - as above
+    from ._app import _store_url  # noqa: PLC0415 - as above
+    from .impact import print_impact  # noqa: PLC0415 - as above
+
+    if rules_path is None and on is None:
+        raise click.UsageError(_("name the other criteria: --rules (a rules folder), --on (a date) or both"))
+    for output in outputs:
+        if output.suffix.lower() not in FORMATS_BY_SUFFIX:
+            raise click.BadParameter(
+                _("expected a file name ending in .xlsx or .json; found {name!r}").format(name=output.name),
+                param_hint="'-o'",
+            )
+    today = date.today()
+    shipped = load_rules()
+    other_book = load_rules(rules_path) if rules_path is not None else shipped
+    current = Side(shipped, today, "rules/")
+    other = Side(other_book, _day(on) if on is not None else today, str(rules_path) if rules_path else "rules/")
+    with Store.open(_store_url(ctx)) as store:
+        found = impact(store, current, other, basis=Basis.DECIDED if decided else Basis.LATEST)
+    for output in outputs:
+        save_impact(found, output)
+        said = _("{path}: the impact on {count} plans").format(path=output, count=found.plans)
+        (err if fmt == "json" else out).print(said, highlight=False)
+    if fmt == "json":
+        click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
+        return
+    print_impact(found, split)

@@ -7,7 +7,15 @@ compiled once per rules version and applied to plans with a trace of what they r
 
 from .book import Criterion, Edition, RuleBook, default_rules, load_rules
 from .carry import carry_over
-from .evaluate import check_judgements, deciding_insurers, default_steps, edition_for, evaluate, statuses
+from .evaluate import (
+    check_judgements,
+    deciding_insurers,
+    default_steps,
+    edition_for,
+    evaluate,
+    statuses,
+    step_outcomes,
+)
 from .results import (
     Assessment,
     Citation,
@@ -47,4 +55,5 @@ __all__ = [
     "evaluate",
     "load_rules",
     "statuses",
+    "step_outcomes",
 ]

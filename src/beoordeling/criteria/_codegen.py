@@ -34,6 +34,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from ..errors import BeoordelingError
 from ._compile import FUNCTIONS, Compiled
 from ._expr import Binary, Call, Compare, ListLiteral, Literal, Node, Not, Path, Quantifier
 from ._runtime import Undecided, mentions_folded
@@ -91,7 +92,7 @@ _NODES = (
 )  # fmt: skip
 
 
-class GeneratedCodeRefused(RuntimeError):
+class GeneratedCodeRefused(BeoordelingError):
     """The generator wrote something outside its own whitelist: a bug, never a rules problem."""
 
 

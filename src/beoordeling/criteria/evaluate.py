@@ -47,7 +47,15 @@ from .results import (
 )
 from .spec import Kind, Step
 
-__all__ = ["check_judgements", "deciding_insurers", "default_steps", "edition_for", "evaluate", "statuses"]
+__all__ = [
+    "check_judgements",
+    "deciding_insurers",
+    "default_steps",
+    "edition_for",
+    "evaluate",
+    "statuses",
+    "step_outcomes",
+]
 
 
 def deciding_insurers(plan: Plan) -> list[str]:
@@ -256,6 +264,24 @@ def statuses(
             status, asked = code.trace(plan, on, milestone)[:2]
             judged = _with_verdicts(criterion, status, asked, judgements, required)
             found[criterion.id] = status if judged is None else judged.status
+    return found
+
+
+def step_outcomes(
+    plan: Plan,
+    on: date,
+    steps: Iterable[Step] | None = None,
+    *,
+    rules: RuleBook | None = None,
+    milestone: Milestone | None = None,
+) -> dict[Step, tuple[Outcome, dict[str, Status]]]:
+    """Per step (default: the plan's steps) its outcome and each criterion's status, without
+    verdicts or traces: a re-check of many plans under other criteria (``rules impact``)."""
+    program = _program(edition_for(plan, on, rules))
+    found = {}
+    for step in tuple(steps) if steps is not None else default_steps(plan):
+        statuses = {criterion.id: code.decide(plan, on, milestone) for criterion, code in program.steps[step]}
+        found[step] = (program.outcome(step, list(statuses.values())), statuses)
     return found
 
 

@@ -668,6 +668,27 @@ class Store:
         plan = Plan.model_validate_json(row.content).model_copy(update={"version": row.version})
         return StoredPlan(plan, version_info_of(row), PlanState(row.state), row.latest_version)
 
+    def latest_plans(self, batch: int = 500) -> Iterator[Plan]:
+        """The latest version of every plan, in plan order, read ``batch`` plans at a time (so that
+        a reader of every plan, such as ``rules impact``, never holds them all)."""
+        v, p = t.plan_versions, t.plans
+        last = ""
+        while True:
+            query = (
+                select(v.c.plan_id, v.c.version, v.c.content)
+                .join(p, (p.c.plan_id == v.c.plan_id) & (p.c.latest_version == v.c.version))
+                .where(v.c.plan_id > last)
+                .order_by(v.c.plan_id)
+                .limit(batch)
+            )
+            with self._read() as conn:
+                rows = conn.execute(query).all()
+            for row in rows:
+                yield Plan.model_validate_json(row.content).model_copy(update={"version": row.version})
+            if len(rows) < batch:
+                return
+            last = rows[-1].plan_id
+
     def latest_contents(self, plan_ids: Iterable[str], path: Sequence[str] = ()) -> Iterator[tuple[str, Any]]:
         """The latest version of each plan as stored JSON data, or only the value at ``path`` in it
         (None where it is absent), not validated again (it was when stored): for readers of many

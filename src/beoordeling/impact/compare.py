@@ -1,0 +1,351 @@
+"""What a change of criteria would do to the plans in the store (*effect van een regelwijziging*).
+
+Every plan in the store (its latest version, or with ``Basis.DECIDED`` the version its latest
+decision was based on) is evaluated twice: under the criteria in force now and under the other
+criteria (a proposed rules folder, the edition in force on another date, or both). Per step it
+compares the outcome and every criterion's status, and counts per step, per criterion and per group
+(region, theme, sector, pair of market leaders) the plans that would no longer pass, that would
+newly pass, and that would change in another way.
+
+A step *passes* here when nothing in it blocks (its outcome is "meets" or "awaits judgement"):
+judgement criteria wait for the assessors in either edition, so what a change of criteria can do is
+make a plan blocked where it was not, or free where it was blocked. The criteria a plan's change is
+put down to are those that block under one edition and not under the other.
+
+Nothing is written to the store: the plans are read a batch at a time and evaluated with the
+status-only path of the criteria engine (:func:`beoordeling.criteria.step_outcomes`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from .._gc import collector_paused
+from ..criteria import Criterion, Kind, Outcome, RuleBook, Status, Step, deciding_insurers, step_outcomes
+from ..model import Plan, PlanState
+from ..store import Store
+from ..store.events import plan_groups
+from ..workflow import DECISIONS
+
+__all__ = [
+    "SPLITS",
+    "Basis",
+    "CriterionChange",
+    "CriterionImpact",
+    "Direction",
+    "GroupImpact",
+    "Impact",
+    "PlanChange",
+    "Side",
+    "StepImpact",
+    "impact",
+]
+
+SPLITS = ("region", "theme", "sector", "insurers")
+"""The groups the changes are counted per: the plan's region, its theme, each sector of its parties,
+and its pair of market leaders."""
+
+UNKNOWN = ""
+"""The group of plans that do not say (no region, theme, sector or market leaders named)."""
+
+
+class Basis(StrEnum):
+    """Which version of each plan is evaluated."""
+
+    LATEST = "latest"
+    """The plan's latest version, decided or not."""
+    DECIDED = "decided"
+    """The version the plan's latest decision was based on, for the steps that decision assessed."""
+
+
+class Direction(StrEnum):
+    NO_LONGER_PASSES = "no-longer-passes"
+    """Nothing blocked the step; under the other criteria something would."""
+    NEWLY_PASSES = "newly-passes"
+    """Something blocked the step; under the other criteria nothing would."""
+    OTHER = "other"
+    """The outcome or a criterion's status changes, but the step is blocked (or free) either way."""
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One of the two sets of criteria compared: a rule book and the date whose edition applies."""
+
+    rules: RuleBook
+    on: date
+    source: str
+    """Where the rules come from, as the reader should see it (``rules/`` for the shipped ones)."""
+
+    @property
+    def stamp(self) -> str:
+        """The base edition's stamp (without insurers' overlays, which differ per plan)."""
+        return self.rules.edition(self.on).stamp
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rules": self.source, "on": self.on.isoformat(), "edition": self.stamp}
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionChange:
+    criterion: str
+    title: str
+    before: Status | None
+    """Its status under the current criteria (None: not in force then)."""
+    after: Status | None
+    cause: bool
+    """It blocks under one edition and not under the other: the change is put down to it."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanChange:
+    """One step of one plan that the other criteria would judge differently."""
+
+    plan_id: str
+    version: int | None
+    title: str
+    step: Step
+    before: Outcome
+    after: Outcome
+    direction: Direction
+    criteria: tuple[CriterionChange, ...]
+    groups: tuple[tuple[str, str], ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan_id, "version": self.version, "title": self.title, "step": self.step.value,
+            "before": self.before.value, "after": self.after.value, "direction": self.direction.value,
+            "criteria": [
+                {"criterion": c.criterion, "title": c.title, "before": c.before.value if c.before else None,
+                 "after": c.after.value if c.after else None, "cause": c.cause}
+                for c in self.criteria
+            ],
+            "groups": {split: [name for s, name in self.groups if s == split] for split in SPLITS},
+        }  # fmt: skip
+
+
+@dataclass(slots=True)
+class StepImpact:
+    step: Step
+    evaluated: int = 0
+    unchanged: int = 0
+    no_longer: int = 0
+    newly: int = 0
+    other: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"step": self.step.value, "evaluated": self.evaluated, "unchanged": self.unchanged,
+                "no_longer_passes": self.no_longer, "newly_passes": self.newly, "other": self.other}  # fmt: skip
+
+
+@dataclass(slots=True)
+class CriterionImpact:
+    step: Step
+    criterion: str
+    title: str
+    no_longer: int = 0
+    """Plans whose step it would newly block."""
+    newly: int = 0
+    """Plans whose step it would no longer block."""
+    changed: int = 0
+    """Plans whose status on it changes at all."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"step": self.step.value, "criterion": self.criterion, "title": self.title,
+                "no_longer_passes": self.no_longer, "newly_passes": self.newly, "changed": self.changed}  # fmt: skip
+
+
+@dataclass(slots=True)
+class GroupImpact:
+    split: str
+    group: str
+    step: Step
+    evaluated: int = 0
+    no_longer: int = 0
+    newly: int = 0
+    other: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"split": self.split, "group": self.group, "step": self.step.value, "evaluated": self.evaluated,
+                "no_longer_passes": self.no_longer, "newly_passes": self.newly, "other": self.other}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Impact:
+    """The effect of the other criteria on the store's plans."""
+
+    current: Side
+    other: Side
+    basis: Basis
+    plans: int
+    """Plans evaluated (each for its own steps)."""
+    as_of: datetime
+    """The store's moment: the plans as the store held them then."""
+    head: int
+    """Events in the store at that moment."""
+    practice: bool
+    steps: tuple[StepImpact, ...]
+    criteria: tuple[CriterionImpact, ...]
+    groups: tuple[GroupImpact, ...]
+    changes: tuple[PlanChange, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "current": self.current.as_dict(),
+            "other": self.other.as_dict(),
+            "basis": self.basis.value,
+            "plans": self.plans,
+            "as_of": self.as_of.isoformat(),
+            "events": self.head,
+            "practice": self.practice,
+            "steps": [s.as_dict() for s in self.steps],
+            "criteria": [c.as_dict() for c in self.criteria],
+            "groups": [g.as_dict() for g in self.groups],
+            "changes": [c.as_dict() for c in self.changes],
+        }
+
+
+def impact(store: Store, current: Side, other: Side, *, basis: Basis = Basis.LATEST) -> Impact:
+    """Evaluate every plan of ``store`` under ``current`` and ``other`` and count what changes."""
+    as_of, head = store.now(), store.head().count
+    tally = _Tally()
+    with collector_paused():  # many small results, no cycles: see .._gc
+        for plan, steps in _cases(store, basis):
+            tally.add(plan, steps, current, other)
+    return Impact(
+        current, other, basis, tally.plans, as_of, head, store.practice,
+        tuple(tally.steps[step] for step in Step if step in tally.steps),
+        tuple(sorted(tally.criteria.values(), key=lambda c: (_STEPS[c.step], -c.no_longer - c.newly, c.criterion))),
+        tuple(sorted(tally.groups.values(), key=lambda g: (SPLITS.index(g.split), g.group, _STEPS[g.step]))),
+        tuple(tally.changes),
+    )  # fmt: skip
+
+
+_STEPS = {step: i for i, step in enumerate(Step)}
+
+
+def _cases(store: Store, basis: Basis) -> Iterator[tuple[Plan, tuple[Step, ...] | None]]:
+    """The plan versions to evaluate, each with its steps (None: the plan's own steps)."""
+    if basis is Basis.LATEST:
+        for plan in store.latest_plans():
+            yield plan, None
+        return
+    decided: dict[str, tuple[int, tuple[Step, ...]]] = {}
+    for event in store.events(types=_DECISION_TYPES):
+        assessment = event.payload.get("assessment")
+        if event.plan_id is None or not assessment or assessment["plan"]["version"] is None:
+            continue
+        steps = tuple(Step(s["step"]) for s in assessment["steps"] if s["step"] != Step.MILESTONE.value)
+        if steps:
+            decided[event.plan_id] = (assessment["plan"]["version"], steps)
+    for plan_id in sorted(decided):
+        version, steps = decided[plan_id]
+        yield store.plan(plan_id, version).plan, steps
+
+
+_DECISION_TYPES = tuple(
+    trigger.event_type for state, triggers in DECISIONS.items() if state is not PlanState.MILESTONE_REVIEW
+    for trigger in triggers.values()
+)  # fmt: skip
+"""The decisions on a quick test or a plan (a milestone's review reads the milestone, not the criteria)."""
+
+
+def _groups(plan: Plan) -> tuple[tuple[str, str], ...]:
+    groups = plan_groups(plan)
+    found = [("region", groups["region"] or UNKNOWN), ("theme", groups["theme"] or UNKNOWN)]
+    found += [("sector", sector) for sector in groups["sectors"] or [UNKNOWN]]
+    found.append(("insurers", " / ".join(sorted(groups["market_leaders"])) or UNKNOWN))
+    return tuple(found)
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.plans = 0
+        self.steps: dict[Step, StepImpact] = {}
+        self.criteria: dict[tuple[Step, str], CriterionImpact] = {}
+        self.groups: dict[tuple[str, str, Step], GroupImpact] = {}
+        self.changes: list[PlanChange] = []
+        self._kinds: dict[int, dict[str, Criterion]] = {}
+
+    def _criteria_of(self, side: Side, plan: Plan) -> dict[str, Criterion]:
+        edition = side.rules.edition(side.on, deciding_insurers(plan))
+        found = self._kinds.get(id(edition))
+        if found is None:
+            found = self._kinds[id(edition)] = {c.id: c for c in edition.criteria}
+        return found
+
+    def add(self, plan: Plan, steps: tuple[Step, ...] | None, current: Side, other: Side) -> None:
+        self.plans += 1
+        before = step_outcomes(plan, current.on, steps, rules=current.rules)
+        after = step_outcomes(plan, other.on, steps, rules=other.rules)
+        groups = _groups(plan)
+        for step, (outcome, statuses) in before.items():
+            counted = self.steps.get(step) or self.steps.setdefault(step, StepImpact(step))
+            counted.evaluated += 1
+            new_outcome, new_statuses = after[step]
+            direction = None
+            if outcome is not new_outcome or statuses != new_statuses:
+                direction = (
+                    Direction.NO_LONGER_PASSES if new_outcome.blocks and not outcome.blocks
+                    else Direction.NEWLY_PASSES if outcome.blocks and not new_outcome.blocks
+                    else Direction.OTHER
+                )  # fmt: skip
+                self._change(plan, step, (outcome, statuses), (new_outcome, new_statuses), direction=direction,
+                             groups=groups, sides=(current, other))  # fmt: skip
+            self._count(counted, direction)
+            for split, name in groups:
+                key = (split, name, step)
+                group = self.groups.get(key) or self.groups.setdefault(key, GroupImpact(split, name, step))
+                group.evaluated += 1
+                self._count(group, direction)
+
+    @staticmethod
+    def _count(counted: StepImpact | GroupImpact, direction: Direction | None) -> None:
+        if direction is None:
+            if isinstance(counted, StepImpact):
+                counted.unchanged += 1
+        elif direction is Direction.NO_LONGER_PASSES:
+            counted.no_longer += 1
+        elif direction is Direction.NEWLY_PASSES:
+            counted.newly += 1
+        else:
+            counted.other += 1
+
+    def _change(
+        self, plan: Plan, step: Step, before: tuple[Outcome, dict[str, Status]],
+        after: tuple[Outcome, dict[str, Status]], *, direction: Direction, groups: tuple[tuple[str, str], ...],
+        sides: tuple[Side, Side],
+    ) -> None:  # fmt: skip
+        known = {**self._criteria_of(sides[0], plan), **self._criteria_of(sides[1], plan)}
+        changed = []
+        for criterion_id in _union(before[1], after[1]):
+            was, now = before[1].get(criterion_id), after[1].get(criterion_id)
+            if was is now:
+                continue
+            criterion = known[criterion_id]
+            advice = criterion.spec.kind is Kind.ADVICE
+            cause = not advice and _blocks(was) != _blocks(now)
+            changed.append(CriterionChange(criterion_id, criterion.spec.title, was, now, cause))
+            key = (step, criterion_id)
+            counted = self.criteria.get(key) or self.criteria.setdefault(
+                key, CriterionImpact(step, criterion_id, criterion.spec.title)
+            )
+            counted.changed += 1
+            if cause and direction is Direction.NO_LONGER_PASSES and _blocks(now):
+                counted.no_longer += 1
+            elif cause and direction is Direction.NEWLY_PASSES and _blocks(was):
+                counted.newly += 1
+        self.changes.append(
+            PlanChange(plan.id, plan.version, plan.title, step, before[0], after[0], direction, tuple(changed), groups)
+        )
+
+
+def _blocks(status: Status | None) -> bool:
+    return status in (Status.FAIL, Status.INCOMPLETE)
+
+
+def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys([*first, *second]))
