@@ -76,8 +76,9 @@ def _console_commands(markdown: str) -> list[str]:
 
 
 def _scratch(tmp_path: Path) -> dict[str, str]:
-    """A folder with the examples, as a user's clone has them; the installed command first on PATH."""
+    """A folder with the examples and the rules, as a user's clone has them; the installed command first on PATH."""
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
     env = {k: v for k, v in os.environ.items() if not k.startswith("BEOORDELING_")}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env

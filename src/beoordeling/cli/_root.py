@@ -44,7 +44,8 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
                                      "or failing.")),
         ("form", "forms", N_("Check the form definitions (forms/) and make Excel templates and JSON Schemas from "
                              "them.")),
-        ("rules", "criteria", N_("Check and show the criteria of the framework (rules/).")),
+        ("rules", "criteria", N_("Check and show the criteria of the framework (rules/), and what other criteria "
+                                 "would do to the stored plans.")),
     )),
     (N_("Submitting and assessing"), (
         ("submit", "workflow", N_("Submit the quick test (a draft) or the worked-out plan (after a positive quick "

@@ -29,7 +29,7 @@ _RULES_OPTION = click.option(
 
 @cli.group()
 def rules() -> None:
-    """Check and show the criteria of the framework (rules/)."""
+    """Check and show the criteria of the framework (rules/), and what other criteria would do to the stored plans."""
 
 
 @rules.command("check")

@@ -129,6 +129,11 @@ class RuleBook:
     files: tuple[str, ...] = ()
     _editions: dict[tuple[date, tuple[str, ...]], Edition] = field(default_factory=dict, compare=False, repr=False)
     _named: dict[tuple[date, tuple[str, ...]], Edition] = field(default_factory=dict, compare=False, repr=False)
+    _spans: dict[tuple[date, tuple[str, ...]], tuple[str, tuple[str, ...], dict[str, Any]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Per edition (its first day and overlays): its content hash, notes and what the evaluator
+    derives from it, shared by every date the edition is in force on."""
 
     @property
     def content_hash(self) -> str:
@@ -177,10 +182,15 @@ class RuleBook:
         start = max(b for b in bounds if b <= on)
         later = [b for b in bounds if b > on]
         end = min(later) - timedelta(days=1) if later else None
-        content = sha256_hex(canonical_json({"format": FORMAT, "criteria": [c.digest for c in chosen]}))
-        sets = {c.set_id for c in chosen}
-        notes = tuple(note for set_id in sorted(sets) for note in self.unconfirmed.get(set_id, ()))
-        return Edition(on, start, end, chosen, overlays, notes, content)
+        span = (start, tuple(o.insurer for o in overlays))
+        shared = self._spans.get(span)
+        if shared is None:  # the first date of this edition: hash it, and share what the evaluator derives
+            content = sha256_hex(canonical_json({"format": FORMAT, "criteria": [c.digest for c in chosen]}))
+            sets = {c.set_id for c in chosen}
+            notes = tuple(note for set_id in sorted(sets) for note in self.unconfirmed.get(set_id, ()))
+            shared = self._spans[span] = (content, notes, {})
+        content, notes, derived = shared
+        return Edition(on, start, end, chosen, overlays, notes, content, derived)
 
     def change_dates(self) -> list[date]:
         """Every date on which the base criteria in force change (for ``rules show`` and tests)."""

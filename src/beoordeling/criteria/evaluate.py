@@ -196,7 +196,7 @@ class _Program:
     """An edition's criteria with their generated functions (see ``_codegen``), made once per
     edition; each criterion's functions are made once, whichever editions share it."""
 
-    __slots__ = ("_plain", "advice", "entries", "steps")
+    __slots__ = ("_plain", "advice", "deciders", "entries", "steps")
 
     def __init__(self, edition: Edition) -> None:
         new = [c for c in edition.criteria if "functions" not in c.code]
@@ -207,6 +207,9 @@ class _Program:
             (c, c.code["functions"]) for c in edition.criteria
         )
         self.steps = {step: tuple(e for e in self.entries if e[0].spec.step is step) for step in Step}
+        self.deciders = {
+            step: tuple((c.id, code.decide) for c, code in entries) for step, entries in self.steps.items()
+        }
         self.advice = {
             step: tuple(c.spec.kind is Kind.ADVICE for c, _code in entries) for step, entries in self.steps.items()
         }
@@ -280,7 +283,7 @@ def step_outcomes(
     program = _program(edition_for(plan, on, rules))
     found = {}
     for step in tuple(steps) if steps is not None else default_steps(plan):
-        statuses = {criterion.id: code.decide(plan, on, milestone) for criterion, code in program.steps[step]}
+        statuses = {criterion_id: decide(plan, on, milestone) for criterion_id, decide in program.deciders[step]}
         found[step] = (program.outcome(step, list(statuses.values())), statuses)
     return found
 

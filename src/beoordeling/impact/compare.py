@@ -18,17 +18,17 @@ status-only path of the criteria engine (:func:`beoordeling.criteria.step_outcom
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._gc import collector_paused
 from ..criteria import Criterion, Kind, Outcome, RuleBook, Status, Step, deciding_insurers, step_outcomes
 from ..model import Plan, PlanState
 from ..store import Store
-from ..store.events import plan_groups
 from ..workflow import DECISIONS
 
 __all__ = [
@@ -89,8 +89,7 @@ class Side:
         return {"rules": self.source, "on": self.on.isoformat(), "edition": self.stamp}
 
 
-@dataclass(frozen=True, slots=True)
-class CriterionChange:
+class CriterionChange(NamedTuple):
     criterion: str
     title: str
     before: Status | None
@@ -100,9 +99,9 @@ class CriterionChange:
     """It blocks under one edition and not under the other: the change is put down to it."""
 
 
-@dataclass(frozen=True, slots=True)
-class PlanChange:
-    """One step of one plan that the other criteria would judge differently."""
+class PlanChange(NamedTuple):
+    """One step of one plan that the other criteria would judge differently (a named tuple: an
+    impact over the whole store makes one per changed plan and step)."""
 
     plan_id: str
     version: int | None
@@ -216,11 +215,9 @@ def impact(store: Store, current: Side, other: Side, *, basis: Basis = Basis.LAT
         for plan, steps in _cases(store, basis):
             tally.add(plan, steps, current, other)
     return Impact(
-        current, other, basis, tally.plans, as_of, head, store.practice,
-        tuple(tally.steps[step] for step in Step if step in tally.steps),
+        current, other, basis, tally.plans, as_of, head, store.practice, tally.steps(),
         tuple(sorted(tally.criteria.values(), key=lambda c: (_STEPS[c.step], -c.no_longer - c.newly, c.criterion))),
-        tuple(sorted(tally.groups.values(), key=lambda g: (SPLITS.index(g.split), g.group, _STEPS[g.step]))),
-        tuple(tally.changes),
+        tally.groups(), tuple(tally.changes),
     )  # fmt: skip
 
 
@@ -254,80 +251,88 @@ _DECISION_TYPES = tuple(
 
 
 def _groups(plan: Plan) -> tuple[tuple[str, str], ...]:
-    groups = plan_groups(plan)
-    found = [("region", groups["region"] or UNKNOWN), ("theme", groups["theme"] or UNKNOWN)]
-    found += [("sector", sector) for sector in groups["sectors"] or [UNKNOWN]]
-    found.append(("insurers", " / ".join(sorted(groups["market_leaders"])) or UNKNOWN))
+    """The groups a plan counts in, as the statistics name them (``store.events.plan_groups``)."""
+    found = [
+        ("region", plan.region.name if plan.region else UNKNOWN),
+        ("theme", plan.theme.value if plan.theme else UNKNOWN),
+    ]
+    found += [("sector", sector.value) for sector in plan.sectors] or [("sector", UNKNOWN)]
+    found.append(("insurers", " / ".join(sorted(plan.insurers.market_leaders)) or UNKNOWN))
     return tuple(found)
 
 
 class _Tally:
+    """Counts per step and direction, per group combination: plans share their few combinations of
+    region, theme, sectors and market leaders, so each plan costs one count per step; the groups
+    are added up once at the end."""
+
     def __init__(self) -> None:
         self.plans = 0
-        self.steps: dict[Step, StepImpact] = {}
+        self.counts: Counter[tuple[tuple[tuple[str, str], ...], Step, Direction | None]] = Counter()
         self.criteria: dict[tuple[Step, str], CriterionImpact] = {}
-        self.groups: dict[tuple[str, str, Step], GroupImpact] = {}
         self.changes: list[PlanChange] = []
-        self._kinds: dict[int, dict[str, Criterion]] = {}
-
-    def _criteria_of(self, side: Side, plan: Plan) -> dict[str, Criterion]:
-        edition = side.rules.edition(side.on, deciding_insurers(plan))
-        found = self._kinds.get(id(edition))
-        if found is None:
-            found = self._kinds[id(edition)] = {c.id: c for c in edition.criteria}
-        return found
+        self._known: dict[tuple[int, int], dict[str, Criterion]] = {}
 
     def add(self, plan: Plan, steps: tuple[Step, ...] | None, current: Side, other: Side) -> None:
         self.plans += 1
         before = step_outcomes(plan, current.on, steps, rules=current.rules)
         after = step_outcomes(plan, other.on, steps, rules=other.rules)
         groups = _groups(plan)
-        for step, (outcome, statuses) in before.items():
-            counted = self.steps.get(step) or self.steps.setdefault(step, StepImpact(step))
-            counted.evaluated += 1
-            new_outcome, new_statuses = after[step]
+        counts = self.counts
+        for step, was in before.items():
+            now = after[step]
             direction = None
-            if outcome is not new_outcome or statuses != new_statuses:
+            if was[0] is not now[0] or was[1] != now[1]:
                 direction = (
-                    Direction.NO_LONGER_PASSES if new_outcome.blocks and not outcome.blocks
-                    else Direction.NEWLY_PASSES if outcome.blocks and not new_outcome.blocks
+                    Direction.NO_LONGER_PASSES if now[0].blocks and not was[0].blocks
+                    else Direction.NEWLY_PASSES if was[0].blocks and not now[0].blocks
                     else Direction.OTHER
                 )  # fmt: skip
-                self._change(plan, step, (outcome, statuses), (new_outcome, new_statuses), direction=direction,
-                             groups=groups, sides=(current, other))  # fmt: skip
-            self._count(counted, direction)
-            for split, name in groups:
-                key = (split, name, step)
-                group = self.groups.get(key) or self.groups.setdefault(key, GroupImpact(split, name, step))
-                group.evaluated += 1
-                self._count(group, direction)
+                self._change(plan, step, was, now, direction=direction, groups=groups, sides=(current, other))
+            counts[groups, step, direction] += 1
 
-    @staticmethod
-    def _count(counted: StepImpact | GroupImpact, direction: Direction | None) -> None:
-        if direction is None:
-            if isinstance(counted, StepImpact):
-                counted.unchanged += 1
-        elif direction is Direction.NO_LONGER_PASSES:
-            counted.no_longer += 1
-        elif direction is Direction.NEWLY_PASSES:
-            counted.newly += 1
-        else:
-            counted.other += 1
+    def steps(self) -> tuple[StepImpact, ...]:
+        found: dict[Step, StepImpact] = {}
+        for (_groups, step, direction), count in self.counts.items():
+            counted = found.get(step) or found.setdefault(step, StepImpact(step))
+            counted.evaluated += count
+            _count(counted, direction, count)
+        return tuple(found[step] for step in Step if step in found)
+
+    def groups(self) -> tuple[GroupImpact, ...]:
+        found: dict[tuple[str, str, Step], GroupImpact] = {}
+        for (groups, step, direction), count in self.counts.items():
+            for split, name in dict.fromkeys(groups):
+                key = (split, name, step)
+                group = found.get(key) or found.setdefault(key, GroupImpact(split, name, step))
+                group.evaluated += count
+                _count(group, direction, count)
+        return tuple(sorted(found.values(), key=lambda g: (SPLITS.index(g.split), g.group, _STEPS[g.step])))
+
+    def _criteria_of(self, sides: tuple[Side, Side], plan: Plan) -> dict[str, Criterion]:
+        """The criteria of both editions that apply to ``plan``, by id (the other side's first)."""
+        insurers = deciding_insurers(plan)
+        editions = [side.rules.edition(side.on, insurers) for side in sides]
+        key = (id(editions[0]), id(editions[1]))
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = {c.id: c for edition in editions for c in edition.criteria}
+        return found
 
     def _change(
         self, plan: Plan, step: Step, before: tuple[Outcome, dict[str, Status]],
         after: tuple[Outcome, dict[str, Status]], *, direction: Direction, groups: tuple[tuple[str, str], ...],
         sides: tuple[Side, Side],
     ) -> None:  # fmt: skip
-        known = {**self._criteria_of(sides[0], plan), **self._criteria_of(sides[1], plan)}
+        known = self._criteria_of(sides, plan)
+        was_all, now_all = before[1], after[1]
         changed = []
-        for criterion_id in _union(before[1], after[1]):
-            was, now = before[1].get(criterion_id), after[1].get(criterion_id)
+        for criterion_id in [*was_all, *(c for c in now_all if c not in was_all)]:
+            was, now = was_all.get(criterion_id), now_all.get(criterion_id)
             if was is now:
                 continue
             criterion = known[criterion_id]
-            advice = criterion.spec.kind is Kind.ADVICE
-            cause = not advice and _blocks(was) != _blocks(now)
+            cause = criterion.spec.kind is not Kind.ADVICE and _blocks(was) != _blocks(now)
             changed.append(CriterionChange(criterion_id, criterion.spec.title, was, now, cause))
             key = (step, criterion_id)
             counted = self.criteria.get(key) or self.criteria.setdefault(
@@ -343,9 +348,17 @@ class _Tally:
         )
 
 
+def _count(counted: StepImpact | GroupImpact, direction: Direction | None, count: int) -> None:
+    if direction is None:
+        if isinstance(counted, StepImpact):
+            counted.unchanged += count
+    elif direction is Direction.NO_LONGER_PASSES:
+        counted.no_longer += count
+    elif direction is Direction.NEWLY_PASSES:
+        counted.newly += count
+    else:
+        counted.other += count
+
+
 def _blocks(status: Status | None) -> bool:
     return status in (Status.FAIL, Status.INCOMPLETE)
-
-
-def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys([*first, *second]))
