@@ -215,8 +215,7 @@ def impact(store: Store, current: Side, other: Side, *, basis: Basis = Basis.LAT
         for plan, steps in _cases(store, basis):
             tally.add(plan, steps, current, other)
     return Impact(
-        current, other, basis, tally.plans, as_of, head, store.practice, tally.steps(),
-        tuple(sorted(tally.criteria.values(), key=lambda c: (_STEPS[c.step], -c.no_longer - c.newly, c.criterion))),
+        current, other, basis, tally.plans, as_of, head, store.practice, tally.steps(), tally.criteria(),
         tally.groups(), tuple(tally.changes),
     )  # fmt: skip
 
@@ -269,9 +268,10 @@ class _Tally:
     def __init__(self) -> None:
         self.plans = 0
         self.counts: Counter[tuple[tuple[tuple[str, str], ...], Step, Direction | None]] = Counter()
-        self.criteria: dict[tuple[Step, str], CriterionImpact] = {}
+        self.criterion_counts: Counter[tuple[Step, CriterionChange, Direction]] = Counter()
         self.changes: list[PlanChange] = []
         self._known: dict[tuple[int, int], dict[str, Criterion]] = {}
+        self._seen: dict[tuple[tuple[int, int], str, Status | None, Status | None], CriterionChange] = {}
 
     def add(self, plan: Plan, steps: tuple[Step, ...] | None, current: Side, other: Side) -> None:
         self.plans += 1
@@ -309,43 +309,51 @@ class _Tally:
                 _count(group, direction, count)
         return tuple(sorted(found.values(), key=lambda g: (SPLITS.index(g.split), g.group, _STEPS[g.step])))
 
-    def _criteria_of(self, sides: tuple[Side, Side], plan: Plan) -> dict[str, Criterion]:
-        """The criteria of both editions that apply to ``plan``, by id (the other side's first)."""
+    def _editions(self, sides: tuple[Side, Side], plan: Plan) -> tuple[int, int]:
+        """The two editions that apply to ``plan`` (by identity), their criteria remembered."""
         insurers = deciding_insurers(plan)
         editions = [side.rules.edition(side.on, insurers) for side in sides]
         key = (id(editions[0]), id(editions[1]))
-        found = self._known.get(key)
-        if found is None:
-            found = self._known[key] = {c.id: c for edition in editions for c in edition.criteria}
-        return found
+        if key not in self._known:
+            self._known[key] = {c.id: c for edition in editions for c in edition.criteria}  # the other's first
+        return key
 
     def _change(
         self, plan: Plan, step: Step, before: tuple[Outcome, dict[str, Status]],
         after: tuple[Outcome, dict[str, Status]], *, direction: Direction, groups: tuple[tuple[str, str], ...],
         sides: tuple[Side, Side],
     ) -> None:  # fmt: skip
-        known = self._criteria_of(sides, plan)
+        pair = self._editions(sides, plan)
         was_all, now_all = before[1], after[1]
         changed = []
+        seen, counts = self._seen, self.criterion_counts
         for criterion_id in [*was_all, *(c for c in now_all if c not in was_all)]:
             was, now = was_all.get(criterion_id), now_all.get(criterion_id)
             if was is now:
                 continue
-            criterion = known[criterion_id]
-            cause = criterion.spec.kind is not Kind.ADVICE and _blocks(was) != _blocks(now)
-            changed.append(CriterionChange(criterion_id, criterion.spec.title, was, now, cause))
-            key = (step, criterion_id)
-            counted = self.criteria.get(key) or self.criteria.setdefault(
-                key, CriterionImpact(step, criterion_id, criterion.spec.title)
-            )
-            counted.changed += 1
-            if cause and direction is Direction.NO_LONGER_PASSES and _blocks(now):
-                counted.no_longer += 1
-            elif cause and direction is Direction.NEWLY_PASSES and _blocks(was):
-                counted.newly += 1
+            key = (pair, criterion_id, was, now)
+            change = seen.get(key)
+            if change is None:  # the same change recurs in many plans: one (immutable) record for all
+                criterion = self._known[pair][criterion_id]
+                cause = criterion.spec.kind is not Kind.ADVICE and _blocks(was) != _blocks(now)
+                change = seen[key] = CriterionChange(criterion_id, criterion.spec.title, was, now, cause)
+            changed.append(change)
+            counts[step, change, direction] += 1
         self.changes.append(
             PlanChange(plan.id, plan.version, plan.title, step, before[0], after[0], direction, tuple(changed), groups)
         )
+
+    def criteria(self) -> tuple[CriterionImpact, ...]:
+        found: dict[tuple[Step, str], CriterionImpact] = {}
+        for (step, change, direction), count in self.criterion_counts.items():
+            key = (step, change.criterion)
+            counted = found.get(key) or found.setdefault(key, CriterionImpact(step, change.criterion, change.title))
+            counted.changed += count
+            if change.cause and direction is Direction.NO_LONGER_PASSES and _blocks(change.after):
+                counted.no_longer += count
+            elif change.cause and direction is Direction.NEWLY_PASSES and _blocks(change.before):
+                counted.newly += count
+        return tuple(sorted(found.values(), key=lambda c: (_STEPS[c.step], -c.no_longer - c.newly, c.criterion)))
 
 
 def _count(counted: StepImpact | GroupImpact, direction: Direction | None, count: int) -> None:

@@ -320,33 +320,43 @@ class Store:
                 mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
                 stored_all: list[Event] = []
                 for batch in batches:
-                    current = conn.exec_driver_sql(
-                        f"SELECT last_seq FROM plans WHERE plan_id = {mark}",  # noqa: S608 - a placeholder, not data
-                        (batch.plan_id,),
-                    ).scalar()
-                    if current is None:
-                        raise PlanNotFound(batch.plan_id)
-                    if current != batch.expected_last_seq:
-                        raise StoreError(
-                            _(
-                                "plan {plan_id!r} changed while this action was being decided (event {current}); "
-                                "nothing was stored; run the command again"
-                            ).format(plan_id=batch.plan_id, current=current)
-                        )
                     stored = self._append(conn, batch.events)
-                    if stored:
-                        conn.exec_driver_sql(
-                            f"UPDATE plans SET state = {mark}, updated_at = {mark}, last_seq = {mark} "  # noqa: S608
-                            f"WHERE plan_id = {mark}",
-                            (batch.state.value, self._bind_time(conn, stored[-1].occurred_at), stored[-1].seq,
-                             batch.plan_id),
-                        )  # fmt: skip
+                    # The register moves only if the plan is where the action was decided on; the
+                    # condition is the check (one statement, and on PostgreSQL the row lock makes a
+                    # concurrent action wait and then find the plan moved). Nothing is kept otherwise.
+                    moved = stored and conn.exec_driver_sql(
+                        f"UPDATE plans SET state = {mark}, updated_at = {mark}, last_seq = {mark} "  # noqa: S608
+                        f"WHERE plan_id = {mark} AND last_seq = {mark}",
+                        (batch.state.value, self._bind_time(conn, stored[-1].occurred_at), stored[-1].seq,
+                         batch.plan_id, batch.expected_last_seq),
+                    ).rowcount == 1  # fmt: skip
+                    if not moved:
+                        self._check_unchanged(conn, batch, mark)
+                        if stored:  # unreachable while the register's row is the plan's
+                            raise StoreError(_("the plan register did not move; nothing was stored"))
                     stored_all.extend(stored)
                 return stored_all
         except SQLAlchemyError as exc:
             raise StoreError(
                 _("cannot append to the store {url}: {exc}").format(url=redact(self.url), exc=_reason(exc))
             ) from exc
+
+    @staticmethod
+    def _check_unchanged(conn: Connection, batch: PlanAppend, mark: str) -> None:
+        """Refuse the batch unless its plan exists and is at the event its action was decided on."""
+        current = conn.exec_driver_sql(
+            f"SELECT last_seq FROM plans WHERE plan_id = {mark}",  # noqa: S608 - a placeholder, not data
+            (batch.plan_id,),
+        ).scalar()
+        if current is None:
+            raise PlanNotFound(batch.plan_id)
+        if current != batch.expected_last_seq:
+            raise StoreError(
+                _(
+                    "plan {plan_id!r} changed while this action was being decided (event {current}); "
+                    "nothing was stored; run the command again"
+                ).format(plan_id=batch.plan_id, current=current)
+            )
 
     def append_notes(self, new_events: Sequence[NewEvent]) -> list[Event]:
         """Append events that note something about plans without moving them (a letter issued), in
