@@ -18,10 +18,12 @@ from pathlib import Path
 
 from .._time import local_date
 from ..charts import plot_forecast
-from ..criteria import Assessment, evaluate
+from ..criteria import Assessment, default_rules, evaluate
 from ..desk import Deadline, Desk
 from ..errors import StoreError
 from ..forms import default_forms, form_json_schema, save_workbook
+from ..impact import Side, impact
+from ..impact.report import save_impact
 from ..letters import IssuedLetter, LetterCheck, LetterOffice, verify_letter
 from ..model import Plan, Role
 from ..money import cents
@@ -54,9 +56,13 @@ from ._demo_paths import (
     tranches,
     walk_examples,
 )
-from ._words import _
+from ._words import _, day
 
 __all__ = ["DemoReport", "run_demo"]
+
+IMPACT_ON = date(2023, 6, 1)
+"""The demo's rules impact: what the criteria as they stood on this day (the 2023 edition, before the
+June 2025 additions) would make of its plans, against those in force now."""
 
 DEMO_SUBMITTER = Actor("Demo", "Demo-indiener", Role.SUBMITTER)
 DEMO_LETTERS = Actor("Demo", "Demo-postkamer", Role.COORDINATING_INSURER)
@@ -251,6 +257,12 @@ def _money(
         outputs.append(save_report(evaluation, out_dir / f"cijfers-{STATS_QUARTER}{suffix}"))
     (out_dir / "cijfers.schema.json").write_text(stats_json_schema_text(), encoding="utf-8")
     outputs.append(out_dir / "cijfers.schema.json")
+    progress(_("What the criteria of {day} would do to these plans").format(day=day(IMPACT_ON)))
+    rules = default_rules()
+    today = local_date(store.now())
+    found_impact = impact(store, Side(rules, today, "rules/"), Side(rules, IMPACT_ON, "rules/"))
+    for suffix in (".xlsx", ".json"):
+        outputs.append(save_impact(found_impact, out_dir / f"regelimpact-{IMPACT_ON.year}{suffix}"))
     return found, tested, spuk
 
 

@@ -374,17 +374,37 @@ def _result(
         else:
             decision = _Decision(status, [i for i, a in enumerate(asked) if a is False], asked, undecided)
     spec = criterion.spec
-    evidence = tuple(
-        EvidenceResult(item.spec.id, item.spec.title, present, None if present is not False else item.spec.missing)
-        for item, present in zip(criterion.evidence, asked, strict=False)
-    )
+    parts = _parts(criterion)
+    evidence = tuple(parts.evidence[i][present] for i, present in enumerate(asked))
     values = dict(zip((name for name, _code in criterion.show), shown, strict=False))
     return CriterionResult(
         id=spec.id, title=spec.title, title_en=spec.title_en, step=spec.step, kind=spec.kind,
-        status=decision.status, citation=Citation(spec.section, spec.reference, spec.link), evidence=evidence,
+        status=decision.status, citation=parts.citation, evidence=evidence,
         judgements=decision.judgements, override=decision.override, confirmed=spec.confirmed, note=spec.note,
         explained=lambda: _explain(criterion, decision, values), traced=lambda: _reads(raw_reads),
     )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """What every result of a criterion shares (its citation; per evidence item, present, missing
+    or not asked), made once per criterion: results are immutable, so they can share them."""
+
+    citation: Citation
+    evidence: tuple[dict[bool | None, EvidenceResult], ...]
+
+
+def _parts(criterion: Criterion) -> _Parts:
+    found: _Parts | None = criterion.code.get("parts")
+    if found is None:
+        spec = criterion.spec
+        evidence = tuple(
+            {present: EvidenceResult(item.spec.id, item.spec.title, present, item.spec.missing if present is False
+                                     else None) for present in (True, False, None)}
+            for item in criterion.evidence
+        )  # fmt: skip
+        found = criterion.code["parts"] = _Parts(Citation(spec.section, spec.reference, spec.link), evidence)
+    return found
 
 
 def _reads(raw: list[tuple[str, Any, tuple[int, ...]]]) -> tuple[Read, ...]:
