@@ -151,6 +151,8 @@ def test_hostile_rule_text_that_does_not_type_check_is_refused(text: str, tmp_pa
         "def d1(plan, on, milestone):\n    return lambda: 1\n",
         "def evil(plan, on, milestone):\n    return 1\n",
         "def d1(plan, on, milestone):\n    return 1.5\n",
+        "def d1(plan, on, milestone):\n    return plan.title.format(plan)\n",
+        "def d1(plan, on, milestone):\n    return plan.funding(1)\n",
     ],
 )
 def test_the_generator_verifies_its_own_source(source: str) -> None:
@@ -158,6 +160,14 @@ def test_the_generator_verifies_its_own_source(source: str) -> None:
     model fields, the few methods it calls and plain literals."""
     with pytest.raises(GeneratedCodeRefused):
         _verify(source)
+
+
+def test_equal_amounts_written_apart_stay_apart() -> None:
+    """A constant is shared only with one of the same text: an empty sum of amounts stays 0.00
+    even when the rule also writes 0.0."""
+    compiled = compile_expression("0.0 + sum(l.amount for l in funding.lines if l.year == 1999)")
+    plan = Plan.model_validate(next(d for d in EXAMPLES if d["id"] == "TP-2023-0014"))
+    assert "0.00" == str(compiled.plain(Env(plan, date(2025, 7, 1))))
 
 
 def test_every_shipped_criterion_compiles_and_verifies() -> None:

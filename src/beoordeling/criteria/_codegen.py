@@ -82,6 +82,7 @@ _FIXED_NAMES = frozenset(
 _OWN_NAME = re.compile(r"[a-z]{1,2}\d+")
 """Temporaries, loop variables and constants: t3, v2, i2, m2, f4, k0, a1, w5, e7, d1..."""
 _METHODS = frozenset({"strip", "casefold", "label", "year", "append", "what"})
+_CALLED_METHODS = frozenset({"strip", "casefold", "append"})
 
 _NODES = (
     ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Return, ast.Assign, ast.AugAssign, ast.If, ast.For,
@@ -142,6 +143,11 @@ def _verify(source: str) -> None:
             raise GeneratedCodeRefused(f"attribute {node.attr!r} in generated code")
         if isinstance(node, ast.Constant) and not (node.value is None or type(node.value) in (str, int, bool)):
             raise GeneratedCodeRefused(f"constant {node.value!r} in generated code")
+        if isinstance(node, ast.Call) and not (
+            (isinstance(node.func, ast.Name) and (node.func.id in _FIXED_NAMES or _OWN_NAME.fullmatch(node.func.id)))
+            or (isinstance(node.func, ast.Attribute) and node.func.attr in _CALLED_METHODS)
+        ):
+            raise GeneratedCodeRefused(f"a call of {ast.unparse(node.func)!r} in generated code")
 
 
 # --- one compilation unit: several functions, one namespace ----------------------------------------------------
@@ -155,7 +161,8 @@ class _Unit:
 
     def constant(self, value: Any) -> str:
         for name, known in self.constants.items():
-            if type(known) is type(value) and known == value:
+            # the same text, not only an equal value: 0.0 and 0.00 are equal amounts but print apart
+            if type(known) is type(value) and repr(known) == repr(value):
                 return name
         name = f"k{len(self.constants)}"
         self.constants[name] = value
