@@ -177,3 +177,16 @@ def test_every_shipped_criterion_compiles_and_verifies() -> None:
     source = found[0][1].source
     _verify(source)
     assert "__" not in source
+
+
+def test_items_of_a_computed_list_are_named_by_their_own_position() -> None:
+    """Inside an outer quantifier, an `any` over a computed list names the item by its position in
+    that list, not by the outer item's."""
+    plan = Plan.model_validate(next(d for d in EXAMPLES if d["id"] == "TP-2023-0014"))
+    wanted = len(plan.parties) - 1
+    role = plan.parties[wanted].role.value
+    assert all(p.role.value != role for p in plan.parties[:wanted])
+    text = f'any(any(r == "{role}" for r in list(q.role for q in parties)) for p in parties)'
+    env = Env(plan, date(2025, 7, 1), trace=True)
+    assert compile_expression(text, BOOL).traced(env) is True
+    assert ["parties", f"list(q.role for q in parties)[{wanted}]"] == [path for path, _value in env.reads]

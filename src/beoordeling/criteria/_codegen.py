@@ -422,17 +422,13 @@ class _Function:
             collection = f"({collection} or ())"
         if isinstance(node.collection, Path):
             base, at = self._template(node.collection, scope)
-        else:
-            base, at = _escape(node.collection.text), self._positions(scope)
+        else:  # a computed list: its items are named by their own position in it
+            base, at = _escape(node.collection.text), ()
         item = self.temp("v")
         if node.name in ("any", "all"):
             return self._any_all(code, node, scope, collection=collection, item=item, base=base, at=at)
         with self.plain():  # an aggregate keeps the read of its list, not of every item
             return self._aggregate(code, node, {**scope, node.var: _Var(item, "", ())}, collection, item)
-
-    @staticmethod
-    def _positions(scope: Scope) -> tuple[str, ...]:
-        return max((var.at for var in scope.values()), key=len, default=())
 
     def _any_all(
         self, code: Compiled, node: Quantifier, scope: Scope, *, collection: str, item: str, base: str,
