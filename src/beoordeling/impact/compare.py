@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from .._gc import collector_paused
-from ..criteria import Criterion, Kind, Outcome, RuleBook, Status, Step, deciding_insurers, step_outcomes
+from ..criteria import Criterion, Edition, Kind, Outcome, RuleBook, Status, Step, deciding_insurers, step_outcomes
 from ..model import Plan, PlanState
 from ..store import Store
 from ..workflow import DECISIONS
@@ -270,7 +270,7 @@ class _Tally:
         self.counts: Counter[tuple[tuple[tuple[str, str], ...], Step, Direction | None]] = Counter()
         self.criterion_counts: Counter[tuple[Step, CriterionChange, Direction]] = Counter()
         self.changes: list[PlanChange] = []
-        self._known: dict[tuple[int, int], dict[str, Criterion]] = {}
+        self._known: dict[tuple[int, int], tuple[tuple[Edition, Edition], dict[str, Criterion]]] = {}
         self._seen: dict[tuple[tuple[int, int], str, Status | None, Status | None], CriterionChange] = {}
 
     def add(self, plan: Plan, steps: tuple[Step, ...] | None, current: Side, other: Side) -> None:
@@ -312,10 +312,10 @@ class _Tally:
     def _editions(self, sides: tuple[Side, Side], plan: Plan) -> tuple[int, int]:
         """The two editions that apply to ``plan`` (by identity), their criteria remembered."""
         insurers = deciding_insurers(plan)
-        editions = [side.rules.edition(side.on, insurers) for side in sides]
+        editions = (sides[0].rules.edition(sides[0].on, insurers), sides[1].rules.edition(sides[1].on, insurers))
         key = (id(editions[0]), id(editions[1]))
-        if key not in self._known:
-            self._known[key] = {c.id: c for edition in editions for c in edition.criteria}  # the other's first
+        if key not in self._known:  # the editions are kept with it, so that their ids stay theirs
+            self._known[key] = (editions, {c.id: c for edition in editions for c in edition.criteria})
         return key
 
     def _change(
@@ -334,7 +334,7 @@ class _Tally:
             key = (pair, criterion_id, was, now)
             change = seen.get(key)
             if change is None:  # the same change recurs in many plans: one (immutable) record for all
-                criterion = self._known[pair][criterion_id]
+                criterion = self._known[pair][1][criterion_id]  # the other edition's version first
                 cause = criterion.spec.kind is not Kind.ADVICE and _blocks(was) != _blocks(now)
                 change = seen[key] = CriterionChange(criterion_id, criterion.spec.title, was, now, cause)
             changed.append(change)
