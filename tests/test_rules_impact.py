@@ -4,10 +4,13 @@ evaluation of each plan, with its outputs read back and the store left as it was
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -15,6 +18,7 @@ from openpyxl import load_workbook
 from beoordeling.cli import cli
 from beoordeling.criteria import Outcome, Step, default_rules, evaluate, load_rules, step_outcomes
 from beoordeling.impact import SPLITS, Basis, Direction, Side, impact
+from beoordeling.impact.report import save_impact
 from beoordeling.resources import bundled_dir
 from beoordeling.store import Store
 
@@ -165,3 +169,41 @@ def test_the_outcomes_of_the_fast_path_are_the_traced_ones(walked: str) -> None:
                     i: st for _o, statuses in fast.values() for i, st in statuses.items()
                 }
     assert Outcome.PASSES.blocks is False
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    SOFFICE is None and os.environ.get("CI") != "true",
+    reason="LibreOffice (soffice) is not installed; .ci/run installs it",
+)
+def test_libreoffice_prints_the_workbook_within_its_pages(walked: str, stricter: Path, tmp_path: Path) -> None:
+    """Converted by LibreOffice, the summary is a portrait page at full size whose long title and
+    texts wrap inside the page (none runs off its right edge, nothing is shrunk to fit), and the
+    table sheets start on a landscape page with all their column headers."""
+    assert SOFFICE is not None, "CI must have LibreOffice: .ci/run installs it"
+    rules = default_rules()
+    with Store.open(walked) as store:
+        found = impact(store, Side(rules, TODAY, "rules/"), Side(load_rules(stricter), TODAY, str(stricter)))
+    workbook = save_impact(found, tmp_path / "effect.xlsx")
+    command = [SOFFICE, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--norestore",
+               "--convert-to", "pdf", "--outdir", str(tmp_path), str(workbook)]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+    assert 0 == done.returncode, done.stderr
+    with pdfplumber.open(tmp_path / "effect.pdf") as pdf:
+        summary = pdf.pages[0]
+        assert summary.height > summary.width
+        words = summary.extract_words()
+        assert "Effect" == words[0]["text"]
+        assert max(w["x1"] for w in words) < summary.width - 20, "a text runs off the summary page"
+        heights = sorted(w["bottom"] - w["top"] for w in words)
+        assert heights[len(heights) // 2] > 7, "the summary is shrunk to fit instead of wrapped"
+        starts = {sheet: next(p for p in pdf.pages if p.extract_text().startswith(title)) for sheet, title in (
+            ("Stappen", "Per stap"), ("Gewijzigde plannen", "Elk gewijzigd plan"))}  # fmt: skip
+        headers = {ws.title: [str(c.value) for c in ws[4]] for ws in load_workbook(workbook).worksheets[1:]}
+        for sheet, page in starts.items():
+            assert page.width > page.height, sheet
+            text = page.extract_text().replace("\n", " ").replace(" ", "")
+            assert all(h.replace(" ", "") in text for h in headers[sheet]), sheet

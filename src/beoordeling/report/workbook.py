@@ -40,6 +40,10 @@ FORMATS = {
 """Excel's number formats per kind of column; Excel shows them with the reader's separators
 (a Dutch Excel writes 1.234,56)."""
 
+SUMMARY_WIDTH = 74
+"""The summary sheet's one column, in Excel's character widths: as wide as an A4 page in portrait
+takes it at full size, so that its texts wrap within the page instead of shrinking it."""
+
 _HEADER = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1B4F72")
 _TITLE = Font(bold=True, size=13, color="1B4F72")
@@ -82,10 +86,13 @@ def _page(ws: Worksheet, *, landscape: bool, header_row: int | None) -> None:
 
 def _summary(ws: Worksheet, report: Report) -> None:
     ws.title = "Samenvatting"
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = SUMMARY_WIDTH
     row = 1
-    put_text(_cell(ws, row, 1), f"{report.title}, {report.period}")
+    title = f"{report.title}, {report.period}"
+    put_text(_cell(ws, row, 1), title)
     _cell(ws, row, 1).font = _TITLE
+    _cell(ws, row, 1).alignment = Alignment(wrap_text=True, vertical="top")  # a long title wraps, not shrinks the page
+    ws.row_dimensions[row].height = 18 * _lines(title, SUMMARY_WIDTH - 20)  # larger letters: fewer to a line
     row += 1
     if report.practice:
         put_text(_cell(ws, row, 1), "VOORBEELD · cijfers uit een oefenomgeving, niet die van het programma")
@@ -93,6 +100,8 @@ def _summary(ws: Worksheet, report: Report) -> None:
         row += 1
     put_text(_cell(ws, row, 1), report.as_of)
     _cell(ws, row, 1).font = _NOTE
+    _cell(ws, row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[row].height = 12 * _lines(report.as_of, SUMMARY_WIDTH + 30)
     row += 2
     sections = [("Samenvatting", report.summary)]
     if report.previous is not None:
@@ -106,11 +115,14 @@ def _summary(ws: Worksheet, report: Report) -> None:
             cell = _cell(ws, row, 1)
             put_text(cell, line)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            ws.row_dimensions[row].height = 15 * max(1, -(-len(line) // 120))
+            ws.row_dimensions[row].height = 15 * _lines(line, SUMMARY_WIDTH + 10)
             row += 1
         row += 1
-    put_text(_cell(ws, row, 1), "De tabellen staan elk op een eigen blad: " + ", ".join(t.key for t in report.tables))
+    sheets = "De tabellen staan elk op een eigen blad: " + ", ".join(t.key for t in report.tables)
+    put_text(_cell(ws, row, 1), sheets)
     _cell(ws, row, 1).font = _NOTE
+    _cell(ws, row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[row].height = 12 * _lines(sheets, SUMMARY_WIDTH + 30)
     _page(ws, landscape=False, header_row=None)
 
 
