@@ -75,7 +75,7 @@ def main() -> None:
                     pass
 
             def bare() -> None:
-                for plan in store.latest_plans():
+                for plan, _state in store.latest_plans():
                     statuses(plan, NOW)
                     statuses(plan, THEN)
 

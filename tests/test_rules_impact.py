@@ -56,7 +56,7 @@ def test_a_stricter_criterion_stops_exactly_the_plans_it_blocks(walked: str, str
         found = impact(store, Side(default_rules(), TODAY, "rules/"), Side(proposed, TODAY, "voorstel"))
         assert head == store.head()
         expected = set()
-        for plan in store.latest_plans():
+        for plan, _state in store.latest_plans():
             now = evaluate(plan, TODAY, (Step.QUICK_TEST,)).outcome
             then = evaluate(plan, TODAY, (Step.QUICK_TEST,), rules=proposed).outcome
             if then.blocks and not now.blocks:
@@ -79,7 +79,7 @@ def test_another_date_counts_every_plan_once_per_step_and_group(walked: str) -> 
     rules = default_rules()
     with Store.open(walked) as store:
         found = impact(store, Side(rules, TODAY, "rules/"), Side(rules, date(2023, 6, 1), "rules/"))
-        plans = list(store.latest_plans())
+        plans = [plan for plan, _state in store.latest_plans()]
     assert found.plans == len(plans)
     assert found.current.stamp.startswith("2025-06-16")
     assert found.other.stamp.startswith("2023-01-19")
@@ -96,6 +96,20 @@ def test_another_date_counts_every_plan_once_per_step_and_group(walked: str) -> 
     for change in found.changes:  # criteria that exist in one edition only are named with None on the other side
         assert change.criteria
         assert all(c.before is not c.after for c in change.criteria)
+
+
+def test_only_the_plans_in_the_states_asked_for(walked: str) -> None:
+    """`--state` limits the plans to those now in the states named (the pipeline, for example)."""
+    rules = default_rules()
+    with Store.open(walked) as store:
+        register = store.plans()
+        wanted = {register[0].state, register[-1].state}
+        found = impact(store, Side(rules, TODAY, "rules/"), Side(rules, date(2023, 6, 1), "rules/"), states=wanted)
+    assert found.plans == sum(1 for s in register if s.state in wanted)
+    assert found.changes
+    assert all(c.state in wanted for c in found.changes)
+    assert found.states is not None
+    assert set(found.states) == wanted
 
 
 def test_decided_evaluates_the_versions_the_decisions_were_on(walked: str) -> None:
@@ -131,9 +145,12 @@ def test_the_command_writes_what_it_prints_and_refuses_a_broken_folder(
     assert ("Snelle toets", quick["evaluated"], quick["unchanged"], quick["no_longer_passes"]) == rows[0][:4]
     changed = list(book["Gewijzigde plannen"].iter_rows(min_row=5, values_only=True))
     assert len(changed) == sum(len(c["criteria"]) for c in found["changes"])
-    assert {"P1"} == {row[7] for row in changed}
-    assert quick["no_longer_passes"] == sum(1 for row in changed if row[6] == "komt niet meer door")
-    assert {"komt niet meer door", "anders gewijzigd"} >= {row[6] for row in changed}
+    assert {"P1"} == {row[8] for row in changed}
+    assert quick["no_longer_passes"] == sum(1 for row in changed if row[7] == "komt niet meer door")
+    assert {"komt niet meer door", "anders gewijzigd"} >= {row[7] for row in changed}
+    with Store.open(walked) as store:
+        states = {s.plan_id: s.state for s in store.plans()}
+    assert all(row[3] == states[row[0]].label for row in changed)
 
     broken = tmp_path / "kapot"
     shutil.copytree(stricter, broken)
@@ -160,7 +177,7 @@ def test_the_command_writes_what_it_prints_and_refuses_a_broken_folder(
 def test_the_outcomes_of_the_fast_path_are_the_traced_ones(walked: str) -> None:
     """step_outcomes (what impact uses) gives every step the outcome the full evaluation gives."""
     with Store.open(walked) as store:
-        for plan in store.latest_plans():
+        for plan, _state in store.latest_plans():
             for on in (date(2023, 6, 1), TODAY):
                 fast = step_outcomes(plan, on)
                 traced = evaluate(plan, on)

@@ -176,6 +176,11 @@ def _missing(problem: Problem) -> dict[str, Any]:
     "not its latest version.",
 )  # fmt: skip
 @click.option(
+    "--state", "states", multiple=True, type=click.Choice([state.value for state in PlanState]),
+    help="Only the plans in this state now (repeatable), for example the pipeline: snelle-toets-ingediend, "
+    "plan-ingediend.",
+)  # fmt: skip
+@click.option(
     "--by", "split", type=click.Choice(["region", "theme", "sector", "insurers"]),
     help="Also the changes per region, theme, sector or pair of market leaders (the outputs have them all).",
 )  # fmt: skip
@@ -187,8 +192,8 @@ def _missing(problem: Problem) -> dict[str, Any]:
 )  # fmt: skip
 @click.pass_context
 def rules_impact(
-    ctx: click.Context, rules_path: Path | None, on: Any, decided: bool, split: str | None, fmt: str,
-    outputs: tuple[Path, ...],
+    ctx: click.Context, rules_path: Path | None, on: Any, decided: bool, states: tuple[str, ...], split: str | None,
+    fmt: str, outputs: tuple[Path, ...],
 ) -> None:  # fmt: skip
     """What other criteria would do to every plan in the store: per step the plans that would no longer
     pass or would newly pass, and the criteria that cause it; nothing in the store changes."""
@@ -212,7 +217,10 @@ def rules_impact(
     current = Side(shipped, today, "rules/")
     other = Side(other_book, _day(on) if on is not None else today, str(rules_path) if rules_path else "rules/")
     with Store.open(_store_url(ctx)) as store:
-        found = impact(store, current, other, basis=Basis.DECIDED if decided else Basis.LATEST)
+        found = impact(
+            store, current, other, basis=Basis.DECIDED if decided else Basis.LATEST,
+            states=[PlanState(state) for state in states] if states else None,
+        )  # fmt: skip
     for output in outputs:
         save_impact(found, output)
         said = _("{path}: the impact on {count} plans").format(path=output, count=found.plans)

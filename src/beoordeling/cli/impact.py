@@ -44,6 +44,8 @@ def print_impact(found: Impact, split: str | None) -> None:
             found.plans,
         ).format(count=number(found.plans), versions=versions, moment=moment(found.as_of), events=number(found.head))
     )
+    if found.states is not None:
+        out.print(_("Only the plans now in: {states}").format(states=", ".join(term(s) for s in found.states)))
     if found.practice:
         out.print(_("A practice store: these are not the programme's plans."))
     steps = Table(
@@ -80,12 +82,12 @@ def print_impact(found: Impact, split: str | None) -> None:
                            *(number(n) for n in (g.evaluated, g.no_longer, g.newly, g.other)))  # fmt: skip
         out.print(groups)
     if found.changes:
-        listed = Table(_("Plan"), _("Step"), _("Now"), _("Other"), _("Change"), _("Criteria"), box=None,
+        listed = Table(_("Plan"), _("State"), _("Step"), _("Now"), _("Other"), _("Change"), _("Criteria"), box=None,
                        header_style="bold")  # fmt: skip
         for change in found.changes[:SHOWN]:
             criteria = ", ".join(c.criterion + ("*" if c.cause else "") for c in change.criteria)
             listed.add_row(
-                f"{change.plan_id} v{change.version}", term(change.step), term(change.before),
+                f"{change.plan_id} v{change.version}", term(change.state), term(change.step), term(change.before),
                 term(change.after), _(_DIRECTIONS[change.direction]), criteria,
             )  # fmt: skip
         out.print(listed)

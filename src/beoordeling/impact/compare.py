@@ -19,7 +19,7 @@ status-only path of the criteria engine (:func:`beoordeling.criteria.step_outcom
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -106,6 +106,8 @@ class PlanChange(NamedTuple):
     plan_id: str
     version: int | None
     title: str
+    state: PlanState
+    """Where the plan stands in the workflow now."""
     step: Step
     before: Outcome
     after: Outcome
@@ -115,7 +117,8 @@ class PlanChange(NamedTuple):
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "plan": self.plan_id, "version": self.version, "title": self.title, "step": self.step.value,
+            "plan": self.plan_id, "version": self.version, "title": self.title, "state": self.state.value,
+            "step": self.step.value,
             "before": self.before.value, "after": self.after.value, "direction": self.direction.value,
             "criteria": [
                 {"criterion": c.criterion, "title": c.title, "before": c.before.value if c.before else None,
@@ -179,6 +182,8 @@ class Impact:
     current: Side
     other: Side
     basis: Basis
+    states: tuple[PlanState, ...] | None
+    """Only plans in these states were evaluated (None: every plan)."""
     plans: int
     """Plans evaluated (each for its own steps)."""
     as_of: datetime
@@ -196,6 +201,7 @@ class Impact:
             "current": self.current.as_dict(),
             "other": self.other.as_dict(),
             "basis": self.basis.value,
+            "states": None if self.states is None else [state.value for state in self.states],
             "plans": self.plans,
             "as_of": self.as_of.isoformat(),
             "events": self.head,
@@ -207,15 +213,20 @@ class Impact:
         }
 
 
-def impact(store: Store, current: Side, other: Side, *, basis: Basis = Basis.LATEST) -> Impact:
-    """Evaluate every plan of ``store`` under ``current`` and ``other`` and count what changes."""
+def impact(
+    store: Store, current: Side, other: Side, *, basis: Basis = Basis.LATEST,
+    states: Collection[PlanState] | None = None,
+) -> Impact:  # fmt: skip
+    """Evaluate every plan of ``store`` (or those now in ``states``, such as the pipeline's) under
+    ``current`` and ``other`` and count what changes."""
     as_of, head = store.now(), store.head().count
     tally = _Tally()
+    chosen = None if states is None else tuple(sorted(set(states), key=list(PlanState).index))
     with collector_paused():  # many small results, no cycles: see .._gc
-        for plan, steps in _cases(store, basis):
-            tally.add(plan, steps, current, other)
+        for plan, state, steps in _cases(store, basis, chosen):
+            tally.add(plan, state, steps, current, other)
     return Impact(
-        current, other, basis, tally.plans, as_of, head, store.practice, tally.steps(), tally.criteria(),
+        current, other, basis, chosen, tally.plans, as_of, head, store.practice, tally.steps(), tally.criteria(),
         tally.groups(), tuple(tally.changes),
     )  # fmt: skip
 
@@ -223,12 +234,15 @@ def impact(store: Store, current: Side, other: Side, *, basis: Basis = Basis.LAT
 _STEPS = {step: i for i, step in enumerate(Step)}
 
 
-def _cases(store: Store, basis: Basis) -> Iterator[tuple[Plan, tuple[Step, ...] | None]]:
-    """The plan versions to evaluate, each with its steps (None: the plan's own steps)."""
+def _cases(
+    store: Store, basis: Basis, states: tuple[PlanState, ...] | None
+) -> Iterator[tuple[Plan, PlanState, tuple[Step, ...] | None]]:
+    """The plan versions to evaluate, each with its state now and its steps (None: its own)."""
     if basis is Basis.LATEST:
-        for plan in store.latest_plans():
-            yield plan, None
+        for plan, state in store.latest_plans(states=states):
+            yield plan, state, None
         return
+    now = {summary.plan_id: summary.state for summary in store.plans()}
     decided: dict[str, tuple[int, tuple[Step, ...]]] = {}
     for event in store.events(types=_DECISION_TYPES):
         assessment = event.payload.get("assessment")
@@ -238,8 +252,10 @@ def _cases(store: Store, basis: Basis) -> Iterator[tuple[Plan, tuple[Step, ...] 
         if steps:
             decided[event.plan_id] = (assessment["plan"]["version"], steps)
     for plan_id in sorted(decided):
+        if states is not None and now[plan_id] not in states:
+            continue
         version, steps = decided[plan_id]
-        yield store.plan(plan_id, version).plan, steps
+        yield store.plan(plan_id, version).plan, now[plan_id], steps
 
 
 _DECISION_TYPES = tuple(
@@ -273,7 +289,7 @@ class _Tally:
         self._known: dict[tuple[int, int], tuple[tuple[Edition, Edition], dict[str, Criterion]]] = {}
         self._seen: dict[tuple[tuple[int, int], str, Status | None, Status | None], CriterionChange] = {}
 
-    def add(self, plan: Plan, steps: tuple[Step, ...] | None, current: Side, other: Side) -> None:
+    def add(self, plan: Plan, state: PlanState, steps: tuple[Step, ...] | None, current: Side, other: Side) -> None:
         self.plans += 1
         before = step_outcomes(plan, current.on, steps, rules=current.rules)
         after = step_outcomes(plan, other.on, steps, rules=other.rules)
@@ -288,7 +304,7 @@ class _Tally:
                     else Direction.NEWLY_PASSES if was[0].blocks and not now[0].blocks
                     else Direction.OTHER
                 )  # fmt: skip
-                self._change(plan, step, was, now, direction=direction, groups=groups, sides=(current, other))
+                self._change(plan, state, step, was, now, direction=direction, groups=groups, sides=(current, other))
             counts[groups, step, direction] += 1
 
     def steps(self) -> tuple[StepImpact, ...]:
@@ -319,7 +335,7 @@ class _Tally:
         return key
 
     def _change(
-        self, plan: Plan, step: Step, before: tuple[Outcome, dict[str, Status]],
+        self, plan: Plan, state: PlanState, step: Step, before: tuple[Outcome, dict[str, Status]],
         after: tuple[Outcome, dict[str, Status]], *, direction: Direction, groups: tuple[tuple[str, str], ...],
         sides: tuple[Side, Side],
     ) -> None:  # fmt: skip
@@ -339,9 +355,10 @@ class _Tally:
                 change = seen[key] = CriterionChange(criterion_id, criterion.spec.title, was, now, cause)
             changed.append(change)
             counts[step, change, direction] += 1
-        self.changes.append(
-            PlanChange(plan.id, plan.version, plan.title, step, before[0], after[0], direction, tuple(changed), groups)
+        change_of_plan = PlanChange(
+            plan.id, plan.version, plan.title, state, step, before[0], after[0], direction, tuple(changed), groups
         )
+        self.changes.append(change_of_plan)
 
     def criteria(self) -> tuple[CriterionImpact, ...]:
         found: dict[tuple[Step, str], CriterionImpact] = {}

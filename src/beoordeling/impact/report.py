@@ -56,8 +56,9 @@ def _report(found: Impact) -> Report:
         "de laatste versie van elk plan" if found.basis is Basis.LATEST
         else "van elk besloten plan de versie waarop het laatste besluit berustte, voor de stappen van dat besluit"
     )  # fmt: skip
+    only = "" if found.states is None else " in " + ", ".join(f"‘{s.label}’" for s in found.states)
     summary = [
-        f"{number(found.plans)} {'plan' if found.plans == 1 else 'plannen'} beoordeeld ({versions}), onder de "
+        f"{number(found.plans)} {'plan' if found.plans == 1 else 'plannen'}{only} beoordeeld ({versions}), onder de "
         f"criteria van nu en onder de andere.",
     ]
     for s in found.steps:
@@ -107,8 +108,8 @@ def _report(found: Impact) -> Report:
     )  # fmt: skip
     rows = []
     for change in found.changes:
-        head = (change.plan_id, change.version, change.title, change.step.label, change.before.label,
-                change.after.label, DIRECTION_WORDS[change.direction])  # fmt: skip
+        head = (change.plan_id, change.version, change.title, change.state.label, change.step.label,
+                change.before.label, change.after.label, DIRECTION_WORDS[change.direction])  # fmt: skip
         for c in change.criteria or ():
             rows.append((*head, c.criterion, c.before.label if c.before else "niet van kracht",
                          c.after.label if c.after else "niet van kracht", "ja" if c.cause else "nee"))  # fmt: skip
@@ -117,9 +118,9 @@ def _report(found: Impact) -> Report:
     changes = Table(
         "Gewijzigde plannen", "Elk gewijzigd plan, per stap en criterium",
         (Column("Plan", "text", 16), Column("Versie", "count", 8), Column("Titel", "text", 36),
-         Column("Stap", "text", 22), Column("Uitkomst nu", "text", 16), Column("Uitkomst anders", "text", 16),
-         Column("Richting", "text", 18), Column("Criterium", "text", 10), Column("Status nu", "text", 16),
-         Column("Status anders", "text", 16), Column("Oorzaak", "text", 9)),
+         Column("Stand nu", "text", 18), Column("Stap", "text", 22), Column("Uitkomst nu", "text", 16),
+         Column("Uitkomst anders", "text", 16), Column("Richting", "text", 18), Column("Criterium", "text", 10),
+         Column("Status nu", "text", 16), Column("Status anders", "text", 16), Column("Oorzaak", "text", 9)),
         tuple(rows),
     )  # fmt: skip
     return Report(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import typing
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -678,23 +678,29 @@ class Store:
         plan = Plan.model_validate_json(row.content).model_copy(update={"version": row.version})
         return StoredPlan(plan, version_info_of(row), PlanState(row.state), row.latest_version)
 
-    def latest_plans(self, batch: int = 500) -> Iterator[Plan]:
-        """The latest version of every plan, in plan order, read ``batch`` plans at a time (so that
-        a reader of every plan, such as ``rules impact``, never holds them all)."""
+    def latest_plans(
+        self, batch: int = 500, *, states: Collection[PlanState] | None = None
+    ) -> Iterator[tuple[Plan, PlanState]]:
+        """The latest version of every plan (or of those in ``states``) with the state the plan is
+        in, in plan order, read ``batch`` plans at a time (so that a reader of every plan, such as
+        ``rules impact``, never holds them all)."""
         v, p = t.plan_versions, t.plans
         last = ""
         while True:
             query = (
-                select(v.c.plan_id, v.c.version, v.c.content)
+                select(v.c.plan_id, v.c.version, v.c.content, p.c.state)
                 .join(p, (p.c.plan_id == v.c.plan_id) & (p.c.latest_version == v.c.version))
                 .where(v.c.plan_id > last)
                 .order_by(v.c.plan_id)
                 .limit(batch)
             )
+            if states is not None:
+                query = query.where(p.c.state.in_([state.value for state in states]))
             with self._read() as conn:
                 rows = conn.execute(query).all()
             for row in rows:
-                yield Plan.model_validate_json(row.content).model_copy(update={"version": row.version})
+                plan = Plan.model_validate_json(row.content).model_copy(update={"version": row.version})
+                yield plan, PlanState(row.state)
             if len(rows) < batch:
                 return
             last = rows[-1].plan_id
