@@ -150,7 +150,7 @@ def test_the_command_writes_what_it_prints_and_refuses_a_broken_folder(
     assert {"komt niet meer door", "anders gewijzigd"} >= {row[7] for row in changed}
     with Store.open(walked) as store:
         states = {s.plan_id: s.state for s in store.plans()}
-    assert all(row[3] == states[row[0]].label for row in changed)
+    assert all(row[3] == states[str(row[0])].label for row in changed)
 
     broken = tmp_path / "kapot"
     shutil.copytree(stricter, broken)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy import text as text_sql
 
-from beoordeling import Actor, ConflictError, InputError, Plan, PlanNotFound, Role, Store, StoreError
+from beoordeling import Actor, ConflictError, InputError, Plan, PlanNotFound, PlanState, Role, Store, StoreError
 from beoordeling.planfile import plan_content
 from beoordeling.store import EventType, NewEvent
 from beoordeling.store._engine import normalise_url
@@ -94,6 +94,29 @@ def test_latest_contents_gives_the_latest_version_or_the_value_at_a_path(
     )
     with pytest.raises(ValueError, match="a JSON path of plain keys is needed"):
         list(store.latest_contents(ids, ("funding", "$.x")))
+
+
+def test_a_plan_version_and_every_latest_plan_read_alike(store: Store, example_plans: dict[str, Plan]) -> None:
+    """The desk's lean read of one version, and the bulk read of every latest version with its
+    state, give the plans that :meth:`Store.plan` gives; a missing plan or version is refused alike."""
+    funded, concept = example_plans["eerstelijn-zeeland"], example_plans["concept-acute-ggz"]
+    store.save_plans([funded, concept], SUBMITTER)
+    revised = _revise(store.plan(concept.id).plan, title="Acute ggz, tweede versie")
+    store.save_plan(revised, SUBMITTER)
+    assert store.plan(concept.id, 1).plan == store.plan_version(concept.id, 1)
+    assert 2 == store.plan_version(concept.id, 2).version
+    latest = {plan.id: (plan, state) for plan, state in store.latest_plans(batch=1)}
+    assert {funded.id: store.plan(funded.id).plan, concept.id: store.plan(concept.id).plan} == {
+        plan_id: plan for plan_id, (plan, _state) in latest.items()
+    }
+    assert {PlanState.DRAFT} == {state for _plan, state in latest.values()}
+    assert [] == list(store.latest_plans(states=[PlanState.APPROVED]))
+    for plan_id, version in (("TP-ONBEKEND", 1), (concept.id, 3)):
+        with pytest.raises(PlanNotFound) as lean:
+            store.plan_version(plan_id, version)
+        with pytest.raises(PlanNotFound) as full:
+            store.plan(plan_id, version)
+        assert str(full.value) == str(lean.value)
 
 
 def test_notes_are_appended_for_existing_plans_and_only_notes(store: Store, example_plans: dict[str, Plan]) -> None:

@@ -181,7 +181,8 @@ class Desk:
         key = (plan_id, version)
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plans[key] = self.store.plan(plan_id, version).plan
+            plan = self.store.plan(plan_id).plan if version is None else self.store.plan_version(plan_id, version)
+            self._plans[key] = plan
             if len(self._plans) > _PLAN_CACHE:
                 self._plans.popitem(last=False)  # the plan used longest ago
         else:
