@@ -90,6 +90,8 @@ class Side:
 
 
 class CriterionChange(NamedTuple):
+    """A criterion whose status differs between the two sets of criteria, for a plan's step."""
+
     criterion: str
     title: str
     before: Status | None
