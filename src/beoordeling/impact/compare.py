@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 from .._gc import collector_paused
 from ..criteria import Criterion, Edition, Kind, Outcome, RuleBook, Status, Step, deciding_insurers, step_outcomes
 from ..model import Plan, PlanState
+from ..stats.words import UNKNOWN
 from ..store import Store
 from ..workflow import DECISIONS
 
@@ -48,9 +49,6 @@ __all__ = [
 SPLITS = ("region", "theme", "sector", "insurers")
 """The groups the changes are counted per: the plan's region, its theme, each sector of its parties,
 and its pair of market leaders."""
-
-UNKNOWN = ""
-"""The group of plans that do not say (no region, theme, sector or market leaders named)."""
 
 
 class Basis(StrEnum):
@@ -268,7 +266,8 @@ _DECISION_TYPES = tuple(
 
 
 def _groups(plan: Plan) -> tuple[tuple[str, str], ...]:
-    """The groups a plan counts in, as the statistics name them (``store.events.plan_groups``)."""
+    """The groups a plan counts in, named as the statistics name them (``stats.counts._groups_of``, from
+    the groups its events carry); a plan that does not say counts in the group ``UNKNOWN``."""
     found = [
         ("region", plan.region.name if plan.region else UNKNOWN),
         ("theme", plan.theme.value if plan.theme else UNKNOWN),
