@@ -26,7 +26,17 @@ from ._i18n import _, term
 from ._terminal import UNSAFE, visible
 from ._time import AMSTERDAM
 from ._validation import problems_from
-from .criteria import Judgement, RuleBook, Status, Verdict, carry_over, check_judgements, edition_for, evaluate
+from .criteria import (
+    Assessment,
+    Judgement,
+    RuleBook,
+    Status,
+    Verdict,
+    carry_over,
+    check_judgements,
+    edition_for,
+    evaluate,
+)
 from .errors import InputError, Problem, Refused, StoreError, format_loc
 from .model import Plan, PlanState, Role
 from .money import AccountKind, Programme, Transaction, cents
@@ -589,6 +599,15 @@ class Desk:
     def open_judgements(self, plan_id: str) -> list[str]:
         """The criteria of the step under assessment that still wait for the market leaders'
         (agreeing) judgements: an assessor's to-do list."""
+        return [
+            c.id for step in self.assessment(plan_id).steps for c in step.criteria if c.status is Status.NEEDS_JUDGEMENT
+        ]
+
+    def assessment(self, plan_id: str) -> Assessment:
+        """The criteria of the step the plan is in (or goes to next), on the version submitted for
+        it, with the judgements recorded so far (carried over from an earlier version where they
+        still hold), under the edition in force on the day it was submitted: what the assessors
+        see when they judge."""
         record = self.current(plan_id)
         plan = self._plan(plan_id, record.submitted_version or record.latest_version)
         milestones = plan.funding.milestones if plan.funding else []
@@ -596,7 +615,7 @@ class Desk:
         judgements = carry_over(
             record.judgements, plan, plan.version, self._earlier(plan_id), edition_for(plan, on, self.rules)
         )
-        assessment = evaluate(
+        return evaluate(
             plan,
             on,
             judged_steps(record.state),
@@ -605,7 +624,6 @@ class Desk:
             milestone=next((m for m in milestones if m.id == record.milestone), None),
             judges=plan.insurers.market_leaders,
         )
-        return [c.id for step in assessment.steps for c in step.criteria if c.status is Status.NEEDS_JUDGEMENT]
 
     def _state(self, plan_id: str) -> PlanState:
         return (self.current(plan_id)).state

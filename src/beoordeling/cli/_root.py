@@ -109,6 +109,11 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("profiles", "documents", N_("Check the organisation profiles the letters take their sender and signatures "
                                      "from (profiles/).")),
     )),
+    (N_("Web interface"), (
+        ("serve", "web", N_("Run the web interface on the store: the assessors' inbox and plan pages, the "
+                            "submitters' self-check, the letters.")),
+        ("user", "web", N_("Manage the web interface's accounts: add, list, disable.")),
+    )),
     (N_("Administration"), (
         ("init", "plans", N_("Create a new, empty store, with the shipped policy adopted.")),
         ("upgrade", "plans", N_("Bring a store made by an earlier release up to this release (every event and hash "

@@ -12,9 +12,9 @@ import click
 
 from ..criteria import Step, default_steps, evaluate, load_rules
 from ..errors import Problem, RulesError, format_loc
-from ..model import Plan, PlanState
+from ..model import PlanState
 from ..planfile import read_plan
-from ..workflow import Policy, Trigger, default_policy, load_policy
+from ..workflow import Trigger, default_policy, load_policy, submission_refusals
 from ._app import _DATE, FINDINGS, OK, _day, cli, err, exit_with_findings, out
 from ._report import assessment_report, edition_report
 from ._words import _, day, ngettext
@@ -135,22 +135,6 @@ def zelftoets(
             out.print(f"{format_loc(loc)}: {why}", style="bold")
         out.print(assessment_report(plan, assessment))
     sys.exit(FINDINGS if assessment.outcome.blocks or reading.missing or closed or too_large else OK)
-
-
-def submission_refusals(policy: Policy, plan: Plan, steps: tuple[Step, ...], day: date) -> list[tuple[Trigger, Any]]:
-    """The dated policies that refuse submitting ``plan`` for ``steps`` on ``day``: the quick test
-    from a draft, the worked-out plan after a positive quick test."""
-    wanted = []
-    if Step.QUICK_TEST in steps:
-        wanted.append((Trigger.SUBMIT_QUICK_TEST, PlanState.DRAFT))
-    if any(s is not Step.QUICK_TEST for s in steps):
-        wanted.append((Trigger.SUBMIT_PLAN, PlanState.QUICK_TEST_POSITIVE))
-    found = []
-    for trigger, state in wanted:
-        rule = policy.refusing(trigger, day, plan.theme, plan.intake_announced_on, state)
-        if rule is not None:
-            found.append((trigger, rule))
-    return found
 
 
 def _since(rule: Any, today: date) -> str:

@@ -11,7 +11,15 @@ from .calendar import is_working_day, legal_holidays, next_working_day
 from .definition import DECISIONS, TRANSITIONS, ClockName, Transition, Trigger, states_where, transition_for
 from .engine import Draft, SystemActor, act
 from .guards import organisations_for
-from .policy import ClockSetting, Policy, PolicyRule, default_policy, load_policy, policy_from_document
+from .policy import (
+    ClockSetting,
+    Policy,
+    PolicyRule,
+    default_policy,
+    load_policy,
+    policy_from_document,
+    submission_refusals,
+)
 from .record import (
     AMSTERDAM,
     VOTE_EVENT,
@@ -53,5 +61,6 @@ __all__ = [
     "organisations_for",
     "policy_from_document",
     "states_where",
+    "submission_refusals",
     "transition_for",
 ]

@@ -23,13 +23,22 @@ from .._canonical import canonical_json, sha256_hex
 from .._dutch import euro, said_day
 from .._i18n import N_, _
 from .._validation import problems_from
+from ..criteria import Step
 from ..errors import Loc, PolicyError
 from ..model import Plan, PlanState, Theme
 from ..resources import bundled_dir
 from .calendar import next_working_day
 from .definition import ClockName, Trigger
 
-__all__ = ["ClockSetting", "Policy", "PolicyRule", "default_policy", "load_policy", "policy_from_document"]
+__all__ = [
+    "ClockSetting",
+    "Policy",
+    "PolicyRule",
+    "default_policy",
+    "load_policy",
+    "policy_from_document",
+    "submission_refusals",
+]
 
 _HINT = N_("see policy/README.md for the format")
 Text = Annotated[str, StringConstraints(min_length=1, max_length=400, strip_whitespace=True)]
@@ -276,3 +285,21 @@ def load_policy(path: Path | str | None = None) -> Policy:
 def default_policy() -> Policy:
     """The shipped policy file, loaded once per process."""
     return load_policy()
+
+
+def submission_refusals(
+    policy: Policy, plan: Plan, steps: tuple[Step, ...], day: date
+) -> list[tuple[Trigger, PolicyRule]]:
+    """The dated policies that refuse submitting ``plan`` for ``steps`` on ``day``: the quick test
+    from a draft, the worked-out plan after a positive quick test."""
+    wanted = []
+    if Step.QUICK_TEST in steps:
+        wanted.append((Trigger.SUBMIT_QUICK_TEST, PlanState.DRAFT))
+    if any(s is not Step.QUICK_TEST for s in steps):
+        wanted.append((Trigger.SUBMIT_PLAN, PlanState.QUICK_TEST_POSITIVE))
+    found = []
+    for trigger, state in wanted:
+        rule = policy.refusing(trigger, day, plan.theme, plan.intake_announced_on, state)
+        if rule is not None:
+            found.append((trigger, rule))
+    return found

@@ -1,0 +1,190 @@
+"""What each page shows, read from the library: plain values for the templates, no rule of its own.
+
+Visibility is the accounts' rule (:func:`..accounts.visible_to`); the clocks are the desk's
+deadlines; the criteria are the desk's assessment; the decisions a step offers are the workflow's
+``DECISIONS``. A page never shows a plan its reader's organisation is not named in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..accounts import Account, visible_to
+from ..criteria import Assessment, Status
+from ..desk import Deadline, Desk
+from ..errors import PlanNotFound
+from ..letters import LetterOffice
+from ..model import Plan, PlanState, Role
+from ..store import Event
+from ..store._diff import changes
+from ..workflow import DECISIONS, PlanRecord, Trigger, transition_for
+
+__all__ = ["ACTION_ROLES", "InboxRow", "PlanPage", "inbox", "plan_page"]
+
+ACTION_ROLES: dict[str, Role] = {
+    "submit": Role.SUBMITTER,
+    "answer": Role.SUBMITTER,
+    "prepare": Role.SUBMITTER,
+    "withdraw": Role.SUBMITTER,
+    "start": Role.SUBMITTER,
+    "report-milestone": Role.SUBMITTER,
+    "judge": Role.MARKET_LEADER,
+    "propose": Role.MARKET_LEADER,
+    "decide": Role.MARKET_LEADER,
+    "escalate": Role.MARKET_LEADER,
+    "comment": Role.OTHER_INSURER,
+    "request-info": Role.COORDINATING_INSURER,
+    "complete": Role.COORDINATING_INSURER,
+    "fund": Role.NZA,
+    "waitlist": Role.NZA,
+    "rule": Role.BO_IZA,
+}
+"""The role each action is taken in (the CLI's defaults): an account acts in it when it has it."""
+
+_CLOSED = (PlanState.QUICK_TEST_NEGATIVE, PlanState.NOT_APPROVED, PlanState.COMPLETED, PlanState.WITHDRAWN)
+"""States in which nothing is assessed any more."""
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    plan_id: str
+    title: str
+    state: PlanState
+    region: str | None
+    deadline: Deadline | None
+    """The plan's most pressing open clock (overdue first), if one runs."""
+
+    @property
+    def order(self) -> tuple[int, int, str]:
+        if self.deadline is None or self.deadline.days_left is None:
+            return (2, 0, self.plan_id)
+        return (0 if self.deadline.overdue else 1, self.deadline.days_left, self.plan_id)
+
+
+def _pressing(deadlines: Iterable[Deadline]) -> dict[str, Deadline]:
+    found: dict[str, Deadline] = {}
+    for d in deadlines:
+        if d.days_left is None:
+            found.setdefault(d.plan_id, d)
+            continue
+        held = found.get(d.plan_id)
+        if held is None or held.days_left is None or d.days_left < held.days_left:
+            found[d.plan_id] = d
+    return found
+
+
+def inbox(desk: Desk, account: Account, state: PlanState | None = None) -> list[InboxRow]:
+    """The plans the account may see, by their clocks: overdue first, then the nearest due date,
+    then the plans with no clock running."""
+    pressing = _pressing(desk.deadlines())
+    rows = []
+    for plan, plan_state in desk.store.latest_plans(states=[state] if state else None):
+        if not visible_to(account, plan):
+            continue
+        region = plan.region.name if plan.region else None
+        rows.append(InboxRow(plan.id, plan.title, plan_state, region, pressing.get(plan.id)))
+    return sorted(rows, key=lambda row: row.order)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action the page offers: its name, the role it is taken in, and its choices."""
+
+    name: str
+    role: Role
+    outcomes: tuple[str, ...] = ()
+    reason_required: bool = False
+
+
+@dataclass
+class PlanPage:
+    plan: Plan
+    record: PlanRecord
+    assessment: Assessment | None
+    deadlines: list[Deadline]
+    history: list[Event]
+    letters: list[Event]
+    versions: list[int]
+    diff: list[dict[str, Any]] = field(default_factory=list)
+    compared: tuple[int, int] | None = None
+    actions: list[Action] = field(default_factory=list)
+    judge_role: Role | None = None
+    today: date | None = None
+
+    @property
+    def open_criteria(self) -> set[str]:
+        if self.assessment is None:
+            return set()
+        return {c.id for s in self.assessment.steps for c in s.criteria if c.status is Status.NEEDS_JUDGEMENT}
+
+
+_TRIGGERS: dict[str, tuple[Trigger, ...]] = {
+    "submit": (Trigger.SUBMIT_QUICK_TEST, Trigger.SUBMIT_PLAN),
+    "answer": (Trigger.ANSWER,),
+    "prepare": (Trigger.PREPARE,),
+    "withdraw": (Trigger.WITHDRAW,),
+    "start": (Trigger.START,),
+    "report-milestone": (Trigger.REPORT_MILESTONE,),
+    "request-info": (Trigger.REQUEST_INFO,),
+    "comment": (Trigger.COMMENT,),
+    "escalate": (Trigger.ESCALATE,),
+    "fund": (Trigger.FUND,),
+    "waitlist": (Trigger.WAITLIST,),
+    "complete": (Trigger.COMPLETE,),
+}
+_REASONED = {"withdraw", "request-info", "comment", "escalate", "rule"}
+"""Actions whose reason the desk requires (the CLI's ``--reason`` is required for them too)."""
+
+
+def _offered(account: Account, plan: Plan, record: PlanRecord) -> list[Action]:
+    """The actions the workflow has a transition for in the plan's state, in a role the account
+    may take on this plan. The desk still decides: an action offered here can be refused (a clock,
+    a policy, the other leader's vote) and is then shown with the desk's reasons."""
+    state = record.state
+    offered: list[Action] = []
+    for name, triggers in _TRIGGERS.items():
+        role = account.role_for(plan, [ACTION_ROLES[name]])
+        if role is not None and any(transition_for(t, state) for t in triggers):
+            offered.append(Action(name, role, (), name in _REASONED))
+    step = PlanState.FINAL_DECISION if state is PlanState.CONSULTATION else state
+    leader = account.role_for(plan, [Role.MARKET_LEADER])
+    if leader is not None and state is PlanState.PLAN_SUBMITTED:
+        offered.append(Action("propose", leader, tuple(DECISIONS[state])))
+    elif leader is not None and step in DECISIONS:
+        offered.append(Action("decide", leader, tuple(DECISIONS[step])))
+    if record.escalation is not None:
+        ruler = account.role_for(plan, [Role.BO_IZA])
+        if ruler is not None:
+            offered.append(Action("rule", ruler, (*DECISIONS.get(step, {}), "send-back"), True))
+    return offered
+
+
+def plan_page(desk: Desk, account: Account, plan_id: str, compare: tuple[int, int] | None = None) -> PlanPage:
+    """Everything the plan's page shows; :class:`PlanNotFound` for a plan that is not the account's
+    to see, exactly as for one that does not exist."""
+    stored = desk.store.plan(plan_id)
+    plan = stored.plan
+    if not visible_to(account, plan):
+        raise PlanNotFound(plan_id)
+    record = desk.current(plan_id)
+    state = record.state
+    assessment = desk.assessment(plan_id) if state not in _CLOSED else None
+    today = desk.today()
+    deadlines = desk.deadlines_of({plan_id: record}, {plan_id: plan.title}, today)
+    history = desk.history(plan_id)
+    letters = LetterOffice(desk.store).decisions(plan_id)
+    versions = [v.version for v in desk.store.versions(plan_id)]
+    page = PlanPage(plan, record, assessment, deadlines, history, letters, versions, today=today)
+    if compare is not None:
+        before, after = compare
+        if before in versions and after in versions and before != after:
+            old = desk.store.plan(plan_id, before).plan.model_dump(mode="json", exclude={"version"})
+            new = desk.store.plan(plan_id, after).plan.model_dump(mode="json", exclude={"version"})
+            page.diff = changes(old, new)
+            page.compared = (before, after)
+    page.actions = _offered(account, plan, record)
+    page.judge_role = account.role_for(plan, [Role.MARKET_LEADER]) if page.open_criteria else None
+    return page
