@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 
@@ -17,7 +18,7 @@ from beoordeling.planfile import load_plan
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "examples" / "thuismonitoring-ziekenhuizen.yaml"
 PLAN_ID = "TP-2023-0014"
-PASSWORD = "oefenen-met-beoordelen"  # noqa: S105 - the practice accounts' password
+PASSWORD = "oefenen-met-beoordelen"
 START = datetime(2024, 3, 4, 11, tzinfo=UTC)
 
 USERS = {
@@ -59,3 +60,62 @@ def example_plan() -> Plan:
 
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+ALERT = re.compile(r'role="alert">(.*?)</div>', re.S)
+NOTICE = re.compile(r'class="notice" role="status">(.*?)</div>', re.S)
+
+
+def words(html: str) -> str:
+    """A page's text, tags left out and white space folded (entities stay as written)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+class Session:
+    """One signed-in browser, as the forms drive it (Starlette's TestClient)."""
+
+    def __init__(self, app: Any, username: str, password: str = PASSWORD) -> None:
+        from starlette.testclient import TestClient  # noqa: PLC0415 - only the web tests need it
+
+        self.client = TestClient(app)
+        page = self.client.get("/inloggen")
+        response = self.client.post(
+            "/inloggen",
+            data={"csrf_token": self.token(page.text), "gebruikersnaam": username, "wachtwoord": password},
+            follow_redirects=False,
+        )
+        self.status = response.status_code
+
+    @staticmethod
+    def token(html: str) -> str:
+        found = CSRF.search(html)
+        assert found, "the page has no CSRF token"
+        return found.group(1)
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self.client.get(url, **kwargs)
+
+    def act(self, plan_id: str, **form: str) -> Any:
+        """Post one action form of the plan's page (with the page's own token)."""
+        page = self.client.get(f"/plannen/{plan_id}")
+        return self.client.post(f"/plannen/{plan_id}/handeling", data={"csrf_token": self.token(page.text), **form})
+
+    def open_criteria(self, plan_id: str) -> list[str]:
+        return re.findall(r'name="criterium" value="([^"]+)"', self.client.get(f"/plannen/{plan_id}").text)
+
+    def judge_all(self, plan_id: str, on: str) -> None:
+        for criterion in self.open_criteria(plan_id):
+            response = self.act(plan_id, handeling="judge", criterium=criterion, oordeel="pass", datum=on)
+            assert response.status_code == 200, words(response.text)
+
+    def selfcheck(self, path: Path, name: str | None = None, data: bytes | None = None) -> Any:
+        page = self.client.get("/zelftoets")
+        content = path.read_bytes() if data is None else data
+        return self.client.post(
+            "/zelftoets", data={"csrf_token": self.token(page.text)}, files={"bestand": (name or path.name, content)}
+        )
+
+    def submit_checked(self, checked_page: str) -> Any:
+        held = re.search(r'name="plan" value="([^"]+)"', checked_page)
+        assert held, "the self-check offers no submission"
+        return self.client.post("/indienen", data={"csrf_token": self.token(checked_page), "plan": held.group(1)})

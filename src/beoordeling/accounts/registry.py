@@ -20,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, UniqueConstraint, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from .._i18n import _
+from .._i18n import _, term
 from .._terminal import UNSAFE, visible
 from ..errors import InputError, Problem, StoreError
 from ..model import Plan, Role
@@ -81,7 +81,7 @@ class Account:
                 [
                     Problem(
                         _("account {username} may not act as {role}; its roles: {roles}").format(
-                            username=self.username, role=role.value, roles=", ".join(r.value for r in self.roles)
+                            username=self.username, role=term(role), roles=", ".join(term(r) for r in self.roles)
                         )
                     )
                 ]

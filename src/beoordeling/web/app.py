@@ -47,7 +47,7 @@ from ..model import Plan, PlanState, Role
 from ..planfile import read_plan
 from ..store import Store
 from ..workflow import AMSTERDAM, Trigger, submission_refusals
-from .security import CSRF_FIELD, BodyLimit, CsrfError, Headers, Throttle, checked_form, csrf_token
+from .security import CSRF_FIELD, MAX_BODY, BodyLimit, CsrfError, Headers, Throttle, checked_form, csrf_token
 from .views import ACTION_ROLES, PlanPage, inbox, plan_page
 
 __all__ = ["Web", "create_app"]
@@ -399,8 +399,10 @@ async def _selfcheck_page(web: Web, request: Request, account: Account) -> Respo
     return web.page(request, "zelftoets.html", {"result": None})
 
 
-def _read_upload(upload: UploadFile, data: bytes) -> Any:
-    name = Path(upload.filename or "plan").name
+def _read_upload(filename: str, data: bytes) -> Any:
+    """The uploaded plan, read from a file of its own name (so that a message names it) in a
+    folder of its own, removed at once."""
+    name = Path(filename).name
     suffix = Path(name).suffix.lower()
     if suffix not in _UPLOAD_SUFFIXES:
         raise InputError([Problem(f"{name}: kies een ingevulde werkmap (.xlsx) of een planbestand (.yaml, .json)")])
@@ -415,12 +417,15 @@ async def _selfcheck(web: Web, request: Request, account: Account) -> Response:
     form = await checked_form(request, files=1)
     upload = form.get("bestand")
     if not isinstance(upload, UploadFile):
+        await form.close()
         return web.refused(request, InputError([Problem("kies een bestand")]), "zelftoets.html", {"result": None})
-    data = await upload.read()
+    data = await upload.read(MAX_BODY + 1)
+    filename = upload.filename or "plan"
+    await form.close()  # the spooled upload is read: let it go now, not when it is collected
 
     def check() -> dict[str, Any]:
         web._at(None)
-        reading = _read_upload(upload, data)
+        reading = _read_upload(filename, data)
         plan = reading.plan
         today = Desk(web.store).today()
         steps = default_steps(plan)

@@ -1,0 +1,267 @@
+"""The web interface through its forms (Starlette's TestClient): the whole assessment, and what
+it refuses: a forged post, another organisation's plan, a closed window, hostile text."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from beoordeling import Store
+from beoordeling.accounts import Accounts
+from beoordeling.letters import LetterOffice, verify_letter
+from beoordeling.web import create_app
+
+from .web_support import ALERT, PLAN_ID, Session, WebStore, web_store, words
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> WebStore:
+    return web_store(tmp_path)
+
+
+@pytest.fixture
+def app(site: WebStore) -> Starlette:
+    return create_app(site.url, secret_key="test-key")
+
+
+def _events(site: WebStore) -> list[str]:
+    with Store.open(site.url) as store:
+        return [e.type for e in store.events()]
+
+
+def _to_plan_submitted(app: Starlette, site: WebStore) -> dict[str, Session]:
+    """The quick test uploaded, self-checked, submitted, judged and passed; the worked-out plan
+    uploaded and submitted."""
+    users = {name: Session(app, name) for name in ("noordwest", "vgz", "zk", "menzis", "asr")}
+    submitter = users["noordwest"]
+    checked = submitter.selfcheck(site.workbook)
+    assert checked.status_code == 200
+    assert "Snelle toets: wacht op oordeel" in words(checked.text)
+    assert _events(site) == ["store.initialised"], "a self-check stores nothing"
+    submitted = submitter.submit_checked(checked.text)
+    assert submitted.status_code == 200
+    assert f"{PLAN_ID} is ingediend." in words(submitted.text)
+    for leader in ("vgz", "zk"):
+        users[leader].judge_all(PLAN_ID, "2024-03-11")
+    for leader in ("vgz", "zk"):
+        assert (
+            users[leader].act(PLAN_ID, handeling="decide", uitkomst="positive", datum="2024-03-12").status_code == 200
+        )
+    assert submitter.act(PLAN_ID, handeling="prepare", datum="2024-03-13").status_code == 200
+    plan_checked = submitter.selfcheck(site.plan_workbook)
+    assert submitter.submit_checked(plan_checked.text).status_code == 200
+    return users
+
+
+def test_the_whole_assessment_through_the_forms(app: Starlette, site: WebStore) -> None:
+    users = _to_plan_submitted(app, site)
+    vgz, zk, menzis = users["vgz"], users["zk"], users["menzis"]
+    vgz.judge_all(PLAN_ID, "2024-04-22")
+    zk.judge_all(PLAN_ID, "2024-04-22")
+    first = vgz.act(PLAN_ID, handeling="propose", uitkomst="approve", datum="2024-04-23")
+    assert "wacht tot de andere marktleider hetzelfde besluit vastlegt" in words(first.text)
+    assert "Stand: Consultatie overige verzekeraars" in words(
+        zk.act(PLAN_ID, handeling="propose", uitkomst="approve", datum="2024-04-23").text
+    )
+
+    within = menzis.act(PLAN_ID, handeling="comment", reden="Graag de ritten per kwartaal.", datum="2024-04-25")
+    assert within.status_code == 200
+    assert "Graag de ritten per kwartaal." in words(within.text)
+    stored = len(_events(site))
+    late = menzis.act(PLAN_ID, handeling="comment", reden="Nog een vraag.", datum="2024-05-20")
+    assert late.status_code == 409
+    (alert,) = ALERT.findall(late.text)
+    assert "de consultatie sloot op 7 mei 2024" in words(alert)
+    assert len(_events(site)) == stored, "a refused action stores nothing"
+
+    for leader in (vgz, zk):
+        assert leader.act(PLAN_ID, handeling="decide", uitkomst="approve", datum="2024-05-21").status_code == 200
+    page = zk.get(f"/plannen/{PLAN_ID}").text
+    assert "Stand: <strong>Goedgekeurd</strong>" in page
+    assert "workflow.approve" in _events(site)
+
+    letters = re.findall(rf'/plannen/{PLAN_ID}/brieven/(\d+)"', page)
+    pdf = zk.client.post(f"/plannen/{PLAN_ID}/brieven/{letters[-1]}", data={"csrf_token": zk.token(page)})
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert "definitief-besluit.pdf" in pdf.headers["content-disposition"]
+    path = site.workbook.parent / "brief.pdf"
+    path.write_bytes(pdf.content)
+    with Store.open(site.url) as store:
+        assert verify_letter(LetterOffice(store), path).ok
+        issued = [e for e in store.events(PLAN_ID) if e.type == "letter.issued"]
+    assert issued[-1].actor.organisation == "Zilveren Kruis", "the download is recorded as issued, by whom"
+
+
+def test_a_forged_post_is_refused_and_stores_nothing(app: Starlette, site: WebStore) -> None:
+    users = _to_plan_submitted(app, site)
+    vgz = users["vgz"]
+    before = _events(site)
+    url = f"/plannen/{PLAN_ID}/handeling"
+    form = {"handeling": "judge", "criterium": "C6", "oordeel": "pass"}
+    assert vgz.client.post(url, data=form).status_code == 403
+    assert vgz.client.post(url, data={**form, "csrf_token": "forged"}).status_code == 403
+    token = vgz.token(vgz.get(f"/plannen/{PLAN_ID}").text)
+    elsewhere = vgz.client.post(url, data={**form, "csrf_token": token}, headers={"origin": "https://evil.example"})
+    assert elsewhere.status_code == 403
+    assert "beveiligingskenmerk" in words(elsewhere.text)
+    assert _events(site) == before
+    by_header = vgz.client.post(url, data=form, headers={"x-csrf-token": token, "hx-request": "true"})
+    assert by_header.status_code == 200, "htmx sends the token in a header"
+
+
+def test_another_organisation_neither_sees_nor_acts_on_the_plan(app: Starlette, site: WebStore) -> None:
+    users = _to_plan_submitted(app, site)
+    outsider = users["asr"]
+    assert PLAN_ID not in outsider.get("/").text
+    assert outsider.get(f"/plannen/{PLAN_ID}").status_code == 404
+    token = outsider.token(outsider.get("/").text)
+    before = _events(site)
+    acted = outsider.client.post(
+        f"/plannen/{PLAN_ID}/handeling", data={"csrf_token": token, "handeling": "propose", "uitkomst": "approve"}
+    )
+    assert acted.status_code == 404
+    assert outsider.client.post(f"/plannen/{PLAN_ID}/brieven/11", data={"csrf_token": token}).status_code == 404
+    assert _events(site) == before
+    # The other insurer sees the plan, but may not act as a market leader on it.
+    menzis = users["menzis"]
+    assert PLAN_ID in menzis.get("/").text
+    refused = menzis.act(PLAN_ID, handeling="propose", uitkomst="approve")
+    assert refused.status_code == 400
+    (alert,) = ALERT.findall(refused.text)
+    assert "Marktleider zorgverzekeraar" in words(alert)
+    assert "Overige zorgverzekeraar" in words(alert)
+
+
+def test_a_refusal_is_shown_with_its_reasons_not_as_a_server_error(app: Starlette, site: WebStore) -> None:
+    users = _to_plan_submitted(app, site)
+    early = users["vgz"].act(PLAN_ID, handeling="propose", uitkomst="approve")
+    assert early.status_code == 409
+    (alert,) = ALERT.findall(early.text)
+    assert "Geweigerd: propose-approval op plan TP-2023-0014" in words(alert)
+    assert "Kan door zodra de beoordelaars C6, C7, C8, C9, C11 en C12 hebben beoordeeld." in words(alert)
+    no_reason = users["vgz"].act(PLAN_ID, handeling="judge", criterium="C6", oordeel="fail")
+    assert no_reason.status_code == 400
+    assert "een negatief oordeel over C6 vraagt een reden" in words(no_reason.text)
+    bad_date = users["vgz"].act(PLAN_ID, handeling="judge", criterium="C6", oordeel="pass", datum="morgen")
+    assert bad_date.status_code == 400
+    assert "is geen datum" in words(bad_date.text)
+
+
+def test_every_page_carries_the_security_headers_and_no_inline_script(app: Starlette, site: WebStore) -> None:
+    users = _to_plan_submitted(app, site)
+    vgz = users["vgz"]
+    for url in ("/", f"/plannen/{PLAN_ID}", "/zelftoets", "/sjablonen", "/inloggen"):
+        response = vgz.get(url)
+        assert response.status_code == 200, url
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self'" in csp
+        assert "unsafe" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["cache-control"] == "no-store"
+        html = response.text
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), f"{url}: an inline script"
+        assert not re.search(r"\sstyle=|\son[a-z]+=", html), f"{url}: an inline style or handler"
+        assert re.search(r"<h1[^>]*>", html), f"{url}: a page has a heading"
+        for field in re.findall(r'<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"', html):
+            assert f'for="{field}"' in html, f"{url}: field {field} has no label"
+    htmx = vgz.get("/static/htmx-2.0.11.min.js")
+    assert htmx.status_code == 200
+    assert "cache-control" not in htmx.headers or htmx.headers["cache-control"] != "no-store"
+
+
+def test_sign_in_is_throttled_after_failures(app: Starlette) -> None:
+    for _ in range(5):
+        assert Session(app, "vgz", "not-the-password").status == 401
+    assert Session(app, "vgz").status == 429, "even the right password waits once the limit is reached"
+    assert Session(app, "zk").status == 303, "another user name is not held up"
+
+
+def test_a_disabled_account_is_signed_out(app: Starlette, site: WebStore) -> None:
+    vgz = Session(app, "vgz")
+    assert vgz.get("/").status_code == 200
+    with Accounts(site.url) as accounts:
+        accounts.disable("vgz")
+    assert vgz.get("/", follow_redirects=False).headers["location"] == "/inloggen"
+    assert Session(app, "vgz").status == 401
+
+
+def test_a_body_beyond_the_limit_is_refused_before_it_is_read(app: Starlette) -> None:
+    vgz = Session(app, "vgz")
+    big = vgz.client.post("/zelftoets", content=b"x" * (9 * 1024 * 1024), headers={"content-type": "text/plain"})
+    assert big.status_code == 413
+
+
+def test_hostile_text_stays_text(app: Starlette, site: WebStore) -> None:
+    users = _to_plan_submitted(app, site)
+    script = "<script>alert('x')</script> <img src=x onerror=alert(1)>"
+    users["vgz"].act(PLAN_ID, handeling="judge", criterium="C6", oordeel="fail", reden=script)
+    page = users["vgz"].get(f"/plannen/{PLAN_ID}").text
+    assert "<script>alert" not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+
+
+def test_a_bad_upload_is_named_and_nothing_is_stored(app: Starlette, site: WebStore) -> None:
+    submitter = Session(app, "noordwest")
+    wrong = submitter.selfcheck(site.workbook, name="notities.txt")
+    assert wrong.status_code == 400
+    assert "notities.txt: kies een ingevulde werkmap" in words(wrong.text)
+    broken = submitter.selfcheck(site.workbook, name="plan.yaml", data=b"id: TP-1\ntitle: [unclosed\n")
+    assert broken.status_code == 400
+    assert "plan.yaml" in words(broken.text)
+    not_a_workbook = submitter.selfcheck(site.workbook, name="plan.xlsx", data=b"PK\x03\x04 not a zip")
+    assert not_a_workbook.status_code == 400
+    assert _events(site) == ["store.initialised"]
+
+
+def test_only_a_party_may_submit_what_it_checked(app: Starlette, site: WebStore) -> None:
+    insurer = Session(app, "vgz")
+    checked = insurer.selfcheck(site.workbook)
+    assert checked.status_code == 200
+    assert 'name="plan"' not in checked.text
+    assert "Indienen kan alleen een partij van dit plan." in words(checked.text)
+    stolen = Session(app, "noordwest")
+    stolen_token = re.search(r'name="plan" value="([^"]+)"', stolen.selfcheck(site.workbook).text)
+    assert stolen_token
+    page = insurer.get("/zelftoets").text
+    theft = insurer.client.post("/indienen", data={"csrf_token": insurer.token(page), "plan": stolen_token.group(1)})
+    assert theft.status_code == 400, "a held self-check is its account's only"
+    assert _events(site) == ["store.initialised"]
+
+
+def test_the_inbox_filter_answers_htmx_with_its_rows_only(app: Starlette, site: WebStore) -> None:
+    users = _to_plan_submitted(app, site)
+    vgz = users["vgz"]
+    partial = vgz.get("/?stand=plan-ingediend", headers={"hx-request": "true", "hx-target": "postbak"})
+    assert partial.text.lstrip().startswith('<div id="postbak">')
+    assert PLAN_ID in partial.text
+    none = vgz.get("/?stand=goedgekeurd", headers={"hx-request": "true", "hx-target": "postbak"})
+    assert "Geen plannen in de stand Goedgekeurd." in words(none.text)
+    full = vgz.get("/?stand=plan-ingediend")
+    assert "<html" in full.text
+
+
+def test_templates_download_as_workbooks(app: Starlette) -> None:
+    submitter = Session(app, "noordwest")
+    listing = submitter.get("/sjablonen").text
+    for form_id in ("quick-test", "plan"):
+        assert f'href="/sjablonen/{form_id}.xlsx"' in listing
+        response = submitter.get(f"/sjablonen/{form_id}.xlsx")
+        assert response.status_code == 200
+        workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+        assert workbook.sheetnames
+    assert submitter.get("/sjablonen/onbekend.xlsx").status_code == 404
+
+
+def test_signed_out_requests_go_to_the_sign_in_page(app: Starlette) -> None:
+    client = TestClient(app)
+    assert client.get("/", follow_redirects=False).headers["location"] == "/inloggen"
+    assert client.post(f"/plannen/{PLAN_ID}/handeling", data={}).status_code == 401
