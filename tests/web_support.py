@@ -101,7 +101,10 @@ class Session:
         return self.client.post(f"/plannen/{plan_id}/handeling", data={"csrf_token": self.token(page.text), **form})
 
     def open_criteria(self, plan_id: str) -> list[str]:
-        return re.findall(r'name="criterium" value="([^"]+)"', self.client.get(f"/plannen/{plan_id}").text)
+        """The criteria this account has not judged yet (a judged one is offered for change only)."""
+        page = self.client.get(f"/plannen/{plan_id}").text
+        forms = [part.split("</form>")[0] for part in page.split("<form")[1:] if 'class="judge"' in part.split(">")[0]]
+        return [m.group(1) for f in forms if (m := re.search(r'name="criterium" value="([^"]+)"', f))]
 
     def judge_all(self, plan_id: str, on: str) -> None:
         for criterion in self.open_criteria(plan_id):

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..accounts import Account, visible_to
-from ..criteria import Assessment, Status
+from ..criteria import Assessment, Judgement, Status
 from ..desk import Deadline, Desk
 from ..errors import PlanNotFound
 from ..letters import LetterOffice
@@ -113,6 +113,8 @@ class PlanPage:
     actions: list[Action] = field(default_factory=list)
     judge_role: Role | None = None
     today: date | None = None
+    mine: dict[str, Judgement] = field(default_factory=dict)
+    """The reader's organisation's latest verdict per criterion on the version under assessment."""
 
     @property
     def open_criteria(self) -> set[str]:
@@ -187,4 +189,8 @@ def plan_page(desk: Desk, account: Account, plan_id: str, compare: tuple[int, in
             page.compared = (before, after)
     page.actions = _offered(account, plan, record)
     page.judge_role = account.role_for(plan, [Role.MARKET_LEADER]) if page.open_criteria else None
+    own = account.organisation.casefold()
+    for judgement in record.judgements:
+        if judgement.organisation.casefold() == own and judgement.plan_version == record.submitted_version:
+            page.mine[judgement.criterion] = judgement
     return page
