@@ -10,13 +10,16 @@ uses today's rules.
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .._time import local_date
+from ..accounts import Account, Accounts
 from ..charts import plot_forecast
 from ..criteria import Assessment, default_rules, evaluate
 from ..desk import Deadline, Desk
@@ -66,6 +69,8 @@ June 2025 additions) would make of its plans, against those in force now."""
 
 DEMO_SUBMITTER = Actor("Demo", "Demo-indiener", Role.SUBMITTER)
 DEMO_LETTERS = Actor("Demo", "Demo-postkamer", Role.COORDINATING_INSURER)
+DEMO_PASSWORD = "oefenen-met-beoordelen"  # noqa: S105 - the practice store's published password
+"""The password of the demo store's web accounts (a practice store: it says so on every page)."""
 WORKBOOK_EXAMPLE = "TP-2023-0014"
 """The example that arrives as a filled-in plan workbook, the way care providers send it."""
 
@@ -99,6 +104,8 @@ class DemoReport:
     """What is wrong with the books (empty: they balance)."""
     spuk: list[SpukYear] = field(default_factory=list)
     """The municipal route's figures of :data:`SPUK_YEAR` (the SiSa accountability)."""
+    accounts: list[Account] = field(default_factory=list)
+    """The web accounts of the demo store, one per organisation its plans name (:data:`DEMO_PASSWORD`)."""
 
 
 def _fresh_store(out_dir: Path, clock: Clock) -> Store:
@@ -233,12 +240,51 @@ def _run(out_dir: Path, store_url: str | None, clock: Clock, progress: Callable[
         outputs.append(schema_path)
 
         found, tested, spuk = _money(store, out_dir, outputs, progress)
+        progress(_("Adding a web account for every organisation the plans name"))
+        accounts = demo_accounts(store)
         progress(_("Verifying the event chain and the books"))
         verification, books = _verified(store, out_dir, outputs)
         return DemoReport(
             store.url, len(plans), imported, revised, store.plans(), verification, self_checks, outputs, walked,
             deadlines, letters, letter_check, overview, budget=found, backtest=tested, books=books, spuk=spuk,
+            accounts=accounts,
         )  # fmt: skip
+
+
+def _username(organisation: str) -> str:
+    """'Coöperatie VGZ' -> 'cooperatie-vgz'."""
+    plain = unicodedata.normalize("NFKD", organisation).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:64] or "organisatie"
+
+
+def demo_accounts(store: Store) -> list[Account]:
+    """A web account for every organisation the demo's plans name: each insurer in every insurer
+    role (a market leader in one region is an other insurer in the next), each party as a
+    submitter, and the NZa and the BO IZA; all with :data:`DEMO_PASSWORD`. Kept when present."""
+    wanted: dict[str, tuple[str, tuple[Role, ...]]] = {
+        "NZa": ("toetser", (Role.NZA,)),
+        "BO IZA": ("secretaris", (Role.BO_IZA,)),
+    }
+    insurer_roles = (Role.MARKET_LEADER, Role.COORDINATING_INSURER, Role.OTHER_INSURER)
+    for plan, _state in store.latest_plans():
+        insurers = plan.insurers
+        for name in [
+            *insurers.market_leaders,
+            *([insurers.coordinating] if insurers.coordinating else []),
+            *insurers.others,
+        ]:
+            wanted.setdefault(name, ("beoordelaar", insurer_roles))
+        for party in plan.parties:
+            wanted.setdefault(party.name, ("projectleider", (Role.SUBMITTER,)))
+    made: list[Account] = []
+    with Accounts(store.url) as accounts:
+        for organisation, (person, roles) in sorted(wanted.items()):
+            username = _username(organisation)
+            found = accounts.get(username)
+            if found is None:
+                found = accounts.add(username, person, organisation, roles, password=DEMO_PASSWORD)
+            made.append(found)
+    return made
 
 
 def _money(

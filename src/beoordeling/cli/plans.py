@@ -21,7 +21,7 @@ from ..money.audit import books_problems
 from ..planfile import load_plans, plan_json_schema_text, save_plan
 from ..reference import load_regions
 from ..store import Store
-from ..store._engine import redact
+from ..store._engine import redact, sqlite_path
 from ..workflow import default_policy
 from ._app import (
     _DATE,
@@ -38,7 +38,7 @@ from ._app import (
     out,
 )
 from ._words import _, day, euro, event_label, moment, ngettext, term
-from .demo import DemoReport, run_demo
+from .demo import DEMO_PASSWORD, DemoReport, run_demo
 
 
 @cli.command()
@@ -374,6 +374,7 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
         else:
             out.print(f"  {d.plan_id}: " + _("{what}, due {day} ({state})").format(what=what, day=when, state=state))
     out.print("\n" + _("Decision letters written: {count} (PDF/A, in brieven/)").format(count=len(report.letters)))
+
     if report.letter_check is not None:
         check = report.letter_check
         result = _("matches the store") if check.ok else _("does NOT match the store")
@@ -382,6 +383,17 @@ def demo(ctx: click.Context, out_dir: Path) -> None:
         counts = ", ".join(f"{sheet.name} {len(sheet.rows)}" for sheet in report.overview)
         out.print(_("Overview on {day} (overzicht.xlsx): {counts}").format(day=day(report.as_of), counts=counts))
     _print_money(report)
+    if report.accounts:
+        example = next((a for a in report.accounts if a.organisation == "Coöperatie VGZ"), report.accounts[0])
+        out.print(
+            "\n"
+            + _(
+                "Web interface: beoordeling --store {url} serve, then sign in at http://127.0.0.1:8000/ as one of "
+                "{count} practice accounts (beoordeling user list), for example {username}, password {password}"
+            ).format(url=sqlite_path(report.store_url) or report.store_url, count=len(report.accounts),
+                     username=example.username, password=DEMO_PASSWORD),
+            markup=False,
+        )  # fmt: skip
     for problem in report.books:
         err.print(_("the books do not balance: {problem}").format(problem=problem), markup=False)
     chain = _("Event chain intact") if report.verification.ok else _("Event chain NOT intact")

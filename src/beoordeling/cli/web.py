@@ -95,7 +95,8 @@ def user_list(ctx: click.Context) -> None:
     with Accounts(_url(ctx)) as accounts:
         found = accounts.all()
     table = Table(box=None, header_style="bold")
-    for column in (_("User"), _("Name"), _("Organisation"), _("Roles"), _("Status")):
+    table.add_column(_("User"), no_wrap=True)
+    for column in (_("Name"), _("Organisation"), _("Roles"), _("Status")):
         table.add_column(column)
     for account in found:
         status = _("disabled") if account.disabled else _("active")
