@@ -10,6 +10,8 @@ the checker or ends up as an inert string literal.
 from __future__ import annotations
 
 import random
+import sys
+import threading
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -19,7 +21,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beoordeling.criteria import default_rules
+from beoordeling import load_plan
+from beoordeling.criteria import default_rules, evaluate, load_rules
 from beoordeling.criteria._codegen import CriterionCode, GeneratedCodeRefused, _verify, criterion_code
 from beoordeling.criteria._compile import Compiled, compile_expression
 from beoordeling.criteria._expr import SyntaxProblem
@@ -30,6 +33,7 @@ from beoordeling.criteria.spec import Step
 from beoordeling.model import Plan
 
 from . import criteria_oracle
+from .conftest import ROOT
 from .plan_variants import example_data, variant
 
 EXAMPLES = example_data()
@@ -190,3 +194,35 @@ def test_items_of_a_computed_list_are_named_by_their_own_position() -> None:
     env = Env(plan, date(2025, 7, 1), trace=True)
     assert compile_expression(text, BOOL).traced(env) is True
     assert ["parties", f"list(q.role for q in parties)[{wanted}]"] == [path for path, _value in env.reads]
+
+
+def test_editions_are_built_and_evaluated_from_many_threads_at_once() -> None:
+    """The web interface evaluates in a thread per request: the first evaluations of a fresh rules
+    folder all want its program at once. One thread builds it (under load the server once failed
+    with CPython's 'AST constructor recursion depth mismatch' when two threads parsed generated
+    code together; that did not reproduce here), and every thread gets the same results."""
+    book = load_rules(ROOT / "rules")
+    plans = [load_plan(path) for path in sorted((ROOT / "examples").glob("*.yaml"))]
+    on = date(2025, 7, 1)
+    expected = [evaluate(plan, on, rules=load_rules(ROOT / "rules")).as_dict() for plan in plans]
+    results: list[object] = [None] * 16
+    start = threading.Barrier(16)
+
+    def work(i: int) -> None:
+        start.wait()
+        try:
+            results[i] = evaluate(plans[i % len(plans)], on, rules=book).as_dict()
+        except Exception as exc:
+            results[i] = exc
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # the threads take turns as often as they can
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        sys.setswitchinterval(interval)
+    assert results == [expected[i % len(plans)] for i in range(16)]

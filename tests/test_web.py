@@ -265,3 +265,21 @@ def test_signed_out_requests_go_to_the_sign_in_page(app: Starlette) -> None:
     client = TestClient(app)
     assert client.get("/", follow_redirects=False).headers["location"] == "/inloggen"
     assert client.post(f"/plannen/{PLAN_ID}/handeling", data={}).status_code == 401
+
+
+def test_an_unexpected_error_is_a_dutch_page_and_the_log_keeps_no_content(
+    app: Starlette, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    vgz = Session(app, "vgz")
+
+    def broken(*_args: object) -> object:
+        raise RuntimeError("Geheime planinhoud van Ziekenhuis Noordwest")
+
+    monkeypatch.setattr("beoordeling.web.app.inbox", broken)
+    with caplog.at_level("ERROR", logger="beoordeling.web"):
+        response = vgz.get("/")
+    assert response.status_code == 500
+    assert "Er ging iets mis op de server" in response.text
+    assert "Geheime" not in response.text
+    assert "RuntimeError" in caplog.text
+    assert "Geheime" not in caplog.text

@@ -13,6 +13,7 @@ event by the BO IZA), or the shipped one in a store that adopted none.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -73,7 +74,7 @@ from .workflow.engine import stated_date_refusals
 from .workflow.guards import judged_steps
 from .workflow.policy import policy_from_document
 
-__all__ = ["ActionResult", "Deadline", "Desk", "policy_in_force"]
+__all__ = ["ActionResult", "Deadline", "Desk", "PlanCache", "policy_in_force"]
 
 _OPEN_ENDED = (PlanState.QUICK_TEST_NEGATIVE, PlanState.NOT_APPROVED, PlanState.COMPLETED, PlanState.WITHDRAWN)
 _PLAN_CACHE = 1024
@@ -161,23 +162,50 @@ def policy_in_force(store: Store, before: int | None = None) -> Policy:
     return policy_from_document(document, f"het beleid vastgesteld in gebeurtenis {seq}")
 
 
-class Desk:
-    """Workflow actions on the plans of one store, under the policy that store adopted."""
+class PlanCache:
+    """Stored plan versions, decoded, the ones used last kept (a stored version never changes, so
+    one cache may serve many desks: the web interface shares one between its requests). Safe to
+    use from several threads."""
 
-    def __init__(self, store: Store, *, rules: RuleBook | None = None) -> None:
+    def __init__(self, limit: int = _PLAN_CACHE) -> None:
+        self.limit = limit
+        self._plans: OrderedDict[tuple[str, int], Plan] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, store: Store, plan_id: str, version: int) -> Plan:
+        key = (plan_id, version)
+        with self._lock:
+            plan = self._plans.get(key)
+            if plan is not None:
+                self._plans.move_to_end(key)
+                return plan
+        plan = store.plan_version(plan_id, version)
+        with self._lock:
+            self._plans[key] = plan
+            while len(self._plans) > self.limit:
+                self._plans.popitem(last=False)  # the plan used longest ago
+        return plan
+
+
+class Desk:
+    """Workflow actions on the plans of one store, under the policy that store adopted.
+
+    ``plans`` is a cache of decoded plan versions to share with other desks on the same store."""
+
+    def __init__(self, store: Store, *, rules: RuleBook | None = None, plans: PlanCache | None = None) -> None:
         self.store = store
         self.rules = rules
         self._policy: Policy | None = None
         self._records: dict[str, PlanRecord] = {}
-        self._plans: OrderedDict[tuple[str, int | None], Plan] = OrderedDict()
+        self._plans = plans or PlanCache()
         self._folding: Folding | None = None
         """The books kept from the last money action (see :meth:`_books`)."""
 
     # --- reading ----------------------------------------------------------------------------------
 
-    def record(self, plan_id: str) -> PlanRecord:
-        """The plan's record, replayed from its events."""
-        record = PlanRecord.replay(plan_id, self.store.events(plan_id))
+    def record(self, plan_id: str, events: Iterable[Event] | None = None) -> PlanRecord:
+        """The plan's record, replayed from its events (``events``: the plan's events, already read)."""
+        record = PlanRecord.replay(plan_id, self.store.events(plan_id) if events is None else events)
         if record.last_seq == 0:
             self.store.plan(plan_id)  # raises PlanNotFound with its hint
         self._records[plan_id] = record
@@ -187,17 +215,14 @@ class Desk:
         """The record this desk keeps up to date as it acts (replayed on first use)."""
         return self._records.get(plan_id) or self.record(plan_id)
 
+    def plan(self, plan_id: str, version: int | None = None) -> Plan:
+        """A stored version of the plan (the latest unless ``version`` is given), decoded once."""
+        return self._plan(plan_id, version)
+
     def _plan(self, plan_id: str, version: int | None) -> Plan:
-        key = (plan_id, version)
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self.store.plan(plan_id).plan if version is None else self.store.plan_version(plan_id, version)
-            self._plans[key] = plan
-            if len(self._plans) > _PLAN_CACHE:
-                self._plans.popitem(last=False)  # the plan used longest ago
-        else:
-            self._plans.move_to_end(key)
-        return plan
+        if version is None:  # the latest: it can change, so it is read afresh
+            return self.store.plan(plan_id).plan
+        return self._plans.get(self.store, plan_id, version)
 
     @property
     def policy(self) -> Policy:

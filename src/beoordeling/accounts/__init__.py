@@ -8,6 +8,6 @@ identity provider that vouches for it (``issuer``, ``subject``), so that a deplo
 Connect sign-in without changing who an account is.
 """
 
-from .registry import LOCAL, Account, Accounts, visible_to
+from .registry import LOCAL, UNTIED, Account, Accounts, Named, named_organisations, visible_to
 
-__all__ = ["LOCAL", "Account", "Accounts", "visible_to"]
+__all__ = ["LOCAL", "UNTIED", "Account", "Accounts", "Named", "named_organisations", "visible_to"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -28,7 +28,7 @@ from ..store import Actor
 from ..store._engine import WRITE, make_engine, normalise_url, redact
 from ..workflow.guards import organisations_for
 
-__all__ = ["LOCAL", "Account", "Accounts", "visible_to"]
+__all__ = ["LOCAL", "UNTIED", "Account", "Accounts", "Named", "named_organisations", "visible_to"]
 
 LOCAL = "local"
 """The issuer of accounts that sign in with a password kept here."""
@@ -88,19 +88,36 @@ class Account:
             )
         return Actor(self.name, self.organisation, role)
 
-    def role_for(self, plan: Plan, wanted: Sequence[Role]) -> Role | None:
-        """The first of ``wanted`` this account may take on ``plan``: a role of its own that the plan
-        names its organisation for (or one not tied to a plan, as the NZa's)."""
+    def role_for(self, plan: Plan | Named, wanted: Sequence[Role]) -> Role | None:
+        """The first of ``wanted`` this account may take on ``plan`` (or on the organisations a
+        plan names, :func:`named_organisations`): a role of its own that the plan names its
+        organisation for, or one not tied to plans (the NZa's, the BO IZA's)."""
+        named = named_organisations(plan) if isinstance(plan, Plan) else plan
+        own = self.organisation.casefold()
         for role in wanted:
             if role not in self.roles:
                 continue
-            names = organisations_for(role, plan)
-            if names is None or self.organisation.casefold() in {n.casefold() for n in names}:
+            if role in UNTIED or own in named.get(role, ()):
                 return role
         return None
 
 
-def visible_to(account: Account, plan: Plan) -> bool:
+Named = Mapping[Role, frozenset[str]]
+"""The organisations a plan names per role (case-folded)."""
+
+UNTIED = (Role.NZA, Role.BO_IZA)
+"""Roles not tied to a plan's parties: the NZa checks every plan's funds, the BO IZA rules on any."""
+_TIED = (Role.SUBMITTER, Role.COORDINATING_INSURER, Role.MARKET_LEADER, Role.OTHER_INSURER)
+
+
+def named_organisations(plan: Plan) -> Named:
+    """Who the plan names in each role tied to it, case-folded. A plan that names no parties is
+    no submitter's to see (the workflow's guards let any submitter act on it; the web shows it
+    only to those it names)."""
+    return {role: frozenset(n.casefold() for n in organisations_for(role, plan) or ()) for role in _TIED}
+
+
+def visible_to(account: Account, plan: Plan | Named) -> bool:
     """Whether the plan is this account's to see: its organisation is named by the plan in one of
     the account's roles (a party, the coordinating insurer, a market leader, an other insurer), or
     it has a role not tied to plans (the NZa, the BO IZA)."""

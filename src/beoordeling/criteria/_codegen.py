@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import keyword
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -80,6 +81,8 @@ _FIXED_NAMES = frozenset(
     {"plan", "on", "milestone", "R", "U", "f_mentions_folded", *_STATUSES, *_HELPERS.values(), *_BUILTINS}
 )
 _OWN_NAME = re.compile(r"[a-z]{1,2}\d+")
+_COMPILING = threading.Lock()
+"""Generated code is parsed, checked and compiled by one thread at a time."""
 """Temporaries, loop variables and constants: t3, v2, i2, m2, f4, k0, a1, w5, e7, d1..."""
 _METHODS = frozenset({"strip", "casefold", "label", "year", "append", "what"})
 _CALLED_METHODS = frozenset({"strip", "casefold", "append"})
@@ -526,7 +529,8 @@ def criterion_code(criteria: Sequence[Any]) -> list[CriterionCode]:
     for criterion in criteria:
         show = _show(unit, criterion) if criterion.show else None
         named.append((_decide(unit, criterion, traced=False), _decide(unit, criterion, traced=True, show=show)))
-    namespace, source = unit.build()
+    with _COMPILING:  # ast.parse in two threads at once can fail on CPython 3.11 (CPython issue 106905)
+        namespace, source = unit.build()
     return [CriterionCode(namespace[decide], namespace[trace], source) for decide, trace in named]
 
 

@@ -18,6 +18,7 @@ a reason; a *gate* cannot.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -235,10 +236,17 @@ class _Program:
         return found
 
 
+_BUILDING = threading.Lock()
+"""One edition's program is built once, by one thread: the web interface evaluates in many."""
+
+
 def _program(edition: Edition) -> _Program:
     found: _Program | None = edition.derived.get("program")
     if found is None:
-        found = edition.derived["program"] = _Program(edition)
+        with _BUILDING:
+            found = edition.derived.get("program")
+            if found is None:
+                found = edition.derived["program"] = _Program(edition)
     return found
 
 

@@ -71,9 +71,11 @@ class LetterOffice:
 
     # --- finding letters ---------------------------------------------------------------------------
 
-    def decisions(self, plan_id: str | None = None) -> list[Event]:
-        """Every event that calls for a letter with someone to receive it, in order."""
-        return [e for e in self.store.events(plan_id) if letter_for(e.type) and self._has_addressees(e)]
+    def decisions(self, plan_id: str | None = None, events: Iterable[Event] | None = None) -> list[Event]:
+        """Every event that calls for a letter with someone to receive it, in order (``events``:
+        the plan's events, already read)."""
+        found = self.store.events(plan_id) if events is None else events
+        return [e for e in found if letter_for(e.type) and self._has_addressees(e)]
 
     def _has_addressees(self, event: Event) -> bool:
         spec = letter_for(event.type)

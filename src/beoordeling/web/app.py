@@ -15,6 +15,7 @@ import re
 import secrets
 import tempfile
 import time
+import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from .._i18n import speaking, term
 from .._labels import event_label
 from ..accounts import Account, Accounts, visible_to
 from ..criteria import Status, default_steps, evaluate
-from ..desk import Desk, policy_in_force
+from ..desk import Desk, PlanCache, policy_in_force
 from ..errors import BeoordelingError, InputError, PlanNotFound, Problem, Refused
 from ..forms import default_forms, save_workbook
 from ..letters import LetterOffice
@@ -48,7 +49,7 @@ from ..planfile import read_plan
 from ..store import Store
 from ..workflow import AMSTERDAM, Trigger, submission_refusals
 from .security import CSRF_FIELD, MAX_BODY, BodyLimit, CsrfError, Headers, Throttle, checked_form, csrf_token
-from .views import ACTION_ROLES, PlanPage, inbox, plan_page
+from .views import ACTION_ROLES, Organisations, PlanPage, Records, inbox, plan_page
 
 __all__ = ["Web", "create_app"]
 
@@ -56,6 +57,8 @@ log = logging.getLogger("beoordeling.web")
 HERE = Path(__file__).parent
 HTMX = "htmx-2.0.11.min.js"
 SESSION_HOURS = 8
+INBOX_PAGE = 50
+"""Plans per page of the inbox (the most pressing first)."""
 _HELD_MAX, _HELD_SECONDS = 500, 1800
 _UPLOAD_SUFFIXES = (".xlsx", ".yaml", ".yml", ".json")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -86,6 +89,9 @@ class Web:
         self.https_only = https_only
         self.throttle = Throttle()
         self.held: OrderedDict[str, Held] = OrderedDict()
+        self.organisations = Organisations()
+        self.records = Records()
+        self.plans = PlanCache(256)
         if self.store.practice:
             self.store.simulate(self._practice_clock)
         self.templates = Environment(
@@ -125,9 +131,13 @@ class Web:
             else:
                 _moment.set(self.store.last_recorded_at() or datetime.now(UTC))
 
+    def desk(self) -> Desk:
+        """A desk for one request: its records are read afresh, the decoded plan versions shared."""
+        return Desk(self.store, plans=self.plans)
+
     def plan_page(self, account: Account, plan_id: str, compare: tuple[int, int] | None = None) -> PlanPage:
         self._at(None)
-        return plan_page(Desk(self.store), account, plan_id, compare)
+        return plan_page(self.desk(), account, plan_id, compare)
 
     # --- pages --------------------------------------------------------------------------------------
 
@@ -285,10 +295,17 @@ async def _inbox(web: Web, request: Request, account: Account) -> Response:
 
     def read() -> Any:
         web._at(None)
-        return inbox(Desk(web.store), account, state)
+        return inbox(web.desk(), account, state, web.organisations, web.records)
 
     rows = await run_in_threadpool(read)
-    context = {"rows": rows, "states": list(PlanState), "chosen": state}
+    pages = max(1, -(-len(rows) // INBOX_PAGE))
+    try:
+        number = min(max(1, int(request.query_params.get("pagina", "1"))), pages)
+    except ValueError:
+        number = 1
+    shown = rows[(number - 1) * INBOX_PAGE : number * INBOX_PAGE]
+    context = {"rows": shown, "total": len(rows), "page": number, "pages": pages, "states": list(PlanState),
+               "chosen": state}  # fmt: skip
     name = (
         "_postbak.html"
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "postbak"
@@ -322,8 +339,8 @@ def _act(web: Web, account: Account, plan_id: str, form: Mapping[str, Any]) -> l
         raise InputError([Problem(f"onbekende handeling {action[:40]!r}")])
     on = _day(form.get("datum"))
     web._at(on)
-    desk = Desk(web.store)
-    plan = desk.store.plan(plan_id).plan
+    desk = web.desk()
+    plan = desk.plan(plan_id)
     if not visible_to(account, plan):
         raise PlanNotFound(plan_id)
     actor = account.actor(account.role_for(plan, [role]) or role)
@@ -427,7 +444,7 @@ async def _selfcheck(web: Web, request: Request, account: Account) -> Response:
         web._at(None)
         reading = _read_upload(filename, data)
         plan = reading.plan
-        today = Desk(web.store).today()
+        today = web.desk().today()
         steps = default_steps(plan)
         policy = policy_in_force(web.store)
         assessment = evaluate(plan, today, steps)
@@ -447,7 +464,7 @@ async def _selfcheck(web: Web, request: Request, account: Account) -> Response:
 def _submit_held(web: Web, account: Account, held: Held) -> str:
     plan = held.plan
     web._at(None)
-    desk = Desk(web.store)
+    desk = web.desk()
     actor = account.actor(Role.SUBMITTER)
     if plan.version is None:
         # A workbook that names no version is the next version of a plan already stored (the store
@@ -499,7 +516,7 @@ async def _template(web: Web, request: Request, account: Account) -> Response:
 
 
 def _wrap(handler: Callable[[Web, Request, Account], Any]) -> Callable[[Request], Any]:
-    return _signed_in(handler)
+    return _guarded(_signed_in(handler))
 
 
 def create_app(store_url: str, *, secret_key: str | None = None, https_only: bool = False) -> Starlette:
@@ -508,9 +525,9 @@ def create_app(store_url: str, *, secret_key: str | None = None, https_only: boo
     web = Web(store_url, secret_key=secret_key or secrets.token_urlsafe(32), https_only=https_only)
     routes = [
         Route("/", _wrap(_inbox)),
-        Route("/inloggen", login_page, methods=["GET"]),
-        Route("/inloggen", login, methods=["POST"]),
-        Route("/uitloggen", logout, methods=["POST"]),
+        Route("/inloggen", _guarded(login_page), methods=["GET"]),
+        Route("/inloggen", _guarded(login), methods=["POST"]),
+        Route("/uitloggen", _guarded(logout), methods=["POST"]),
         Route("/plannen/{plan_id}", _wrap(_plan)),
         Route("/plannen/{plan_id}/handeling", _wrap(_action), methods=["POST"]),
         Route("/plannen/{plan_id}/brieven/{seq:int}", _wrap(_letter), methods=["POST"]),
@@ -533,13 +550,32 @@ def create_app(store_url: str, *, secret_key: str | None = None, https_only: boo
             https_only=https_only,
         ),
     ]
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers={500: _server_error})
+    app = Starlette(routes=routes, middleware=middleware)
     app.state.web = web
     return app
 
 
-async def _server_error(request: Request, exc: Exception) -> Response:
-    # Only what went wrong and where: never the form, the plan or the session.
-    log.error("error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
-    body = "<!doctype html><html lang=nl><title>Fout</title><p>Er ging iets mis op de server. Het is gemeld.</p>"
+def _failed(request: Request, exc: Exception) -> Response:
+    """A server error as the reader meets it (a Dutch page, no detail), and in the log only what
+    went wrong and where: the exception's type and the frames, never its message, the form, the
+    plan or the session (a message can quote what was posted)."""
+    frames = "\n".join(f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__))
+    log.error("error on %s %s: %s\n%s", request.method, request.url.path, type(exc).__name__, frames)
+    body = (
+        '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Fout</title></head>'
+        "<body><h1>Er ging iets mis</h1><p>Er ging iets mis op de server; het is gemeld.</p></body></html>"
+    )
     return HTMLResponse(body, status_code=500)
+
+
+def _guarded(endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
+    """Every route: what it does not handle becomes :func:`_failed`, not a traceback in the log."""
+
+    async def guarded(request: Request) -> Response:
+        try:
+            response: Response = await endpoint(request)
+        except Exception as exc:
+            return _failed(request, exc)
+        return response
+
+    return guarded

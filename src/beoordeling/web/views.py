@@ -7,22 +7,24 @@ deadlines; the criteria are the desk's assessment; the decisions a step offers a
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..accounts import Account, visible_to
+from ..accounts import Account, Named, named_organisations, visible_to
 from ..criteria import Assessment, Judgement, Status
 from ..desk import Deadline, Desk
 from ..errors import PlanNotFound
 from ..letters import LetterOffice
 from ..model import Plan, PlanState, Role
-from ..store import Event
+from ..store import Event, Store
 from ..store._diff import changes
 from ..workflow import DECISIONS, PlanRecord, Trigger, transition_for
 
-__all__ = ["ACTION_ROLES", "InboxRow", "PlanPage", "inbox", "plan_page"]
+__all__ = ["ACTION_ROLES", "InboxRow", "Organisations", "PlanPage", "Records", "inbox", "plan_page"]
 
 ACTION_ROLES: dict[str, Role] = {
     "submit": Role.SUBMITTER,
@@ -76,16 +78,74 @@ def _pressing(deadlines: Iterable[Deadline]) -> dict[str, Deadline]:
     return found
 
 
-def inbox(desk: Desk, account: Account, state: PlanState | None = None) -> list[InboxRow]:
+class Organisations:
+    """Who each stored plan version names, per role: read once per version (a stored version never
+    changes), so that an inbox of hundreds of plans reads the register, not every plan."""
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self.limit = limit
+        self._found: OrderedDict[tuple[str, int], Named] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of(self, store: Store, plan_id: str, version: int) -> Named:
+        key = (plan_id, version)
+        with self._lock:
+            found = self._found.get(key)
+        if found is None:
+            found = named_organisations(store.plan_version(plan_id, version))
+            with self._lock:
+                self._found[key] = found
+                while len(self._found) > self.limit:
+                    self._found.popitem(last=False)
+        return found
+
+
+class Records:
+    """Every plan's record, brought up to date with the events appended since it last looked (a
+    record only grows, so the events read once need not be read again), for the inbox's clocks.
+
+    The deadlines are those of today, when every stored event has taken effect (none is dated
+    after the moment it is recorded): the same as :meth:`.Desk.deadlines` for today, without
+    replaying the whole log on every request."""
+
+    def __init__(self) -> None:
+        self._records: dict[str, PlanRecord] = {}
+        self._titles: dict[str, str] = {}
+        self._seen = 0
+        self._lock = threading.Lock()
+
+    def deadlines(self, desk: Desk) -> list[Deadline]:
+        with self._lock:
+            for event in desk.store.events(after=self._seen):
+                self._seen = event.seq
+                if event.plan_id is None:
+                    continue
+                record = self._records.get(event.plan_id)
+                if record is None:
+                    record = self._records[event.plan_id] = PlanRecord(event.plan_id)
+                record.apply(event)
+                if "title" in event.payload and event.type.startswith("plan."):
+                    self._titles[event.plan_id] = str(event.payload["title"])
+            return desk.deadlines_of(self._records, self._titles, desk.today())
+
+
+def inbox(
+    desk: Desk,
+    account: Account,
+    state: PlanState | None = None,
+    organisations: Organisations | None = None,
+    records: Records | None = None,
+) -> list[InboxRow]:
     """The plans the account may see, by their clocks: overdue first, then the nearest due date,
     then the plans with no clock running."""
-    pressing = _pressing(desk.deadlines())
+    organisations = organisations or Organisations()
+    store = desk.store
+    pressing = _pressing((records or Records()).deadlines(desk))
     rows = []
-    for plan, plan_state in desk.store.latest_plans(states=[state] if state else None):
-        if not visible_to(account, plan):
-            continue
-        region = plan.region.name if plan.region else None
-        rows.append(InboxRow(plan.id, plan.title, plan_state, region, pressing.get(plan.id)))
+    for summary in store.plans(state=state):
+        if visible_to(account, organisations.of(store, summary.plan_id, summary.latest_version)):
+            deadline = pressing.get(summary.plan_id)
+            rows.append(InboxRow(summary.plan_id, summary.title, summary.state, summary.region, deadline))
     return sorted(rows, key=lambda row: row.order)
 
 
@@ -167,24 +227,23 @@ def _offered(account: Account, plan: Plan, record: PlanRecord) -> list[Action]:
 def plan_page(desk: Desk, account: Account, plan_id: str, compare: tuple[int, int] | None = None) -> PlanPage:
     """Everything the plan's page shows; :class:`PlanNotFound` for a plan that is not the account's
     to see, exactly as for one that does not exist."""
-    stored = desk.store.plan(plan_id)
-    plan = stored.plan
+    history = desk.history(plan_id)
+    record = desk.record(plan_id, history)
+    plan = desk.plan(plan_id, record.latest_version)
     if not visible_to(account, plan):
         raise PlanNotFound(plan_id)
-    record = desk.current(plan_id)
     state = record.state
     assessment = desk.assessment(plan_id) if state not in _CLOSED else None
     today = desk.today()
     deadlines = desk.deadlines_of({plan_id: record}, {plan_id: plan.title}, today)
-    history = desk.history(plan_id)
-    letters = LetterOffice(desk.store).decisions(plan_id)
+    letters = LetterOffice(desk.store).decisions(plan_id, history)
     versions = [v.version for v in desk.store.versions(plan_id)]
     page = PlanPage(plan, record, assessment, deadlines, history, letters, versions, today=today)
     if compare is not None:
         before, after = compare
         if before in versions and after in versions and before != after:
-            old = desk.store.plan(plan_id, before).plan.model_dump(mode="json", exclude={"version"})
-            new = desk.store.plan(plan_id, after).plan.model_dump(mode="json", exclude={"version"})
+            old = desk.plan(plan_id, before).model_dump(mode="json", exclude={"version"})
+            new = desk.plan(plan_id, after).model_dump(mode="json", exclude={"version"})
             page.diff = changes(old, new)
             page.compared = (before, after)
     page.actions = _offered(account, plan, record)
