@@ -4,6 +4,7 @@ it refuses: a forged post, another organisation's plan, a closed window, hostile
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -283,3 +284,31 @@ def test_an_unexpected_error_is_a_dutch_page_and_the_log_keeps_no_content(
     assert "Geheime" not in response.text
     assert "RuntimeError" in caplog.text
     assert "Geheime" not in caplog.text
+
+
+def test_the_nza_and_the_bo_iza_see_the_figures_and_the_waiting_list(app: Starlette, site: WebStore) -> None:
+    users = _to_plan_submitted(app, site)
+    boiza = users.get("boiza") or Session(app, "boiza")
+    page = boiza.get("/cijfers?kwartaal=2024Q1")
+    assert page.status_code == 200
+    text = words(page.text)
+    assert "Cijfers 2024Q1 (1 januari 2024 tot en met 31 maart 2024)" in text
+    assert "Snelle toetsen tot en met 31 maart 2024: 1 ingediend, waarvan 1 positief" in text
+    charts = re.findall(r'<img src="([^"]+)"', page.text)
+    assert charts
+    chart = boiza.get(charts[0].replace("&amp;", "&"))
+    assert chart.headers["content-type"] == "image/svg+xml"
+    assert chart.content.lstrip().startswith(b"<?xml") or b"<svg" in chart.content[:400]
+    assert "unsafe-inline" in chart.headers["content-security-policy"], "the chart's own styles, as an image only"
+    workbook = openpyxl.load_workbook(io.BytesIO(boiza.get("/cijfers/2024Q1.xlsx").content))
+    assert len(workbook.sheetnames) > 3
+    assert boiza.get("/cijfers/2024Q1.pdf").content.startswith(b"%PDF-")
+    figures = json.loads(boiza.get("/cijfers/2024Q1.json?lezing=happened").content)
+    assert figures["reading"] == "happened"
+    assert boiza.get("/cijfers?kwartaal=2024Q7").status_code == 400
+    assert "is geen kwartaal" in words(boiza.get("/cijfers?kwartaal=2024Q7").text)
+    queue = Session(app, "nza").get("/wachtrij")
+    assert queue.status_code == 200
+    assert "Niemand staat op de wachtrij." in words(queue.text)
+    assert users["vgz"].get("/cijfers").status_code == 403
+    assert users["vgz"].get("/wachtrij").status_code == 403

@@ -243,7 +243,21 @@ def test_the_assessment_end_to_end_in_a_browser(browser: Any, server: Server, si
     with Store.open(site.url) as store:
         assert verify_letter(LetterOffice(store), path).ok
 
-    for person in (submitter, *leaders, other):
+    council = Person(browser, server, "boiza")
+    council.page.get_by_role("link", name="Cijfers").click()
+    council.page.fill("#kwartaal", "2024Q2")
+    with council.page.expect_navigation():
+        council.page.get_by_role("button", name="Tonen").click()
+    assert "Cijfers 2024Q2" in council.page.locator("h1").inner_text()
+    charts = council.page.locator("img.chart")
+    assert charts.count() > 0
+    assert all(charts.nth(i).evaluate("img => img.naturalWidth") > 0 for i in range(charts.count()))
+    council.photograph("cijfers", axe)
+    with council.page.expect_download() as sheet:
+        council.page.get_by_role("link", name="Excel").click()
+    assert sheet.value.suggested_filename == "cijfers-2024Q2.xlsx"
+
+    for person in (submitter, *leaders, other, council):
         assert person.blocked == [], "\n".join(person.blocked)
         person.context.close()
 

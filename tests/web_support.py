@@ -27,6 +27,8 @@ USERS = {
     "zk": ("Z. Kok", "Zilveren Kruis", [Role.MARKET_LEADER]),
     "menzis": ("M. Smit", "Menzis", [Role.OTHER_INSURER]),
     "asr": ("A. Peters", "a.s.r. Zorgverzekeringen", [Role.MARKET_LEADER, Role.OTHER_INSURER]),
+    "nza": ("N. Mulder", "NZa", [Role.NZA]),
+    "boiza": ("B. de Vries", "BO IZA", [Role.BO_IZA]),
 }
 
 

@@ -15,7 +15,7 @@ import matplotlib
 matplotlib.use("Agg")  # before pyplot: no display, the same file everywhere
 
 from matplotlib import pyplot as plt
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 __all__ = ["bar_chart_svg"]
 
@@ -64,6 +64,8 @@ def bar_chart_svg(
                 axes.bar(shifted, shown, width=width, label=_label(name), color=colour)
         value_axis = axes.xaxis if horizontal else axes.yaxis
         value_axis.set_major_formatter(FuncFormatter(lambda v, _pos: _dutch(v) + ("%" if percent else "")))
+        if not percent and not unit:  # counts of plans: whole numbers only (not 0, 0, 0, 1, 1, 1)
+            value_axis.set_major_locator(MaxNLocator(integer=True))
         if horizontal:
             axes.set_yticks(positions, [_label(c) for c in categories], fontsize=7)
             axes.invert_yaxis()

@@ -26,7 +26,7 @@ from ..money import euros
 from ..resources import tool_version
 from .content import Column, Report, Table
 
-__all__ = ["TEMPLATE", "report_html", "report_pdf", "write_pdf"]
+__all__ = ["TEMPLATE", "cell_text", "chart_svg", "report_html", "report_pdf", "write_pdf"]
 
 TEMPLATE = "report.html.j2"
 
@@ -80,6 +80,16 @@ def _chart(table: Table) -> Markup | None:
         unit="miljoen euro" if euro_chart else "",
     )  # fmt: skip
     return Markup(svg)  # noqa: S704  (matplotlib's own SVG, its text escaped by matplotlib)
+
+
+cell_text = _cell
+"""A table's value as the report writes it (the web's figures page writes them the same way)."""
+
+
+def chart_svg(table: Table) -> str | None:
+    """The table's chart as an SVG document, or None when it has none (or nothing to draw)."""
+    found = _chart(table)
+    return str(found) if found is not None else None
 
 
 def report_html(report: Report) -> str:

@@ -46,8 +46,11 @@ from ..forms import default_forms, save_workbook
 from ..letters import LetterOffice
 from ..model import Plan, PlanState, Role
 from ..planfile import read_plan
-from ..store import Store
+from ..report import save_report
+from ..report.pdf import cell_text, chart_svg
+from ..store import Reading, Store
 from ..workflow import AMSTERDAM, Trigger, submission_refusals
+from .dashboard import Figures, last_quarter, queue
 from .security import CSRF_FIELD, MAX_BODY, BodyLimit, CsrfError, Headers, Throttle, checked_form, csrf_token
 from .views import ACTION_ROLES, Organisations, PlanPage, Records, inbox, plan_page
 
@@ -57,6 +60,7 @@ log = logging.getLogger("beoordeling.web")
 HERE = Path(__file__).parent
 HTMX = "htmx-2.0.11.min.js"
 SESSION_HOURS = 8
+CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 INBOX_PAGE = 50
 """Plans per page of the inbox (the most pressing first)."""
 _HELD_MAX, _HELD_SECONDS = 500, 1800
@@ -92,6 +96,7 @@ class Web:
         self.organisations = Organisations()
         self.records = Records()
         self.plans = PlanCache(256)
+        self.figures = Figures()
         if self.store.practice:
             self.store.simulate(self._practice_clock)
         self.templates = Environment(
@@ -107,6 +112,7 @@ class Web:
             euro=_dutch.euro,
             term=term,
             event=event_label,
+            cell=cell_text,
         )
         self.templates.globals.update(
             htmx=HTMX, Status=Status, csrf_field=CSRF_FIELD, role_term=lambda r: term(Role(r))
@@ -492,6 +498,101 @@ async def _submit(web: Web, request: Request, account: Account) -> Response:
     return RedirectResponse(f"/plannen/{plan_id}", status_code=303)
 
 
+# --- the waiting list and the quarterly figures ---------------------------------------------------
+
+_FIGURES_ROLES = (Role.NZA, Role.BO_IZA)
+_DOWNLOADS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "json": "application/json",
+}
+
+
+def _not_for(web: Web, request: Request) -> Response:
+    return web.page(request, "fout.html", {"title": "Niet voor uw rol", "lines": [
+        "Deze pagina is voor de NZa en het BO IZA."]}, status=403)  # fmt: skip
+
+
+async def _queue(web: Web, request: Request, account: Account) -> Response:
+    if not set(account.roles) & set(_FIGURES_ROLES):
+        return _not_for(web, request)
+
+    def read() -> Any:
+        web._at(None)
+        today = web.desk().today()
+        return today, queue(web.store, today)
+
+    today, rows = await run_in_threadpool(read)
+    return web.page(request, "wachtrij.html", {"rows": rows, "on": today})
+
+
+def _quarter(web: Web, request: Request, given: str | None) -> tuple[str, Reading]:
+    web._at(None)
+    quarter = (given or request.query_params.get("kwartaal") or "").strip() or last_quarter(web.desk().today())
+    reading = Reading.HAPPENED if request.query_params.get("lezing") == "happened" else Reading.KNOWN
+    return quarter[:10], reading
+
+
+async def _figures(web: Web, request: Request, account: Account) -> Response:
+    if not set(account.roles) & set(_FIGURES_ROLES):
+        return _not_for(web, request)
+    quarter, reading = _quarter(web, request, None)
+    try:
+        evaluation, report = await run_in_threadpool(web.figures.of, web.store, quarter, reading)
+    except ValueError as exc:
+        error = InputError([Problem(str(exc))])
+        return web.refused(request, error, "cijfers.html", {"report": None, "quarter": quarter, "reading": reading})
+    charts = {table.key for table in report.tables if table.chart is not None and table.rows}
+    context = {"report": report, "quarter": evaluation.figures.period.label, "reading": reading, "charts": charts}
+    return web.page(request, "cijfers.html", context)
+
+
+async def _figures_file(web: Web, request: Request, account: Account) -> Response:
+    if not set(account.roles) & set(_FIGURES_ROLES):
+        return _not_for(web, request)
+    kind = request.path_params["kind"]
+    if kind not in _DOWNLOADS:
+        return web.page(request, "fout.html", {"title": "Onbekend bestandstype", "lines": []}, status=404)
+    quarter, reading = _quarter(web, request, request.path_params["quarter"])
+
+    def make() -> bytes:
+        evaluation, _report = web.figures.of(web.store, quarter, reading)
+        with tempfile.TemporaryDirectory() as folder:
+            return save_report(evaluation, Path(folder) / f"cijfers.{kind}").read_bytes()
+
+    try:
+        data = await run_in_threadpool(make)
+    except ValueError as exc:
+        return web.refused(
+            request, InputError([Problem(str(exc))]), "fout.html", {"title": "Geen cijfers", "lines": []}
+        )
+    name = f"cijfers-{quarter}.{kind}"
+    return Response(
+        data, media_type=_DOWNLOADS[kind], headers={"content-disposition": f'attachment; filename="{name}"'}
+    )
+
+
+async def _figures_chart(web: Web, request: Request, account: Account) -> Response:
+    if not set(account.roles) & set(_FIGURES_ROLES):
+        return _not_for(web, request)
+    quarter, reading = _quarter(web, request, request.path_params["quarter"])
+
+    def draw() -> str | None:
+        _evaluation, report = web.figures.of(web.store, quarter, reading)
+        table = next((t for t in report.tables if t.key == request.path_params["key"]), None)
+        return chart_svg(table) if table is not None else None
+
+    try:
+        svg = await run_in_threadpool(draw)
+    except ValueError:
+        svg = None
+    if svg is None:
+        return Response("", status_code=404)
+    # Loaded as an image, never inline: matplotlib's SVG carries its own styles, which only this
+    # document's policy allows; an image runs no script.
+    return Response(svg, media_type="image/svg+xml", headers={"content-security-policy": CHART_CSP})
+
+
 # --- form templates -------------------------------------------------------------------------------
 
 
@@ -534,6 +635,10 @@ def create_app(store_url: str, *, secret_key: str | None = None, https_only: boo
         Route("/zelftoets", _wrap(_selfcheck_page), methods=["GET"]),
         Route("/zelftoets", _wrap(_selfcheck), methods=["POST"]),
         Route("/indienen", _wrap(_submit), methods=["POST"]),
+        Route("/wachtrij", _wrap(_queue)),
+        Route("/cijfers", _wrap(_figures)),
+        Route("/cijfers/{quarter}.{kind}", _wrap(_figures_file)),
+        Route("/cijfers/{quarter}/grafiek/{key}.svg", _wrap(_figures_chart)),
         Route("/sjablonen", _wrap(_templates)),
         Route("/sjablonen/{form_id}.xlsx", _wrap(_template)),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
