@@ -9,6 +9,7 @@ rows when its filter changes and posts the plan page's forms in place.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import re
@@ -17,13 +18,14 @@ import tempfile
 import time
 import traceback
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from datetime import time as day_time
 from pathlib import Path
 from typing import Any, TypeVar
 
+import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -62,6 +64,8 @@ HTMX = "htmx-2.0.11.min.js"
 SESSION_HOURS = 8
 CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 INBOX_PAGE = 50
+WORKER_THREADS = 4
+"""Threads that run the library's work for requests at once."""
 """Plans per page of the inbox (the most pressing first)."""
 _HELD_MAX, _HELD_SECONDS = 500, 1800
 _UPLOAD_SUFFIXES = (".xlsx", ".yaml", ".yml", ".json")
@@ -655,7 +659,16 @@ def create_app(store_url: str, *, secret_key: str | None = None, https_only: boo
             https_only=https_only,
         ),
     ]
-    app = Starlette(routes=routes, middleware=middleware)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # A page's work is Python that holds the interpreter lock: a few threads at a time serve the
+        # queue of requests sooner than forty that take the lock from each other (bench/web_load.py).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+        yield
+        web.close()
+
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.web = web
     return app
 
