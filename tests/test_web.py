@@ -312,3 +312,18 @@ def test_the_nza_and_the_bo_iza_see_the_figures_and_the_waiting_list(app: Starle
     assert "Niemand staat op de wachtrij." in words(queue.text)
     assert users["vgz"].get("/cijfers").status_code == 403
     assert users["vgz"].get("/wachtrij").status_code == 403
+
+
+def test_the_budget_and_the_forecast_for_the_iza_parties(app: Starlette, site: WebStore) -> None:
+    users = _to_plan_submitted(app, site)
+    boiza = Session(app, "boiza")
+    page = boiza.get("/geld")
+    assert page.status_code == 200, words(page.text)
+    text = words(page.text)
+    assert "in totaal" in text
+    assert "Prognose" in text
+    assert "Aannames" in text
+    plot = boiza.get("/geld/prognose.svg")
+    assert plot.headers["content-type"] == "image/svg+xml"
+    assert b"<svg" in plot.content[:1000]
+    assert users["vgz"].get("/geld").status_code == 403

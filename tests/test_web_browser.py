@@ -249,6 +249,7 @@ def test_the_assessment_end_to_end_in_a_browser(browser: Any, server: Server, si
     with council.page.expect_navigation():
         council.page.get_by_role("button", name="Tonen").click()
     assert "Cijfers 2024Q2" in council.page.locator("h1").inner_text()
+    council.page.wait_for_load_state("load")
     charts = council.page.locator("img.chart")
     assert charts.count() > 0
     assert all(charts.nth(i).evaluate("img => img.naturalWidth") > 0 for i in range(charts.count()))
@@ -256,6 +257,10 @@ def test_the_assessment_end_to_end_in_a_browser(browser: Any, server: Server, si
     with council.page.expect_download() as sheet:
         council.page.get_by_role("link", name="Excel").click()
     assert sheet.value.suggested_filename == "cijfers-2024Q2.xlsx"
+    council.page.get_by_role("link", name="Geld").click()
+    council.page.wait_for_load_state("load")
+    assert council.page.locator("img.chart").evaluate("img => img.naturalWidth") > 0
+    council.photograph("geld", axe)
 
     for person in (submitter, *leaders, other, council):
         assert person.blocked == [], "\n".join(person.blocked)

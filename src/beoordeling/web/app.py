@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from datetime import time as day_time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,7 +53,7 @@ from ..report import save_report
 from ..report.pdf import cell_text, chart_svg
 from ..store import Reading, Store
 from ..workflow import AMSTERDAM, Trigger, submission_refusals
-from .dashboard import Figures, last_quarter, queue
+from .dashboard import Figures, Money, forecast_svg, last_quarter, queue
 from .security import CSRF_FIELD, MAX_BODY, BodyLimit, CsrfError, Headers, Throttle, checked_form, csrf_token
 from .views import ACTION_ROLES, Organisations, PlanPage, Records, inbox, plan_page
 
@@ -101,6 +102,7 @@ class Web:
         self.records = Records()
         self.plans = PlanCache(256)
         self.figures = Figures()
+        self.money = Money()
         if self.store.practice:
             self.store.simulate(self._practice_clock)
         self.templates = Environment(
@@ -113,7 +115,7 @@ class Web:
         self.templates.filters.update(
             day=lambda d: _dutch.day(d) if d else "",
             moment=lambda m: _dutch.moment(m) if m else "",
-            euro=_dutch.euro,
+            euro=lambda amount: _dutch.euro(Decimal(str(amount))),
             term=term,
             event=event_label,
             cell=cell_text,
@@ -597,6 +599,35 @@ async def _figures_chart(web: Web, request: Request, account: Account) -> Respon
     return Response(svg, media_type="image/svg+xml", headers={"content-security-policy": CHART_CSP})
 
 
+async def _money(web: Web, request: Request, account: Account) -> Response:
+    if not set(account.roles) & set(_FIGURES_ROLES):
+        return _not_for(web, request)
+
+    def read() -> Any:
+        web._at(None)
+        today = web.desk().today()
+        return today, *web.money.of(web.store, today)
+
+    try:
+        today, found, predicted = await run_in_threadpool(read)
+    except BeoordelingError as exc:
+        return web.refused(request, exc, "fout.html", {"title": "Geen begroting", "lines": []})
+    return web.page(request, "geld.html", {"on": today, "budget": found, "forecast": predicted})
+
+
+async def _forecast_chart(web: Web, request: Request, account: Account) -> Response:
+    if not set(account.roles) & set(_FIGURES_ROLES):
+        return _not_for(web, request)
+
+    def draw() -> str:
+        web._at(None)
+        _found, predicted = web.money.of(web.store, web.desk().today())
+        return forecast_svg(predicted)
+
+    svg = await run_in_threadpool(draw)
+    return Response(svg, media_type="image/svg+xml", headers={"content-security-policy": CHART_CSP})
+
+
 # --- form templates -------------------------------------------------------------------------------
 
 
@@ -643,6 +674,8 @@ def create_app(store_url: str, *, secret_key: str | None = None, https_only: boo
         Route("/cijfers", _wrap(_figures)),
         Route("/cijfers/{quarter}.{kind}", _wrap(_figures_file)),
         Route("/cijfers/{quarter}/grafiek/{key}.svg", _wrap(_figures_chart)),
+        Route("/geld", _wrap(_money)),
+        Route("/geld/prognose.svg", _wrap(_forecast_chart)),
         Route("/sjablonen", _wrap(_templates)),
         Route("/sjablonen/{form_id}.xlsx", _wrap(_template)),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

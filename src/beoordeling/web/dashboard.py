@@ -5,18 +5,23 @@ pages: the books' queue (:class:`..money.books.Books`), the statistics of a quar
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
-from ..money import euros
+from ..charts import plot_forecast
+from ..money import cents, euros
 from ..money.books import Books
+from ..money.budget import Budget, budget
+from ..money.forecast import Forecast, forecast
 from ..report import Report, report_of
 from ..stats import Evaluation, evaluate, period_of
 from ..store import Reading, Store
 
-__all__ = ["Figures", "QueueRow", "last_quarter", "queue"]
+__all__ = ["Figures", "Money", "QueueRow", "forecast_svg", "last_quarter", "queue"]
 
 
 @dataclass(frozen=True)
@@ -71,3 +76,42 @@ class Figures:
                 while len(self._made) > self.keep:
                     self._made.popitem(last=False)
         return found
+
+
+class Money:
+    """The budget and the forecast of one day, made once per state of the store (a few kept)."""
+
+    def __init__(self, keep: int = 4) -> None:
+        self.keep = keep
+        self._made: OrderedDict[tuple[date, int], tuple[Budget, Forecast]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of(self, store: Store, on: date) -> tuple[Budget, Forecast]:
+        key = (on, store.head().count)
+        with self._lock:
+            found = self._made.get(key)
+            if found is None:
+                titles = {p.plan_id: p.title for p in store.plans()}
+                books = Books.balances_of(store, on, Reading.HAPPENED)
+                asked: dict[str, int] = {}
+
+                def requested(plan_id: str) -> int:
+                    if plan_id not in asked:
+                        plan = store.plan(plan_id).plan
+                        asked[plan_id] = cents(plan.funding.total) if plan.funding else 0
+                    return asked[plan_id]
+
+                found = (budget(books, lambda plan_id: titles.get(plan_id, plan_id)),
+                         forecast(store.events(), on, requested, Reading.HAPPENED))  # fmt: skip
+                self._made[key] = found
+                while len(self._made) > self.keep:
+                    self._made.popitem(last=False)
+        return found
+
+
+def forecast_svg(found: Forecast) -> str:
+    """The forecast's plot (the one ``forecast -o FILE.svg`` draws), as SVG text."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "prognose.svg"
+        plot_forecast(found, path)
+        return path.read_text(encoding="utf-8")
