@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -327,3 +328,14 @@ def test_the_budget_and_the_forecast_for_the_iza_parties(app: Starlette, site: W
     assert plot.headers["content-type"] == "image/svg+xml"
     assert b"<svg" in plot.content[:1000]
     assert users["vgz"].get("/geld").status_code == 403
+
+
+def test_a_streamed_body_beyond_the_limit_is_cut_off(app: Starlette) -> None:
+    vgz = Session(app, "vgz")
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(10):
+            yield b"x" * (1024 * 1024)
+
+    big = vgz.client.post("/zelftoets", content=chunks(), headers={"content-type": "multipart/form-data; boundary=x"})
+    assert big.status_code == 413

@@ -25,6 +25,8 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..errors import BeoordelingError
+
 __all__ = ["CSRF_FIELD", "CSRF_HEADER", "MAX_BODY", "BodyLimit", "CsrfError", "Headers", "Throttle", "csrf_token"]
 
 MAX_BODY = 8 * 1024 * 1024
@@ -75,8 +77,9 @@ class Headers:
         await self.app(scope, receive, sending)
 
 
-class BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(BaseException):
+    """Raised from ``receive`` once a body passes the limit: a BaseException, so that it gets past
+    every ``except Exception`` between the parser and :class:`BodyLimit`, which answers 413."""
 
 
 class BodyLimit:
@@ -104,7 +107,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise BodyTooLarge
+                    raise _BodyTooLarge
             return message
 
         async def sending(message: Message) -> None:
@@ -114,7 +117,7 @@ class BodyLimit:
 
         try:
             await self.app(scope, receiving, sending)
-        except BodyTooLarge:
+        except _BodyTooLarge:
             if not started:
                 await _too_large(send)
 
@@ -131,7 +134,7 @@ async def _too_large(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class CsrfError(Exception):
+class CsrfError(BeoordelingError):
     """An unsafe request without the session's token, or from another site."""
 
 
