@@ -19,6 +19,7 @@ from beoordeling.accounts import Accounts
 from beoordeling.letters import LetterOffice, verify_letter
 from beoordeling.web import create_app
 
+from .conftest import ROOT
 from .web_support import ALERT, PLAN_ID, Session, WebStore, web_store, words
 
 
@@ -339,3 +340,40 @@ def test_a_streamed_body_beyond_the_limit_is_cut_off(app: Starlette) -> None:
 
     big = vgz.client.post("/zelftoets", content=chunks(), headers={"content-type": "multipart/form-data; boundary=x"})
     assert big.status_code == 413
+
+
+def test_the_bo_iza_adopts_a_policy_and_a_programme_file(app: Starlette, site: WebStore) -> None:
+    boiza = Session(app, "boiza")
+    page = boiza.get("/vaststellen")
+    assert page.status_code == 200
+    token = boiza.token(page.text)
+    policy = (ROOT / "policy" / "iza.yaml").read_bytes()
+    adopted = boiza.client.post(
+        "/vaststellen",
+        data={"csrf_token": token, "soort": "beleid", "reden": "Beleid voor 2024"},
+        files={"bestand": ("iza.yaml", policy)},
+    )
+    assert adopted.status_code == 200
+    assert "Beleid iza" in words(adopted.text)
+    with Store.open(site.url) as store:
+        event = next(e for e in store.events() if e.type == "policy.adopted" and e.reason == "Beleid voor 2024")
+    assert event.payload["file"] == "iza.yaml", "the event names the file as uploaded"
+    assert event.actor.organisation == "BO IZA"
+    broken = boiza.client.post(
+        "/vaststellen",
+        data={"csrf_token": token, "soort": "programma", "reden": "Nieuw"},
+        files={"bestand": ("oefen.yaml", b"format: 1\nprogramme: [\n")},
+    )
+    assert broken.status_code == 400
+    assert "oefen.yaml" in words(broken.text)
+    programme = (ROOT / "programme" / "oefen.yaml").read_bytes()
+    done = boiza.client.post(
+        "/vaststellen",
+        data={"csrf_token": token, "soort": "programma", "reden": "Oefenprogramma"},
+        files={"bestand": ("oefen.yaml", programme)},
+    )
+    assert done.status_code == 200
+    assert "vastgesteld, gebeurtenis" in words(done.text)
+    assert Session(app, "vgz").get("/vaststellen").status_code == 403
+    nza = Session(app, "nza")
+    assert nza.get("/vaststellen").status_code == 403

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import logging
 import re
 import secrets
@@ -24,7 +25,7 @@ from datetime import UTC, date, datetime
 from datetime import time as day_time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -48,11 +49,13 @@ from ..errors import BeoordelingError, InputError, PlanNotFound, Problem, Refuse
 from ..forms import default_forms, save_workbook
 from ..letters import LetterOffice
 from ..model import Plan, PlanState, Role
+from ..money import load_programme
+from ..money.books import PROGRAMME_ADOPTED, programme_in_force
 from ..planfile import read_plan
 from ..report import save_report
 from ..report.pdf import cell_text, chart_svg
 from ..store import Reading, Store
-from ..workflow import AMSTERDAM, Trigger, submission_refusals
+from ..workflow import AMSTERDAM, Trigger, load_policy, submission_refusals
 from .dashboard import Figures, Money, forecast_svg, last_quarter, queue
 from .security import CSRF_FIELD, MAX_BODY, BodyLimit, CsrfError, Headers, Throttle, checked_form, csrf_token
 from .views import ACTION_ROLES, Organisations, PlanPage, Records, inbox, plan_page
@@ -65,17 +68,15 @@ HTMX = "htmx-2.0.11.min.js"
 SESSION_HOURS = 8
 CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 INBOX_PAGE = 50
+"""Plans per page of the inbox (the most pressing first)."""
 WORKER_THREADS = 4
 """Threads that run the library's work for requests at once."""
-"""Plans per page of the inbox (the most pressing first)."""
 _HELD_MAX, _HELD_SECONDS = 500, 1800
 _UPLOAD_SUFFIXES = (".xlsx", ".yaml", ".yml", ".json")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 _moment: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("practice_moment", default=None)
 """Where a practice store's clock stands for the request being served (see :meth:`Web._at`)."""
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -628,6 +629,60 @@ async def _forecast_chart(web: Web, request: Request, account: Account) -> Respo
     return Response(svg, media_type="image/svg+xml", headers={"content-security-policy": CHART_CSP})
 
 
+def _adoption_context(web: Web) -> dict[str, Any]:
+    programme, _seq = programme_in_force(web.store.events(types=[PROGRAMME_ADOPTED]))
+    return {"policy": policy_in_force(web.store), "programme": programme}
+
+
+async def _adopt_page(web: Web, request: Request, account: Account) -> Response:
+    if Role.BO_IZA not in account.roles:
+        return _not_for(web, request)
+    return web.page(request, "vaststellen.html", await run_in_threadpool(_adoption_context, web))
+
+
+def _adopt_file(web: Web, account: Account, kind: str, upload: tuple[str, bytes], reason: str) -> str:
+    """Read the uploaded file strictly (as `policy check` or `programme check` does) and adopt it;
+    the event names the file as it was uploaded, not where it was read from."""
+    filename, data = upload
+    name = Path(filename).name
+    if Path(name).suffix.lower() not in (".yaml", ".yml"):
+        raise InputError([Problem(f"{name}: kies een beleids- of programmabestand (.yaml)")])
+    web._at(None)
+    desk = web.desk()
+    actor = account.actor(Role.BO_IZA)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / (_SAFE_NAME.sub("_", Path(name).stem)[:80] + Path(name).suffix.lower())
+        path.write_bytes(data)
+        if kind == "beleid":
+            policy = dataclasses.replace(load_policy(path), source=name)
+            event = desk.adopt_policy(policy, actor, reason=reason)
+            return f"Beleid {policy.stamp} vastgesteld, gebeurtenis {event.seq}."
+        programme = dataclasses.replace(load_programme(path), source=name)
+        event = desk.adopt_programme(programme, actor, reason=reason)
+        return f"Programma {programme.stamp} vastgesteld, gebeurtenis {event.seq}."
+
+
+async def _adopt(web: Web, request: Request, account: Account) -> Response:
+    if Role.BO_IZA not in account.roles:
+        return _not_for(web, request)
+    form = await checked_form(request, files=1)
+    kind = _text(form, "soort") or ""
+    upload = form.get("bestand")
+    reason = _text(form, "reden") or ""
+    filename, data = "", b""
+    if isinstance(upload, UploadFile):
+        filename, data = upload.filename or "bestand.yaml", await upload.read(MAX_BODY + 1)
+    await form.close()
+    try:
+        if kind not in ("beleid", "programma") or not filename:
+            raise InputError([Problem("kies een beleids- of programmabestand")])
+        said = await run_in_threadpool(_adopt_file, web, account, kind, (filename, data), reason)
+    except BeoordelingError as exc:
+        return web.refused(request, exc, "vaststellen.html", await run_in_threadpool(_adoption_context, web))
+    request.session["notices"] = [said]
+    return RedirectResponse("/vaststellen", status_code=303)
+
+
 # --- form templates -------------------------------------------------------------------------------
 
 
@@ -676,6 +731,8 @@ def create_app(store_url: str, *, secret_key: str | None = None, https_only: boo
         Route("/cijfers/{quarter}/grafiek/{key}.svg", _wrap(_figures_chart)),
         Route("/geld", _wrap(_money)),
         Route("/geld/prognose.svg", _wrap(_forecast_chart)),
+        Route("/vaststellen", _wrap(_adopt_page), methods=["GET"]),
+        Route("/vaststellen", _wrap(_adopt), methods=["POST"]),
         Route("/sjablonen", _wrap(_templates)),
         Route("/sjablonen/{form_id}.xlsx", _wrap(_template)),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

@@ -40,6 +40,7 @@ ACTION_ROLES: dict[str, Role] = {
     "comment": Role.OTHER_INSURER,
     "request-info": Role.COORDINATING_INSURER,
     "complete": Role.COORDINATING_INSURER,
+    "pay": Role.COORDINATING_INSURER,
     "fund": Role.NZA,
     "waitlist": Role.NZA,
     "rule": Role.BO_IZA,
@@ -196,6 +197,7 @@ _TRIGGERS: dict[str, tuple[Trigger, ...]] = {
     "fund": (Trigger.FUND,),
     "waitlist": (Trigger.WAITLIST,),
     "complete": (Trigger.COMPLETE,),
+    "pay": (Trigger.PAY,),
 }
 _REASONED = {"withdraw", "request-info", "comment", "escalate", "rule"}
 """Actions whose reason the desk requires (the CLI's ``--reason`` is required for them too)."""
