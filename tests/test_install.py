@@ -34,7 +34,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert 0 == built.returncode, built.stderr
     [wheel] = (work / "dist").glob("beoordeling-*.whl")
     with zipfile.ZipFile(wheel) as archive:  # the build compiled the Dutch catalog (hatch_build.py)
-        assert "beoordeling/locale/nl/LC_MESSAGES/beoordeling.mo" in archive.namelist()
+        names = archive.namelist()
+        assert "beoordeling/locale/nl/LC_MESSAGES/beoordeling.mo" in names
+        # The web interface's pages and its vendored htmx travel with the package.
+        assert "beoordeling/web/templates/plan.html" in names
+        assert "beoordeling/web/static/htmx-2.0.11.min.js" in names
+        assert "beoordeling/web/static/style.css" in names
     env_dir = work / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
