@@ -87,6 +87,10 @@ def test_the_whole_assessment_through_the_forms(app: Starlette, site: WebStore) 
         assert leader.act(PLAN_ID, handeling="decide", uitkomst="approve", datum="2024-05-21").status_code == 200
     page = zk.get(f"/plannen/{PLAN_ID}").text
     assert "Stand: <strong>Goedgekeurd</strong>" in page
+    content = words(page)
+    assert "Inhoud van versie 2" in content
+    assert "(a) Knelpunten in de zorg De vraag naar ziekenhuiszorg voor chronisch zieken groeit" in content
+    assert "Ziekenhuis Rivierenland-Oost Zorgaanbieder Medisch-specialistische zorg (MSZ)" in content
     assert "workflow.approve" in _events(site)
 
     letters = re.findall(rf'/plannen/{PLAN_ID}/brieven/(\d+)"', page)

@@ -12,12 +12,17 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from .. import _dutch
 from ..accounts import Account, Named, named_organisations, visible_to
 from ..criteria import Assessment, Judgement, Status
 from ..desk import Deadline, Desk
 from ..errors import PlanNotFound
+from ..forms import default_forms
+from ..forms._model import Leaf
+from ..forms.cells import to_cell
 from ..letters import LetterOffice
 from ..model import Plan, PlanState, Role
 from ..store import Event, Store
@@ -151,6 +156,52 @@ def inbox(
 
 
 @dataclass(frozen=True)
+class ContentSection:
+    """One sheet of the plan form, filled from a plan: its fields, or its table's rows."""
+
+    title: str
+    fields: tuple[tuple[str, str], ...] = ()
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+def _at_path(value: Any, keys: Iterable[str]) -> Any:
+    for key in keys:
+        if value is None:
+            return None
+        value = getattr(value, key, None)
+    return value
+
+
+def _shown(leaf: Leaf, value: Any) -> str:
+    """A value as the form's reader writes it: a choice's label, ja/nee, Dutch dates and amounts."""
+    typed = to_cell(leaf, value)
+    if typed is None or typed == "":
+        return "–"
+    if isinstance(typed, date):
+        return _dutch.day(typed)
+    if isinstance(typed, Decimal):
+        return _dutch.euro(typed) if leaf.kind == "amount" else _dutch.number(typed)
+    return str(typed)
+
+
+def plan_content(plan: Plan) -> list[ContentSection]:
+    """The whole plan, laid out as the plan form lays it out (the form binds every field of the
+    model), with the form's Dutch labels: what an assessor reads before judging."""
+    found = []
+    for section in default_forms()["plan"].sections:
+        if section.table is not None:
+            table = section.table
+            items = _at_path(plan, table.keys) or []
+            rows = tuple(tuple(_shown(c.leaf, _at_path(item, c.keys)) for c in table.columns) for item in items)
+            found.append(ContentSection(section.title, columns=tuple(c.text.label for c in table.columns), rows=rows))
+        else:
+            fields = tuple((f.text.label, _shown(f.leaf, _at_path(plan, f.keys))) for f in section.fields)
+            found.append(ContentSection(section.title, fields=fields))
+    return found
+
+
+@dataclass(frozen=True)
 class Action:
     """One action the page offers: its name, the role it is taken in, and its choices."""
 
@@ -174,6 +225,7 @@ class PlanPage:
     actions: list[Action] = field(default_factory=list)
     judge_role: Role | None = None
     today: date | None = None
+    content: list[ContentSection] = field(default_factory=list)
     mine: dict[str, Judgement] = field(default_factory=dict)
     """The reader's organisation's latest verdict per criterion on the version under assessment."""
 
@@ -249,6 +301,7 @@ def plan_page(desk: Desk, account: Account, plan_id: str, compare: tuple[int, in
             page.diff = changes(old, new)
             page.compared = (before, after)
     page.actions = _offered(account, plan, record)
+    page.content = plan_content(plan)
     page.judge_role = account.role_for(plan, [Role.MARKET_LEADER]) if page.open_criteria else None
     own = account.organisation.casefold()
     for judgement in record.judgements:
