@@ -118,6 +118,15 @@ class Person:
             self.page.keyboard.press("Enter")
         assert self.page.locator("h1").inner_text() == "Postbak"
 
+    def check_and_submit(self, workbook: Path) -> None:
+        """Upload a workbook to the self-check, then store and submit what it checked."""
+        self.page.goto(f"{self.server.url}/zelftoets")
+        self.page.set_input_files("#bestand", str(workbook))
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Zelftoets uitvoeren").click()
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Opslaan en indienen").click()
+
     def _console(self, message: Any) -> None:
         if "Content Security Policy" in message.text or "Refused to" in message.text:
             self.blocked.append(f"{message.text} at {message.location} on {self.page.url}")
@@ -206,12 +215,7 @@ def test_the_assessment_end_to_end_in_a_browser(browser: Any, server: Server, si
 
     submitter.plan()
     submitter.action("prepare", on="2024-03-13")
-    submitter.page.goto(f"{server.url}/zelftoets")
-    submitter.page.set_input_files("#bestand", str(site.plan_workbook))
-    with submitter.page.expect_navigation():
-        submitter.page.get_by_role("button", name="Zelftoets uitvoeren").click()
-    with submitter.page.expect_navigation():
-        submitter.page.get_by_role("button", name="Opslaan en indienen").click()
+    submitter.check_and_submit(site.plan_workbook)
     assert "Plan ingediend" in submitter.page.inner_text(".state")
 
     for leader in leaders:
@@ -269,12 +273,7 @@ def test_the_assessment_end_to_end_in_a_browser(browser: Any, server: Server, si
 
 def test_a_forged_form_and_another_organisation_in_a_browser(browser: Any, server: Server, site: WebStore) -> None:
     submitter = Person(browser, server, "noordwest")
-    submitter.page.goto(f"{server.url}/zelftoets")
-    submitter.page.set_input_files("#bestand", str(site.workbook))
-    with submitter.page.expect_navigation():
-        submitter.page.get_by_role("button", name="Zelftoets uitvoeren").click()
-    with submitter.page.expect_navigation():
-        submitter.page.get_by_role("button", name="Opslaan en indienen").click()
+    submitter.check_and_submit(site.workbook)
 
     leader = Person(browser, server, "vgz")
     leader.plan()

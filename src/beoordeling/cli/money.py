@@ -29,7 +29,7 @@ from ..money import AccountKind, LedgerError, cents, euros, load_programme
 from ..money.books import PROGRAMME_ADOPTED, Books, programme_in_force
 from ..money.budget import KINDS, budget
 from ..money.forecast import backtest as run_backtest
-from ..money.forecast import forecast
+from ..money.forecast import forecast, requests_in
 from ..money.programme import Programme
 from ..money.spuk import accountability
 from ..store import Reading, Store
@@ -440,14 +440,7 @@ def forecast_command(ctx: click.Context, on: Any, output: Path | None, backtest:
     with Store.open(_store_url(ctx)) as store:
         events = list(store.events())
         day_ = _stated(on) or local_date(store.now())
-        asked: dict[str, int] = {}
-
-        def requested(plan_id: str) -> int:
-            if plan_id not in asked:
-                plan = store.plan(plan_id).plan
-                asked[plan_id] = cents(plan.funding.total) if plan.funding else 0
-            return asked[plan_id]
-
+        requested = requests_in(store)
         found = forecast(events, day_, requested)
         tested = run_backtest(events, day_, local_date(store.now()), requested) if backtest else None
     ran_out = day(found.exhausted_on) if found.exhausted_on else _("not within the horizon")

@@ -29,13 +29,13 @@ from .._dutch import euro, reader
 from .._i18n import N_, _
 from .._time import local_date
 from ..model import PlanState
-from ..store import Event, Reading, events_as_of
+from ..store import Event, Reading, Store, events_as_of
 from ..store.asof import event_day
 from .books import Books
-from .ledger import AccountKind, euros
+from .ledger import AccountKind, cents, euros
 from .programme import ForecastSettings
 
-__all__ = ["PRIOR_DAYS", "PRIOR_SHARE", "Backtest", "Claim", "Forecast", "Stage", "backtest", "forecast"]
+__all__ = ["PRIOR_DAYS", "PRIOR_SHARE", "Backtest", "Claim", "Forecast", "Stage", "backtest", "forecast", "requests_in"]
 
 S = PlanState
 
@@ -371,3 +371,17 @@ def backtest(events: Sequence[Event], made_on: date, until: date, requested: Cal
         waited = made_on  # it had already run out
     # The waiting list of the day was claimed before it: what is compared is what came after.
     return Backtest(made, until, made.expected_claims(until) - made.queue, actual, waited)
+
+
+def requests_in(store: Store) -> Callable[[str], int]:
+    """What each plan asks, in cents, by its latest version (read once per plan): the pipeline's
+    claims a forecast weighs."""
+    asked: dict[str, int] = {}
+
+    def requested(plan_id: str) -> int:
+        if plan_id not in asked:
+            plan = store.plan(plan_id).plan
+            asked[plan_id] = cents(plan.funding.total) if plan.funding else 0
+        return asked[plan_id]
+
+    return requested

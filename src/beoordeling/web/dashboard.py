@@ -13,10 +13,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..charts import plot_forecast
-from ..money import cents, euros
+from ..money import euros
 from ..money.books import Books
 from ..money.budget import Budget, budget
-from ..money.forecast import Forecast, forecast
+from ..money.forecast import Forecast, forecast, requests_in
 from ..report import Report, report_of
 from ..stats import Evaluation, evaluate, period_of
 from ..store import Reading, Store
@@ -93,16 +93,8 @@ class Money:
             if found is None:
                 titles = {p.plan_id: p.title for p in store.plans()}
                 books = Books.balances_of(store, on, Reading.HAPPENED)
-                asked: dict[str, int] = {}
-
-                def requested(plan_id: str) -> int:
-                    if plan_id not in asked:
-                        plan = store.plan(plan_id).plan
-                        asked[plan_id] = cents(plan.funding.total) if plan.funding else 0
-                    return asked[plan_id]
-
                 found = (budget(books, lambda plan_id: titles.get(plan_id, plan_id)),
-                         forecast(store.events(), on, requested, Reading.HAPPENED))  # fmt: skip
+                         forecast(store.events(), on, requests_in(store), Reading.HAPPENED))  # fmt: skip
                 self._made[key] = found
                 while len(self._made) > self.keep:
                     self._made.popitem(last=False)
