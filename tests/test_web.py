@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx2
 import openpyxl
 import pytest
 from starlette.applications import Starlette
@@ -381,3 +387,29 @@ def test_the_bo_iza_adopts_a_policy_and_a_programme_file(app: Starlette, site: W
     assert Session(app, "vgz").get("/vaststellen").status_code == 403
     nza = Session(app, "nza")
     assert nza.get("/vaststellen").status_code == 403
+
+
+def test_serve_runs_the_interface_on_the_store(site: WebStore) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "BEOORDELING_SECRET_KEY": "serve-test"}
+    command = [sys.executable, "-m", "beoordeling", "--store", site.url, "serve", "--port", str(port)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        page = None
+        while time.monotonic() < deadline and page is None:
+            try:
+                page = httpx2.get(f"http://127.0.0.1:{port}/inloggen", timeout=2)
+            except httpx2.TransportError:
+                time.sleep(0.1)
+        assert page is not None, "the server did not answer"
+        assert page.status_code == 200
+        assert "Inloggen" in page.text
+        assert "server" not in page.headers, "no server banner"
+    finally:
+        server.terminate()
+        output, errors = server.communicate(timeout=10)
+    assert f"http://127.0.0.1:{port}/" in output.decode()
+    assert b"Traceback" not in errors

@@ -43,7 +43,7 @@ from .. import _dutch
 from .._i18n import speaking, term
 from .._labels import event_label
 from ..accounts import Account, Accounts, visible_to
-from ..criteria import Status, default_steps, evaluate
+from ..criteria import default_steps, evaluate
 from ..desk import Desk, PlanCache, policy_in_force
 from ..errors import BeoordelingError, InputError, PlanNotFound, Problem, Refused
 from ..forms import default_forms, save_workbook
@@ -121,9 +121,7 @@ class Web:
             event=event_label,
             cell=cell_text,
         )
-        self.templates.globals.update(
-            htmx=HTMX, Status=Status, csrf_field=CSRF_FIELD, role_term=lambda r: term(Role(r))
-        )
+        self.templates.globals.update(htmx=HTMX, csrf_field=CSRF_FIELD)
 
     def close(self) -> None:
         self.store.close()
