@@ -413,3 +413,15 @@ def test_serve_runs_the_interface_on_the_store(site: WebStore) -> None:
         output, errors = server.communicate(timeout=10)
     assert f"http://127.0.0.1:{port}/" in output.decode()
     assert b"Traceback" not in errors
+
+
+def test_a_malformed_form_is_a_client_error(app: Starlette) -> None:
+    vgz = Session(app, "vgz")
+    token = vgz.token(vgz.get("/").text)
+    # A file where the form takes none, and a multipart body without its boundary.
+    extra = vgz.client.post(
+        f"/plannen/{PLAN_ID}/handeling", data={"csrf_token": token}, files={"bestand": ("x.txt", b"x")}
+    )
+    assert extra.status_code == 400
+    broken = vgz.client.post("/zelftoets", content=b"--x\r\n", headers={"content-type": "multipart/form-data"})
+    assert broken.status_code == 400

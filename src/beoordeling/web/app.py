@@ -32,6 +32,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -780,6 +781,8 @@ def _guarded(endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
     async def guarded(request: Request) -> Response:
         try:
             response: Response = await endpoint(request)
+        except HTTPException:
+            raise  # Starlette's own answer (a malformed form is 400), not a failure
         except Exception as exc:
             return _failed(request, exc)
         return response
