@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx2
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -24,6 +26,7 @@ from beoordeling import Store
 from beoordeling.accounts import Accounts
 from beoordeling.letters import LetterOffice, verify_letter
 from beoordeling.web import create_app
+from beoordeling.web.views import ACTION_ROLES
 
 from .conftest import ROOT
 from .web_support import ALERT, PLAN_ID, Session, WebStore, web_store, words
@@ -425,3 +428,23 @@ def test_a_malformed_form_is_a_client_error(app: Starlette) -> None:
     assert extra.status_code == 400
     broken = vgz.client.post("/zelftoets", content=b"--x\r\n", headers={"content-type": "multipart/form-data"})
     assert broken.status_code == 400
+
+
+_FIELD = st.text(max_size=60) | st.sampled_from(
+    ["positive", "approve", "rework", "C6", "C7", "pass", "fail", "M1", "2024-03-11", "2024-02-30", "<script>", ""]
+)
+_ACTIONS = st.sampled_from([*sorted(ACTION_ROLES), "onbekend"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_ACTIONS, st.dictionaries(st.sampled_from(["uitkomst", "criterium", "oordeel", "reden", "datum", "mijlpaal"]),
+                                 _FIELD, max_size=6))  # fmt: skip
+def test_no_action_form_gives_a_server_error(app: Starlette, site: WebStore, action: str, form: dict[str, str]) -> None:
+    """Any combination of the action form's fields, on a plan under assessment (the examples share
+    the store, so it moves as some of them succeed): an answer or a refusal, never a server error."""
+    if not hasattr(app.state, "vgz"):
+        app.state.vgz = _to_plan_submitted(app, site)["vgz"]
+    vgz = app.state.vgz
+    token = vgz.token(vgz.get("/").text)
+    response = vgz.client.post(f"/plannen/{PLAN_ID}/handeling", data={"csrf_token": token, "handeling": action, **form})
+    assert response.status_code in (200, 400, 404, 409), (form, response.status_code)
