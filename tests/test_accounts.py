@@ -25,11 +25,11 @@ PLAN = load_plan(ROOT / "examples" / "thuismonitoring-ziekenhuizen.yaml")
 
 
 @pytest.fixture
-def url(tmp_path: Path) -> str:
-    path = str(tmp_path / "accounts.db")
-    with Store.open(path, create=True) as store:
+def url(store_url: str) -> str:
+    """A store on each database the tests reach (SQLite; PostgreSQL when it is set up)."""
+    with Store.open(store_url, create=True) as store:
         store.initialise(Actor("test", "beoordeling", Role.SYSTEM))
-    return path
+    return store_url
 
 
 def test_an_account_signs_in_with_its_own_password_only(url: str) -> None:

@@ -71,7 +71,15 @@ def _to_plan_submitted(app: Starlette, site: WebStore) -> dict[str, Session]:
     return users
 
 
-def test_the_whole_assessment_through_the_forms(app: Starlette, site: WebStore) -> None:
+@pytest.fixture
+def any_site(store_url: str, tmp_path: Path) -> WebStore:
+    """The practice store on each database the tests reach (SQLite; PostgreSQL when set up)."""
+    return web_store(tmp_path, store_url)
+
+
+def test_the_whole_assessment_through_the_forms(any_site: WebStore) -> None:
+    site = any_site
+    app = create_app(site.url, secret_key="test-key")
     users = _to_plan_submitted(app, site)
     vgz, zk, menzis = users["vgz"], users["zk"], users["menzis"]
     vgz.judge_all(PLAN_ID, "2024-04-22")

@@ -41,10 +41,10 @@ class WebStore:
     """The worked-out plan's form, filled with the same plan."""
 
 
-def web_store(folder: Path) -> WebStore:
+def web_store(folder: Path, url: str | None = None) -> WebStore:
     """A practice store whose clock starts on 4 March 2024, with one account per party of the
     example plan and one of an insurer the plan does not name (a.s.r.)."""
-    url = str(folder / "web.db")
+    url = url or str(folder / "web.db")
     with Store.open(url, create=True, clock=lambda: START) as store:
         store.initialise(Actor("Oefenleider", "beoordeling", Role.SYSTEM), practice=True)
     with Accounts(url, hasher=PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)) as accounts:
