@@ -38,8 +38,10 @@ def site(tmp_path: Path) -> WebStore:
 
 
 @pytest.fixture
-def app(site: WebStore) -> Starlette:
-    return create_app(site.url, secret_key="test-key")
+def app(site: WebStore) -> Iterator[Starlette]:
+    made = create_app(site.url, secret_key="test-key")
+    yield made
+    made.state.web.close()
 
 
 def _events(site: WebStore) -> list[str]:
@@ -77,9 +79,17 @@ def any_site(store_url: str, tmp_path: Path) -> WebStore:
     return web_store(tmp_path, store_url)
 
 
-def test_the_whole_assessment_through_the_forms(any_site: WebStore) -> None:
-    site = any_site
-    app = create_app(site.url, secret_key="test-key")
+@pytest.fixture
+def any_app(any_site: WebStore) -> Iterator[Starlette]:
+    """The application on :func:`any_site`, its connections closed afterwards (PostgreSQL's
+    database is dropped then)."""
+    made = create_app(any_site.url, secret_key="test-key")
+    yield made
+    made.state.web.close()
+
+
+def test_the_whole_assessment_through_the_forms(any_app: Starlette, any_site: WebStore) -> None:
+    app, site = any_app, any_site
     users = _to_plan_submitted(app, site)
     vgz, zk, menzis = users["vgz"], users["zk"], users["menzis"]
     vgz.judge_all(PLAN_ID, "2024-04-22")

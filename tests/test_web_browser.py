@@ -52,8 +52,8 @@ class Server:
 
     def __init__(self, site: WebStore) -> None:
         self.port = _free_port()
-        config = uvicorn.Config(create_app(site.url, secret_key="browser-test"), host="127.0.0.1", port=self.port,
-                                log_level="warning", lifespan="off")  # fmt: skip
+        self.app = create_app(site.url, secret_key="browser-test")
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -73,6 +73,7 @@ class Server:
     def __exit__(self, *_exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(10)
+        self.app.state.web.close()
 
 
 @pytest.fixture
