@@ -3,6 +3,7 @@ it refuses: a forged post, another organisation's plan, a closed window, hostile
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -196,7 +197,9 @@ def test_every_page_carries_the_security_headers_and_no_inline_script(app: Starl
         assert response.status_code == 200, url
         csp = response.headers["content-security-policy"]
         assert "script-src 'self'" in csp
-        assert "unsafe" not in csp
+        assert "unsafe" not in csp, "no 'unsafe-eval' or 'unsafe-inline': the vendored htmx cannot eval"
+        assert '"allowEval":false' in response.text
+        assert '"allowScriptTags":false' in response.text
         assert "frame-ancestors 'none'" in csp
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["cache-control"] == "no-store"
@@ -208,6 +211,8 @@ def test_every_page_carries_the_security_headers_and_no_inline_script(app: Starl
             assert f'for="{field}"' in html, f"{url}: field {field} has no label"
     htmx = vgz.get("/static/htmx-2.0.11.min.js")
     assert htmx.status_code == 200
+    digest = hashlib.sha256(htmx.content).hexdigest()
+    assert digest == "d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717", "htmx as vendored"
     assert "cache-control" not in htmx.headers or htmx.headers["cache-control"] != "no-store"
 
 
