@@ -164,6 +164,36 @@ def test_a_withdrawal_funds_the_head_of_the_list_in_the_same_transaction(
     assert (afresh.ledger.balances(), afresh.queue) == (kept.ledger.balances(), kept.queue)
 
 
+def test_the_desk_folds_in_what_it_appended_itself_and_reads_what_another_writer_did(
+    store: Store, clock: Clock, plans: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The books a desk keeps take in its own events as it appends them (the next budget-fit
+    check reads nothing back), and still see what another desk on the same store appended."""
+    desk = _desk(store, clock, plans)
+    read: list[int] = []
+    events = store.events
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        for event in events(*args, **kwargs):
+            read.append(event.seq)
+            yield event
+
+    desk.act(A, Trigger.FUND, NZA)  # builds the books: reads the whole log once
+    monkeypatch.setattr(store, "events", counted)
+    read.clear()
+    own = desk.act(SMALL, Trigger.FUND, NZA).events
+    assert [] == read  # its own fund of A was folded in as it was appended
+    other = Desk(store).act(B, Trigger.FUND, NZA).events  # another writer: a gap in what this desk saw
+    read.clear()
+    with pytest.raises(Refused, match="does not fit the available funds"):
+        desk.act(C, Trigger.FUND, NZA)  # B took the money: the desk read B's funding from the store
+    assert [e.seq for e in other] == read
+    assert own[-1].seq < other[0].seq
+    day = date(2025, 1, 6)
+    kept, afresh = desk._books(day), Books.of(store, day)
+    assert (afresh.ledger.balances(), afresh.queue) == (kept.ledger.balances(), kept.queue)
+
+
 def test_only_the_bo_iza_adopts_a_programme_and_only_one_that_holds_what_is_committed(
     store: Store, clock: Clock, plans: Any
 ) -> None:

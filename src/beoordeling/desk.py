@@ -13,8 +13,6 @@ event by the BO IZA), or the shipped one in a store that adopted none.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -55,6 +53,8 @@ from .money.funding import (
 )
 from .money.milestones import MilestoneLine, milestone_lines
 from .store import Actor, Event, EventType, NewEvent, PlanAppend, Reading, SaveResult, Store, events_as_of
+from .store.asof import event_day
+from .store.cache import PlanCache
 from .store.events import plan_groups
 from .workflow import (
     DECISIONS,
@@ -76,10 +76,9 @@ from .workflow.policy import policy_from_document
 
 __all__ = ["ActionResult", "Deadline", "Desk", "PlanCache", "policy_in_force"]
 
+_UNREAD = ("assessment",)
+"""What the books leave out as they read events: a decision's stored criteria result, most of its bytes."""
 _OPEN_ENDED = (PlanState.QUICK_TEST_NEGATIVE, PlanState.NOT_APPROVED, PlanState.COMPLETED, PlanState.WITHDRAWN)
-_PLAN_CACHE = 1024
-"""How many plan versions a desk keeps decoded (about 37 KiB each): more than the national pipeline
-holds in flight at once, so that a busy desk reads each plan from the store once."""
 
 
 @dataclass(frozen=True)
@@ -162,31 +161,6 @@ def policy_in_force(store: Store, before: int | None = None) -> Policy:
     return policy_from_document(document, f"het beleid vastgesteld in gebeurtenis {seq}")
 
 
-class PlanCache:
-    """Stored plan versions, decoded, the ones used last kept (a stored version never changes, so
-    one cache may serve many desks: the web interface shares one between its requests). Safe to
-    use from several threads."""
-
-    def __init__(self, limit: int = _PLAN_CACHE) -> None:
-        self.limit = limit
-        self._plans: OrderedDict[tuple[str, int], Plan] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, store: Store, plan_id: str, version: int) -> Plan:
-        key = (plan_id, version)
-        with self._lock:
-            plan = self._plans.get(key)
-            if plan is not None:
-                self._plans.move_to_end(key)
-                return plan
-        plan = store.plan_version(plan_id, version)
-        with self._lock:
-            self._plans[key] = plan
-            while len(self._plans) > self.limit:
-                self._plans.popitem(last=False)  # the plan used longest ago
-        return plan
-
-
 class Desk:
     """Workflow actions on the plans of one store, under the policy that store adopted.
 
@@ -197,7 +171,7 @@ class Desk:
         self.rules = rules
         self._policy: Policy | None = None
         self._records: dict[str, PlanRecord] = {}
-        self._plans = plans or PlanCache()
+        self._plans = plans if plans is not None else PlanCache()
         self._folding: Folding | None = None
         """The books kept from the last money action (see :meth:`_books`)."""
 
@@ -382,6 +356,7 @@ class Desk:
             for batch in batches:
                 self._records.pop(batch.plan_id, None)  # the record may be stale; read it afresh next time
             raise
+        self._fold_in(events)
         for batch in batches[1:]:
             self._records.pop(batch.plan_id, None)  # a plan funded from the waiting list: replayed on next use
         for event in events:
@@ -468,10 +443,21 @@ class Desk:
         """The books as of ``on``: the ones kept from the last money action with what the store
         appended since folded in, or built afresh when that cannot be done in order."""
         folding = self._folding
-        if folding is None or not folding.extend(self.store.events(after=folding.last_seq), on):
-            folding = Folding.of(self.store.events(), on, self._requested)
+        if folding is None or not folding.extend(self.store.events(after=folding.last_seq, without=_UNREAD), on):
+            folding = Folding.of(self.store.events(without=_UNREAD), on, self._requested)
         self._folding = folding
         return folding.books()
+
+    def _fold_in(self, events: Sequence[Event]) -> None:
+        """Fold the events this desk just appended into the books it keeps, when they follow on
+        from the last event those books read (no other writer came in between), so that the next
+        budget-fit check need not read them back; after a gap it reads them from the store."""
+        folding = self._folding
+        if folding is None or not events or events[-1].seq != folding.last_seq + len(events):
+            return  # numbered in order in one transaction: the last tells whether any came in between
+        day = max(folding.on, *(event_day(event, folding.reading) for event in events))
+        if not folding.extend(events, day):
+            self._folding = None  # built afresh by the next money action
 
     def _requested(self, plan_id: str, version: int | None) -> int:
         plan = self._plan(plan_id, version)
@@ -521,6 +507,7 @@ class Desk:
         finally:
             for batch in batches:
                 self._records.pop(batch.plan_id, None)
+        self._fold_in(events)
         return [
             ActionResult(batch.plan_id, [e for e in events if e.plan_id == batch.plan_id], batch.state, ())
             for batch in batches
