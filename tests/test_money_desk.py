@@ -11,11 +11,12 @@ import pytest
 
 from beoordeling import Actor, Plan, PlanState, Role, Store
 from beoordeling.desk import Desk
-from beoordeling.errors import Refused
+from beoordeling.errors import AppendedSince, Refused
 from beoordeling.letters import LetterOffice
 from beoordeling.money import Account, AccountKind, cents, load_programme
 from beoordeling.money.books import Books
 from beoordeling.money.programme import Programme, programme_from_document
+from beoordeling.store import NewEvent, PlanAppend
 from beoordeling.workflow import PlanRecord, Trigger
 
 from .conftest import ROOT, Clock
@@ -192,6 +193,47 @@ def test_the_desk_folds_in_what_it_appended_itself_and_reads_what_another_writer
     day = date(2025, 1, 6)
     kept, afresh = desk._books(day), Books.of(store, day)
     assert (afresh.ledger.balances(), afresh.queue) == (kept.ledger.balances(), kept.queue)
+
+
+def test_a_funding_decided_on_books_another_writer_changed_is_decided_afresh(
+    store: Store, clock: Clock, plans: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two desks fund two plans at once, with money for one: the one that reads the books first
+    and stores second finds them changed, decides again, and is refused (no money is promised twice)."""
+    desk = _desk(store, clock, plans)
+    desk.act(A, Trigger.FUND, NZA)  # EUR 25.4m left: room for B or C, not both
+    read = desk._books
+    calls = 0
+
+    def raced(on: date) -> Books:
+        nonlocal calls
+        calls += 1
+        books = read(on)
+        if calls == 1:
+            Desk(store).act(B, Trigger.FUND, NZA)  # the other desk stores first
+        return books
+
+    monkeypatch.setattr(desk, "_books", raced)
+    with pytest.raises(Refused, match="does not fit the available funds"):
+        desk.act(C, Trigger.FUND, NZA)
+    assert 2 == calls  # decided afresh on the books with B's funding in them
+    books = Books.of(store)
+    assert (REQUEST, 0) == (_committed(desk, B), _committed(desk, C))
+    assert all(balance >= 0 for _account, balance in books.ledger.accounts(K.AVAILABLE))
+    assert [] == books.ledger.conservation_problems()
+    assert S.APPROVED == desk.current(C).state
+
+
+def test_the_store_refuses_an_append_decided_before_the_last_event(store: Store, clock: Clock, plans: Any) -> None:
+    desk = _desk(store, clock, plans)
+    head = store.last_seq()
+    record = desk.current(A)
+    desk.act(B, Trigger.FUND, NZA)
+    batch = PlanAppend(A, (NewEvent("workflow.fund", NZA, A, 2, None, {}, {}, None),), record.basis_seq, S.FUNDED)
+    with pytest.raises(AppendedSince, match=rf"recorded event {head + 1} after event {head}.*nothing was stored"):
+        store.append_to_plans([batch], after=head)
+    assert head + 1 == store.last_seq()
+    assert S.APPROVED == store.plan(A).state
 
 
 def test_only_the_bo_iza_adopts_a_programme_and_only_one_that_holds_what_is_committed(

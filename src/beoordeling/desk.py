@@ -36,7 +36,7 @@ from .criteria import (
     edition_for,
     evaluate,
 )
-from .errors import InputError, Problem, Refused, StoreError, format_loc
+from .errors import AppendedSince, InputError, Problem, Refused, StoreError, format_loc
 from .model import Plan, PlanState, Role
 from .money import AccountKind, Programme, Transaction, cents
 from .money.books import Books, Folding, Queued
@@ -76,6 +76,8 @@ from .workflow.policy import policy_from_document
 
 __all__ = ["ActionResult", "Deadline", "Desk", "PlanCache", "policy_in_force"]
 
+_ATTEMPTS = 3
+"""How often an action the books take part in is decided afresh when another writer came in between."""
 _UNREAD = ("assessment",)
 """What the books leave out as they read events: a decision's stored criteria result, most of its bytes."""
 _OPEN_ENDED = (PlanState.QUICK_TEST_NEGATIVE, PlanState.NOT_APPROVED, PlanState.COMPLETED, PlanState.WITHDRAWN)
@@ -332,8 +334,37 @@ class Desk:
     ) -> ActionResult:
         """Fire ``trigger`` for ``actor``, taking effect today or on ``on`` (within its bounds);
         refused with every reason, or stored in one transaction. ``amount`` (cents) is what a
-        reduction takes off a milestone."""
+        reduction takes off a milestone.
+
+        An action the books take part in is decided on the whole store (every plan's money and the
+        waiting list), so it is stored only if nothing was appended since the books were read; when
+        another writer came in between it is decided afresh, at most three times."""
         checked_input(actor, reason)
+        for attempt in range(_ATTEMPTS):
+            try:
+                return self._act(
+                    plan_id, trigger, actor, reason=reason, judgement=judgement, milestone=milestone, on=on,
+                    ruling=ruling, amount=amount,
+                )  # fmt: skip
+            except AppendedSince:
+                self._folding = None  # read the books afresh
+                if attempt == _ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _act(
+        self,
+        plan_id: str,
+        trigger: Trigger,
+        actor: Actor,
+        *,
+        reason: str | None,
+        judgement: Judgement | None,
+        milestone: str | None,
+        on: date | None,
+        ruling: Trigger | None,
+        amount: int | None,
+    ) -> ActionResult:
         record = self.current(plan_id)
         submitting = trigger in (Trigger.SUBMIT_QUICK_TEST, Trigger.SUBMIT_PLAN, Trigger.ANSWER)
         version = record.latest_version if submitting else (record.submitted_version or record.latest_version)
@@ -346,12 +377,14 @@ class Desk:
         effective = self._effective(on, today)
         batches = [PlanAppend(plan_id, tuple(_new_event(plan, d, effective) for d in drafts), record.basis_seq,
                               drafts[-1].state)]  # fmt: skip
+        after = None  # the event the books were read at, when they take part
         if plan.requests_funds and (trigger in _MONEY or drafts[-1].type == Trigger.MILESTONE_MISSED.event_type):
             drafts, batches = self._with_money(
                 record, plan, trigger, on=on or today, drafts=drafts, effective=effective, amount=amount
             )
+            after = self._folding.last_seq if self._folding is not None else None
         try:
-            events = self.store.append_to_plans(batches)
+            events = self.store.append_to_plans(batches, after=after)
         except StoreError:
             for batch in batches:
                 self._records.pop(batch.plan_id, None)  # the record may be stale; read it afresh next time
@@ -443,10 +476,19 @@ class Desk:
         """The books as of ``on``: the ones kept from the last money action with what the store
         appended since folded in, or built afresh when that cannot be done in order."""
         folding = self._folding
-        if folding is None or not folding.extend(self.store.events(after=folding.last_seq, without=_UNREAD), on):
+        if folding is not None and not folding.extend(self._appended_since(folding.last_seq), on):
+            folding = None
+        if folding is None:
             folding = Folding.of(self.store.events(without=_UNREAD), on, self._requested)
         self._folding = folding
         return folding.books()
+
+    def _appended_since(self, seq: int) -> Iterable[Event]:
+        """The events after ``seq``, for the books; nothing read when there are none (the store's
+        last number is a cheaper question than an empty read)."""
+        if self.store.last_seq() == seq:
+            return ()
+        return self.store.events(after=seq, without=_UNREAD)
 
     def _fold_in(self, events: Sequence[Event]) -> None:
         """Fold the events this desk just appended into the books it keeps, when they follow on
@@ -503,7 +545,10 @@ class Desk:
         if not batches:
             return []
         try:
-            events = self.store.append_to_plans(batches)
+            events = self.store.append_to_plans(batches, after=self._folding.last_seq if self._folding else None)
+        except AppendedSince:
+            self._folding = None  # another writer came in between: the next move reads the books afresh
+            raise
         finally:
             for batch in batches:
                 self._records.pop(batch.plan_id, None)

@@ -30,6 +30,7 @@ from ._citations import in_framework_terms
 from ._i18n import _
 
 __all__ = [
+    "AppendedSince",
     "BeoordelingError",
     "ConfigurationError",
     "ConflictError",
@@ -177,6 +178,21 @@ class PlanNotFound(StoreError):
                 "version {version} of plan {plan!r} is not in the store; `beoordeling list` shows the plans it holds"
             )
         super().__init__(message.format(plan=plan_id, version=version))
+
+
+class AppendedSince(StoreError):
+    """Events were appended after the one an action was decided on as a whole (a budget-fit
+    check reads every plan's money): nothing was stored, and the action can be decided afresh."""
+
+    def __init__(self, expected: int, current: int) -> None:
+        self.expected = expected
+        self.current = current
+        super().__init__(
+            _(
+                "the store recorded event {current} after event {expected}, on which this action was decided; "
+                "nothing was stored; run the command again"
+            ).format(current=current, expected=expected)
+        )
 
 
 class ConflictError(StoreError):

@@ -29,7 +29,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from .._canonical import canonical_json, sha256_hex
 from .._i18n import _
 from .._time import AMSTERDAM, local_date
-from ..errors import InputError, PlanNotFound, Problem, StoreError
+from ..errors import AppendedSince, InputError, PlanNotFound, Problem, StoreError
 from ..model import NOTE_EVENT_PREFIXES, Plan, PlanState
 from . import _tables as t
 from ._engine import DEFAULT_STORE, WRITE, make_engine, normalise_url, redact, sqlite_path
@@ -311,13 +311,22 @@ class Store:
         event insert does (bench/workflow_walk.py)."""
         return self.append_to_plans([PlanAppend(plan_id, tuple(new_events), expected_last_seq, state)])
 
-    def append_to_plans(self, batches: Sequence[PlanAppend]) -> list[Event]:
+    def append_to_plans(self, batches: Sequence[PlanAppend], *, after: int | None = None) -> list[Event]:
         """Append the workflow events of several plans in one transaction (an action on one plan
         that moves another, as a withdrawal that funds the head of the waiting list): every plan must
-        be unchanged since its batch was decided, or nothing is stored."""
+        be unchanged since its batch was decided, or nothing is stored.
+
+        ``after``: the action was decided on the whole store as it stood at that event (a budget-fit
+        check reads the money of every plan), so nothing may have been appended since; otherwise
+        :class:`AppendedSince` and nothing is stored. Writers are serialised, so the check and
+        the append see the same store."""
         try:
             with self._write() as conn:
                 mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+                if after is not None:
+                    current = int(conn.exec_driver_sql("SELECT max(seq) FROM events").scalar() or 0)
+                    if current != after:
+                        raise AppendedSince(after, current)
                 stored_all: list[Event] = []
                 for batch in batches:
                     stored = self._append(conn, batch.events)
@@ -392,6 +401,12 @@ class Store:
         """The store's clock: the time the next event is recorded at (a practice store's simulated
         clock, else the system's)."""
         return aware(self._clock())
+
+    def last_seq(self) -> int:
+        """The number of the last event in the store (0 before any): whether anything was appended
+        since a reading, without reading anything else."""
+        with self._read() as conn:
+            return int(conn.exec_driver_sql("SELECT max(seq) FROM events").scalar() or 0)
 
     def last_recorded_at(self) -> datetime | None:
         """When the store recorded its last event (None before schema 2 recorded any)."""
