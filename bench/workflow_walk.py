@@ -9,7 +9,12 @@ postings). The baseline appends exactly the same events with the same transactio
 grouping straight through ``Store.append`` into a fresh store, in the same run. The figure that
 matters is the ratio of the two rates (events per second).
 
-    python bench/workflow_walk.py [--plans 10000] [--repeat 1]
+The walk goes round every plan at each step, so its desk keeps every plan decoded, as a batch
+over many plans should (``PlanCache(decoded=...)``, about 37 KiB a plan: some 370 MB for 10,000);
+``--default-cache`` walks with the desk's default cache instead (1,024 decoded, the rest packed),
+which then misses every plan at every step.
+
+    python bench/workflow_walk.py [--plans 10000] [--repeat 1] [--default-cache]
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from beoordeling import Actor, Plan, Role, Store, load_plan
-from beoordeling.desk import Desk
+from beoordeling.desk import Desk, PlanCache
 from beoordeling.money import Programme, load_programme
 from beoordeling.money.programme import programme_from_document
 from beoordeling.store import Event, NewEvent, PlanAppend
@@ -123,21 +128,21 @@ def walk(desk: Desk, clock: Clock, plan_ids: list[str]) -> int:
     return actions
 
 
-def run(folder: Path, count: int) -> tuple[float, float, int, int]:
+def run(folder: Path, count: int, *, default_cache: bool = False) -> tuple[float, float, int, int]:
     plans = _plans(count)
     clock = Clock()
     with Store.open(str(folder / "walk.db"), create=True, clock=clock) as store:
         store.initialise(VGZ, practice=True)
         store.save_plans(plans, SUBMITTER)
-        desk = Desk(store)
+        desk = Desk(store, plans=None if default_cache else PlanCache(decoded=count))
         desk.adopt_programme(_programme(plans), BO_IZA, reason="bench")
         head = store.head().count
         sizes: list[int] = []  # events per transaction, to group the baseline's appends alike
         append_to_plans = store.append_to_plans
 
-        def recorded(batches: Sequence[PlanAppend]) -> list[Event]:
+        def recorded(batches: Sequence[PlanAppend], *, after: int | None = None) -> list[Event]:
             sizes.append(sum(len(batch.events) for batch in batches))
-            return append_to_plans(batches)
+            return append_to_plans(batches, after=after)
 
         store.append_to_plans = recorded  # type: ignore[method-assign]  # count each transaction
         start = time.perf_counter()
@@ -167,11 +172,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--plans", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--default-cache", action="store_true", help="the desk's default plan cache")
     args = parser.parse_args()
     ratios = []
     for i in range(args.repeat):
         with tempfile.TemporaryDirectory() as folder:
-            walk_rate, raw_rate, events, actions = run(Path(folder), args.plans)
+            walk_rate, raw_rate, events, actions = run(Path(folder), args.plans, default_cache=args.default_cache)
         ratios.append(walk_rate / raw_rate)
         print(
             f"run {i + 1}: {args.plans} plans, {events} events in {actions} actions; "
