@@ -78,6 +78,8 @@ __all__ = ["ActionResult", "Deadline", "Desk", "PlanCache", "policy_in_force"]
 
 _ATTEMPTS = 3
 """How often an action the books take part in is decided afresh when another writer came in between."""
+_GROUPS_KEPT = 100_000
+"""How many plan versions' groups a desk keeps (a few hundred bytes each)."""
 _UNREAD = ("assessment",)
 """What the books leave out as they read events: a decision's stored criteria result, most of its bytes."""
 _OPEN_ENDED = (PlanState.QUICK_TEST_NEGATIVE, PlanState.NOT_APPROVED, PlanState.COMPLETED, PlanState.WITHDRAWN)
@@ -175,6 +177,7 @@ class Desk:
         self._records: dict[str, PlanRecord] = {}
         self._plans = plans if plans is not None else PlanCache()
         self._folding: Folding | None = None
+        self._plan_groups: dict[tuple[str, int | None], Mapping[str, Any]] = {}
         """The books kept from the last money action (see :meth:`_books`)."""
 
     # --- reading ----------------------------------------------------------------------------------
@@ -375,7 +378,7 @@ class Desk:
             judgement=judgement, milestone=milestone, recorded_on=today, earlier=self._earlier(plan_id), ruling=ruling,
         )  # fmt: skip
         effective = self._effective(on, today)
-        batches = [PlanAppend(plan_id, tuple(_new_event(plan, d, effective) for d in drafts), record.basis_seq,
+        batches = [PlanAppend(plan_id, self._new_events(plan, drafts, effective), record.basis_seq,
                               drafts[-1].state)]  # fmt: skip
         after = None  # the event the books were read at, when they take part
         if plan.requests_funds and (trigger in _MONEY or drafts[-1].type == Trigger.MILESTONE_MISSED.event_type):
@@ -456,7 +459,7 @@ class Desk:
             # Money came back, or a plan left the list (or a date passed since the list last moved):
             # the plans now at its head may fit.
             promotions = self._promotions(books.without(plan.id), returned, on, effective)
-        batch = PlanAppend(plan.id, tuple(_new_event(plan, d, effective) for d in drafts), record.basis_seq,
+        batch = PlanAppend(plan.id, self._new_events(plan, drafts, effective), record.basis_seq,
                            drafts[-1].state)  # fmt: skip
         return drafts, [batch, *promotions]
 
@@ -482,6 +485,21 @@ class Desk:
             folding = Folding.of(self.store.events(without=_UNREAD), on, self._requested)
         self._folding = folding
         return folding.books()
+
+    def _new_events(self, plan: Plan, drafts: Sequence[Draft], effective: datetime | None) -> tuple[NewEvent, ...]:
+        groups = self._groups(plan)
+        return tuple(_new_event(plan, draft, effective, groups) for draft in drafts)
+
+    def _groups(self, plan: Plan) -> Mapping[str, Any]:
+        """The groups the plan's events count under, worked out once per stored version (a
+        version never changes; the events of one share the mapping, which nobody changes)."""
+        key = (plan.id, plan.version)
+        groups = self._plan_groups.get(key)
+        if groups is None:
+            if len(self._plan_groups) >= _GROUPS_KEPT:
+                self._plan_groups.clear()
+            groups = self._plan_groups[key] = plan_groups(plan)
+        return groups
 
     def _appended_since(self, seq: int) -> Iterable[Event]:
         """The events after ``seq``, for the books; nothing read when there are none (the store's
@@ -572,7 +590,7 @@ class Desk:
             last = drafts[-1]
             extra = {**funding_payload(fit), "promoted": True, "on_behalf_of": self._queued_by(queued_plan.id)}
             drafts = [*drafts[:-1], replace(last, payload={**last.payload, **extra})]
-            found.append(PlanAppend(queued_plan.id, tuple(_new_event(queued_plan, d, effective) for d in drafts),
+            found.append(PlanAppend(queued_plan.id, self._new_events(queued_plan, drafts, effective),
                                     queued.basis_seq, drafts[-1].state))  # fmt: skip
         return found
 
@@ -842,13 +860,13 @@ def _decided_version(record: PlanRecord) -> int | None:
     return record.submitted_version or record.latest_version
 
 
-def _new_event(plan: Plan, draft: Draft, effective: datetime | None) -> NewEvent:
+def _new_event(plan: Plan, draft: Draft, effective: datetime | None, groups: Mapping[str, Any]) -> NewEvent:
     actor = (
         draft.actor
         if isinstance(draft.actor, Actor)
         else Actor(draft.actor.name, draft.actor.organisation, draft.actor.role)
     )
     return NewEvent(
-        draft.type, actor, plan.id, draft.plan_version, draft.reason, dict(draft.payload), plan_groups(plan),
+        draft.type, actor, plan.id, draft.plan_version, draft.reason, dict(draft.payload), groups,
         draft.rules_version, effective,
     )  # fmt: skip

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -101,12 +101,12 @@ class Edition:
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """What the evaluator derives once per edition (its generated program); not part of its identity."""
 
-    @property
+    @cached_property
     def version(self) -> str:
         """For example ``2025-06-16+vgz``: when this edition started, and the insurer overlays in it."""
         return self.start.isoformat() + "".join(f"+{_slug(o.insurer)}" for o in self.overlays)
 
-    @property
+    @cached_property
     def stamp(self) -> str:
         """The version with the first 12 characters of the content hash: what events record."""
         return f"{self.version}@{self.content_hash[:12]}"
