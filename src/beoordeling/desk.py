@@ -177,8 +177,8 @@ class Desk:
         self._records: dict[str, PlanRecord] = {}
         self._plans = plans if plans is not None else PlanCache()
         self._folding: Folding | None = None
-        self._plan_groups: dict[tuple[str, int | None], Mapping[str, Any]] = {}
         """The books kept from the last money action (see :meth:`_books`)."""
+        self._plan_groups: dict[tuple[str, int | None], Mapping[str, Any]] = {}
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -563,7 +563,8 @@ class Desk:
         if not batches:
             return []
         try:
-            events = self.store.append_to_plans(batches, after=self._folding.last_seq if self._folding else None)
+            after = self._folding.last_seq if self._folding is not None else None  # the books just read
+            events = self.store.append_to_plans(batches, after=after)
         except AppendedSince:
             self._folding = None  # another writer came in between: the next move reads the books afresh
             raise
