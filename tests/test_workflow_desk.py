@@ -63,6 +63,20 @@ def test_a_decision_exists_only_when_both_market_leaders_record_it(desk: Desk, c
     )
 
 
+def test_a_judgement_changed_between_the_votes_is_in_the_second_votes_result(desk: Desk, clock: Clock) -> None:
+    """The desk reuses the first vote's criteria result for the second only while the judgements
+    it rests on are the same: a verdict changed in between counts."""
+    set_day(clock, date(2024, 3, 4))
+    desk.submit(PLAN_ID, SUBMITTER)
+    judge_all(desk)
+    desk.decide(PLAN_ID, "positive", VGZ)
+    judged = next(iter(desk.current(PLAN_ID).judgements)).criterion
+    desk.judge(PLAN_ID, judged, "fail", ZK, reason="onvoldoende onderbouwd")
+    with pytest.raises(Refused) as refused:
+        desk.decide(PLAN_ID, "positive", ZK)
+    assert any(judged in reason for reason in refused.value.reasons), refused.value.reasons
+
+
 def test_a_disagreement_blocks_the_step_and_shows(desk: Desk, clock: Clock) -> None:
     """Different decisions by the two leaders move nothing; the deadline list shows the dispute."""
     set_day(clock, date(2024, 3, 4))

@@ -71,7 +71,7 @@ from .workflow import (
     transition_for,
 )
 from .workflow.engine import stated_date_refusals
-from .workflow.guards import judged_steps
+from .workflow.guards import Assessments, judged_steps
 from .workflow.policy import policy_from_document
 
 __all__ = ["ActionResult", "Deadline", "Desk", "PlanCache", "policy_in_force"]
@@ -179,6 +179,8 @@ class Desk:
         self._folding: Folding | None = None
         """The books kept from the last money action (see :meth:`_books`)."""
         self._plan_groups: dict[tuple[str, int | None], Mapping[str, Any]] = {}
+        self._assessments = Assessments()
+        """The criteria result computed last for each plan (the second vote reads the first's)."""
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -376,6 +378,7 @@ class Desk:
         drafts = act(
             record, plan, trigger, actor, on or today, policy=self.policy, rules=self.rules, reason=reason,
             judgement=judgement, milestone=milestone, recorded_on=today, earlier=self._earlier(plan_id), ruling=ruling,
+            assessments=self._assessments,
         )  # fmt: skip
         effective = self._effective(on, today)
         batches = [PlanAppend(plan_id, self._new_events(plan, drafts, effective), record.basis_seq,
@@ -587,7 +590,7 @@ class Desk:
         for queued_plan, fit in promoted(books, returned, plans):
             queued = self.current(queued_plan.id)
             drafts = act(queued, queued_plan, Trigger.FUND, SystemActor(), on, policy=self.policy, rules=self.rules,
-                         recorded_on=self.today())  # fmt: skip
+                         recorded_on=self.today(), assessments=self._assessments)  # fmt: skip
             last = drafts[-1]
             extra = {**funding_payload(fit), "promoted": True, "on_behalf_of": self._queued_by(queued_plan.id)}
             drafts = [*drafts[:-1], replace(last, payload={**last.payload, **extra})]

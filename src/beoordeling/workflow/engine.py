@@ -20,7 +20,7 @@ from ..criteria import Judgement, RuleBook
 from ..errors import Refused
 from ..model import FundingRequest, Plan, PlanState, Role
 from .definition import DECISIONS, ClockName, Transition, Trigger
-from .guards import Context
+from .guards import Assessments, Context
 from .machine import fire
 from .policy import Policy
 from .record import VOTE_EVENT, ActorLike, PlanRecord, RunningClock
@@ -68,10 +68,12 @@ def act(
     recorded_on: date | None = None,
     earlier: Callable[[int], Plan] | None = None,
     ruling: Trigger | None = None,
+    assessments: Assessments | None = None,
 ) -> list[Draft]:
     """The events ``actor`` causes by ``trigger`` on ``on`` (the date the action takes effect),
     recorded on ``recorded_on`` (the store's clock; default ``on``); :class:`Refused` with every
-    reason when the dates, the state, the role, a guard or a policy do not allow it."""
+    reason when the dates, the state, the role, a guard or a policy do not allow it.
+    ``assessments`` keeps criteria results between actions (a desk's)."""
     state = PlanState(record.state)
     dating = stated_date_refusals(on, recorded_on or on, record.dated_on, policy)
     if dating:
@@ -80,7 +82,16 @@ def act(
     work = record
     if state is PlanState.CONSULTATION and trigger in DECISIONS[PlanState.FINAL_DECISION].values():
         # The window closes by itself; the first final decision after it records that first.
-        closing = _attempt(work, plan, Trigger.CLOSE_CONSULTATION, SystemActor(), on=on, policy=policy, rules=rules)
+        closing = _attempt(
+            work,
+            plan,
+            Trigger.CLOSE_CONSULTATION,
+            SystemActor(),
+            on=on,
+            policy=policy,
+            rules=rules,
+            assessments=assessments,
+        )
         drafts.extend(closing)
         work = _advanced(work, closing)
     drafts.extend(
@@ -92,6 +103,7 @@ def act(
             on=on,
             policy=policy,
             rules=rules,
+            assessments=assessments,
             reason=reason,
             judgement=judgement,
             milestone=milestone,
@@ -103,14 +115,21 @@ def act(
         # The BO IZA's ruling makes the decision it upholds, in the same transaction.
         drafts.extend(
             _attempt(
-                work, plan, ruling, actor, on=on, policy=policy, rules=rules, reason=reason, earlier=earlier,
-                by_ruling=True,
+                work, plan, ruling, actor, on=on, policy=policy, rules=rules, assessments=assessments, reason=reason,
+                earlier=earlier, by_ruling=True,
             )
         )  # fmt: skip
     last = drafts[-1]
     if last.transition is not None and last.state is PlanState.PROPOSED_DECISION:
         opened = _attempt(
-            _advanced(work, drafts), plan, Trigger.OPEN_CONSULTATION, SystemActor(), on=on, policy=policy, rules=rules
+            _advanced(work, drafts),
+            plan,
+            Trigger.OPEN_CONSULTATION,
+            SystemActor(),
+            on=on,
+            policy=policy,
+            rules=rules,
+            assessments=assessments,
         )
         drafts.extend(opened)
     return drafts
@@ -193,10 +212,11 @@ def _attempt(
     earlier: Callable[[int], Plan] | None = None,
     ruling: Trigger | None = None,
     by_ruling: bool = False,
+    assessments: Assessments | None = None,
 ) -> list[Draft]:
     context = Context(
         record.state.value, plan, record, actor, on, reason, policy, rules, judgement=judgement, milestone=milestone,
-        earlier=earlier, ruling=ruling, by_ruling=by_ruling,
+        earlier=earlier, ruling=ruling, by_ruling=by_ruling, assessments=assessments,
     )  # fmt: skip
     moved = fire(context, trigger)
     if context.refusals:

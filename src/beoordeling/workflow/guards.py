@@ -76,6 +76,31 @@ def judged_steps(state: PlanState) -> tuple[Step, ...]:
     return (Step.PLAN, Step.FUNDING)
 
 
+class Assessments:
+    """The criteria result computed last for each plan, with what it was computed from.
+
+    The second vote of a joint decision, the close of the consultation and the funding after the
+    approval rest on the same version, judgements and criteria as the first vote, so a desk that
+    keeps one computes each result once and writes its explanations out once (``evaluate`` is a
+    function of what the key holds). One result per plan is kept, the last."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[tuple[object, ...], Assessment]] = {}
+
+    def get(self, plan_id: str, key: tuple[object, ...]) -> Assessment | None:
+        kept = self._last.get(plan_id)
+        return kept[1] if kept is not None and kept[0] == key else None
+
+    def put(self, plan_id: str, key: tuple[object, ...], assessment: Assessment) -> None:
+        if len(self._last) >= _ASSESSMENTS_KEPT and plan_id not in self._last:
+            self._last.clear()
+        self._last[plan_id] = (key, assessment)
+
+
+_ASSESSMENTS_KEPT = 100_000
+"""How many plans' last results a desk keeps."""
+
+
 @dataclass
 class Context:
     """What one attempted action knows; the shared machine moves its ``state``."""
@@ -99,6 +124,8 @@ class Context:
     refusals: list[str] = field(default_factory=list)
     vote_only: bool = False
     fired: Transition | None = None
+    assessments: Assessments | None = None
+    """The results computed for earlier actions, to reuse when nothing they rest on changed."""
     _assessment: Assessment | None = None
     _assessed_for: tuple[Step, ...] = ()
 
@@ -107,15 +134,21 @@ class Context:
         its submission date, every judgement recorded since; computed once."""
         steps = assessed_steps(trigger, self.plan)
         if self._assessment is None or self._assessed_for != steps:
-            self._assessment = evaluate(
-                self.plan,
-                self.record.submitted_on or self.on,
-                steps,
-                self.judgements(),
-                rules=self.rules,
-                milestone=self.milestone_under_review(),
-                judges=self.plan.insurers.market_leaders,
-            )
+            on = self.record.submitted_on or self.on
+            judgements = self.judgements()
+            milestone = self.milestone_under_review()
+            # A stored version never changes: its number stands for the plan (and its market leaders).
+            key = (self.plan.version, on, steps, tuple(judgements), milestone, id(self.rules))
+            memo = self.assessments if self.plan.version is not None else None
+            found = memo.get(self.plan.id, key) if memo is not None else None
+            if found is None:
+                found = evaluate(
+                    self.plan, on, steps, judgements, rules=self.rules, milestone=milestone,
+                    judges=self.plan.insurers.market_leaders,
+                )  # fmt: skip
+                if memo is not None:
+                    memo.put(self.plan.id, key, found)
+            self._assessment = found
             self._assessed_for = steps
         return self._assessment
 
