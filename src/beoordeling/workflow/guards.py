@@ -128,6 +128,7 @@ class Context:
     """The results computed for earlier actions, to reuse when nothing they rest on changed."""
     _assessment: Assessment | None = None
     _assessed_for: tuple[Step, ...] = ()
+    _edition: Edition | None = None
 
     def assessment(self, trigger: Trigger) -> Assessment:
         """The criteria result for this decision: the submitted version, the criteria in force on
@@ -160,8 +161,10 @@ class Context:
         return carry_over(self.record.judgements, self.plan, self.plan.version, self.earlier, self.edition())
 
     def edition(self) -> Edition:
-        """The criteria in force for this plan on its submission date."""
-        return edition_for(self.plan, self.record.submitted_on or self.on, self.rules)
+        """The criteria in force for this plan on its submission date (looked up once)."""
+        if self._edition is None:
+            self._edition = edition_for(self.plan, self.record.submitted_on or self.on, self.rules)
+        return self._edition
 
     def milestone_under_review(self) -> Milestone | None:
         wanted = self.milestone or self.record.milestone
