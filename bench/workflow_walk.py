@@ -20,6 +20,7 @@ which then misses every plan at every step.
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import tempfile
 import time
@@ -187,6 +188,29 @@ def run(folder: Path, count: int, *, default_cache: bool = False) -> tuple[float
     return events / timing["walk"], events / timing["raw"], events, actions
 
 
+class Collections:
+    """Time Python's cyclic garbage collector spends while the benchmark runs, per generation."""
+
+    def __init__(self) -> None:
+        self.seconds = [0.0, 0.0, 0.0]
+        self.count = [0, 0, 0]
+        self._start = 0.0
+
+    def __enter__(self) -> Collections:
+        gc.callbacks.append(self._note)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        gc.callbacks.remove(self._note)
+
+    def _note(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.seconds[info["generation"]] += time.perf_counter() - self._start
+            self.count[info["generation"]] += 1
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--plans", type=int, default=10_000)
@@ -195,13 +219,14 @@ def main() -> None:
     args = parser.parse_args()
     ratios = []
     for i in range(args.repeat):
-        with tempfile.TemporaryDirectory() as folder:
+        with tempfile.TemporaryDirectory() as folder, Collections() as collections:
             walk_rate, raw_rate, events, actions = run(Path(folder), args.plans, default_cache=args.default_cache)
         ratios.append(walk_rate / raw_rate)
         print(
             f"run {i + 1}: {args.plans} plans, {events} events in {actions} actions; "
             f"workflow {walk_rate:,.0f} events/s, raw store append {raw_rate:,.0f} events/s, "
-            f"ratio {ratios[-1]:.2f}"
+            f"ratio {ratios[-1]:.2f}; garbage collection {sum(collections.seconds):.1f} s, of which "
+            f"{collections.seconds[2]:.1f} s in {collections.count[2]} full collections"
         )
     print(f"ratio median {statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f})")
 
