@@ -80,18 +80,14 @@ def act(
         raise Refused(plan.id, term(state), trigger.value, dating)
     drafts: list[Draft] = []
     work = record
+
+    def by_system(base: PlanRecord, move: Trigger) -> list[Draft]:
+        """A move the system records by itself on the way (the consultation window closing or opening)."""
+        return _attempt(base, plan, move, SystemActor(), on=on, policy=policy, rules=rules, assessments=assessments)
+
     if state is PlanState.CONSULTATION and trigger in DECISIONS[PlanState.FINAL_DECISION].values():
         # The window closes by itself; the first final decision after it records that first.
-        closing = _attempt(
-            work,
-            plan,
-            Trigger.CLOSE_CONSULTATION,
-            SystemActor(),
-            on=on,
-            policy=policy,
-            rules=rules,
-            assessments=assessments,
-        )
+        closing = by_system(work, Trigger.CLOSE_CONSULTATION)
         drafts.extend(closing)
         work = _advanced(work, closing)
     drafts.extend(
@@ -121,17 +117,7 @@ def act(
         )  # fmt: skip
     last = drafts[-1]
     if last.transition is not None and last.state is PlanState.PROPOSED_DECISION:
-        opened = _attempt(
-            _advanced(work, drafts),
-            plan,
-            Trigger.OPEN_CONSULTATION,
-            SystemActor(),
-            on=on,
-            policy=policy,
-            rules=rules,
-            assessments=assessments,
-        )
-        drafts.extend(opened)
+        drafts.extend(by_system(_advanced(work, drafts), Trigger.OPEN_CONSULTATION))
     return drafts
 
 
