@@ -3,7 +3,9 @@ them, each version read from the store once while it is kept, and bounded in cou
 
 from __future__ import annotations
 
+import pickle
 import threading
+import zlib
 from typing import Any
 
 import pytest
@@ -106,3 +108,32 @@ def test_a_desk_keeps_its_plans_in_the_cache_it_is_given_even_an_empty_one(store
     Desk(counting.store, plans=cache).plan(ids[0], 1)
     Desk(counting.store, plans=cache).plan(ids[0], 1)
     assert 1 == len(cache)
+
+
+CALLED: list[str] = []
+
+
+def _called() -> None:
+    CALLED.append("unpacked")
+
+
+class _Hostile:
+    """A pickle that would call a function of its choosing when it is loaded."""
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return (_called, ())
+
+
+def test_a_pack_that_holds_anything_but_a_plan_is_not_loaded_and_the_store_is_read(stored: Any) -> None:
+    counting, ids = stored
+    cache = PlanCache(decoded=0)
+    hostile = zlib.compress(pickle.dumps(_Hostile()))
+    cache._packs[(ids[0], 1)] = hostile
+    cache._packed_size += len(hostile)
+    plan = cache.get(counting, ids[0], 1)
+    assert [] == CALLED
+    assert [(ids[0], 1)] == counting.reads
+    assert counting.store.plan_version(ids[0], 1) == plan
+    assert hostile not in cache._packs.values()
+    assert cache.get(counting, ids[0], 1) == plan  # packed afresh from the plan read
+    assert [(ids[0], 1)] == counting.reads

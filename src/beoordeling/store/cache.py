@@ -13,16 +13,20 @@ that keeps all of them decoded (``PlanCache(decoded=...)``, at 37 KiB a plan); t
 1,024 (some 37 MiB) and packs up to 64 MiB more (some 14,000 versions).
 
 The packed bytes are made here, from plans this process decoded itself, and never leave the
-process: no pickle is ever read from the store, a file or a request.
+process: no pickle is ever read from the store, a file or a request. Even so they are unpacked
+by an unpickler that finds only the plan model's own classes, dates and decimals (``_Unpacker``),
+so that nothing else could be called while unpacking; a version it cannot unpack is read from
+the store again.
 """
 
 from __future__ import annotations
 
+import io
 import pickle
 import threading
 import zlib
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..model import Plan
 
@@ -64,8 +68,13 @@ class PlanCache:
             pack = self._packs.get(key)
             if pack is not None:
                 self._packs.move_to_end(key)
-        plan = _unpacked(pack) if pack is not None else store.plan_version(plan_id, version)
+        plan = _unpacked(pack) if pack is not None else None
+        refused = pack is not None and plan is None
+        if plan is None:
+            plan = store.plan_version(plan_id, version)
         with self._lock:
+            if refused and self._packs.get(key) is pack:  # dropped, to be packed afresh
+                self._packed_size -= len(self._packs.pop(key))
             self._plans[key] = plan
             while len(self._plans) > self.decoded:
                 old_key, old = self._plans.popitem(last=False)  # the plan used longest ago
@@ -89,6 +98,23 @@ class PlanCache:
             self._packed_size -= len(dropped)
 
 
-def _unpacked(pack: bytes) -> Plan:
-    plan: Plan = pickle.loads(zlib.decompress(pack))  # noqa: S301 - packed by this process from a plan it decoded
-    return plan
+_MODEL = "beoordeling.model."
+_ALSO = frozenset({("datetime", "date"), ("datetime", "datetime"), ("decimal", "Decimal")})
+
+
+class _Unpacker(pickle.Unpickler):
+    """Unpickles a packed plan, finding only the classes a plan is made of."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module.startswith(_MODEL) or (module, name) in _ALSO:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"a packed plan does not hold {module}.{name}")
+
+
+def _unpacked(pack: bytes) -> Plan | None:
+    """The packed plan, or None when it holds anything but a plan's classes (then read it afresh)."""
+    try:
+        plan = _Unpacker(io.BytesIO(zlib.decompress(pack))).load()
+    except (pickle.UnpicklingError, zlib.error):
+        return None
+    return plan if isinstance(plan, Plan) else None
