@@ -52,6 +52,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/overview_write.py
 	$(BIN)/python bench/hostile_inputs.py
 	$(BIN)/python bench/cli_start.py
+	$(BIN)/python bench/budget_postings.py
+	$(BIN)/python bench/books_fresh.py
+	$(BIN)/python bench/stats_quarter.py
+	$(BIN)/python bench/rules_impact.py
+	$(BIN)/python bench/web_load.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

@@ -150,12 +150,25 @@ def _days(paths: list[list[_Step]], plans: int) -> Iterator[tuple[date, list[New
         yield day, batch
 
 
-class _Clock:
+class Clock:
     def __init__(self) -> None:
         self.day = FIRST_DAY
 
     def __call__(self) -> datetime:
         return datetime.combine(self.day, time(23, 30), AMSTERDAM).astimezone(UTC)
+
+
+def fill(store: Store, clock: Clock, plans: int) -> None:
+    """Initialise ``store`` (a practice store on ``clock``) and append ``plans`` generated plans'
+    events, day by day by the store's clock."""
+    paths = _paths()
+    store.initialise(SUBMITTER, practice=True)
+    store.save_plans(load_plans([ROOT / "examples" / "thuismonitoring-ziekenhuizen.yaml"]), SUBMITTER)
+    adopt_practice_programme(Desk(store))
+    last = [event.seq for event in store.events(HOLDER)][-1]
+    for day, batch in _days(paths, plans):
+        clock.day = max(day, clock.day)
+        last = store.append_to_plans([PlanAppend(HOLDER, tuple(batch), last, PlanState.DRAFT)])[-1].seq
 
 
 def _sql(quarter_start: date, quarter_end: date, postgres: bool) -> dict[str, Any]:
@@ -211,20 +224,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--url", help="an empty PostgreSQL database to use instead of a new SQLite file")
     args = parser.parse_args()
-    paths = _paths()
     quarter = period_of(args.quarter)
     assert quarter.start is not None
     with tempfile.TemporaryDirectory() as folder:
         url = args.url or str(Path(folder) / "stats.db")
-        clock = _Clock()
+        clock = Clock()
         with Store.open(url, create=True, clock=clock) as store:
-            store.initialise(SUBMITTER, practice=True)
-            store.save_plans(load_plans([ROOT / "examples" / "thuismonitoring-ziekenhuizen.yaml"]), SUBMITTER)
-            adopt_practice_programme(Desk(store))
-            last = [event.seq for event in store.events(HOLDER)][-1]
-            for day, batch in _days(paths, args.plans):
-                clock.day = max(day, clock.day)
-                last = store.append_to_plans([PlanAppend(HOLDER, tuple(batch), last, PlanState.DRAFT)])[-1].seq
+            fill(store, clock, args.plans)
             events = store.head().count
             engine = create_engine(normalise_url(url) if args.url else f"sqlite:///{url}")
             queries = _sql(quarter.start, quarter.end, engine.dialect.name == "postgresql")

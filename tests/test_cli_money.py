@@ -115,7 +115,7 @@ def test_verify_checks_the_books(db: str) -> None:
     assert 1 == found.exit_code
     report = json.loads(found.output)
     assert (False, 1) == (report["ok"], len(report["books"]))
-    assert "carries postings, but only the workflow moves money" in report["books"][0]
+    assert "carries postings, but only a funding, a payment" in report["books"][0]
 
 
 def test_milestones_pay_and_the_daily_move(db: str) -> None:

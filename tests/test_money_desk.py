@@ -10,13 +10,15 @@ from typing import Any
 import pytest
 
 from beoordeling import Actor, Plan, PlanState, Role, Store
+from beoordeling import desk as desk_module
 from beoordeling.desk import Desk
 from beoordeling.errors import AppendedSince, Refused
 from beoordeling.letters import LetterOffice
 from beoordeling.money import Account, AccountKind, cents, load_programme
-from beoordeling.money.books import Books
+from beoordeling.money.audit import books_problems
+from beoordeling.money.books import MONEY_EVENTS, Books, Folding
 from beoordeling.money.programme import Programme, programme_from_document
-from beoordeling.store import NewEvent, PlanAppend
+from beoordeling.store import NewEvent, PlanAppend, Reading
 from beoordeling.workflow import PlanRecord, Trigger
 
 from .conftest import ROOT, Clock
@@ -179,7 +181,7 @@ def test_the_desk_folds_in_what_it_appended_itself_and_reads_what_another_writer
             read.append(event.seq)
             yield event
 
-    desk.act(A, Trigger.FUND, NZA)  # builds the books: reads the whole log once
+    desk.act(A, Trigger.FUND, NZA)  # builds the books: reads the events that make them, once
     monkeypatch.setattr(store, "events", counted)
     read.clear()
     own = desk.act(SMALL, Trigger.FUND, NZA).events
@@ -193,6 +195,74 @@ def test_the_desk_folds_in_what_it_appended_itself_and_reads_what_another_writer
     day = date(2025, 1, 6)
     kept, afresh = desk._books(day), Books.of(store, day)
     assert (afresh.ledger.balances(), afresh.queue) == (kept.ledger.balances(), kept.queue)
+
+
+def test_a_fresh_desk_reads_only_what_makes_the_books_and_gets_the_same_books(
+    store: Store, clock: Clock, plans: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each command opens a desk of its own: its books read the programme, the events that may
+    move money and the waiting list's plans, not every judgement and vote; they are the books of
+    every event. A plan put on the waiting list after that read (approved long before) still
+    counts from its final approval."""
+    desk = _desk(store, clock, plans)
+    for plan_id in (A, B):
+        desk.act(plan_id, Trigger.FUND, NZA)
+    desk.act(C, Trigger.WAITLIST, NZA)
+    read: list[tuple[str | None, str]] = []
+    events = store.events
+
+    def seen(*args: Any, **kwargs: Any) -> Any:
+        for event in events(*args, **kwargs):
+            read.append((event.plan_id, event.type))
+            yield event
+
+    monkeypatch.setattr(store, "events", seen)
+    fresh = Desk(store)
+    queued = fresh.act(D, Trigger.WAITLIST, NZA).events[0]
+    monkeypatch.setattr(store, "events", events)
+    assert {(A, "workflow.fund"), (B, "workflow.fund"), (C, "workflow.judge")} <= set(read)
+    others = {(plan_id, kind) for plan_id, kind in read if plan_id not in (C, D)}  # C waits; D's record is read
+    assert {kind for _plan_id, kind in others} <= {*MONEY_EVENTS, "programme.adopted"}
+    approved = next(e for e in store.events(D) if e.payload.get("to") == S.APPROVED.value)
+    books = Books.of(store)
+    assert [(C, None), (D, approved.seq)] == [(q.plan_id, q.seq if q.plan_id == D else None) for q in books.queue]
+    assert 2 == queued.payload["position"]
+    for day in (date(2024, 6, 1), date(2025, 1, 6), date(2030, 1, 1)):
+        for reading in Reading:
+            requested = fresh._requested
+            whole = Folding.of(store.events(), day, requested, reading).books()
+            read_only = Folding.read(store, day, requested, reading).books()
+            assert (whole.ledger.balances(), whole.queue, whole.postings) == (
+                read_only.ledger.balances(), read_only.queue, read_only.postings
+            )  # fmt: skip
+    kept = fresh._books(date(2025, 1, 6))
+    assert (books.ledger.balances(), books.queue) == (kept.ledger.balances(), kept.queue)
+
+
+def test_the_books_count_postings_only_on_the_events_that_move_money(store: Store, clock: Clock, plans: Any) -> None:
+    """The desk writes postings only on :data:`MONEY_EVENTS` (the books read no others); postings
+    written around it on another workflow event count for nothing, and ``verify`` names them."""
+    assert set(MONEY_EVENTS) <= {trigger.event_type for trigger in Trigger}
+    desk = _desk(store, clock, plans)
+    record = desk.current(A)
+    postings = [["available", None, "open", -100], ["committed", None, A, 100]]
+    stray = NewEvent("workflow.judge", NZA, A, record.submitted_version, payload={"postings": postings})
+    store.append_to_plans([PlanAppend(A, (stray,), record.last_seq, record.state)])
+    assert 0 == _committed(desk, A)
+    assert 0 == Books.balances_of(store).ledger.balance(Account(K.COMMITTED, None, A))  # summed by the database
+    [problem] = books_problems(store.events(), date.max)
+    assert "carries postings, but only a funding" in problem
+
+
+def test_the_desk_refuses_to_write_postings_the_books_would_not_read(
+    store: Store, clock: Clock, plans: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = _desk(store, clock, plans)
+    before = store.last_seq()
+    monkeypatch.setattr(desk_module, "MONEY_EVENTS", ("workflow.pay",))
+    with pytest.raises(RuntimeError, match=r"workflow\.fund carries postings"):
+        desk.act(A, Trigger.FUND, NZA)
+    assert before == store.last_seq()
 
 
 def test_a_funding_decided_on_books_another_writer_changed_is_decided_afresh(

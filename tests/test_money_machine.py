@@ -189,9 +189,13 @@ class MoneyMachine(RuleBasedStateMachine):
     @invariant()
     def the_books_balance_and_every_cent_is_traced(self) -> None:
         assert [] == books_problems(self.store.events(), date.max)
-        books = Books.of(self.store)
+        books = Books.of(self.store)  # read from the events that make the books (Folding.read)
         kept = self.desk._books(self.desk.today())
         assert (books.ledger.balances(), books.queue) == (kept.ledger.balances(), kept.queue)
+        whole = Books.of_events(self.store.events(), self.desk.today(), self.desk._requested)
+        assert (books.ledger.balances(), books.queue, books.postings) == (
+            whole.ledger.balances(), whole.queue, whole.postings
+        )  # fmt: skip
         assert [(q.since, q.seq) for q in books.queue] == sorted((q.since, q.seq) for q in books.queue)
         for plan_id in PLANS:
             committed = books.ledger.balance(Account(K.COMMITTED, None, plan_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,8 +14,9 @@ from sqlalchemy import text as text_sql
 
 from beoordeling import Actor, ConflictError, InputError, Plan, PlanNotFound, PlanState, Role, Store, StoreError
 from beoordeling.planfile import plan_content
-from beoordeling.store import EventType, NewEvent
+from beoordeling.store import EventType, NewEvent, Selection
 from beoordeling.store._engine import normalise_url
+from beoordeling.store.store import MAX_SELECTED_PLANS
 
 from .conftest import INSURER, SUBMITTER, Clock
 
@@ -509,3 +511,33 @@ def test_events_read_by_number_and_without_payload_keys(filled: Store) -> None:
         assert (full.type, full.groups, full.hash) == (slim.type, slim.groups, slim.hash)
     with pytest.raises(ValueError, match="plain keys"):
         list(filled.events(without=("a') OR 1=1 --",)))
+
+
+def test_a_selection_keeps_the_events_of_its_types_its_plans_and_from_its_moment(filled: Store, clock: Clock) -> None:
+    """Any of its parts keeps an event (an empty selection none), within the read's other bounds."""
+    every = list(filled.events())
+    plan_id = "TP-CONCEPT-ACUTE-GGZ"
+    later = every[-1].recorded_at
+    assert later is not None
+
+    def kept(selection: Selection, **bounds: Any) -> list[int]:
+        return [e.seq for e in filled.events(selection=selection, **bounds)]
+
+    assert [] == kept(Selection())
+    assert [e.seq for e in every if e.type == "store.initialised"] == kept(Selection(types=("store.initialised",)))
+    ours = [e.seq for e in every if e.plan_id == plan_id]
+    assert len(ours) == 2
+    assert ours == kept(Selection(plans=(plan_id,)))
+    assert [every[0].seq, *ours] == kept(Selection(types=("store.initialised",), plans=(plan_id,)))
+    assert [e.seq for e in every if e.occurred_at >= later] == kept(Selection(since=later))
+    assert [e.seq for e in every if e.recorded_at and e.recorded_at >= later] == kept(
+        Selection(since=later, recorded=True)
+    )
+    assert ours[:1] == kept(Selection(plans=(plan_id,)), until=ours[0])
+    assert [] == kept(Selection(plans=("a') OR 1=1 --",)))  # a bound parameter, not SQL
+    with pytest.raises(ValueError, match="at most"):
+        Selection(plans=tuple(f"TP-{n}" for n in range(MAX_SELECTED_PLANS + 1)))
+    saved = {e.type for e in every if e.plan_id}
+    assert sorted({e.plan_id for e in every if e.plan_id}) == filled.plans_with(tuple(saved))
+    assert sorted({e.plan_id for e in every[:4] if e.plan_id}) == filled.plans_with(tuple(saved), until=every[3].seq)
+    assert [] == filled.plans_with(("workflow.waitlist",))

@@ -39,7 +39,7 @@ from .criteria import (
 from .errors import AppendedSince, InputError, Problem, Refused, StoreError, format_loc
 from .model import Plan, PlanState, Role
 from .money import AccountKind, Programme, Transaction, cents
-from .money.books import Books, Folding, Queued
+from .money.books import MONEY_EVENTS, POSTINGS, Books, Folding, Queued
 from .money.funding import (
     funding_payload,
     funding_refusals,
@@ -464,6 +464,10 @@ class Desk:
             promotions = self._promotions(books.without(plan.id), returned, on, effective)
         batch = PlanAppend(plan.id, self._new_events(plan, drafts, effective), record.basis_seq,
                            drafts[-1].state)  # fmt: skip
+        for new in (new for append in (batch, *promotions) for new in append.events):
+            if POSTINGS in new.payload and str(new.type) not in MONEY_EVENTS:
+                # The books read only those events of a store (Folding.read): money elsewhere would go unseen.
+                raise RuntimeError(f"internal error: {new.type} carries postings, but it is not one of MONEY_EVENTS")
         return drafts, [batch, *promotions]
 
     def _reclaim_draft(self, plan: Plan, state: PlanState, reclaimed: Mapping[str, Any]) -> Draft:
@@ -485,7 +489,7 @@ class Desk:
         if folding is not None and not folding.extend(self._appended_since(folding.last_seq), on):
             folding = None
         if folding is None:
-            folding = Folding.of(self.store.events(without=_UNREAD), on, self._requested)
+            folding = Folding.read(self.store, on, self._requested)
         self._folding = folding
         return folding.books()
 

@@ -15,7 +15,7 @@ from .._dutch import euro, reader
 from .._i18n import _, term
 from ..model import PlanState
 from ..store import Event
-from .books import POSTINGS, Books, decoded
+from .books import MONEY_EVENTS, POSTINGS, Books, decoded
 from .ledger import AccountKind, euros
 
 __all__ = ["books_problems"]
@@ -29,8 +29,11 @@ def books_problems(events: Iterable[Event], on: date) -> list[str]:
     events = list(events)
     problems, unreadable = [], []
     for event in events:
-        if event.payload.get(POSTINGS) and not event.type.startswith("workflow."):
-            said = _("event {seq} ({type}) carries postings, but only the workflow moves money; they are not counted")
+        if event.payload.get(POSTINGS) and event.type not in MONEY_EVENTS:
+            said = _(
+                "event {seq} ({type}) carries postings, but only a funding, a payment, a reduction, a withdrawal, "
+                "a completion, a reclaim or a milestone missed moves money; they are not counted"
+            )
             problems.append(said.format(seq=event.seq, type=event.type))
             continue
         try:

@@ -23,13 +23,15 @@ from typing import Any, NamedTuple
 from .._gc import collector_paused
 from .._time import AMSTERDAM, local_date
 from ..model import Plan, PlanState
-from ..store import Event, EventType, Reading, Store, events_as_of
+from ..store import Event, EventType, Reading, Selection, Store, events_as_of
 from ..store.asof import event_day
+from ..store.store import MAX_SELECTED_PLANS
 from .ledger import Account, AccountKind, Ledger, Posting, Transaction, cents
 from .programme import OPEN, Programme, _Step, default_programme, programme_from_document
 from .spuk import municipal_share
 
 __all__ = [
+    "MONEY_EVENTS",
     "POSTINGS",
     "PROGRAMME_ADOPTED",
     "Books",
@@ -47,6 +49,18 @@ POSTINGS = "postings"
 PROGRAMME_ADOPTED = EventType.PROGRAMME_ADOPTED.value
 _WAITLISTED = "workflow.waitlist"
 """The event that puts a plan on the waiting list (the workflow's ``waitlist``)."""
+MONEY_EVENTS = (
+    "workflow.fund", "workflow.pay", "workflow.reduce-funding", "workflow.withdraw", "workflow.complete",
+    "workflow.reclaim", "workflow.milestone-missed",
+)  # fmt: skip
+"""The events that may carry postings: a funding (also from the waiting list), a payment, a
+reduced commitment, a withdrawal, a completion, a municipal advance reclaimed, a milestone missed.
+Postings on any other event count for nothing (``verify`` names them), so that the books of a big
+store read these events, the programme's adoptions and the waiting list's plans, not every
+judgement (:meth:`Folding.read`). The desk refuses to write postings on any other event, and a
+test holds the list to the workflow's triggers."""
+_UNREAD = ("assessment",)
+"""What the books leave out as they read events: a decision's stored criteria result, most of its bytes."""
 
 
 def encoded(transaction: Transaction) -> list[list[Any]]:
@@ -56,10 +70,10 @@ def encoded(transaction: Transaction) -> list[list[Any]]:
 
 def decoded(event: Event) -> Transaction | None:
     """The transaction an event's payload records, if it records one. Only the workflow's events
-    move money (the desk appends them, with the budget-fit check); postings on any other event
-    count for nothing (``verify`` names them)."""
+    move money (the desk appends them, with the budget-fit check), and of those only
+    :data:`MONEY_EVENTS`; postings on any other event count for nothing (``verify`` names them)."""
     rows = event.payload.get(POSTINGS)
-    if not rows or not event.type.startswith("workflow."):
+    if not rows or event.type not in MONEY_EVENTS:
         return None
     postings = tuple(Posting(Account(AccountKind(kind), year, part), amount) for kind, year, part, amount in rows)
     return Transaction(postings, f"event {event.seq}")
@@ -134,6 +148,15 @@ class _PlanTrace:
     waitlisted: tuple[datetime, int] | None = None
     version: int | None = None
 
+    def follow(self, event: Event) -> None:
+        """Take a workflow event that moves the plan (its payload names the state it goes ``to``)."""
+        self.state = PlanState(event.payload["to"])
+        if self.state is PlanState.APPROVED:
+            self.approved = (event.occurred_at, event.seq)
+            self.version = event.plan_version
+        elif self.state is PlanState.WAITLISTED:
+            self.waitlisted = (event.occurred_at, event.seq)
+
 
 class Books:
     """The ledger, the waiting list and the budget-fit check of a store as of a day."""
@@ -169,7 +192,7 @@ class Books:
         when not given)."""
         day = on or local_date(store.now())
         requested = lambda plan_id, version: _requested(store, plan_id, version, plans)  # noqa: E731
-        return cls.of_events(store.events(), day, requested, reading)
+        return Folding.read(store, day, requested, reading).books()
 
     @classmethod
     def balances_of(
@@ -389,6 +412,11 @@ class Folding:
         self.postings: list[tuple[date, int, Transaction]] = []
         self._traces: dict[str, _PlanTrace] = {}
         self._queue: dict[str, Queued] = {}
+        self._history: Callable[[str, int], Iterable[Event]] | None = None
+        """Books that did not read every event (:meth:`read`): a plan's events before an event number,
+        for the approval a plan put on the waiting list later counts from."""
+        self._whole: set[str] = set()
+        """The plans whose events were all read, with :attr:`_history`."""
 
     @classmethod
     def of(
@@ -417,6 +445,30 @@ class Folding:
                 folding._fold(event, event_day(event, reading))
         folding.last_seq = seen.last_seq
         folding._apply_steps(on)
+        return folding
+
+    @classmethod
+    def read(
+        cls, store: Store, on: date, requested: Callable[[str, int | None], int], reading: Reading = Reading.HAPPENED
+    ) -> Folding:
+        """The books of ``store`` as of ``on``, as :meth:`of` folds them from every event, reading
+        only the events that make them: the programme's adoptions, the events that may move money
+        (:data:`MONEY_EVENTS`), every event of the plans that were ever on the waiting list, and
+        the events after ``on`` (which end a plan's reading as of the day). A fresh desk's
+        budget-fit check then reads a few events per funded plan, not every judgement and vote of
+        the store (``bench/books_fresh.py``). A plan put on the waiting list later reads its
+        earlier events then, for the approval its place counts from."""
+        until = store.last_seq()
+        listed = store.plans_with((_WAITLISTED,), until=until)
+        if len(listed) > MAX_SELECTED_PLANS:  # far beyond any waiting list yet: read everything
+            folding = cls.of(store.events(until=until, without=_UNREAD), on, requested, reading)
+        else:
+            since = datetime.combine(on + timedelta(days=1), time(0), AMSTERDAM)
+            chosen = Selection((PROGRAMME_ADOPTED, *MONEY_EVENTS), tuple(listed), since, reading is Reading.KNOWN)
+            folding = cls.of(store.events(until=until, without=_UNREAD, selection=chosen), on, requested, reading)
+            folding._history = lambda plan_id, seq: store.events(plan_id, until=seq - 1, without=_UNREAD)
+            folding._whole = set(listed)
+        folding.last_seq = until
         return folding
 
     def extend(self, events: Iterable[Event], on: date) -> bool:
@@ -455,23 +507,27 @@ class Folding:
         if transaction is not None:
             self.ledger.post(transaction)
             self.postings.append((day, event.seq, transaction))
-        to = event.payload.get("to")
-        if event.plan_id is None or not event.type.startswith("workflow.") or not to:
+        plan_id, to = event.plan_id, event.payload.get("to")
+        if plan_id is None or not event.type.startswith("workflow.") or not to:
             return
-        trace = self._traces.setdefault(event.plan_id, _PlanTrace())
-        trace.state = PlanState(to)
-        if trace.state is PlanState.APPROVED:
-            trace.approved = (event.occurred_at, event.seq)
-            trace.version = event.plan_version
-        elif trace.state is PlanState.WAITLISTED:
-            trace.waitlisted = (event.occurred_at, event.seq)
+        trace = self._traces.get(plan_id)
+        if to == PlanState.WAITLISTED and self._history is not None and plan_id not in self._whole:
+            # Books that did not read this plan's events: its earlier ones say when it was approved.
+            self._whole.add(plan_id)
+            trace = self._traces[plan_id] = _PlanTrace()
+            for earlier in self._history(plan_id, event.seq):
+                if earlier.type.startswith("workflow.") and earlier.payload.get("to"):
+                    trace.follow(earlier)
+        if trace is None:
+            trace = self._traces[plan_id] = _PlanTrace()
+        trace.follow(event)
         if trace.state is not PlanState.WAITLISTED:
-            self._queue.pop(event.plan_id, None)
+            self._queue.pop(plan_id, None)
             return
         waiting = self.programme.spec.waiting_list
         since = (trace.approved if waiting.key == "final-approval" else None) or (event.occurred_at, event.seq)
-        requested = self._requested(event.plan_id, trace.version)
-        self._queue[event.plan_id] = Queued(event.plan_id, since[0], since[1], requested, trace.version)
+        requested = self._requested(plan_id, trace.version)
+        self._queue[plan_id] = Queued(plan_id, since[0], since[1], requested, trace.version)
 
 
 class _Lean(NamedTuple):
@@ -525,7 +581,9 @@ def _summed_ledgers(store: Store, steps: Mapping[date, Sequence[_Step]], recorde
     bounds = sorted(
         {step.on for day_steps in steps.values() for step in day_steps} | {ends[d] for d in steps if d != last}
     )
-    sums = store.posting_sums([_midnight(d) for d in bounds], _midnight(ends[last]), recorded=recorded)
+    sums = store.posting_sums(
+        [_midnight(d) for d in bounds], _midnight(ends[last]), types=MONEY_EVENTS, recorded=recorded
+    )
     periods: dict[int, list[Posting]] = {}
     kinds = {kind.value: kind for kind in AccountKind}
     for period, kind, year, part, amount in sums:

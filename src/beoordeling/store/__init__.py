@@ -3,7 +3,7 @@
 from .asof import Reading, events_as_of
 from .events import Actor, Event, EventType, NewEvent
 from .records import Head, PlanSummary, SaveResult, StoredPlan, VersionInfo
-from .store import PlanAppend, Store, UpgradeReport
+from .store import PlanAppend, Selection, Store, UpgradeReport
 from .verify import VerifyReport
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "PlanSummary",
     "Reading",
     "SaveResult",
+    "Selection",
     "Store",
     "StoredPlan",
     "UpgradeReport",

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, Row, Text, cast, func, inspect, literal, select, text
+from sqlalchemy import Connection, Engine, Row, Text, cast, false, func, inspect, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
@@ -53,7 +53,7 @@ from .upgrade_report import UpgradeReport
 from .verify import VerifyReport, verify_records
 from .versions import save_version
 
-__all__ = ["Clock", "PlanAppend", "Store", "UpgradeReport", "system_clock"]
+__all__ = ["Clock", "PlanAppend", "Selection", "Store", "UpgradeReport", "system_clock"]
 
 Clock = Callable[[], datetime]
 _PAGE = 5_000
@@ -77,6 +77,28 @@ class PlanAppend:
     expected_last_seq: int
     state: PlanState
 
+
+@dataclass(frozen=True)
+class Selection:
+    """Which events a read keeps (``Store.events(selection=...)``): every event of one of
+    ``types``, every event of one of ``plans``, and every event that counts from ``since`` or
+    later (by when it took effect, or with ``recorded`` by when the store wrote it). A reader that
+    needs a few kinds of events of a big store reads those without the database handing over the
+    rest: the budget-fit check of a fresh desk reads the money's events, not every judgement."""
+
+    types: tuple[str, ...] = ()
+    plans: tuple[str, ...] = ()
+    since: datetime | None = None
+    recorded: bool = False
+
+    def __post_init__(self) -> None:
+        if len(self.plans) > MAX_SELECTED_PLANS:
+            raise ValueError(f"a selection names at most {MAX_SELECTED_PLANS:,} plans, not {len(self.plans):,}")
+
+
+MAX_SELECTED_PLANS = 10_000
+"""The most plans a :class:`Selection` names (they are bound parameters of one statement; SQLite
+takes some 32,000)."""
 
 _READ_COLUMNS = tuple(c for c in t.events.c if c.name not in ("occurred_at", "recorded_at"))
 """The events' columns as :meth:`Store.events` reads them: the moments as their text."""
@@ -542,9 +564,11 @@ class Store:
         leaving_out: Sequence[str] = (),
         numbers: Iterable[int] | None = None,
         without: Sequence[str] = (),
+        selection: Selection | None = None,
     ) -> Iterator[Event]:
         """Events in order, optionally of one plan, up to number ``until``, of some types only or
-        without some, or those numbered ``numbers`` only, read page by page. The moments are read
+        without some, those numbered ``numbers`` only, or those a :class:`Selection` keeps, read
+        page by page. The moments are read
         from their exact text (what the hash covers), not through the driver's datetime columns,
         which SQLite's dialect parses with a regular expression (bench/budget_postings.py).
 
@@ -563,7 +587,14 @@ class Store:
         read = event_reader([column.name for column in columns])
         for chunk in chunks:
             rows = self._event_rows(
-                plan_id, after, until, columns=columns, types=types, leaving_out=leaving_out, numbers=chunk
+                plan_id,
+                after,
+                until,
+                columns=columns,
+                types=types,
+                leaving_out=leaving_out,
+                numbers=chunk,
+                selection=selection,
             )
             for row in rows:
                 yield read(row)
@@ -596,7 +627,9 @@ class Store:
         types: Sequence[str] | None = None,
         leaving_out: Sequence[str] = (),
         numbers: Sequence[int] | None = None,
+        selection: Selection | None = None,
     ) -> Iterator[Row[Any]]:
+        selected = self._selected(selection) if selection is not None else None
         while True:
             chosen = select(*columns) if columns else select(t.events)
             query = chosen.where(t.events.c.seq > after).order_by(t.events.c.seq).limit(_PAGE)
@@ -610,12 +643,39 @@ class Store:
                 query = query.where(t.events.c.type.not_in(list(leaving_out)))
             if numbers is not None:
                 query = query.where(t.events.c.seq.in_(list(numbers)))
+            if selected is not None:
+                query = query.where(selected)
             with self._read() as conn:
                 rows = conn.execute(query).all()
             yield from rows
             if len(rows) < _PAGE:
                 return
             after = rows[-1].seq
+
+    @staticmethod
+    def _selected(selection: Selection) -> Any:
+        """The SQL condition of ``selection``: any of its parts (none given: no event)."""
+        columns = t.events.c
+        parts: list[Any] = []
+        if selection.types:
+            parts.append(columns.type.in_(list(selection.types)))
+        if selection.plans:
+            parts.append(columns.plan_id.in_(list(selection.plans)))
+        if selection.since is not None:
+            moment: Any = columns.occurred_at_text
+            if selection.recorded:
+                moment = func.coalesce(columns.recorded_at_text, columns.occurred_at_text)
+            parts.append(moment >= utc_text(selection.since))  # fixed-width UTC text compares as the moments do
+        return or_(*parts) if parts else false()
+
+    def plans_with(self, types: Sequence[str], *, until: int | None = None) -> list[str]:
+        """The plans with an event of one of ``types`` (up to number ``until``), in order of id."""
+        columns = t.events.c
+        query = select(columns.plan_id).distinct().where(columns.type.in_(list(types)), columns.plan_id.is_not(None))
+        if until is not None:
+            query = query.where(columns.seq <= until)
+        with self._read() as conn:
+            return sorted(conn.execute(query).scalars())
 
     def head(self) -> Head:
         with self._read() as conn:
@@ -757,9 +817,9 @@ class Store:
                 yield row.plan_id, None if row.content is None else json.loads(row.content)
 
     def posting_sums(
-        self, boundaries: Sequence[datetime], until: datetime, *, recorded: bool = False
+        self, boundaries: Sequence[datetime], until: datetime, *, types: Sequence[str], recorded: bool = False
     ) -> list[tuple[int, str, int | None, str, int]]:
-        """The postings the workflow events carry in their payload (``postings``: rows of kind,
+        """The postings the events of ``types`` carry in their payload (``postings``: rows of kind,
         year, part and cents), summed by the database per account and per period: period ``i`` holds
         the events counted from before ``boundaries[i]`` (and from ``boundaries[i - 1]`` on), the
         last one those from the last boundary up to ``until``. An event counts from when it took
@@ -768,6 +828,8 @@ class Store:
         budget, which need not read a million events one by one (``bench/budget_postings.py``)."""
         moment = "COALESCE(recorded_at_text, occurred_at_text)" if recorded else "occurred_at_text"
         params: dict[str, Any] = {"until": utc_text(until)}
+        kinds = ", ".join(f":t{i}" for i in range(len(types))) or "NULL"
+        params.update({f"t{i}": kind for i, kind in enumerate(types)})
         cases = []
         for i, boundary in enumerate(boundaries):
             params[f"b{i}"] = utc_text(boundary)
@@ -784,10 +846,10 @@ class Store:
         else:
             rows = "json_each(e.payload, '$.postings') AS p"
             kind, year, part, cents = (f"json_extract(p.value, '$[{i}]')" for i in range(4))
-        # Every piece put in the text is the code's own; the moments are bound parameters.
+        # Every piece put in the text is the code's own; the moments and the types are bound parameters.
         sql = (
             f"SELECT {period} AS period, {kind} AS kind, {year} AS year, {part} AS part, SUM({cents}) AS cents "  # noqa: S608
-            f"FROM (SELECT {moment} AS m, payload FROM events WHERE type LIKE 'workflow.%') AS e, {rows} "
+            f"FROM (SELECT {moment} AS m, payload FROM events WHERE type IN ({kinds})) AS e, {rows} "
             "WHERE e.m < :until GROUP BY 1, 2, 3, 4"
         )
         with self._read() as conn:
