@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import tempfile
 from datetime import date
 
@@ -75,8 +76,17 @@ def test_replay_equals_live_state(data: st.DataObject, steps: int, example_plans
             clock.advance(days=data.draw(st.integers(min_value=0, max_value=20), label="days"))
         live = desk.current(plan.id)
         event(f"ended in {live.state.value}")
-        replayed = PlanRecord.replay(plan.id, store.events(plan.id))
+        events = list(store.events(plan.id))
+        replayed = PlanRecord.replay(plan.id, events)
         assert live == replayed
+        # A copy goes on from where the record stood without changing it (the statistics' two periods).
+        cut = data.draw(st.integers(min_value=0, max_value=len(events)), label="copied after")
+        early = PlanRecord.replay(plan.id, events[:cut])
+        kept = copy.deepcopy(early)
+        going_on = early.copy()
+        for stored in events[cut:]:
+            going_on.apply(stored)
+        assert (kept, replayed) == (early, going_on)
         [summary] = store.plans()
         assert replayed.state == summary.state
         assert store.verify().ok

@@ -319,6 +319,16 @@ class Count:
             record = self.records[plan_id] = PlanRecord(plan_id)
         clock, state = record.clock, record.state
         record.apply(event)
+        self.took(event, on, record, clock, state)
+
+    def admits(self, event: Event, on: date) -> bool:
+        """Whether ``event``, on day ``on`` in the count's reading, belongs to the record as of the
+        period's end (for a caller that replays the records itself: :func:`.evaluation.evaluate`)."""
+        return event.plan_id is not None and self._as_of.admits(event, on)
+
+    def took(self, event: Event, on: date, record: PlanRecord, clock: Any, state: PlanState) -> None:
+        """Count ``event`` (admitted), which ``record`` (this count's record of its plan) has just
+        applied; ``clock`` and ``state`` are the record's from before it."""
         self._watch.after(clock, record, on)
         self._burden.after(state, record, event, on)
         self._requests.add(event, on)

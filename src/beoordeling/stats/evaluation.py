@@ -3,14 +3,16 @@ changed between them; what ``beoordeling stats`` shows and its workbook, report 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
 from .._time import AMSTERDAM
 from ..money.books import Books
-from ..store import Reading, Store
+from ..store import Event, Reading, Store
 from ..store.asof import event_day
+from ..workflow import PlanRecord
 from .changes import changes
 from .compare import MIN_DECIDED
 from .counts import Count, Figures, Period
@@ -61,15 +63,12 @@ def evaluate(
     The events are read once, as a stream, for both periods: only up to the last one that belongs
     to the period (:meth:`Store.last_seq_as_of`), without the events that count for nothing
     (:data:`UNCOUNTED`), and without the decisions' stored assessments, which are most of the
-    bytes; the assessments of the decisions in either period are read afterwards, those only."""
+    bytes; the assessments of the decisions in either period are read afterwards, those only.
+    Each plan's record is replayed once for both periods (:func:`_replay`)."""
     earlier = period.previous()
     counts = [Count(period, reading)] + ([Count(earlier, reading)] if earlier is not None else [])
     cuts = [store.last_seq_as_of(count.period.end, reading) for count in counts]
-    for event in store.events(until=max(cuts), leaving_out=UNCOUNTED, without=("assessment",)):
-        on = event_day(event, reading)
-        for count, cut in zip(counts, cuts, strict=True):
-            if event.seq <= cut:
-                count.take(event, on)
+    _replay(store.events(until=max(cuts), leaving_out=UNCOUNTED, without=("assessment",)), counts, cuts, reading)
     unread: dict[int, list[Count]] = {}
     for count in counts:
         for seq in count.unread:
@@ -80,6 +79,41 @@ def evaluate(
     books = Books.balances_on(store, [count.period.end for count in counts], reading)
     found, *before = (count.figures(min_decided=min_decided, books=b) for count, b in zip(counts, books, strict=True))
     return Evaluation(found, before[0] if before else None, _end_of(period), store.practice, min_decided)
+
+
+def _replay(events: Iterable[Event], counts: Sequence[Count], cuts: Sequence[int], reading: Reading) -> None:
+    """Feed ``events`` (in store order) to every count up to its ``cut``, replaying each plan's
+    record once for all of them. The period before reads a prefix of the period's events, so both
+    counts hold the same record of a plan while they take the same events; when one takes an event
+    the other does not (it lies after the other's cut, or after the other's end), the other keeps a
+    copy of the record as it was (copy on write). Most plans were last moved before the period
+    began, so few records are copied."""
+    for event in events:
+        plan_id = event.plan_id
+        if plan_id is None:
+            continue
+        on = event_day(event, reading)
+        taking = [
+            count for count, cut in zip(counts, cuts, strict=True) if event.seq <= cut and count.admits(event, on)
+        ]
+        if not taking:
+            continue
+        records: dict[int, tuple[PlanRecord, list[Count]]] = {}
+        for count in taking:
+            record = count.records.get(plan_id)
+            if record is None:  # new to this count: share the record another taking count has begun
+                record = next((r for r, _c in records.values() if not r.last_seq), None) or PlanRecord(plan_id)
+                count.records[plan_id] = record
+            records.setdefault(id(record), (record, []))[1].append(count)
+        for count in counts:
+            kept = count.records.get(plan_id)
+            if kept is not None and count not in taking and id(kept) in records:
+                count.records[plan_id] = kept.copy()  # it does not take this event: it keeps the record as it was
+        for record, takers in records.values():
+            clock, state = record.clock, record.state
+            record.apply(event)
+            for count in takers:
+                count.took(event, on, record, clock, state)
 
 
 UNCOUNTED = ("workflow.judge", "workflow.comment", "workflow.vote", "letter.issued")

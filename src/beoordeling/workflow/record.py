@@ -8,8 +8,9 @@ silently followed. The live state in the store's register is checked against thi
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -174,6 +175,16 @@ class PlanRecord:
     groups: Mapping[str, Any] = field(default_factory=dict)
     """The plan's groups as its latest event gave them: insurers, theme, region (for deadlines)."""
 
+    def copy(self) -> PlanRecord:
+        """A record that goes on from here without changing this one: its lists and dicts copied
+        (what :meth:`apply` changes in place), the rest shared, which nothing changes."""
+        found = copy.copy(self)
+        for name in _CONTAINERS:
+            value = getattr(self, name)
+            if isinstance(value, (list, dict)):
+                setattr(found, name, type(value)(value))
+        return found
+
     @classmethod
     def replay(cls, plan_id: str, events: Iterable[EventLike]) -> PlanRecord:
         record = cls(plan_id)
@@ -300,3 +311,7 @@ class PlanRecord:
         if len(votes) >= 2 and votes[0].trigger is not votes[1].trigger:
             return votes[0], votes[1]
         return None
+
+
+_CONTAINERS = tuple(f.name for f in fields(PlanRecord))
+"""The record's fields :meth:`PlanRecord.copy` looks at (it copies those that hold a list or a dict)."""
