@@ -568,9 +568,9 @@ class Store:
     ) -> Iterator[Event]:
         """Events in order, optionally of one plan, up to number ``until``, of some types only or
         without some, those numbered ``numbers`` only, or those a :class:`Selection` keeps, read
-        page by page. The moments are read
-        from their exact text (what the hash covers), not through the driver's datetime columns,
-        which SQLite's dialect parses with a regular expression (bench/budget_postings.py).
+        page by page. The moments are read from their exact text (what the hash covers), not
+        through the driver's datetime columns, which SQLite's dialect parses with a regular
+        expression (bench/budget_postings.py).
 
         ``without`` names top-level payload keys the database leaves out before handing the
         payload over: a decision's stored assessment is most of its bytes, and the database's JSON
@@ -587,15 +587,9 @@ class Store:
         read = event_reader([column.name for column in columns])
         for chunk in chunks:
             rows = self._event_rows(
-                plan_id,
-                after,
-                until,
-                columns=columns,
-                types=types,
-                leaving_out=leaving_out,
-                numbers=chunk,
+                plan_id, after, until, columns=columns, types=types, leaving_out=leaving_out, numbers=chunk,
                 selection=selection,
-            )
+            )  # fmt: skip
             for row in rows:
                 yield read(row)
 

@@ -182,7 +182,7 @@ class PlanRecord:
         for name in _CONTAINERS:
             value = getattr(self, name)
             if isinstance(value, (list, dict)):
-                setattr(found, name, type(value)(value))
+                setattr(found, name, value.copy())
         return found
 
     @classmethod
