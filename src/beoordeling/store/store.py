@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from sqlalchemy import Connection, Engine, Row, Text, cast, false, func, inspect, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import JSONB
@@ -78,6 +78,22 @@ class PlanAppend:
     state: PlanState
 
 
+class _Tip(typing.NamedTuple):
+    """The last event of the store: what the next one follows on from."""
+
+    seq: int
+    hash: str
+    recorded_at_text: str | None
+
+    @classmethod
+    def of(cls, event: Event) -> _Tip:
+        recorded = event.recorded_at
+        return cls(event.seq, event.hash, utc_text(recorded) if recorded is not None else None)
+
+
+_TIP_SQL = "SELECT seq, hash, recorded_at_text FROM events ORDER BY seq DESC LIMIT 1"
+
+
 @dataclass(frozen=True)
 class Selection:
     """Which events a read keeps (``Store.events(selection=...)``): every event of one of
@@ -121,6 +137,7 @@ class Store:
         produces says it is an example."""
         self._postgres = engine.dialect.name == "postgresql"
         self._insert_sql: str | None = None
+        self._time_processor: Callable[[Any], Any] | Literal[False] | None = False
         self._insert_positional = True
 
     # --- opening ------------------------------------------------------------------------------
@@ -345,13 +362,14 @@ class Store:
         try:
             with self._write() as conn:
                 mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-                if after is not None:
-                    current = int(conn.exec_driver_sql("SELECT max(seq) FROM events").scalar() or 0)
-                    if current != after:
-                        raise AppendedSince(after, current)
+                tip = self._tip(conn)  # read once: for the check, and each batch follows on from the last
+                if after is not None and (tip.seq if tip else 0) != after:
+                    raise AppendedSince(after, tip.seq if tip else 0)
                 stored_all: list[Event] = []
                 for batch in batches:
-                    stored = self._append(conn, batch.events)
+                    stored = self._append(conn, batch.events, tip)
+                    if stored:
+                        tip = _Tip.of(stored[-1])
                     # The register moves only if the plan is where the action was decided on; the
                     # condition is the check (one statement, and on PostgreSQL the row lock makes a
                     # concurrent action wait and then find the plan moved). Nothing is kept otherwise.
@@ -436,12 +454,21 @@ class Store:
             text = conn.execute(select(t.events.c.recorded_at_text).order_by(t.events.c.seq.desc()).limit(1)).scalar()
         return datetime.fromisoformat(text) if text else None
 
-    def _append(self, conn: Connection, new_events: Sequence[NewEvent]) -> list[Event]:
-        last = conn.execute(
-            select(t.events.c.seq, t.events.c.hash, t.events.c.recorded_at_text)
-            .order_by(t.events.c.seq.desc())
-            .limit(1)
-        ).first()
+    @staticmethod
+    def _tip(conn: Connection) -> _Tip | None:
+        """The last event's number, hash and recording time (None in an empty store), in the
+        write transaction that appends after it. Every append asks it, so the statement goes to
+        the driver as it is: through SQLAlchemy's statement cache it costs about as much again as
+        the insert (bench/workflow_walk.py's baseline)."""
+        row = conn.exec_driver_sql(_TIP_SQL).first()
+        return _Tip(row[0], row[1], row[2]) if row else None
+
+    def _append(
+        self, conn: Connection, new_events: Sequence[NewEvent], tip: _Tip | Literal[False] | None = False
+    ) -> list[Event]:
+        """Store ``new_events`` after ``tip``, the last event as this transaction already read it
+        (by default it is read here)."""
+        last = self._tip(conn) if tip is False else tip
         seq, prev = (last.seq, last.hash) if last else (0, GENESIS_HASH)
         moment = aware(self._clock())
         moment_text = utc_text(moment)
@@ -548,10 +575,12 @@ class Store:
             params = [dict(zip(self._EVENT_COLUMNS, row, strict=True)) for row in rows]
         conn.exec_driver_sql(self._insert_sql, params)
 
-    @staticmethod
-    def _bind_time(conn: Connection, moment: datetime) -> Any:
-        """The time as the database driver takes it (SQLite: SQLAlchemy's text form)."""
-        processor = t.events.c.occurred_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    def _bind_time(self, conn: Connection, moment: datetime) -> Any:
+        """The time as the database driver takes it (SQLite: SQLAlchemy's text form); the
+        converter is looked up once per store (its engine has one dialect)."""
+        if self._time_processor is False:
+            self._time_processor = t.events.c.occurred_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        processor = self._time_processor
         return processor(moment) if processor else moment
 
     def events(
