@@ -178,6 +178,8 @@ class Desk:
         self._plans = plans if plans is not None else PlanCache()
         self._folding: Folding | None = None
         """The books kept from the last money action (see :meth:`_books`)."""
+        self._lagging = False
+        """Another writer came in since the books kept were read: ask the store before using them."""
         self._plan_groups: dict[tuple[str, int | None], Mapping[str, Any]] = {}
         self._assessments = Assessments()
         """The criteria result computed last for each plan (the second vote reads the first's)."""
@@ -352,7 +354,7 @@ class Desk:
                     ruling=ruling, amount=amount,
                 )  # fmt: skip
             except AppendedSince:
-                self._folding = None  # read the books afresh
+                self._lagging = True  # the books kept fold in what came in before the next attempt
                 if attempt == _ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
@@ -420,7 +422,30 @@ class Desk:
         when the ledger says otherwise; the postings added to the event; on the municipal route what
         the municipalities repay, reclaimed by the system; and when money comes back the plans at
         the head of the waiting list funded in the same transaction."""
-        books = self._books(on)
+        books = self._books(on, trusted=True)
+        try:
+            return self._money(record, plan, trigger, books, on=on, drafts=drafts, effective=effective, amount=amount)
+        except Refused:
+            # Decided on the books kept without asking the store: a refusal stands only if they
+            # were current (an action that is stored is checked by its append, ``after``).
+            current = self.store.last_seq()
+            if self._folding is None or current != self._folding.last_seq:
+                self._lagging = True
+                raise AppendedSince(self._folding.last_seq if self._folding else 0, current) from None
+            raise
+
+    def _money(
+        self,
+        record: PlanRecord,
+        plan: Plan,
+        trigger: Trigger,
+        books: Books,
+        *,
+        on: date,
+        drafts: list[Draft],
+        effective: datetime | None,
+        amount: int | None,
+    ) -> tuple[list[Draft], list[PlanAppend]]:
         state = PlanState(record.state)
         last = drafts[-1]
         promotions: list[PlanAppend] = []
@@ -482,15 +507,23 @@ class Desk:
         version = self.current(plan.id).submitted_version
         return Draft(Trigger.RECLAIM.event_type, SystemActor(), version, None, payload, None, state, transition)
 
-    def _books(self, on: date) -> Books:
+    def _books(self, on: date, *, trusted: bool = False) -> Books:
         """The books as of ``on``: the ones kept from the last money action with what the store
-        appended since folded in, or built afresh when that cannot be done in order."""
+        appended since folded in, or built afresh when that cannot be done in order.
+
+        ``trusted``: the books kept are taken as they are, without asking the store whether another
+        writer came in (unless one did at the last attempt), for an action whose append makes sure
+        nothing did (``after``) and whose refusal asks afterwards (:meth:`_with_money`). The desk
+        folds in what it appends itself, so a desk that is the store's only writer asks nothing."""
         folding = self._folding
-        if folding is not None and not folding.extend(self._appended_since(folding.last_seq), on):
-            folding = None
+        if folding is not None:
+            appended = () if trusted and not self._lagging else self._appended_since(folding.last_seq)
+            if not folding.extend(appended, on):
+                folding = None
         if folding is None:
             folding = Folding.read(self.store, on, self._requested)
         self._folding = folding
+        self._lagging = False
         return folding.books()
 
     def _new_events(self, plan: Plan, drafts: Sequence[Draft], effective: datetime | None) -> tuple[NewEvent, ...]:
