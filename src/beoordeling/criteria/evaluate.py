@@ -19,7 +19,7 @@ a reason; a *gate* cannot.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -216,15 +216,17 @@ class _Program:
         }
         self._plain: dict[frozenset[Step], tuple[tuple[str, Callable[..., Status]], ...]] = {}
 
-    def outcome(self, step: Step, found: list[Status]) -> Outcome:
-        """The step's outcome from its criteria's statuses (advice never blocks)."""
+    def outcome(self, step: Step, found: Collection[Status]) -> Outcome:
+        """The step's outcome from its criteria's statuses, in the step's order (advice never
+        blocks; which criteria are advice is looked at only when something fails or is incomplete)."""
         present = set(found)
-        advice = self.advice[step]
-        blocking = {s for s, a in zip(found, advice, strict=True) if not a} if True in advice else present
-        if Status.FAIL in blocking:
-            return Outcome.FAILS
-        if Status.INCOMPLETE in blocking:
-            return Outcome.INCOMPLETE
+        if Status.FAIL in present or Status.INCOMPLETE in present:
+            advice = self.advice[step]
+            blocking = {s for s, a in zip(found, advice, strict=True) if not a} if True in advice else present
+            if Status.FAIL in blocking:
+                return Outcome.FAILS
+            if Status.INCOMPLETE in blocking:
+                return Outcome.INCOMPLETE
         if Status.NEEDS_JUDGEMENT in present:
             return Outcome.AWAITS_JUDGEMENT
         return Outcome.PASSES
@@ -292,7 +294,7 @@ def step_outcomes(
     found = {}
     for step in tuple(steps) if steps is not None else default_steps(plan):
         statuses = {criterion_id: decide(plan, on, milestone) for criterion_id, decide in program.deciders[step]}
-        found[step] = (program.outcome(step, list(statuses.values())), statuses)
+        found[step] = (program.outcome(step, statuses.values()), statuses)
     return found
 
 

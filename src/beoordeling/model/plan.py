@@ -486,8 +486,9 @@ class Plan(Part):
     def sectors(self) -> list[Sector]:
         """Every sector the plan touches, through its parties or its funds request."""
         found = {party.sector for party in self.parties if party.sector}
-        found |= {line.sector for line in (self.funding.lines if self.funding else [])}
-        return sorted(found, key=lambda s: s.value)
+        if self.funding:
+            found.update(line.sector for line in self.funding.lines)
+        return sorted(found)  # a sector is the string of its code: in the order of the codes
 
     @property
     def requests_funds(self) -> bool:
