@@ -458,8 +458,9 @@ class Store:
     def _tip(conn: Connection) -> _Tip | None:
         """The last event's number, hash and recording time (None in an empty store), in the
         write transaction that appends after it. Every append asks it, so the statement goes to
-        the driver as it is: through SQLAlchemy's statement cache it costs about as much again as
-        the insert (bench/workflow_walk.py's baseline)."""
+        the driver as it is: through SQLAlchemy's compiled-statement path it took over a third of
+        the time of a small append (bench/workflow_walk.py's baseline, 3,000 plans: 3,248 events/s
+        then, 5,186 now)."""
         row = conn.exec_driver_sql(_TIP_SQL).first()
         return _Tip(row[0], row[1], row[2]) if row else None
 
