@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from beoordeling.cli import cli
 from beoordeling.criteria import Outcome, Step, default_rules, evaluate, load_rules, step_outcomes
 from beoordeling.impact import SPLITS, Basis, Direction, Side, impact
+from beoordeling.impact.compare import _groups
 from beoordeling.impact.report import save_impact
 from beoordeling.resources import bundled_dir
 from beoordeling.store import Store
@@ -96,6 +97,10 @@ def test_another_date_counts_every_plan_once_per_step_and_group(walked: str) -> 
     for change in found.changes:  # criteria that exist in one edition only are named with None on the other side
         assert change.criteria
         assert all(c.before is not c.after for c in change.criteria)
+    by_plan = {plan.id: plan for plan in plans}
+    assert all(change.groups == _groups(by_plan[change.plan_id]) for change in found.changes)
+    # The changes of plans in the same groups share one record of them (memory: one per combination).
+    assert len({id(change.groups) for change in found.changes}) == len({change.groups for change in found.changes})
 
 
 def test_only_the_plans_in_the_states_asked_for(walked: str) -> None:

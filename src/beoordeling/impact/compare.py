@@ -289,12 +289,15 @@ class _Tally:
         self.changes: list[PlanChange] = []
         self._known: dict[tuple[int, int], tuple[tuple[Edition, Edition], dict[str, Criterion]]] = {}
         self._seen: dict[tuple[tuple[int, int], str, Status | None, Status | None], CriterionChange] = {}
+        self._combinations: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+        """Each combination of groups once: the plans share a few, and every changed step keeps its plan's."""
 
     def add(self, plan: Plan, state: PlanState, steps: tuple[Step, ...] | None, current: Side, other: Side) -> None:
         self.plans += 1
         before = step_outcomes(plan, current.on, steps, rules=current.rules)
         after = step_outcomes(plan, other.on, steps, rules=other.rules)
-        groups = _groups(plan)
+        found = _groups(plan)
+        groups = self._combinations.setdefault(found, found)
         counts = self.counts
         for step, was in before.items():
             now = after[step]
