@@ -101,6 +101,7 @@ def test_another_date_counts_every_plan_once_per_step_and_group(walked: str) -> 
     assert all(change.groups == _groups(by_plan[change.plan_id]) for change in found.changes)
     # The changes of plans in the same groups share one record of them (memory: one per combination).
     assert len({id(change.groups) for change in found.changes}) == len({change.groups for change in found.changes})
+    assert len({id(change.criteria) for change in found.changes}) == len({change.criteria for change in found.changes})
 
 
 def test_only_the_plans_in_the_states_asked_for(walked: str) -> None:

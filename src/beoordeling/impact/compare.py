@@ -291,6 +291,8 @@ class _Tally:
         self._seen: dict[tuple[tuple[int, int], str, Status | None, Status | None], CriterionChange] = {}
         self._combinations: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
         """Each combination of groups once: the plans share a few, and every changed step keeps its plan's."""
+        self._changesets: dict[tuple[CriterionChange, ...], tuple[CriterionChange, ...]] = {}
+        """Each set of criterion changes once: many plans' steps change in the same criteria the same way."""
 
     def add(self, plan: Plan, state: PlanState, steps: tuple[Step, ...] | None, current: Side, other: Side) -> None:
         self.plans += 1
@@ -359,10 +361,11 @@ class _Tally:
                 change = seen[key] = CriterionChange(criterion_id, criterion.spec.title, was, now, cause)
             changed.append(change)
             counts[step, change, direction] += 1
-        change_of_plan = PlanChange(
-            plan.id, plan.version, plan.title, state, step, before[0], after[0], direction, tuple(changed), groups
+        criteria = tuple(changed)
+        criteria = self._changesets.setdefault(criteria, criteria)
+        self.changes.append(
+            PlanChange(plan.id, plan.version, plan.title, state, step, before[0], after[0], direction, criteria, groups)
         )
-        self.changes.append(change_of_plan)
 
     def criteria(self) -> tuple[CriterionImpact, ...]:
         found: dict[tuple[Step, str], CriterionImpact] = {}
